@@ -1,0 +1,1 @@
+//! sip stage (being written).
