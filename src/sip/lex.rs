@@ -1,0 +1,211 @@
+//! Small lexical helpers for header values: splitting lists and parameters
+//! outside quoted strings, angle brackets and comments (RFC 3261 §25.1), and
+//! unquoting quoted strings.
+
+/// Splits `s` at every `sep` byte that is not inside a quoted string, a
+/// `<...>` URI or a `(...)` comment. Pieces are not trimmed.
+pub(crate) fn split_top(s: &str, sep: u8) -> SplitTop<'_> {
+    SplitTop {
+        s,
+        pos: 0,
+        done: false,
+        sep,
+    }
+}
+
+pub(crate) struct SplitTop<'a> {
+    s: &'a str,
+    pos: usize,
+    done: bool,
+    sep: u8,
+}
+
+impl<'a> Iterator for SplitTop<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        let bytes = self.s.as_bytes();
+        let start = self.pos;
+        let mut i = start;
+        let mut in_quote = false;
+        let mut in_angle = false;
+        let mut comment_depth = 0u32;
+        while let Some(&b) = bytes.get(i) {
+            if in_quote {
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => in_quote = false,
+                    _ => {}
+                }
+            } else if comment_depth > 0 {
+                match b {
+                    b'\\' => i += 1,
+                    b'(' => comment_depth += 1,
+                    b')' => comment_depth -= 1,
+                    _ => {}
+                }
+            } else if in_angle {
+                if b == b'>' {
+                    in_angle = false;
+                }
+            } else if b == self.sep {
+                self.pos = i + 1;
+                return self.s.get(start..i);
+            } else {
+                match b {
+                    b'"' => in_quote = true,
+                    b'<' => in_angle = true,
+                    b'(' => comment_depth = 1,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        self.done = true;
+        self.s.get(start..)
+    }
+}
+
+/// The position of the first `needle` byte outside quoted strings.
+pub(crate) fn find_unquoted(s: &str, needle: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut in_quote = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if in_quote {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_quote = false,
+                _ => {}
+            }
+        } else if b == needle {
+            return Some(i);
+        } else if b == b'"' {
+            in_quote = true;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A parameter `name[=value]`: the name trimmed, the value trimmed and, when
+/// quoted, unquoted.
+pub(crate) fn param(p: &str) -> (&str, Option<String>) {
+    match p.split_once('=') {
+        Some((name, value)) => (name.trim(), Some(unquote(value.trim()))),
+        None => (p.trim(), None),
+    }
+}
+
+/// The value of parameter `name` (case-insensitive) among `;`-separated
+/// parameters; `Some(None)` for a flag without a value.
+pub(crate) fn find_param<'a, I>(params: I, name: &str) -> Option<Option<String>>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    params.into_iter().find_map(|p| {
+        let (n, v) = param(p);
+        n.eq_ignore_ascii_case(name).then_some(v)
+    })
+}
+
+/// `s` without its surrounding double quotes and with `\x` escapes resolved;
+/// `s` itself (trimmed) when it does not start with a quote. An unterminated
+/// quoted string runs to the end.
+pub(crate) fn unquote(s: &str) -> String {
+    let s = s.trim();
+    let Some(inner) = s.strip_prefix('"') else {
+        return s.to_string();
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '"' => break,
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A delta-seconds value (RFC 3261 §25.1): decimal digits; values beyond
+/// `u32::MAX` saturate, as RFC 3261 §20.19 asks for Expires.
+pub(crate) fn delta_seconds(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(s.bytes().fold(0u32, |acc, d| {
+        acc.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+    }))
+}
+
+/// The leading run of ASCII digits of `s` (after whitespace) and the rest.
+pub(crate) fn leading_digits(s: &str) -> (&str, &str) {
+    let s = s.trim_start();
+    let end = s
+        .bytes()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(s.len());
+    (
+        s.get(..end).unwrap_or_default(),
+        s.get(end..).unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_respects_quotes_angles_comments() {
+        let v: Vec<&str> =
+            split_top(r#""Doe, \"J\"; x" <sip:a@b;lr,x>;tag=1, <sip:c@d>"#, b',').collect();
+        assert_eq!(
+            v,
+            vec![r#""Doe, \"J\"; x" <sip:a@b;lr,x>;tag=1"#, " <sip:c@d>"]
+        );
+        let v: Vec<&str> = split_top("120 (a; (b, c));duration=60", b';').collect();
+        assert_eq!(v, vec!["120 (a; (b, c))", "duration=60"]);
+        let v: Vec<&str> = split_top("", b',').collect();
+        assert_eq!(v, vec![""]);
+        let v: Vec<&str> = split_top("a,", b',').collect();
+        assert_eq!(v, vec!["a", ""]);
+        // An escape at the very end must not run past the input.
+        let v: Vec<&str> = split_top("\"abc\\", b',').collect();
+        assert_eq!(v, vec!["\"abc\\"]);
+    }
+
+    #[test]
+    fn unquote_and_params() {
+        assert_eq!(unquote(r#""User \"busy\"" "#), r#"User "busy""#);
+        assert_eq!(unquote("token"), "token");
+        assert_eq!(unquote("\"open"), "open");
+        assert_eq!(param(" text = \"a=b\" "), ("text", Some("a=b".to_string())));
+        assert_eq!(param("lr"), ("lr", None));
+        assert_eq!(
+            find_param(["branch=z9", "RPORT"], "rport"),
+            Some(None::<String>)
+        );
+        assert_eq!(find_param(["branch=z9"], "received"), None);
+        assert_eq!(find_unquoted(r#""a<b" <sip:x>"#, b'<'), Some(6));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(delta_seconds(" 1800 "), Some(1800));
+        assert_eq!(delta_seconds("99999999999"), Some(u32::MAX));
+        assert_eq!(delta_seconds("18x"), None);
+        assert_eq!(delta_seconds(""), None);
+        assert_eq!(leading_digits(" 120 (x)"), ("120", " (x)"));
+        assert_eq!(leading_digits("x"), ("", "x"));
+    }
+}

@@ -1,0 +1,708 @@
+//! The message scanner: one pass over the bytes splits the start line and the
+//! header lines and frames the body; accessors parse header values on demand.
+
+use std::borrow::Cow;
+
+use super::Span;
+use super::header::{Header, HeaderName};
+use super::lex::{delta_seconds, split_top};
+use super::sdp::{Sdp, SdpError};
+use super::start_line::{Method, StartLine, StatusCode, parse_start_line};
+use super::values::{CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning};
+
+/// Something odd about a message that did not stop the scanner. Anomalies are
+/// data for the diagnosis, never errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anomaly {
+    /// The start line parsed but bends the grammar (extra whitespace,
+    /// lower-case version, no reason phrase).
+    BadStartLine { what: &'static str },
+    /// A header line without `:`; it was skipped.
+    HeaderWithoutColon { offset: u32 },
+    /// A header line starting with `:`; it was skipped.
+    EmptyHeaderName { offset: u32 },
+    /// A continuation line (starting with whitespace) before any header.
+    ContinuationWithoutHeader { offset: u32 },
+    /// The header section is not ended by an empty line: the message is cut
+    /// or lacks its final CRLF. The body is empty.
+    NoBlankLine,
+    /// `Content-Length` is not a decimal number that fits in 32 bits; the body
+    /// is everything after the blank line.
+    BadContentLength { offset: u32 },
+    /// `Content-Length` announces more bytes than follow the blank line.
+    ContentLengthTooLarge { declared: u32, available: u32 },
+    /// `Content-Length` announces fewer bytes than follow the blank line: the
+    /// extra bytes are not part of the body.
+    ContentLengthTooSmall { declared: u32, available: u32 },
+    /// A header that must appear at most once appears several times.
+    DuplicateHeader(HeaderName),
+    /// A header every request or response must carry is absent
+    /// (RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Via; Max-Forwards on requests).
+    MissingHeader(HeaderName),
+}
+
+impl Anomaly {
+    /// A lower-case description without a final period.
+    pub fn describe(&self) -> String {
+        match self {
+            Anomaly::BadStartLine { what } => format!("irregular start line: {what}"),
+            Anomaly::HeaderWithoutColon { offset } => {
+                format!("header line without a colon at byte {offset}")
+            }
+            Anomaly::EmptyHeaderName { offset } => {
+                format!("header line with an empty name at byte {offset}")
+            }
+            Anomaly::ContinuationWithoutHeader { offset } => {
+                format!("continuation line without a header to continue at byte {offset}")
+            }
+            Anomaly::NoBlankLine => {
+                "headers not terminated by an empty line (message cut short?)".to_string()
+            }
+            Anomaly::BadContentLength { offset } => {
+                format!("Content-Length is not a valid number at byte {offset}")
+            }
+            Anomaly::ContentLengthTooLarge {
+                declared,
+                available,
+            } => format!(
+                "Content-Length declares {declared} bytes but only {available} follow the headers"
+            ),
+            Anomaly::ContentLengthTooSmall {
+                declared,
+                available,
+            } => format!(
+                "Content-Length declares {declared} bytes but {available} follow the headers"
+            ),
+            Anomaly::DuplicateHeader(name) => format!("{name} header appears more than once"),
+            Anomaly::MissingHeader(name) => format!("mandatory {name} header is missing"),
+        }
+    }
+}
+
+/// A scanned SIP message. It owns its bytes; every [`Span`] indexes
+/// [`Message::raw`]. Built only by [`Message::parse`], after which no accessor
+/// panics.
+#[derive(Debug, Clone)]
+pub struct Message {
+    raw: Box<[u8]>,
+    start: StartLine,
+    start_span: Span,
+    headers: Vec<Header>,
+    body: Span,
+    anomalies: Vec<Anomaly>,
+}
+
+/// Headers that may appear at most once.
+const SINGLE: [HeaderName; 7] = [
+    HeaderName::From,
+    HeaderName::To,
+    HeaderName::CallId,
+    HeaderName::CSeq,
+    HeaderName::MaxForwards,
+    HeaderName::ContentLength,
+    HeaderName::ContentType,
+];
+
+/// Headers every message must carry (Max-Forwards is checked on requests only).
+const MANDATORY: [HeaderName; 5] = [
+    HeaderName::To,
+    HeaderName::From,
+    HeaderName::CSeq,
+    HeaderName::CallId,
+    HeaderName::Via,
+];
+
+fn bit(name: HeaderName) -> u64 {
+    1u64 << name.index()
+}
+
+/// Position of the first `\n` at or after `from`, eight bytes at a time.
+pub(crate) fn find_lf(hay: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LF: u64 = LO * b'\n' as u64;
+    let rest = hay.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut base = from;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ LF;
+        if (x.wrapping_sub(LO) & !x & HI) != 0 {
+            // The match is in this chunk; the first flagged byte is exact.
+            return chunk.iter().position(|&b| b == b'\n').map(|p| base + p);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| base + p)
+}
+
+/// The line starting at `pos`: `(content_end, next_line_start)`, where the
+/// content excludes the `\n` and a `\r` before it. A last line without `\n`
+/// runs to the end of `bytes`.
+pub(crate) fn line_at(bytes: &[u8], pos: usize) -> (usize, usize) {
+    let (lf, next) = match find_lf(bytes, pos) {
+        Some(lf) => (lf, lf + 1),
+        None => (bytes.len(), bytes.len()),
+    };
+    let end = if lf > pos && bytes.get(lf - 1) == Some(&b'\r') {
+        lf - 1
+    } else {
+        lf
+    };
+    (end, next)
+}
+
+/// Index of the first byte at or after `pos` that is not CR or LF.
+pub(crate) fn skip_crlf(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b'\r' | b'\n')) {
+        pos += 1;
+    }
+    pos
+}
+
+fn is_ws(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// `start..end` without leading and trailing SP/HT.
+fn trim_range(bytes: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start < end && bytes.get(start).copied().is_some_and(is_ws) {
+        start += 1;
+    }
+    while end > start && bytes.get(end - 1).copied().is_some_and(is_ws) {
+        end -= 1;
+    }
+    (start, end)
+}
+
+/// A `Content-Length` value: decimal digits fitting in `u32`.
+pub(crate) fn parse_content_length(value: &[u8]) -> Option<u32> {
+    if value.is_empty() || value.len() > 10 || !value.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = value
+        .iter()
+        .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
+    u32::try_from(n).ok()
+}
+
+impl Message {
+    /// Scans `bytes` as one SIP message. `None` when, after any leading CR/LF
+    /// bytes, they do not start with a request line (`METHOD SP Request-URI SP
+    /// SIP/2.0`) or a status line (`SIP/2.0 SP 3DIGIT SP reason`), or when they
+    /// are longer than `u32::MAX`. Everything else odd becomes an [`Anomaly`].
+    ///
+    /// The body follows the first empty line. With `Content-Length` it is
+    /// `min(declared, available)` bytes; without it, the rest of the input.
+    pub fn parse(bytes: &[u8]) -> Option<Message> {
+        u32::try_from(bytes.len()).ok()?;
+        let mut anomalies = Vec::new();
+
+        let line_start = skip_crlf(bytes, 0);
+        let (line_end, mut pos) = line_at(bytes, line_start);
+        let mut irregular = Vec::new();
+        let start = parse_start_line(bytes.get(line_start..line_end)?, line_start, &mut irregular)?;
+        anomalies.extend(
+            irregular
+                .into_iter()
+                .map(|what| Anomaly::BadStartLine { what }),
+        );
+
+        let mut headers: Vec<Header> = Vec::with_capacity(16);
+        let mut seen = 0u64;
+        let mut repeated = 0u64;
+        let mut body_start = None;
+        while pos < bytes.len() {
+            let (end, next) = line_at(bytes, pos);
+            if end == pos {
+                body_start = Some(next);
+                break;
+            }
+            let first = bytes.get(pos).copied().unwrap_or(b' ');
+            if is_ws(first) {
+                // Folded continuation line (RFC 3261 §7.3.1).
+                let (cont_start, cont_end) = trim_range(bytes, pos, end);
+                match headers.last_mut() {
+                    Some(h) if cont_end > cont_start => {
+                        if h.value_span.is_empty() {
+                            h.value_span = Span::new(cont_start, cont_end);
+                        } else {
+                            h.value_span.end = Span::new(cont_start, cont_end).end;
+                        }
+                    }
+                    Some(_) => {}
+                    None => anomalies.push(Anomaly::ContinuationWithoutHeader {
+                        offset: Span::new(pos, pos).start,
+                    }),
+                }
+                pos = next;
+                continue;
+            }
+            let line = bytes.get(pos..end).unwrap_or_default();
+            match line.iter().position(|&b| b == b':') {
+                None => anomalies.push(Anomaly::HeaderWithoutColon {
+                    offset: Span::new(pos, pos).start,
+                }),
+                Some(colon) => {
+                    let (name_start, name_end) = trim_range(bytes, pos, pos + colon);
+                    if name_end == name_start {
+                        anomalies.push(Anomaly::EmptyHeaderName {
+                            offset: Span::new(pos, pos).start,
+                        });
+                    } else {
+                        let name = HeaderName::from_wire(
+                            bytes.get(name_start..name_end).unwrap_or_default(),
+                        );
+                        let (value_start, value_end) = trim_range(bytes, pos + colon + 1, end);
+                        let b = bit(name);
+                        repeated |= seen & b;
+                        seen |= b;
+                        headers.push(Header {
+                            name,
+                            name_span: Span::new(name_start, name_end),
+                            value_span: Span::new(value_start, value_end),
+                        });
+                    }
+                }
+            }
+            pos = next;
+        }
+
+        for name in SINGLE {
+            if repeated & bit(name) != 0 {
+                anomalies.push(Anomaly::DuplicateHeader(name));
+            }
+        }
+        let is_request = matches!(start, StartLine::Request { .. });
+        for name in MANDATORY {
+            if seen & bit(name) == 0 {
+                anomalies.push(Anomaly::MissingHeader(name));
+            }
+        }
+        if is_request && seen & bit(HeaderName::MaxForwards) == 0 {
+            anomalies.push(Anomaly::MissingHeader(HeaderName::MaxForwards));
+        }
+
+        let body = match body_start {
+            None => {
+                anomalies.push(Anomaly::NoBlankLine);
+                Span::new(bytes.len(), bytes.len())
+            }
+            Some(body_start) => {
+                let available = bytes.len().saturating_sub(body_start);
+                let declared = if seen & bit(HeaderName::ContentLength) != 0 {
+                    headers
+                        .iter()
+                        .find(|h| h.name == HeaderName::ContentLength)
+                        .map(|h| (h, parse_content_length(h.value_span.slice(bytes))))
+                } else {
+                    None
+                };
+                match declared {
+                    None => Span::new(body_start, bytes.len()),
+                    Some((h, None)) => {
+                        anomalies.push(Anomaly::BadContentLength {
+                            offset: h.value_span.start,
+                        });
+                        Span::new(body_start, bytes.len())
+                    }
+                    Some((_, Some(declared))) => {
+                        let available32 = u32::try_from(available).unwrap_or(u32::MAX);
+                        if declared as usize > available {
+                            anomalies.push(Anomaly::ContentLengthTooLarge {
+                                declared,
+                                available: available32,
+                            });
+                        } else if (declared as usize) < available {
+                            anomalies.push(Anomaly::ContentLengthTooSmall {
+                                declared,
+                                available: available32,
+                            });
+                        }
+                        Span::new(body_start, body_start + available.min(declared as usize))
+                    }
+                }
+            }
+        };
+
+        Some(Message {
+            raw: bytes.into(),
+            start,
+            start_span: Span::new(line_start, line_end),
+            headers,
+            body,
+            anomalies,
+        })
+    }
+
+    /// The bytes given to [`Message::parse`], leading CR/LF and trailing bytes
+    /// beyond the body included.
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// The bytes of `span`, as UTF-8 with invalid sequences replaced; empty
+    /// when the span does not lie in [`Message::raw`].
+    pub fn text(&self, span: Span) -> Cow<'_, str> {
+        String::from_utf8_lossy(span.slice(&self.raw))
+    }
+
+    pub fn start_line(&self) -> &StartLine {
+        &self.start
+    }
+
+    /// Where the start line sits (without its line end).
+    pub fn start_line_span(&self) -> Span {
+        self.start_span
+    }
+
+    /// The start line as written: `INVITE sip:bob@x SIP/2.0`, `SIP/2.0 420 Bad Extension`.
+    pub fn start_line_text(&self) -> Cow<'_, str> {
+        self.text(self.start_span)
+    }
+
+    /// The extent of the message: from the start line to the end of the body.
+    /// Leading CR/LF and bytes beyond `Content-Length` lie outside.
+    pub fn message_span(&self) -> Span {
+        Span {
+            start: self.start_span.start,
+            end: self.body.end.max(self.start_span.end),
+        }
+    }
+
+    pub fn is_request(&self) -> bool {
+        matches!(self.start, StartLine::Request { .. })
+    }
+
+    /// The method of a request; `None` for a response (see [`Message::cseq`]).
+    pub fn method(&self) -> Option<&Method> {
+        match &self.start {
+            StartLine::Request { method, .. } => Some(method),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    /// The status code of a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self.start {
+            StartLine::Response { status, .. } => Some(status),
+            StartLine::Request { .. } => None,
+        }
+    }
+
+    /// The reason phrase of a response as written (may be empty).
+    pub fn reason_phrase(&self) -> Option<Cow<'_, str>> {
+        match self.start {
+            StartLine::Response { reason, .. } => Some(self.text(reason)),
+            StartLine::Request { .. } => None,
+        }
+    }
+
+    /// The Request-URI of a request as written.
+    pub fn request_uri(&self) -> Option<Cow<'_, str>> {
+        match self.start {
+            StartLine::Request { uri, .. } => Some(self.text(uri)),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    /// Every header line, in wire order.
+    pub fn headers(&self) -> &[Header] {
+        &self.headers
+    }
+
+    /// The value of a header, with folded lines joined by one space.
+    pub fn header_value(&self, h: &Header) -> Cow<'_, str> {
+        let bytes = h.value_span.slice(&self.raw);
+        if !bytes.contains(&b'\n') {
+            return String::from_utf8_lossy(bytes);
+        }
+        let mut out = String::with_capacity(bytes.len());
+        for piece in bytes.split(|&b| b == b'\n') {
+            let piece = piece.trim_ascii();
+            if piece.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&String::from_utf8_lossy(piece));
+        }
+        Cow::Owned(out)
+    }
+
+    /// The wire name of a header as written (`v`, `VIA`, `X-Foo`).
+    pub fn header_name_text(&self, h: &Header) -> Cow<'_, str> {
+        self.text(h.name_span)
+    }
+
+    /// The value of the first header called `name`.
+    pub fn header(&self, name: HeaderName) -> Option<Cow<'_, str>> {
+        self.headers
+            .iter()
+            .find(|h| h.name == name)
+            .map(|h| self.header_value(h))
+    }
+
+    /// The values of every header called `name`, in wire order.
+    pub fn header_all(&self, name: HeaderName) -> Vec<Cow<'_, str>> {
+        self.headers
+            .iter()
+            .filter(|h| h.name == name)
+            .map(|h| self.header_value(h))
+            .collect()
+    }
+
+    /// The value of the first header whose wire name is `name`
+    /// (case-insensitive, no compact-form mapping): for extension headers.
+    pub fn header_named(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.headers
+            .iter()
+            .find(|h| {
+                h.name_span
+                    .slice(&self.raw)
+                    .eq_ignore_ascii_case(name.as_bytes())
+            })
+            .map(|h| self.header_value(h))
+    }
+
+    /// Entries of every header called `name`, split at top-level commas,
+    /// trimmed, empty ones skipped.
+    fn entries(&self, name: HeaderName) -> Vec<String> {
+        let mut out = Vec::new();
+        for value in self.header_all(name) {
+            for entry in split_top(&value, b',') {
+                let entry = entry.trim();
+                if !entry.is_empty() {
+                    out.push(entry.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// The Call-ID, trimmed.
+    pub fn call_id(&self) -> Option<Cow<'_, str>> {
+        self.header(HeaderName::CallId)
+    }
+
+    pub fn cseq(&self) -> Option<CSeq> {
+        CSeq::parse(&self.header(HeaderName::CSeq)?)
+    }
+
+    /// The first entry of the first Via header.
+    pub fn top_via(&self) -> Option<Via> {
+        let value = self.header(HeaderName::Via)?;
+        let first = split_top(&value, b',').find(|e| !e.trim().is_empty())?;
+        Via::parse(first)
+    }
+
+    /// Every Via entry over all Via headers, in wire order; entries that do not
+    /// parse are left out.
+    pub fn vias(&self) -> Vec<Via> {
+        self.entries(HeaderName::Via)
+            .iter()
+            .filter_map(|e| Via::parse(e))
+            .collect()
+    }
+
+    /// The number of Via entries over all Via headers (comma lists counted).
+    pub fn via_count(&self) -> usize {
+        self.header_all(HeaderName::Via)
+            .iter()
+            .map(|v| split_top(v, b',').filter(|e| !e.trim().is_empty()).count())
+            .sum()
+    }
+
+    pub fn from(&self) -> Option<NameAddr> {
+        NameAddr::parse(&self.header(HeaderName::From)?)
+    }
+
+    pub fn to(&self) -> Option<NameAddr> {
+        NameAddr::parse(&self.header(HeaderName::To)?)
+    }
+
+    /// Every Contact entry over all Contact headers (a 3xx may list several).
+    pub fn contacts(&self) -> Vec<NameAddr> {
+        self.entries(HeaderName::Contact)
+            .iter()
+            .filter_map(|e| NameAddr::parse(e))
+            .collect()
+    }
+
+    pub fn max_forwards(&self) -> Option<u32> {
+        self.header(HeaderName::MaxForwards)?.trim().parse().ok()
+    }
+
+    /// Comma-separated tokens over every instance of `name`, trimmed, empty
+    /// ones skipped, as written: for Require, Proxy-Require, Supported,
+    /// Unsupported, Allow, Accept, ...
+    pub fn tokens(&self, name: HeaderName) -> Vec<String> {
+        self.entries(name)
+    }
+
+    pub fn session_expires(&self) -> Option<SessionExpires> {
+        SessionExpires::parse(&self.header(HeaderName::SessionExpires)?)
+    }
+
+    /// Min-SE delta-seconds (RFC 4028 §5), parameters ignored.
+    pub fn min_se(&self) -> Option<u32> {
+        let value = self.header(HeaderName::MinSE)?;
+        delta_seconds(split_top(&value, b';').next()?)
+    }
+
+    /// Expires delta-seconds; `None` for the RFC 2543 date form.
+    pub fn expires(&self) -> Option<u32> {
+        delta_seconds(&self.header(HeaderName::Expires)?)
+    }
+
+    pub fn min_expires(&self) -> Option<u32> {
+        delta_seconds(&self.header(HeaderName::MinExpires)?)
+    }
+
+    pub fn retry_after(&self) -> Option<RetryAfter> {
+        RetryAfter::parse(&self.header(HeaderName::RetryAfter)?)
+    }
+
+    /// Every Warning value over all Warning headers; malformed ones left out.
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.entries(HeaderName::Warning)
+            .iter()
+            .filter_map(|e| Warning::parse(e))
+            .collect()
+    }
+
+    /// Every Reason value over all Reason headers; malformed ones left out.
+    pub fn reasons(&self) -> Vec<ReasonValue> {
+        self.entries(HeaderName::Reason)
+            .iter()
+            .filter_map(|e| ReasonValue::parse(e))
+            .collect()
+    }
+
+    pub fn rseq(&self) -> Option<u32> {
+        self.header(HeaderName::RSeq)?.trim().parse().ok()
+    }
+
+    pub fn rack(&self) -> Option<RAck> {
+        RAck::parse(&self.header(HeaderName::RAck)?)
+    }
+
+    /// The declared Content-Length (first instance), when it is a valid number.
+    pub fn content_length(&self) -> Option<u32> {
+        let h = self
+            .headers
+            .iter()
+            .find(|h| h.name == HeaderName::ContentLength)?;
+        parse_content_length(h.value_span.slice(&self.raw))
+    }
+
+    /// The media type, lower-cased, without parameters: `application/sdp`.
+    pub fn content_type(&self) -> Option<String> {
+        let value = self.header(HeaderName::ContentType)?;
+        let media = split_top(&value, b';').next()?.trim();
+        (!media.is_empty()).then(|| media.to_ascii_lowercase())
+    }
+
+    /// The body, framed by Content-Length when present.
+    pub fn body(&self) -> &[u8] {
+        self.body.slice(&self.raw)
+    }
+
+    pub fn body_span(&self) -> Span {
+        self.body
+    }
+
+    /// The SDP carried by the message: the body when Content-Type is
+    /// `application/sdp`, or the first `application/sdp` part of a multipart
+    /// body. `None` when there is no SDP or it is empty.
+    pub fn sdp_body(&self) -> Option<&[u8]> {
+        let content_type = self.content_type()?;
+        let body = self.body();
+        let sdp = if content_type == "application/sdp" {
+            body
+        } else if content_type.starts_with("multipart/") {
+            let value = self.header(HeaderName::ContentType)?;
+            let boundary = split_top(&value, b';').skip(1).find_map(|p| {
+                let (name, v) = super::lex::param(p);
+                name.eq_ignore_ascii_case("boundary").then_some(v).flatten()
+            })?;
+            multipart_sdp(body, boundary.as_bytes())?
+        } else {
+            return None;
+        };
+        (!sdp.trim_ascii().is_empty()).then_some(sdp)
+    }
+
+    /// The SDP carried by the message, parsed; see [`Message::sdp_body`].
+    pub fn sdp(&self) -> Option<Result<Sdp, SdpError>> {
+        self.sdp_body().map(Sdp::parse)
+    }
+
+    /// What was odd about the message, in the order found.
+    pub fn anomalies(&self) -> &[Anomaly] {
+        &self.anomalies
+    }
+}
+
+/// The content of the first `application/sdp` part of a multipart body
+/// (RFC 2046 §5.1.1), without the line end before the next delimiter.
+fn multipart_sdp<'a>(body: &'a [u8], boundary: &[u8]) -> Option<&'a [u8]> {
+    if boundary.is_empty() {
+        return None;
+    }
+    let mut delimiter = Vec::with_capacity(boundary.len() + 2);
+    delimiter.extend_from_slice(b"--");
+    delimiter.extend_from_slice(boundary);
+    let positions: Vec<usize> = body
+        .windows(delimiter.len())
+        .enumerate()
+        .filter(|(i, w)| *w == delimiter.as_slice() && (*i == 0 || body.get(i - 1) == Some(&b'\n')))
+        .map(|(i, _)| i)
+        .take(64)
+        .collect();
+    for pair in positions.windows(2) {
+        let &[from, to] = pair else {
+            continue;
+        };
+        // The part starts after the delimiter line.
+        let (_, part_start) = line_at(body, from);
+        let mut part_end = to;
+        if part_end > part_start && body.get(part_end - 1) == Some(&b'\n') {
+            part_end -= 1;
+            if part_end > part_start && body.get(part_end - 1) == Some(&b'\r') {
+                part_end -= 1;
+            }
+        }
+        let part = body.get(part_start..part_end)?;
+        let mut pos = 0;
+        let mut is_sdp = false;
+        let mut content = None;
+        while pos < part.len() {
+            let (end, next) = line_at(part, pos);
+            if end == pos {
+                content = Some(next);
+                break;
+            }
+            let line = part.get(pos..end).unwrap_or_default();
+            if let Some(colon) = line.iter().position(|&b| b == b':') {
+                let name = line.get(..colon).unwrap_or_default().trim_ascii();
+                let value = line.get(colon + 1..).unwrap_or_default();
+                if HeaderName::from_wire(name) == HeaderName::ContentType {
+                    let media = value.split(|&b| b == b';').next().unwrap_or_default();
+                    is_sdp = media.trim_ascii().eq_ignore_ascii_case(b"application/sdp");
+                }
+            }
+            pos = next;
+        }
+        if is_sdp {
+            return part.get(content?..);
+        }
+    }
+    None
+}

@@ -1,0 +1,419 @@
+//! Start lines: methods, status codes and the request/status line itself
+//! (RFC 3261 §7.1, §7.2).
+
+use std::fmt;
+
+use super::Span;
+
+/// A SIP method. The set is open: methods this enum does not name are kept in
+/// [`Method::Other`]. Methods are case-sensitive (RFC 3261 §7.1), so `invite`
+/// is `Other("invite")`, not [`Method::Invite`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Method {
+    Invite,
+    Ack,
+    Bye,
+    Cancel,
+    Register,
+    Options,
+    Info,
+    Update,
+    Prack,
+    Subscribe,
+    Notify,
+    Refer,
+    Message,
+    Publish,
+    Other(Box<str>),
+}
+
+impl Method {
+    /// The method named by `s`, exactly as written (no trimming, no case folding).
+    pub fn parse(s: &str) -> Method {
+        match s {
+            "INVITE" => Method::Invite,
+            "ACK" => Method::Ack,
+            "BYE" => Method::Bye,
+            "CANCEL" => Method::Cancel,
+            "REGISTER" => Method::Register,
+            "OPTIONS" => Method::Options,
+            "INFO" => Method::Info,
+            "UPDATE" => Method::Update,
+            "PRACK" => Method::Prack,
+            "SUBSCRIBE" => Method::Subscribe,
+            "NOTIFY" => Method::Notify,
+            "REFER" => Method::Refer,
+            "MESSAGE" => Method::Message,
+            "PUBLISH" => Method::Publish,
+            other => Method::Other(other.into()),
+        }
+    }
+
+    /// The method as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Method::Invite => "INVITE",
+            Method::Ack => "ACK",
+            Method::Bye => "BYE",
+            Method::Cancel => "CANCEL",
+            Method::Register => "REGISTER",
+            Method::Options => "OPTIONS",
+            Method::Info => "INFO",
+            Method::Update => "UPDATE",
+            Method::Prack => "PRACK",
+            Method::Subscribe => "SUBSCRIBE",
+            Method::Notify => "NOTIFY",
+            Method::Refer => "REFER",
+            Method::Message => "MESSAGE",
+            Method::Publish => "PUBLISH",
+            Method::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A SIP response status code (RFC 3261 §7.2, §21). Unknown codes survive as
+/// plain numbers; the constants name the ones sipdiag refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatusCode(pub u16);
+
+impl StatusCode {
+    pub const TRYING: StatusCode = StatusCode(100);
+    pub const RINGING: StatusCode = StatusCode(180);
+    pub const CALL_IS_BEING_FORWARDED: StatusCode = StatusCode(181);
+    pub const QUEUED: StatusCode = StatusCode(182);
+    pub const SESSION_PROGRESS: StatusCode = StatusCode(183);
+    pub const OK: StatusCode = StatusCode(200);
+    pub const ACCEPTED: StatusCode = StatusCode(202);
+    pub const MULTIPLE_CHOICES: StatusCode = StatusCode(300);
+    pub const MOVED_PERMANENTLY: StatusCode = StatusCode(301);
+    pub const MOVED_TEMPORARILY: StatusCode = StatusCode(302);
+    pub const USE_PROXY: StatusCode = StatusCode(305);
+    pub const BAD_REQUEST: StatusCode = StatusCode(400);
+    pub const UNAUTHORIZED: StatusCode = StatusCode(401);
+    pub const FORBIDDEN: StatusCode = StatusCode(403);
+    pub const NOT_FOUND: StatusCode = StatusCode(404);
+    pub const METHOD_NOT_ALLOWED: StatusCode = StatusCode(405);
+    pub const NOT_ACCEPTABLE: StatusCode = StatusCode(406);
+    pub const PROXY_AUTHENTICATION_REQUIRED: StatusCode = StatusCode(407);
+    pub const REQUEST_TIMEOUT: StatusCode = StatusCode(408);
+    pub const UNSUPPORTED_MEDIA_TYPE: StatusCode = StatusCode(415);
+    pub const BAD_EXTENSION: StatusCode = StatusCode(420);
+    pub const EXTENSION_REQUIRED: StatusCode = StatusCode(421);
+    pub const SESSION_INTERVAL_TOO_SMALL: StatusCode = StatusCode(422);
+    pub const INTERVAL_TOO_BRIEF: StatusCode = StatusCode(423);
+    pub const TEMPORARILY_UNAVAILABLE: StatusCode = StatusCode(480);
+    pub const CALL_OR_TRANSACTION_DOES_NOT_EXIST: StatusCode = StatusCode(481);
+    pub const LOOP_DETECTED: StatusCode = StatusCode(482);
+    pub const TOO_MANY_HOPS: StatusCode = StatusCode(483);
+    pub const BUSY_HERE: StatusCode = StatusCode(486);
+    pub const REQUEST_TERMINATED: StatusCode = StatusCode(487);
+    pub const NOT_ACCEPTABLE_HERE: StatusCode = StatusCode(488);
+    pub const REQUEST_PENDING: StatusCode = StatusCode(491);
+    pub const SERVER_INTERNAL_ERROR: StatusCode = StatusCode(500);
+    pub const NOT_IMPLEMENTED: StatusCode = StatusCode(501);
+    pub const SERVICE_UNAVAILABLE: StatusCode = StatusCode(503);
+    pub const SERVER_TIMEOUT: StatusCode = StatusCode(504);
+    pub const BUSY_EVERYWHERE: StatusCode = StatusCode(600);
+    pub const DECLINE: StatusCode = StatusCode(603);
+    pub const DOES_NOT_EXIST_ANYWHERE: StatusCode = StatusCode(604);
+    pub const NOT_ACCEPTABLE_ANYWHERE: StatusCode = StatusCode(606);
+
+    /// The class, the hundreds digit, clamped to 1..=6.
+    pub fn class(self) -> u16 {
+        (self.0 / 100).clamp(1, 6)
+    }
+
+    /// 1xx.
+    pub fn is_provisional(self) -> bool {
+        self.class() == 1
+    }
+
+    /// 2xx to 6xx.
+    pub fn is_final(self) -> bool {
+        self.class() >= 2
+    }
+
+    /// 2xx.
+    pub fn is_success(self) -> bool {
+        self.class() == 2
+    }
+}
+
+impl fmt::Display for StatusCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The first line of a message. Spans point into [`super::Message::raw`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartLine {
+    Request { method: Method, uri: Span },
+    Response { status: StatusCode, reason: Span },
+}
+
+/// Something irregular in a start line that still parsed.
+pub(crate) type Irregularity = &'static str;
+
+/// Is `b` a `token` character (RFC 3261 §25.1)?
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+        )
+}
+
+fn is_ws(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Index of the first byte at or after `i` that is not SP/HT.
+fn skip_ws(line: &[u8], mut i: usize) -> usize {
+    while line.get(i).copied().is_some_and(is_ws) {
+        i += 1;
+    }
+    i
+}
+
+/// Index of the first SP/HT at or after `i` (or the line length).
+fn find_ws(line: &[u8], mut i: usize) -> usize {
+    while line.get(i).copied().is_some_and(|b| !is_ws(b)) {
+        i += 1;
+    }
+    i
+}
+
+/// Parses a start line. `line` excludes the line end; `base` is its offset in
+/// the message. Returns `None` when the line is neither a request line nor a
+/// status line; irregularities that do not prevent parsing go to `irregular`.
+pub(crate) fn parse_start_line(
+    line: &[u8],
+    base: usize,
+    irregular: &mut Vec<Irregularity>,
+) -> Option<StartLine> {
+    // Trailing whitespace is tolerated everywhere.
+    let mut len = line.len();
+    while len > 0 && line.get(len - 1).copied().is_some_and(is_ws) {
+        len -= 1;
+    }
+    let line = line.get(..len)?;
+
+    if let Some(version) = line.get(..7)
+        && version.eq_ignore_ascii_case(b"SIP/2.0")
+    {
+        return parse_status_line(line, base, version, irregular);
+    }
+    parse_request_line(line, base, irregular)
+}
+
+fn parse_status_line(
+    line: &[u8],
+    base: usize,
+    version: &[u8],
+    irregular: &mut Vec<Irregularity>,
+) -> Option<StartLine> {
+    // SIP/2.0 SP 3DIGIT SP Reason-Phrase
+    if !line.get(7).copied().is_some_and(is_ws) {
+        return None;
+    }
+    let code_at = skip_ws(line, 7);
+    if code_at != 8 {
+        irregular.push("extra whitespace in the status line");
+    }
+    let digits = line.get(code_at..code_at + 3)?;
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let code = digits
+        .iter()
+        .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
+    if !(100..=699).contains(&code) {
+        return None;
+    }
+    let after = code_at + 3;
+    let reason_at = match line.get(after) {
+        None => {
+            irregular.push("status line without a reason phrase");
+            after
+        }
+        Some(&b) if is_ws(b) => skip_ws(line, after),
+        Some(_) => return None,
+    };
+    if version != b"SIP/2.0" {
+        irregular.push("SIP version not in upper case");
+    }
+    Some(StartLine::Response {
+        status: StatusCode(code),
+        reason: Span::new(base + reason_at, base + line.len()),
+    })
+}
+
+fn parse_request_line(
+    line: &[u8],
+    base: usize,
+    irregular: &mut Vec<Irregularity>,
+) -> Option<StartLine> {
+    // Method SP Request-URI SP SIP-Version
+    let method_end = find_ws(line, 0);
+    let method = line.get(..method_end)?;
+    if method.is_empty() || !method.iter().copied().all(is_token_byte) {
+        return None;
+    }
+    let uri_start = skip_ws(line, method_end);
+    let uri_end = find_ws(line, uri_start);
+    let version_start = skip_ws(line, uri_end);
+    if uri_end == uri_start || version_start == uri_end {
+        return None;
+    }
+    let version = line.get(version_start..)?;
+    if !version.eq_ignore_ascii_case(b"SIP/2.0") {
+        return None;
+    }
+    if uri_start != method_end + 1 || version_start != uri_end + 1 {
+        irregular.push("extra whitespace in the request line");
+    }
+    if version != b"SIP/2.0" {
+        irregular.push("SIP version not in upper case");
+    }
+    // Token bytes are ASCII, so this cannot fail.
+    let method = std::str::from_utf8(method).ok()?;
+    Some(StartLine::Request {
+        method: Method::parse(method),
+        uri: Span::new(base + uri_start, base + uri_end),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> (Option<StartLine>, Vec<Irregularity>) {
+        let mut irr = Vec::new();
+        (parse_start_line(line.as_bytes(), 0, &mut irr), irr)
+    }
+
+    #[test]
+    fn method_round_trip_and_case_sensitivity() {
+        for m in [
+            "INVITE",
+            "ACK",
+            "BYE",
+            "CANCEL",
+            "REGISTER",
+            "OPTIONS",
+            "INFO",
+            "UPDATE",
+            "PRACK",
+            "SUBSCRIBE",
+            "NOTIFY",
+            "REFER",
+            "MESSAGE",
+            "PUBLISH",
+            "PING",
+        ] {
+            assert_eq!(Method::parse(m).as_str(), m);
+        }
+        assert_eq!(Method::parse("invite"), Method::Other("invite".into()));
+        assert_eq!(Method::parse("PING").to_string(), "PING");
+        assert_eq!(Method::Invite.to_string(), "INVITE");
+    }
+
+    #[test]
+    fn status_code_classes() {
+        assert_eq!(StatusCode::TRYING.class(), 1);
+        assert!(StatusCode::SESSION_PROGRESS.is_provisional());
+        assert!(!StatusCode::SESSION_PROGRESS.is_final());
+        assert!(StatusCode::OK.is_success());
+        assert!(StatusCode::OK.is_final());
+        assert!(StatusCode::BAD_EXTENSION.is_final());
+        assert!(!StatusCode::BAD_EXTENSION.is_success());
+        assert_eq!(StatusCode(606).class(), 6);
+        assert_eq!(StatusCode(42).class(), 1);
+        assert_eq!(StatusCode(999).class(), 6);
+        assert_eq!(StatusCode::BAD_EXTENSION.to_string(), "420");
+    }
+
+    #[test]
+    fn request_lines() {
+        let (sl, irr) = parse("INVITE sip:bob@example.com SIP/2.0");
+        assert_eq!(
+            sl,
+            Some(StartLine::Request {
+                method: Method::Invite,
+                uri: Span { start: 7, end: 26 }
+            })
+        );
+        assert!(irr.is_empty());
+
+        let (sl, irr) = parse("PING tel:+15551234567 sip/2.0  ");
+        assert_eq!(
+            sl,
+            Some(StartLine::Request {
+                method: Method::Other("PING".into()),
+                uri: Span { start: 5, end: 21 }
+            })
+        );
+        assert_eq!(irr, vec!["SIP version not in upper case"]);
+
+        let (sl, irr) = parse("BYE  sip:a@[2001:db8::1]:5060 SIP/2.0");
+        assert!(matches!(
+            sl,
+            Some(StartLine::Request {
+                method: Method::Bye,
+                ..
+            })
+        ));
+        assert_eq!(irr, vec!["extra whitespace in the request line"]);
+    }
+
+    #[test]
+    fn status_lines() {
+        let (sl, irr) = parse("SIP/2.0 420 Bad Extension");
+        assert_eq!(
+            sl,
+            Some(StartLine::Response {
+                status: StatusCode(420),
+                reason: Span { start: 12, end: 25 }
+            })
+        );
+        assert!(irr.is_empty());
+
+        let (sl, irr) = parse("SIP/2.0 200");
+        assert_eq!(
+            sl,
+            Some(StartLine::Response {
+                status: StatusCode(200),
+                reason: Span { start: 11, end: 11 }
+            })
+        );
+        assert_eq!(irr, vec!["status line without a reason phrase"]);
+    }
+
+    #[test]
+    fn not_start_lines() {
+        for line in [
+            "",
+            "SIP/2.0",
+            "SIP/2.0 2000 OK",
+            "SIP/2.0 099 Low",
+            "SIP/2.0 700 High",
+            "SIP/2.0 20x OK",
+            "SIP/2.0200 OK",
+            "GET / HTTP/1.1",
+            "INVITE sip:bob@example.com",
+            "INVITE SIP/2.0",
+            "INV(TE sip:a SIP/2.0",
+            "INVITE sip:a SIP/2.0 extra",
+            "\u{e9}INVITE sip:a SIP/2.0",
+        ] {
+            assert_eq!(parse(line).0, None, "{line:?}");
+        }
+    }
+}

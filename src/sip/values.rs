@@ -1,0 +1,574 @@
+//! Typed header values, parsed on demand from header text. Each `parse`
+//! function is lenient about whitespace and returns `None` when the value does
+//! not have the shape its RFC describes.
+
+use super::lex::{delta_seconds, find_param, find_unquoted, leading_digits, split_top, unquote};
+use super::start_line::Method;
+
+/// A `CSeq` value (RFC 3261 §20.16).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CSeq {
+    pub seq: u32,
+    pub method: Method,
+}
+
+impl CSeq {
+    /// `314159 INVITE`.
+    pub fn parse(value: &str) -> Option<CSeq> {
+        let mut parts = value.split_ascii_whitespace();
+        let seq = parts.next()?.parse().ok()?;
+        let method = Method::parse(parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(CSeq { seq, method })
+    }
+}
+
+/// An `RAck` value (RFC 3262 §7.2).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RAck {
+    pub rseq: u32,
+    pub cseq: u32,
+    pub method: Method,
+}
+
+impl RAck {
+    /// `776656 1 INVITE`.
+    pub fn parse(value: &str) -> Option<RAck> {
+        let mut parts = value.split_ascii_whitespace();
+        let rseq = parts.next()?.parse().ok()?;
+        let cseq = parts.next()?.parse().ok()?;
+        let method = Method::parse(parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(RAck { rseq, cseq, method })
+    }
+}
+
+/// One entry of a `Via` header (RFC 3261 §20.42).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Via {
+    /// The transport, upper-cased: `UDP`, `TCP`, `TLS`, `SCTP`, `WS`, `WSS`, ...
+    pub transport: String,
+    /// The sent-by host; an IPv6 reference without its brackets.
+    pub host: String,
+    pub port: Option<u16>,
+    pub branch: Option<String>,
+    pub received: Option<String>,
+    /// `Some("")` for a bare `rport` flag (RFC 3581), `Some("5060")` when filled in.
+    pub rport: Option<String>,
+}
+
+impl Via {
+    /// The sent-by as written in a Via: `host:port` or `host`, an IPv6 host in
+    /// brackets (`[::1]:5060`).
+    pub fn sent_by(&self) -> String {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        match self.port {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        }
+    }
+
+    /// One Via entry: `SIP/2.0/UDP host:port;branch=...;received=...;rport`.
+    /// Whitespace is allowed around the slashes (RFC 3261 §25.1 `SLASH`).
+    pub fn parse(entry: &str) -> Option<Via> {
+        let mut parts = split_top(entry, b';');
+        let head = parts.next()?.trim();
+        let mut proto = head.splitn(3, '/');
+        let name = proto.next()?.trim();
+        let _version = proto.next()?;
+        let rest = proto.next()?.trim_start();
+        if name.is_empty() {
+            return None;
+        }
+        let transport_end = rest
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        let (transport, sent_by) = rest.split_at(transport_end);
+        let sent_by = sent_by.trim();
+        if transport.is_empty() || sent_by.is_empty() {
+            return None;
+        }
+        let (host, port) = split_host_port(sent_by);
+        if host.is_empty() {
+            return None;
+        }
+        let mut via = Via {
+            transport: transport.to_ascii_uppercase(),
+            host: host.to_string(),
+            port,
+            branch: None,
+            received: None,
+            rport: None,
+        };
+        for p in parts {
+            let (name, value) = super::lex::param(p);
+            if name.eq_ignore_ascii_case("branch") {
+                via.branch.get_or_insert(value.unwrap_or_default());
+            } else if name.eq_ignore_ascii_case("received") {
+                via.received.get_or_insert(value.unwrap_or_default());
+            } else if name.eq_ignore_ascii_case("rport") {
+                via.rport.get_or_insert(value.unwrap_or_default());
+            }
+        }
+        Some(via)
+    }
+}
+
+/// Splits `host[:port]`; `[v6]:port` loses its brackets; a bare IPv6 address
+/// (several colons, no brackets) is all host.
+fn split_host_port(s: &str) -> (&str, Option<u16>) {
+    if let Some(rest) = s.strip_prefix('[') {
+        let Some(close) = rest.find(']') else {
+            return (rest.trim(), None);
+        };
+        let host = rest.get(..close).unwrap_or_default().trim();
+        let after = rest.get(close + 1..).unwrap_or_default().trim_start();
+        let port = after.strip_prefix(':').and_then(|p| p.trim().parse().ok());
+        return (host, port);
+    }
+    match s.split_once(':') {
+        Some((host, port)) if !port.contains(':') => (host.trim(), port.trim().parse().ok()),
+        Some(_) => (s, None),
+        None => (s, None),
+    }
+}
+
+/// A name-addr or addr-spec with header parameters: a `From`, `To` or
+/// `Contact` entry (RFC 3261 §20.10, §20.20, §20.39).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameAddr {
+    /// The display name, unquoted; `None` when absent or empty.
+    pub display: Option<String>,
+    /// The URI without angle brackets (`*` for a wildcard Contact).
+    pub uri: String,
+    pub tag: Option<String>,
+}
+
+impl NameAddr {
+    /// `"Bob" <sip:bob@b.example;transport=tcp>;tag=1` or `sip:bob@b.example;tag=1`.
+    /// In the bare form every `;` parameter belongs to the header, not to the
+    /// URI (RFC 3261 §20.10).
+    pub fn parse(entry: &str) -> Option<NameAddr> {
+        let entry = entry.trim();
+        if entry.is_empty() {
+            return None;
+        }
+        let (display, uri, params) = match find_unquoted(entry, b'<') {
+            Some(lt) => {
+                let display = entry.get(..lt).unwrap_or_default().trim();
+                let after = entry.get(lt + 1..).unwrap_or_default();
+                let (uri, params) = match after.find('>') {
+                    Some(gt) => (
+                        after.get(..gt).unwrap_or_default(),
+                        after.get(gt + 1..).unwrap_or_default(),
+                    ),
+                    None => (after, ""),
+                };
+                let display = if display.is_empty() {
+                    None
+                } else {
+                    Some(unquote(display)).filter(|d| !d.is_empty())
+                };
+                (display, uri.trim(), params)
+            }
+            None => {
+                let semi = find_unquoted(entry, b';').unwrap_or(entry.len());
+                (
+                    None,
+                    entry.get(..semi).unwrap_or_default().trim(),
+                    entry.get(semi..).unwrap_or_default(),
+                )
+            }
+        };
+        if uri.is_empty() {
+            return None;
+        }
+        let tag = find_param(split_top(params, b';').skip(1), "tag").flatten();
+        Some(NameAddr {
+            display,
+            uri: uri.to_string(),
+            tag,
+        })
+    }
+}
+
+/// A `Session-Expires` value (RFC 4028 §4).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionExpires {
+    pub delta: u32,
+    /// `uac` or `uas` as written.
+    pub refresher: Option<String>,
+}
+
+impl SessionExpires {
+    /// `1800;refresher=uac`.
+    pub fn parse(value: &str) -> Option<SessionExpires> {
+        let mut parts = split_top(value, b';');
+        let delta = delta_seconds(parts.next()?)?;
+        let refresher = find_param(parts, "refresher").flatten();
+        Some(SessionExpires { delta, refresher })
+    }
+}
+
+/// A `Retry-After` value (RFC 3261 §20.33).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RetryAfter {
+    pub seconds: u32,
+    pub duration: Option<u32>,
+    /// The comment without its parentheses.
+    pub comment: Option<String>,
+}
+
+impl RetryAfter {
+    /// `120 (in a meeting);duration=60`.
+    pub fn parse(value: &str) -> Option<RetryAfter> {
+        let mut parts = split_top(value, b';');
+        let (digits, rest) = leading_digits(parts.next()?);
+        let seconds = delta_seconds(digits)?;
+        let rest = rest.trim();
+        let comment = match rest.strip_prefix('(') {
+            Some(inner) => Some(comment_text(inner)),
+            None if rest.is_empty() => None,
+            None => return None,
+        };
+        let duration = find_param(parts, "duration")
+            .flatten()
+            .and_then(|d| delta_seconds(&d));
+        Some(RetryAfter {
+            seconds,
+            duration,
+            comment,
+        })
+    }
+}
+
+/// The text of a comment whose opening parenthesis is already consumed, up to
+/// the matching closing one (nested comments kept, escapes resolved).
+fn comment_text(inner: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 1u32;
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '(' => {
+                depth += 1;
+                out.push(c);
+            }
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.trim().to_string()
+}
+
+/// One `Warning` value (RFC 3261 §20.43).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Warning {
+    pub code: u16,
+    pub agent: String,
+    /// The warning text, unquoted.
+    pub text: String,
+}
+
+impl Warning {
+    /// `399 host.example "text"`.
+    pub fn parse(entry: &str) -> Option<Warning> {
+        let entry = entry.trim();
+        let (code, rest) = entry.split_once(|c: char| c.is_ascii_whitespace())?;
+        if code.len() != 3 {
+            return None;
+        }
+        let code = code.parse().ok()?;
+        let rest = rest.trim_start();
+        let (agent, text) = rest
+            .split_once(|c: char| c.is_ascii_whitespace())
+            .unwrap_or((rest, ""));
+        if agent.is_empty() {
+            return None;
+        }
+        Some(Warning {
+            code,
+            agent: agent.to_string(),
+            text: unquote(text),
+        })
+    }
+}
+
+/// One `Reason` value (RFC 3326 §2).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReasonValue {
+    /// `Q.850`, `SIP`, or another protocol token as written.
+    pub protocol: String,
+    pub cause: Option<u16>,
+    pub text: Option<String>,
+}
+
+impl ReasonValue {
+    /// `Q.850;cause=17;text="User busy"`.
+    pub fn parse(entry: &str) -> Option<ReasonValue> {
+        let mut parts = split_top(entry, b';');
+        let protocol = parts.next()?.trim();
+        if protocol.is_empty() {
+            return None;
+        }
+        let mut reason = ReasonValue {
+            protocol: protocol.to_string(),
+            cause: None,
+            text: None,
+        };
+        for p in parts {
+            let (name, value) = super::lex::param(p);
+            if name.eq_ignore_ascii_case("cause") {
+                reason.cause = value.and_then(|v| v.parse().ok());
+            } else if name.eq_ignore_ascii_case("text") {
+                reason.text = value;
+            }
+        }
+        Some(reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    #[test]
+    fn cseq_and_rack() {
+        assert_eq!(
+            CSeq::parse(" 314159  INVITE "),
+            Some(CSeq {
+                seq: 314159,
+                method: Method::Invite
+            })
+        );
+        assert_eq!(
+            CSeq::parse("1 PING"),
+            Some(CSeq {
+                seq: 1,
+                method: Method::Other("PING".into())
+            })
+        );
+        assert_eq!(CSeq::parse("INVITE"), None);
+        assert_eq!(CSeq::parse("1"), None);
+        assert_eq!(CSeq::parse("1 INVITE x"), None);
+        assert_eq!(CSeq::parse("99999999999 INVITE"), None);
+        assert_eq!(
+            RAck::parse("776656 1 INVITE"),
+            Some(RAck {
+                rseq: 776656,
+                cseq: 1,
+                method: Method::Invite
+            })
+        );
+        assert_eq!(RAck::parse("776656 INVITE"), None);
+    }
+
+    #[test]
+    fn via_entries() {
+        let v = Via::parse("SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1").unwrap();
+        assert_eq!(
+            v,
+            Via {
+                transport: "UDP".into(),
+                host: "2001:db8::1".into(),
+                port: Some(5060),
+                branch: s("z9hG4bK1"),
+                received: None,
+                rport: None,
+            }
+        );
+        assert_eq!(v.sent_by(), "[2001:db8::1]:5060");
+
+        let v = Via::parse(
+            "SIP / 2.0 / tcp  pc33.example.com ;rport;received=192.0.2.1;BRANCH=z9hG4bKx",
+        )
+        .unwrap();
+        assert_eq!(v.transport, "TCP");
+        assert_eq!(v.host, "pc33.example.com");
+        assert_eq!(v.port, None);
+        assert_eq!(v.sent_by(), "pc33.example.com");
+        assert_eq!(v.rport, s(""));
+        assert_eq!(v.received, s("192.0.2.1"));
+        assert_eq!(v.branch, s("z9hG4bKx"));
+
+        let v = Via::parse("SIP/2.0/UDP 10.0.0.1 : 5070;rport=5071").unwrap();
+        assert_eq!(v.sent_by(), "10.0.0.1:5070");
+        assert_eq!(v.rport, s("5071"));
+
+        let v = Via::parse("SIP/2.0/UDP 2001:db8::2").unwrap();
+        assert_eq!((v.host.as_str(), v.port), ("2001:db8::2", None));
+        assert_eq!(v.sent_by(), "[2001:db8::2]");
+
+        let v = Via::parse("SIP/2.0/UDP host:99999").unwrap();
+        assert_eq!((v.host.as_str(), v.port), ("host", None));
+
+        assert_eq!(Via::parse("SIP/2.0/UDP"), None);
+        assert_eq!(Via::parse("garbage"), None);
+        assert_eq!(Via::parse(""), None);
+        assert_eq!(Via::parse("SIP/2.0/UDP :5060"), None);
+    }
+
+    #[test]
+    fn name_addrs() {
+        assert_eq!(
+            NameAddr::parse(r#""Doe; John, Jr." <sip:john@a.example;transport=tcp>;tag=abc;x=y"#),
+            Some(NameAddr {
+                display: s("Doe; John, Jr."),
+                uri: "sip:john@a.example;transport=tcp".into(),
+                tag: s("abc"),
+            })
+        );
+        assert_eq!(
+            NameAddr::parse("sip:bob@b.example;tag=1928301774"),
+            Some(NameAddr {
+                display: None,
+                uri: "sip:bob@b.example".into(),
+                tag: s("1928301774"),
+            })
+        );
+        assert_eq!(
+            NameAddr::parse("Bob Smith <tel:+15551234567>"),
+            Some(NameAddr {
+                display: s("Bob Smith"),
+                uri: "tel:+15551234567".into(),
+                tag: None,
+            })
+        );
+        assert_eq!(
+            NameAddr::parse(r#""" <sip:a@b> ; TAG = 7 "#),
+            Some(NameAddr {
+                display: None,
+                uri: "sip:a@b".into(),
+                tag: s("7"),
+            })
+        );
+        assert_eq!(
+            NameAddr::parse("<sip:a@b"),
+            Some(NameAddr {
+                display: None,
+                uri: "sip:a@b".into(),
+                tag: None,
+            })
+        );
+        assert_eq!(NameAddr::parse("*").map(|n| n.uri), s("*"));
+        assert_eq!(NameAddr::parse("  "), None);
+        assert_eq!(NameAddr::parse("<>;tag=1"), None);
+    }
+
+    #[test]
+    fn session_expires_and_retry_after() {
+        assert_eq!(
+            SessionExpires::parse("1800;refresher=uac"),
+            Some(SessionExpires {
+                delta: 1800,
+                refresher: s("uac")
+            })
+        );
+        assert_eq!(
+            SessionExpires::parse(" 90 "),
+            Some(SessionExpires {
+                delta: 90,
+                refresher: None
+            })
+        );
+        assert_eq!(SessionExpires::parse("soon"), None);
+
+        assert_eq!(
+            RetryAfter::parse("120 (in a meeting);duration=60"),
+            Some(RetryAfter {
+                seconds: 120,
+                duration: Some(60),
+                comment: s("in a meeting"),
+            })
+        );
+        assert_eq!(
+            RetryAfter::parse("18000;duration=3600"),
+            Some(RetryAfter {
+                seconds: 18000,
+                duration: Some(3600),
+                comment: None,
+            })
+        );
+        assert_eq!(
+            RetryAfter::parse("5 (a (nested) \\) one"),
+            Some(RetryAfter {
+                seconds: 5,
+                duration: None,
+                comment: s("a (nested) ) one"),
+            })
+        );
+        assert_eq!(RetryAfter::parse("Mon, 1 Jan 2024"), None);
+        assert_eq!(RetryAfter::parse("120 junk"), None);
+    }
+
+    #[test]
+    fn warnings_and_reasons() {
+        assert_eq!(
+            Warning::parse(r#"399 host "text""#),
+            Some(Warning {
+                code: 399,
+                agent: "host".into(),
+                text: "text".into()
+            })
+        );
+        assert_eq!(
+            Warning::parse(r#"307 isi.edu:5060 "Session parameter 'foo' not understood""#),
+            Some(Warning {
+                code: 307,
+                agent: "isi.edu:5060".into(),
+                text: "Session parameter 'foo' not understood".into()
+            })
+        );
+        assert_eq!(Warning::parse("3990 host \"x\""), None);
+        assert_eq!(Warning::parse("399"), None);
+
+        assert_eq!(
+            ReasonValue::parse(r#"Q.850;cause=17;text="User busy""#),
+            Some(ReasonValue {
+                protocol: "Q.850".into(),
+                cause: Some(17),
+                text: s("User busy"),
+            })
+        );
+        assert_eq!(
+            ReasonValue::parse("SIP ; cause=200 ; text=\"Call completed elsewhere\""),
+            Some(ReasonValue {
+                protocol: "SIP".into(),
+                cause: Some(200),
+                text: s("Call completed elsewhere"),
+            })
+        );
+        assert_eq!(
+            ReasonValue::parse("Q.850;cause=abc"),
+            Some(ReasonValue {
+                protocol: "Q.850".into(),
+                cause: None,
+                text: None,
+            })
+        );
+        assert_eq!(ReasonValue::parse(";cause=1"), None);
+    }
+}
