@@ -706,3 +706,6 @@ fn multipart_sdp<'a>(body: &'a [u8], boundary: &[u8]) -> Option<&'a [u8]> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,750 @@
+use super::*;
+use crate::sip::sdp::Direction;
+
+pub(crate) const INVITE: &str = "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds, SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bKold;received=192.0.2.7\r\n\
+Via: SIP/2.0/TCP proxy.example.com;branch=z9hG4bK3\r\n\
+Max-Forwards: 70\r\n\
+To: Bob <sip:bob@biloxi.example.com>\r\n\
+From: \"Alice; the first, one\" <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n\
+CSeq: 314159 INVITE\r\n\
+Contact: <sip:alice@pc33.atlanta.example.com>\r\n\
+Require: 100rel, timer\r\n\
+Require: precondition\r\n\
+Supported: replaces,,  norefersub \r\n\
+Session-Expires: 1800;refresher=uac\r\n\
+Min-SE: 90\r\n\
+Content-Type: application/sdp\r\n\
+Content-Length: 130\r\n\
+\r\n\
+v=0\r\n\
+o=alice 2890844526 2890844526 IN IP4 198.51.100.1\r\n\
+s=-\r\n\
+c=IN IP4 198.51.100.1\r\n\
+t=0 0\r\n\
+m=audio 49170 RTP/AVP 0 8\r\n\
+a=sendrecv\r\n";
+
+pub(crate) const BAD_EXTENSION: &str = "SIP/2.0 420 Bad Extension\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;received=192.0.2.1\r\n\
+To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\r\n\
+From: \"Alice; the first, one\" <sip:alice@atlanta.example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n\
+CSeq: 314159 INVITE\r\n\
+Unsupported: precondition\r\n\
+Content-Length: 0\r\n\
+\r\n";
+
+pub(crate) const BUSY: &str = "SIP/2.0 486 Busy Here\r\n\
+Via: SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bKnashds8;rport=5060\r\n\
+To: sip:bob@biloxi.example.com;tag=8321234356\r\n\
+From: <sip:alice@atlanta.example.com>;tag=9fxced76sl\r\n\
+Call-ID: 3848276298220188511@atlanta.example.com\r\n\
+CSeq: 2 INVITE\r\n\
+Retry-After: 120 (in a meeting);duration=60\r\n\
+Warning: 399 host \"text, with comma\", 301 proxy.example.com \"Incompatible network address type\"\r\n\
+Reason: Q.850;cause=17;text=\"User busy\"\r\n\
+Reason: SIP;cause=486\r\n\
+Content-Length: 0\r\n\
+\r\n";
+
+pub(crate) const COMPACT: &str = "SUBSCRIBE sip:presence@example.com SIP/2.0\r\n\
+v: SIP/2.0/TCP client.example.com:5061;branch=z9hG4bKc1\r\n\
+f: <sip:watcher@example.com>;tag=w1\r\n\
+t: <sip:presence@example.com>\r\n\
+i: compact-1@client\r\n\
+CSeq: 1 SUBSCRIBE\r\n\
+Max-Forwards: 70\r\n\
+m: <sip:watcher@192.0.2.9>\r\n\
+o: presence\r\n\
+k: eventlist\r\n\
+x: 600;refresher=uas\r\n\
+s: hello\r\n\
+c: Text/Plain; charset=utf-8\r\n\
+l: 5\r\n\
+\r\n\
+hello";
+
+pub(crate) const FOLDED_LF_IPV6: &str = "OPTIONS sip:[2001:db8::2] SIP/2.0\n\
+Via : SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1\n\
+max-forwards:70\n\
+TO:<sip:[2001:db8::2]>\n\
+from: <sip:[2001:db8::1]>;tag=x1\n\
+CALL-ID:   folded-1\n\
+cseq: 7 OPTIONS\n\
+Subject: I know you're there,\n\
+\x20  pick up the phone\n\
+\tand talk to me!\n\
+Accept: application/sdp\n\
+\n";
+
+pub(crate) const PING: &str = "PING tel:+15551234567;phone-context=example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP 192.0.2.5;branch=z9hG4bKping\r\n\
+Max-Forwards: 70\r\n\
+From: tel:+15550001111;tag=p\r\n\
+To: <tel:+15551234567>\r\n\
+Call-ID: ping-1\r\n\
+CSeq: 1 PING\r\n\
+\r\n";
+
+fn parse(s: &str) -> Message {
+    Message::parse(s.as_bytes()).expect("test message parses")
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn invite_with_sdp() {
+    let m = parse(INVITE);
+    assert!(m.is_request());
+    assert_eq!(m.method(), Some(&Method::Invite));
+    assert_eq!(m.status(), None);
+    assert_eq!(m.reason_phrase(), None);
+    assert_eq!(
+        m.request_uri().as_deref(),
+        Some("sip:bob@biloxi.example.com")
+    );
+    assert_eq!(
+        m.start_line_text(),
+        "INVITE sip:bob@biloxi.example.com SIP/2.0"
+    );
+    assert_eq!(m.headers().len(), 15);
+    assert_eq!(m.headers()[0].name, HeaderName::Via);
+    assert_eq!(m.header_name_text(&m.headers()[3]), "To");
+    assert_eq!(
+        m.call_id().as_deref(),
+        Some("a84b4c76e66710@pc33.atlanta.example.com")
+    );
+    assert_eq!(
+        m.cseq(),
+        Some(CSeq {
+            seq: 314159,
+            method: Method::Invite
+        })
+    );
+    assert_eq!(m.max_forwards(), Some(70));
+
+    let via = m.top_via().unwrap();
+    assert_eq!(via.transport, "UDP");
+    assert_eq!(via.sent_by(), "pc33.atlanta.example.com");
+    assert_eq!(via.branch.as_deref(), Some("z9hG4bK776asdhds"));
+    assert_eq!(m.via_count(), 3);
+    let vias = m.vias();
+    assert_eq!(vias.len(), 3);
+    assert_eq!(vias[1].sent_by(), "10.0.0.1:5070");
+    assert_eq!(vias[1].received.as_deref(), Some("192.0.2.7"));
+    assert_eq!(vias[2].transport, "TCP");
+
+    let from = m.from().unwrap();
+    assert_eq!(from.display.as_deref(), Some("Alice; the first, one"));
+    assert_eq!(from.uri, "sip:alice@atlanta.example.com");
+    assert_eq!(from.tag.as_deref(), Some("1928301774"));
+    let to = m.to().unwrap();
+    assert_eq!(to.display.as_deref(), Some("Bob"));
+    assert_eq!(to.tag, None);
+    assert_eq!(m.contacts().len(), 1);
+    assert_eq!(m.contacts()[0].uri, "sip:alice@pc33.atlanta.example.com");
+
+    assert_eq!(
+        m.tokens(HeaderName::Require),
+        strings(&["100rel", "timer", "precondition"])
+    );
+    assert_eq!(
+        m.tokens(HeaderName::Supported),
+        strings(&["replaces", "norefersub"])
+    );
+    assert!(m.tokens(HeaderName::Unsupported).is_empty());
+    assert_eq!(
+        m.header_all(HeaderName::Require),
+        vec!["100rel, timer", "precondition"]
+    );
+    assert_eq!(
+        m.session_expires(),
+        Some(SessionExpires {
+            delta: 1800,
+            refresher: Some("uac".into())
+        })
+    );
+    assert_eq!(m.min_se(), Some(90));
+    assert_eq!(m.content_length(), Some(130));
+    assert_eq!(m.content_type().as_deref(), Some("application/sdp"));
+    assert_eq!(m.body().len(), 130);
+    assert!(m.body().starts_with(b"v=0\r\n"));
+    assert!(m.anomalies().is_empty(), "{:?}", m.anomalies());
+
+    let sdp = m.sdp().unwrap().unwrap();
+    assert_eq!(sdp.connection, Some("198.51.100.1".parse().unwrap()));
+    assert_eq!(sdp.media.len(), 1);
+    assert_eq!(sdp.media[0].port, 49170);
+    assert_eq!(sdp.media[0].direction, Some(Direction::SendRecv));
+    assert_eq!(
+        sdp.media[0]
+            .formats
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>(),
+        ["PCMU/8000", "PCMA/8000"]
+    );
+    assert_eq!(m.message_span(), Span::new(0, INVITE.len()));
+}
+
+#[test]
+fn response_420() {
+    let m = parse(BAD_EXTENSION);
+    assert!(!m.is_request());
+    assert_eq!(m.method(), None);
+    assert_eq!(m.request_uri(), None);
+    assert_eq!(m.status(), Some(StatusCode::BAD_EXTENSION));
+    assert_eq!(m.reason_phrase().as_deref(), Some("Bad Extension"));
+    assert_eq!(m.start_line_text(), "SIP/2.0 420 Bad Extension");
+    assert_eq!(
+        m.tokens(HeaderName::Unsupported),
+        strings(&["precondition"])
+    );
+    assert_eq!(m.to().unwrap().tag.as_deref(), Some("a6c85cf"));
+    assert_eq!(m.top_via().unwrap().received.as_deref(), Some("192.0.2.1"));
+    assert_eq!(m.cseq().map(|c| c.method), Some(Method::Invite));
+    // Max-Forwards is not required on responses.
+    assert!(m.anomalies().is_empty(), "{:?}", m.anomalies());
+    assert_eq!(m.body(), b"");
+    assert_eq!(m.sdp().map(|r| r.is_ok()), None);
+}
+
+#[test]
+fn busy_with_retry_after_warning_reason() {
+    let m = parse(BUSY);
+    assert_eq!(
+        m.retry_after(),
+        Some(RetryAfter {
+            seconds: 120,
+            duration: Some(60),
+            comment: Some("in a meeting".into())
+        })
+    );
+    assert_eq!(
+        m.warnings(),
+        vec![
+            Warning {
+                code: 399,
+                agent: "host".into(),
+                text: "text, with comma".into()
+            },
+            Warning {
+                code: 301,
+                agent: "proxy.example.com".into(),
+                text: "Incompatible network address type".into()
+            }
+        ]
+    );
+    assert_eq!(
+        m.reasons(),
+        vec![
+            ReasonValue {
+                protocol: "Q.850".into(),
+                cause: Some(17),
+                text: Some("User busy".into())
+            },
+            ReasonValue {
+                protocol: "SIP".into(),
+                cause: Some(486),
+                text: None
+            }
+        ]
+    );
+    let to = m.to().unwrap();
+    assert_eq!(to.uri, "sip:bob@biloxi.example.com");
+    assert_eq!(to.tag.as_deref(), Some("8321234356"));
+    assert_eq!(m.top_via().unwrap().rport.as_deref(), Some("5060"));
+}
+
+#[test]
+fn compact_names() {
+    let m = parse(COMPACT);
+    assert_eq!(m.method(), Some(&Method::Subscribe));
+    assert_eq!(m.call_id().as_deref(), Some("compact-1@client"));
+    assert_eq!(m.top_via().unwrap().sent_by(), "client.example.com:5061");
+    assert_eq!(m.top_via().unwrap().transport, "TCP");
+    assert_eq!(m.from().unwrap().tag.as_deref(), Some("w1"));
+    assert_eq!(m.to().unwrap().uri, "sip:presence@example.com");
+    assert_eq!(m.contacts()[0].uri, "sip:watcher@192.0.2.9");
+    assert_eq!(m.header(HeaderName::Event).as_deref(), Some("presence"));
+    assert_eq!(m.tokens(HeaderName::Supported), strings(&["eventlist"]));
+    assert_eq!(
+        m.session_expires().unwrap().refresher.as_deref(),
+        Some("uas")
+    );
+    assert_eq!(m.header_named("s").as_deref(), Some("hello"));
+    assert_eq!(m.content_type().as_deref(), Some("text/plain"));
+    assert_eq!(m.content_length(), Some(5));
+    assert_eq!(m.body(), b"hello");
+    assert!(m.anomalies().is_empty(), "{:?}", m.anomalies());
+    assert_eq!(m.sdp().map(|r| r.is_ok()), None);
+}
+
+#[test]
+fn folding_lf_only_ipv6_and_spaced_colon() {
+    let m = parse(FOLDED_LF_IPV6);
+    assert_eq!(m.method(), Some(&Method::Options));
+    assert_eq!(m.request_uri().as_deref(), Some("sip:[2001:db8::2]"));
+    let via = m.top_via().unwrap();
+    assert_eq!(via.host, "2001:db8::1");
+    assert_eq!(via.port, Some(5060));
+    assert_eq!(via.sent_by(), "[2001:db8::1]:5060");
+    assert_eq!(via.branch.as_deref(), Some("z9hG4bK1"));
+    assert_eq!(m.header_name_text(&m.headers()[0]), "Via");
+    assert_eq!(m.max_forwards(), Some(70));
+    assert_eq!(m.call_id().as_deref(), Some("folded-1"));
+    assert_eq!(m.to().unwrap().uri, "sip:[2001:db8::2]");
+    assert_eq!(
+        m.header_named("subject").as_deref(),
+        Some("I know you're there, pick up the phone and talk to me!")
+    );
+    let subject = m.headers()[6];
+    assert_eq!(subject.name, HeaderName::Other);
+    // The span covers the continuation lines as written.
+    assert_eq!(
+        m.text(subject.value_span),
+        "I know you're there,\n   pick up the phone\n\tand talk to me!"
+    );
+    assert_eq!(m.tokens(HeaderName::Accept), strings(&["application/sdp"]));
+    assert!(m.anomalies().is_empty(), "{:?}", m.anomalies());
+    // No Content-Length: the body is the rest, here nothing.
+    assert_eq!(m.content_length(), None);
+    assert_eq!(m.body(), b"");
+}
+
+#[test]
+fn tel_uri_and_extension_method() {
+    let m = parse(PING);
+    assert_eq!(m.method(), Some(&Method::Other("PING".into())));
+    assert_eq!(m.method().map(Method::as_str), Some("PING"));
+    assert_eq!(
+        m.request_uri().as_deref(),
+        Some("tel:+15551234567;phone-context=example.com")
+    );
+    assert_eq!(
+        m.from(),
+        Some(NameAddr {
+            display: None,
+            uri: "tel:+15550001111".into(),
+            tag: Some("p".into())
+        })
+    );
+    assert_eq!(m.to().unwrap().uri, "tel:+15551234567");
+    assert_eq!(
+        m.cseq(),
+        Some(CSeq {
+            seq: 1,
+            method: Method::Other("PING".into())
+        })
+    );
+    assert!(m.anomalies().is_empty(), "{:?}", m.anomalies());
+}
+
+#[test]
+fn latin1_bytes_are_kept_and_shown_lossily() {
+    let mut raw =
+        b"MESSAGE sip:b@x SIP/2.0\r\nFrom: \"Jos\xe9\" <sip:a@x>;tag=1\r\nSubject: caf\xe9\r\n\r\n"
+            .to_vec();
+    raw.extend_from_slice(b"body \xff");
+    let m = Message::parse(&raw).unwrap();
+    assert_eq!(m.method(), Some(&Method::Message));
+    assert_eq!(m.from().unwrap().display.as_deref(), Some("Jos\u{fffd}"));
+    assert_eq!(m.header_named("Subject").as_deref(), Some("caf\u{fffd}"));
+    assert_eq!(m.body(), b"body \xff");
+    assert_eq!(m.raw(), raw.as_slice());
+}
+
+#[test]
+fn content_length_larger_than_available() {
+    let m = parse("SIP/2.0 200 OK\r\nContent-Length: 100\r\n\r\nv=0\r\n");
+    assert_eq!(m.content_length(), Some(100));
+    assert_eq!(m.body(), b"v=0\r\n");
+    assert!(m.anomalies().contains(&Anomaly::ContentLengthTooLarge {
+        declared: 100,
+        available: 5
+    }));
+}
+
+#[test]
+fn content_length_smaller_than_available() {
+    let raw = "SIP/2.0 200 OK\r\nl: 3\r\n\r\nabcSIP/2.0 180 Ringing\r\n\r\n";
+    let m = parse(raw);
+    assert_eq!(m.body(), b"abc");
+    assert!(m.anomalies().contains(&Anomaly::ContentLengthTooSmall {
+        declared: 3,
+        available: 26
+    }));
+    assert_eq!(m.message_span(), Span::new(0, 27));
+}
+
+#[test]
+fn bad_and_missing_content_length() {
+    let m = parse("SIP/2.0 200 OK\r\nContent-Length: 12abc\r\n\r\nbody");
+    assert_eq!(m.content_length(), None);
+    assert_eq!(m.body(), b"body");
+    assert!(
+        m.anomalies()
+            .contains(&Anomaly::BadContentLength { offset: 32 })
+    );
+
+    let m = parse("SIP/2.0 200 OK\r\nContent-Length: 99999999999\r\n\r\n");
+    assert!(matches!(
+        m.anomalies().last(),
+        Some(Anomaly::BadContentLength { .. })
+    ));
+
+    let m = parse("SIP/2.0 200 OK\r\n\r\nwhatever follows");
+    assert_eq!(m.content_length(), None);
+    assert_eq!(m.body(), b"whatever follows");
+}
+
+#[test]
+fn missing_mandatory_headers() {
+    let m = parse("INVITE sip:b@x SIP/2.0\r\n\r\n");
+    assert_eq!(
+        m.anomalies(),
+        &[
+            Anomaly::MissingHeader(HeaderName::To),
+            Anomaly::MissingHeader(HeaderName::From),
+            Anomaly::MissingHeader(HeaderName::CSeq),
+            Anomaly::MissingHeader(HeaderName::CallId),
+            Anomaly::MissingHeader(HeaderName::Via),
+            Anomaly::MissingHeader(HeaderName::MaxForwards),
+        ]
+    );
+    assert_eq!(
+        m.anomalies()[3].describe(),
+        "mandatory Call-ID header is missing"
+    );
+    let m = parse("SIP/2.0 100 Trying\r\n\r\n");
+    assert!(
+        !m.anomalies()
+            .contains(&Anomaly::MissingHeader(HeaderName::MaxForwards))
+    );
+}
+
+#[test]
+fn truncated_headers() {
+    let cut = &BAD_EXTENSION[..BAD_EXTENSION.find("From:").unwrap() + 10];
+    let m = parse(cut);
+    assert_eq!(m.status(), Some(StatusCode(420)));
+    assert!(m.anomalies().contains(&Anomaly::NoBlankLine));
+    assert_eq!(m.body(), b"");
+    // The partial last line is kept as a header.
+    assert_eq!(m.headers().len(), 3);
+    assert_eq!(m.header(HeaderName::From).as_deref(), Some("\"Ali"));
+}
+
+#[test]
+fn malformed_header_lines() {
+    let m = parse(
+        "SIP/2.0 200 OK\r\n  orphan continuation\r\nno colon here\r\n: empty name\r\nCall-ID: a\r\ncall-id: b\r\n\r\n",
+    );
+    assert_eq!(
+        m.anomalies()[..4],
+        [
+            Anomaly::ContinuationWithoutHeader { offset: 16 },
+            Anomaly::HeaderWithoutColon { offset: 39 },
+            Anomaly::EmptyHeaderName { offset: 54 },
+            Anomaly::DuplicateHeader(HeaderName::CallId),
+        ]
+    );
+    assert_eq!(m.call_id().as_deref(), Some("a"));
+    assert_eq!(m.header_all(HeaderName::CallId), vec!["a", "b"]);
+    assert_eq!(
+        m.anomalies()[1].describe(),
+        "header line without a colon at byte 39"
+    );
+}
+
+#[test]
+fn start_line_irregularities() {
+    let m = parse("SIP/2.0  503\r\n\r\n");
+    assert_eq!(m.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(m.reason_phrase().as_deref(), Some(""));
+    assert_eq!(
+        m.anomalies()[..2],
+        [
+            Anomaly::BadStartLine {
+                what: "extra whitespace in the status line"
+            },
+            Anomaly::BadStartLine {
+                what: "status line without a reason phrase"
+            },
+        ]
+    );
+}
+
+#[test]
+fn keep_alives_before_message() {
+    let m = parse("\r\n\r\nSIP/2.0 180 Ringing\r\nContent-Length: 0\r\n\r\n");
+    assert_eq!(m.start_line_text(), "SIP/2.0 180 Ringing");
+    assert_eq!(m.start_line_span(), Span::new(4, 23));
+    assert_eq!(m.message_span().start, 4);
+}
+
+#[test]
+fn not_sip() {
+    assert!(Message::parse(b"").is_none());
+    assert!(Message::parse(b"\r\n\r\n\n").is_none());
+    assert!(Message::parse(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").is_none());
+    assert!(Message::parse(b"\x00\x01\x02\x03garbage").is_none());
+    assert!(Message::parse(b"SIP/2.0 OK\r\n").is_none());
+}
+
+#[test]
+fn start_line_only() {
+    let m = parse("OPTIONS sip:x SIP/2.0");
+    assert_eq!(m.method(), Some(&Method::Options));
+    assert!(m.headers().is_empty());
+    assert!(m.anomalies().contains(&Anomaly::NoBlankLine));
+}
+
+#[test]
+fn contact_lists_for_redirects() {
+    let m = parse(
+        "SIP/2.0 302 Moved Temporarily\r\n\
+Contact: \"Desk, 1\" <sip:desk@a.example;transport=tcp>;q=0.7, sip:mobile@b.example;q=0.3\r\n\
+m: <tel:+15551230000>\r\n\
+Expires: 3600\r\n\
+Min-Expires: 60\r\n\
+\r\n",
+    );
+    let contacts = m.contacts();
+    assert_eq!(contacts.len(), 3);
+    assert_eq!(contacts[0].display.as_deref(), Some("Desk, 1"));
+    assert_eq!(contacts[0].uri, "sip:desk@a.example;transport=tcp");
+    assert_eq!(contacts[1].uri, "sip:mobile@b.example");
+    assert_eq!(contacts[2].uri, "tel:+15551230000");
+    assert_eq!(m.expires(), Some(3600));
+    assert_eq!(m.min_expires(), Some(60));
+}
+
+#[test]
+fn prack_rseq_rack() {
+    let m = parse("PRACK sip:bob@b.example SIP/2.0\r\nRAck: 776656 1 INVITE\r\nRSeq: 12\r\n\r\n");
+    assert_eq!(m.method(), Some(&Method::Prack));
+    assert_eq!(
+        m.rack(),
+        Some(RAck {
+            rseq: 776656,
+            cseq: 1,
+            method: Method::Invite
+        })
+    );
+    assert_eq!(m.rseq(), Some(12));
+}
+
+#[test]
+fn multipart_sdp() {
+    let body = "--unique-boundary-1\r\n\
+Content-Type: application/isup;version=itu-t92+\r\n\
+\r\n\
+\x01\x02\x03\r\n\
+--unique-boundary-1\r\n\
+Content-Type: application/sdp\r\n\
+\r\n\
+v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 18\r\n\
+\r\n--unique-boundary-1--\r\n";
+    let raw = format!(
+        "SIP/2.0 183 Session Progress\r\n\
+Content-Type: multipart/mixed;boundary=\"unique-boundary-1\"\r\n\
+Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let m = parse(&raw);
+    let sdp = m.sdp().unwrap().unwrap();
+    assert_eq!(sdp.media[0].formats[0].name(), "G729/8000");
+    assert!(m.sdp_body().unwrap().starts_with(b"v=0\r\n"));
+    assert!(m.sdp_body().unwrap().ends_with(b"RTP/AVP 18\r\n"));
+}
+
+#[test]
+fn sdp_content_type_with_empty_body() {
+    let m = parse("SIP/2.0 200 OK\r\nContent-Type: application/sdp\r\nContent-Length: 0\r\n\r\n");
+    assert!(m.sdp().is_none());
+    let m = parse("SIP/2.0 200 OK\r\nc: Application/SDP\r\n\r\ns=no version line");
+    assert!(matches!(m.sdp(), Some(Err(SdpError::Malformed { .. }))));
+}
+
+#[test]
+fn anomaly_descriptions_are_lowercase_without_period() {
+    let all = [
+        Anomaly::BadStartLine { what: "x" },
+        Anomaly::HeaderWithoutColon { offset: 1 },
+        Anomaly::EmptyHeaderName { offset: 1 },
+        Anomaly::ContinuationWithoutHeader { offset: 1 },
+        Anomaly::NoBlankLine,
+        Anomaly::BadContentLength { offset: 1 },
+        Anomaly::ContentLengthTooLarge {
+            declared: 2,
+            available: 1,
+        },
+        Anomaly::ContentLengthTooSmall {
+            declared: 1,
+            available: 2,
+        },
+        Anomaly::DuplicateHeader(HeaderName::CSeq),
+        Anomaly::MissingHeader(HeaderName::Via),
+    ];
+    for a in all {
+        let d = a.describe();
+        assert!(!d.ends_with('.'), "{d}");
+        let first = d.chars().next().unwrap();
+        // Descriptions start lower-case unless they start with a header name.
+        assert!(
+            first.is_lowercase() || d.starts_with("Content-Length") || d.starts_with("CSeq"),
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn text_of_out_of_range_span_is_empty() {
+    let m = parse(PING);
+    assert_eq!(m.text(Span { start: 5, end: 1 }), "");
+    assert_eq!(
+        m.text(Span {
+            start: 0,
+            end: u32::MAX
+        }),
+        ""
+    );
+}
+
+/// A small xorshift generator: deterministic, no dependency.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Runs every accessor, so that a panic anywhere would show.
+fn exercise(bytes: &[u8]) {
+    let _ = crate::sip::looks_like_sip(bytes);
+    let _ = crate::sip::frame_message(bytes);
+    let Some(m) = Message::parse(bytes) else {
+        return;
+    };
+    let _ = (
+        m.start_line_text(),
+        m.method(),
+        m.status(),
+        m.reason_phrase(),
+    );
+    let _ = (
+        m.request_uri(),
+        m.call_id(),
+        m.cseq(),
+        m.top_via(),
+        m.vias(),
+    );
+    let _ = (
+        m.via_count(),
+        m.from(),
+        m.to(),
+        m.contacts(),
+        m.max_forwards(),
+    );
+    for h in m.headers() {
+        let _ = (m.header_value(h), m.header_name_text(h));
+    }
+    for name in HeaderName::ALL {
+        let _ = m.tokens(name);
+    }
+    let _ = (
+        m.session_expires(),
+        m.min_se(),
+        m.expires(),
+        m.min_expires(),
+    );
+    let _ = (
+        m.retry_after(),
+        m.warnings(),
+        m.reasons(),
+        m.rseq(),
+        m.rack(),
+    );
+    let _ = (
+        m.content_length(),
+        m.content_type(),
+        m.body(),
+        m.message_span(),
+    );
+    let _ = m.sdp();
+    for a in m.anomalies() {
+        let _ = a.describe();
+    }
+}
+
+const SAMPLES: [&str; 6] = [INVITE, BAD_EXTENSION, BUSY, COMPACT, FOLDED_LF_IPV6, PING];
+
+#[test]
+fn fuzz_every_prefix() {
+    for s in SAMPLES {
+        let b = s.as_bytes();
+        for n in 0..=b.len() {
+            exercise(&b[..n]);
+        }
+    }
+}
+
+#[test]
+fn fuzz_mutations() {
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    // Bytes that matter to the grammar, so mutations hit interesting paths.
+    let specials = b"\r\n \t:;,\"<>()[]/=\\0123456789\xff\x00";
+    for round in 0..4000 {
+        let base = SAMPLES[round % SAMPLES.len()].as_bytes();
+        let mut b = base.to_vec();
+        for _ in 0..1 + rng.below(8) {
+            let at = rng.below(b.len() + 1);
+            match rng.below(5) {
+                0 if at < b.len() => b[at] = rng.next() as u8,
+                1 if at < b.len() => b[at] = specials[rng.below(specials.len())],
+                2 => b.insert(at, specials[rng.below(specials.len())]),
+                3 if at < b.len() => {
+                    let end = (at + rng.below(16)).min(b.len());
+                    b.drain(at..end);
+                }
+                _ => {
+                    // Splice a piece of another sample in.
+                    let other = SAMPLES[rng.below(SAMPLES.len())].as_bytes();
+                    let from = rng.below(other.len());
+                    let to = (from + rng.below(40)).min(other.len());
+                    let at = at.min(b.len());
+                    b.splice(at..at, other[from..to].iter().copied());
+                }
+            }
+        }
+        exercise(&b);
+    }
+}
+
+#[test]
+fn fuzz_random_bytes() {
+    let mut rng = XorShift(42);
+    for _ in 0..2000 {
+        let len = rng.below(300);
+        let mut b: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        if rng.below(2) == 0 {
+            b.splice(0..0, b"SIP/2.0 200 OK\r\n".iter().copied());
+        }
+        exercise(&b);
+    }
+}
