@@ -708,4 +708,4 @@ fn multipart_sdp<'a>(body: &'a [u8], boundary: &[u8]) -> Option<&'a [u8]> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
