@@ -1,0 +1,610 @@
+//! Frames built by hand (or with etherparse's `PacketBuilder`) for every link
+//! type sipdiag decodes, plus cut and broken ones.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use etherparse::{PacketBuilder, VlanId};
+
+use super::*;
+use crate::capture::Timestamp;
+
+const SIP: &[u8] = b"OPTIONS sip:bob@example.com SIP/2.0\r\n\r\n";
+const A4: [u8; 4] = [10, 0, 0, 1];
+const B4: [u8; 4] = [10, 0, 0, 2];
+const A6: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+const B6: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+const MAC_A: [u8; 6] = [2, 0, 0, 0, 0, 1];
+const MAC_B: [u8; 6] = [2, 0, 0, 0, 0, 2];
+
+fn frame(linktype: Linktype, data: &[u8]) -> FrameRef<'_> {
+    FrameRef {
+        number: FrameNo(7),
+        ts: Timestamp::default(),
+        linktype,
+        data,
+        orig_len: data.len() as u32,
+    }
+}
+
+fn packet(result: Result<Decoded<'_>, DecodeIssue>) -> Packet<'_> {
+    match result {
+        Ok(Decoded::Packet(p)) => p,
+        other => panic!("expected a packet, got {other:?}"),
+    }
+}
+
+fn issue(result: Result<Decoded<'_>, DecodeIssue>) -> DecodeIssue {
+    match result {
+        Err(issue) => issue,
+        other => panic!("expected an issue, got {other:?}"),
+    }
+}
+
+fn v4(a: [u8; 4], port: u16) -> SocketAddr {
+    SocketAddr::new(IpAddr::V4(Ipv4Addr::from(a)), port)
+}
+
+fn v6(a: [u8; 16], port: u16) -> SocketAddr {
+    SocketAddr::new(IpAddr::V6(Ipv6Addr::from(a)), port)
+}
+
+/// Raw IPv4 + UDP 5060 → 5080 carrying `SIP`.
+fn ipv4_udp() -> Vec<u8> {
+    let mut out = Vec::new();
+    PacketBuilder::ipv4(A4, B4, 64)
+        .udp(5060, 5080)
+        .write(&mut out, SIP)
+        .unwrap();
+    out
+}
+
+/// Raw IPv6 + UDP 5060 → 5080 carrying `SIP`.
+fn ipv6_udp() -> Vec<u8> {
+    let mut out = Vec::new();
+    PacketBuilder::ipv6(A6, B6, 64)
+        .udp(5060, 5080)
+        .write(&mut out, SIP)
+        .unwrap();
+    out
+}
+
+fn assert_udp_v4(p: &Packet<'_>) {
+    assert_eq!(p.src, v4(A4, 5060));
+    assert_eq!(p.dst, v4(B4, 5080));
+    assert_eq!(p.transport, Transport::Udp);
+    assert_eq!(p.payload, SIP);
+    assert!(!p.truncated);
+}
+
+/// A 20-byte IPv4 header (no options, checksum left at zero).
+fn ipv4_header(
+    payload_len: usize,
+    id: u16,
+    more: bool,
+    offset_units: u16,
+    protocol: u8,
+) -> Vec<u8> {
+    let total = (20 + payload_len) as u16;
+    let flags = (if more { 0x2000 } else { 0 }) | offset_units;
+    let mut h = vec![0x45, 0];
+    h.extend(total.to_be_bytes());
+    h.extend(id.to_be_bytes());
+    h.extend(flags.to_be_bytes());
+    h.extend([64, protocol, 0, 0]);
+    h.extend(A4);
+    h.extend(B4);
+    h
+}
+
+/// A 40-byte IPv6 header.
+fn ipv6_header(payload_len: usize, next_header: u8) -> Vec<u8> {
+    let mut h = vec![0x60, 0, 0, 0];
+    h.extend((payload_len as u16).to_be_bytes());
+    h.extend([next_header, 64]);
+    h.extend(A6);
+    h.extend(B6);
+    h
+}
+
+#[test]
+fn ethernet_ipv4_udp() {
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(A4, B4, 64)
+        .udp(5060, 5080)
+        .write(&mut data, SIP)
+        .unwrap();
+    let p = packet(decode(&frame(Linktype::ETHERNET, &data)));
+    assert_udp_v4(&p);
+    assert_eq!(p.vlan, None);
+}
+
+#[test]
+fn ethernet_padding_is_not_payload() {
+    // Short frames are padded to 60 bytes; the UDP length bounds the payload.
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(A4, B4, 64)
+        .udp(5060, 5080)
+        .write(&mut data, b"\r\n\r\n")
+        .unwrap();
+    data.resize(60, 0);
+    let p = packet(decode(&frame(Linktype::ETHERNET, &data)));
+    assert_eq!(p.payload, b"\r\n\r\n");
+}
+
+#[test]
+fn vlan_and_qinq_report_the_outer_id() {
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .single_vlan(VlanId::try_new(100).unwrap())
+        .ipv4(A4, B4, 64)
+        .udp(5060, 5080)
+        .write(&mut data, SIP)
+        .unwrap();
+    let p = packet(decode(&frame(Linktype::ETHERNET, &data)));
+    assert_udp_v4(&p);
+    assert_eq!(p.vlan, Some(100));
+
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .double_vlan(VlanId::try_new(200).unwrap(), VlanId::try_new(100).unwrap())
+        .ipv6(A6, B6, 64)
+        .udp(5060, 5080)
+        .write(&mut data, SIP)
+        .unwrap();
+    let p = packet(decode(&frame(Linktype::ETHERNET, &data)));
+    assert_eq!(p.vlan, Some(200));
+    assert_eq!(p.src, v6(A6, 5060));
+    assert_eq!(p.payload, SIP);
+}
+
+#[test]
+fn linux_cooked_v1_including_loopback_from_any() {
+    // ARPHRD 772 (loopback), as `tcpdump -i any` writes for lo.
+    let mut data = vec![0, 0, 0x03, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00];
+    data.extend(ipv4_udp());
+    assert_udp_v4(&packet(decode(&frame(Linktype::LINUX_SLL, &data))));
+
+    let mut data = vec![0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x86, 0xdd];
+    data.extend(ipv6_udp());
+    assert_eq!(
+        packet(decode(&frame(Linktype::LINUX_SLL, &data))).dst,
+        v6(B6, 5080)
+    );
+
+    let i = issue(decode(&frame(Linktype::LINUX_SLL, &[0; 10])));
+    assert_eq!((i.layer, i.offset), (Layer::Link, 0));
+    assert_eq!(
+        i.what,
+        "Linux cooked v1 header needs 16 bytes, only 10 captured"
+    );
+}
+
+#[test]
+fn linux_cooked_v2() {
+    let mut data = vec![
+        0x08, 0x00, 0, 0, 0, 0, 0, 1, 0x03, 0x04, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    data.extend(ipv4_udp());
+    assert_udp_v4(&packet(decode(&frame(Linktype::LINUX_SLL2, &data))));
+    // An SLL2 frame of another protocol (802.2 LLC) is skipped.
+    let mut data = vec![
+        0x00, 0x04, 0, 0, 0, 0, 0, 1, 0x03, 0x04, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    data.extend([0x42, 0x42, 0x03]);
+    assert_eq!(
+        decode(&frame(Linktype::LINUX_SLL2, &data)),
+        Ok(Decoded::Skipped(Skip::NotIp { ether_type: 4 }))
+    );
+}
+
+#[test]
+fn raw_ip_link_types_take_the_version_from_the_first_nibble() {
+    let raw4 = ipv4_udp();
+    let raw6 = ipv6_udp();
+    for lt in [
+        Linktype::RAW,
+        Linktype::RAW_12,
+        Linktype::RAW_14,
+        Linktype::IPV4,
+        Linktype::IPV6,
+    ] {
+        assert_udp_v4(&packet(decode(&frame(lt, &raw4))));
+        let p = packet(decode(&frame(lt, &raw6)));
+        assert_eq!((p.src, p.dst, p.payload), (v6(A6, 5060), v6(B6, 5080), SIP));
+    }
+    let i = issue(decode(&frame(Linktype::RAW, &[0x55; 30])));
+    assert_eq!(
+        (i.layer, i.offset, i.what.as_str()),
+        (Layer::Ip, 0, "unsupported IP version 5")
+    );
+    let i = issue(decode(&frame(Linktype::RAW, &[])));
+    assert_eq!((i.layer, i.what.as_str()), (Layer::Ip, "empty frame"));
+}
+
+#[test]
+fn bsd_and_openbsd_loopback() {
+    // NULL: host byte order, little-endian here...
+    let mut data = vec![2, 0, 0, 0];
+    data.extend(ipv4_udp());
+    assert_udp_v4(&packet(decode(&frame(Linktype::NULL, &data))));
+    // ...or big-endian (a capture from a big-endian host).
+    let mut data = vec![0, 0, 0, 2];
+    data.extend(ipv4_udp());
+    assert_udp_v4(&packet(decode(&frame(Linktype::NULL, &data))));
+    // macOS AF_INET6 is 30.
+    let mut data = vec![30, 0, 0, 0];
+    data.extend(ipv6_udp());
+    assert_eq!(
+        packet(decode(&frame(Linktype::NULL, &data))).src,
+        v6(A6, 5060)
+    );
+    // LOOP: network byte order; OpenBSD AF_INET6 is 24.
+    let mut data = vec![0, 0, 0, 24];
+    data.extend(ipv6_udp());
+    assert_eq!(
+        packet(decode(&frame(Linktype::LOOP, &data))).dst,
+        v6(B6, 5080)
+    );
+    let mut data = vec![0, 0, 0, 2];
+    data.extend(ipv4_udp());
+    assert_udp_v4(&packet(decode(&frame(Linktype::LOOP, &data))));
+    // Other families are skipped.
+    let data = [7, 0, 0, 0, 1, 2, 3];
+    assert_eq!(
+        decode(&frame(Linktype::NULL, &data)),
+        Ok(Decoded::Skipped(Skip::AddressFamily(7)))
+    );
+    let i = issue(decode(&frame(Linktype::LOOP, &[0, 0])));
+    assert_eq!(
+        (i.layer, i.what.as_str()),
+        (
+            Layer::Link,
+            "loopback header needs 4 bytes, only 2 captured"
+        )
+    );
+}
+
+#[test]
+fn unknown_link_type_is_a_link_issue() {
+    let i = issue(decode(&frame(Linktype(147), &[1, 2, 3])));
+    assert_eq!(
+        i,
+        DecodeIssue {
+            frame: FrameNo(7),
+            layer: Layer::Link,
+            offset: 0,
+            what: "unsupported link type 147".to_string()
+        }
+    );
+    assert_eq!(
+        i.to_string(),
+        "frame 7: link layer at byte 0: unsupported link type 147"
+    );
+}
+
+#[test]
+fn ipv6_extension_headers_are_skipped() {
+    // Hop-by-hop options (8 bytes) then destination options (8 bytes) then UDP.
+    let mut udp = Vec::new();
+    PacketBuilder::ipv6(A6, B6, 64)
+        .udp(5060, 5080)
+        .write(&mut udp, SIP)
+        .unwrap();
+    let udp = &udp[40..];
+    let mut data = ipv6_header(16 + udp.len(), 0);
+    data.extend([60, 0, 1, 4, 0, 0, 0, 0]); // HbH: next = dest options, PadN
+    data.extend([17, 0, 1, 4, 0, 0, 0, 0]); // dest options: next = UDP
+    data.extend(udp);
+    let p = packet(decode(&frame(Linktype::RAW, &data)));
+    assert_eq!((p.src, p.dst, p.payload), (v6(A6, 5060), v6(B6, 5080), SIP));
+}
+
+#[test]
+fn tcp_segment() {
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(A4, B4, 64)
+        .tcp(5060, 40000, 1000, 65535)
+        .psh()
+        .ack(2000)
+        .write(&mut data, SIP)
+        .unwrap();
+    let p = packet(decode(&frame(Linktype::ETHERNET, &data)));
+    assert_eq!(p.src, v4(A4, 5060));
+    assert_eq!(p.dst, v4(B4, 40000));
+    assert_eq!(
+        p.transport,
+        Transport::Tcp(TcpInfo {
+            seq: 1000,
+            ack: 2000,
+            syn: false,
+            fin: false,
+            rst: false,
+            psh: true,
+            has_ack: true
+        })
+    );
+    assert_eq!(p.payload, SIP);
+    assert!(!p.truncated);
+
+    let mut data = Vec::new();
+    PacketBuilder::ipv6(A6, B6, 64)
+        .tcp(40000, 5060, 7, 1024)
+        .syn()
+        .write(&mut data, &[])
+        .unwrap();
+    let p = packet(decode(&frame(Linktype::RAW, &data)));
+    assert_eq!(
+        p.transport,
+        Transport::Tcp(TcpInfo {
+            seq: 7,
+            ack: 0,
+            syn: true,
+            fin: false,
+            rst: false,
+            psh: false,
+            has_ack: false
+        })
+    );
+    assert!(p.payload.is_empty());
+}
+
+#[test]
+fn snaplen_cut_keeps_what_was_captured() {
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(A4, B4, 64)
+        .udp(5060, 5080)
+        .write(&mut data, SIP)
+        .unwrap();
+    let full = data.len() as u32;
+    let cut = &data[..data.len() - 10];
+    let mut f = frame(Linktype::ETHERNET, cut);
+    f.orig_len = full;
+    let p = packet(decode(&f));
+    assert!(p.truncated);
+    assert_eq!(p.payload, &SIP[..SIP.len() - 10]);
+    assert_eq!(p.src, v4(A4, 5060));
+
+    let mut data = Vec::new();
+    PacketBuilder::ipv6(A6, B6, 64)
+        .tcp(5060, 5061, 1, 100)
+        .write(&mut data, SIP)
+        .unwrap();
+    let p = packet(decode(&frame(Linktype::RAW, &data[..data.len() - 3])));
+    assert!(p.truncated);
+    assert_eq!(p.payload, &SIP[..SIP.len() - 3]);
+}
+
+#[test]
+fn cuts_inside_headers_are_issues_at_the_right_layer_and_offset() {
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .single_vlan(VlanId::try_new(5).unwrap())
+        .ipv4(A4, B4, 64)
+        .udp(5060, 5080)
+        .write(&mut data, SIP)
+        .unwrap();
+    let i = issue(decode(&frame(Linktype::ETHERNET, &data[..10])));
+    assert_eq!((i.layer, i.offset), (Layer::Link, 0));
+    let i = issue(decode(&frame(Linktype::ETHERNET, &data[..16])));
+    assert_eq!((i.layer, i.offset), (Layer::Link, 14), "{i}");
+    let i = issue(decode(&frame(Linktype::ETHERNET, &data[..18 + 12])));
+    assert_eq!((i.layer, i.offset), (Layer::Ip, 18), "{i}");
+    assert_eq!(i.what, "IPv4 header needs 20 bytes, only 12 captured");
+    let i = issue(decode(&frame(Linktype::ETHERNET, &data[..18 + 20 + 5])));
+    assert_eq!((i.layer, i.offset), (Layer::Udp, 38), "{i}");
+}
+
+#[test]
+fn bad_tcp_data_offset_is_a_tcp_issue() {
+    let mut data = Vec::new();
+    PacketBuilder::ipv4(A4, B4, 64)
+        .tcp(1, 2, 3, 4)
+        .write(&mut data, SIP)
+        .unwrap();
+    data[20 + 12] = 0x20; // data offset 2
+    let i = issue(decode(&frame(Linktype::RAW, &data)));
+    assert_eq!(
+        (i.layer, i.offset, i.what.as_str()),
+        (
+            Layer::Tcp,
+            20,
+            "TCP data offset 2 is below the minimum of 5"
+        )
+    );
+}
+
+#[test]
+fn ipv4_fragments() {
+    let first_data: Vec<u8> = (0..24u8).collect();
+    let mut data = ipv4_header(first_data.len(), 0x1234, true, 0, 17);
+    data.extend(&first_data);
+    let f = match decode(&frame(Linktype::RAW, &data)) {
+        Ok(Decoded::Fragment(f)) => f,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        f,
+        Fragment {
+            version: IpVersion::V4,
+            src: IpAddr::V4(Ipv4Addr::from(A4)),
+            dst: IpAddr::V4(Ipv4Addr::from(B4)),
+            id: 0x1234,
+            offset: 0,
+            more_fragments: true,
+            protocol: 17,
+            payload: &first_data,
+            vlan: None,
+            truncated: false,
+        }
+    );
+    let mut data = ipv4_header(5, 0x1234, false, 3, 17);
+    data.extend(b"tail!");
+    data.extend([0; 6]); // Ethernet-style padding is not part of the fragment
+    let f = match decode(&frame(Linktype::RAW, &data)) {
+        Ok(Decoded::Fragment(f)) => f,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        (f.offset, f.byte_offset(), f.more_fragments, f.payload),
+        (3, 24, false, &b"tail!"[..])
+    );
+}
+
+#[test]
+fn ipv6_fragments() {
+    let body = b"fragment data...";
+    let mut data = ipv6_header(8 + body.len(), 44);
+    data.extend([17, 0]);
+    data.extend(((2u16 << 3) | 1).to_be_bytes()); // offset 2 units, M set
+    data.extend(0xdead_beefu32.to_be_bytes());
+    data.extend(body);
+    let f = match decode(&frame(Linktype::RAW, &data)) {
+        Ok(Decoded::Fragment(f)) => f,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(f.version, IpVersion::V6);
+    assert_eq!(
+        (f.id, f.offset, f.more_fragments, f.protocol),
+        (0xdead_beef, 2, true, 17)
+    );
+    assert_eq!(f.src, IpAddr::V6(Ipv6Addr::from(A6)));
+    assert_eq!(f.payload, body);
+
+    // An "atomic" fragment header (offset 0, no more fragments) is a whole packet.
+    let mut udp = Vec::new();
+    PacketBuilder::ipv6(A6, B6, 64)
+        .udp(5060, 5080)
+        .write(&mut udp, SIP)
+        .unwrap();
+    let mut data = ipv6_header(8 + udp.len() - 40, 44);
+    data.extend([17, 0, 0, 0, 0, 0, 0, 9]);
+    data.extend(&udp[40..]);
+    assert_eq!(packet(decode(&frame(Linktype::RAW, &data))).payload, SIP);
+}
+
+#[test]
+fn non_ip_and_non_transport_traffic_is_skipped() {
+    let mut data = Vec::new();
+    PacketBuilder::ipv4(A4, B4, 64)
+        .icmpv4_echo_request(1, 1)
+        .write(&mut data, b"ping")
+        .unwrap();
+    assert_eq!(
+        decode(&frame(Linktype::RAW, &data)),
+        Ok(Decoded::Skipped(Skip::OtherProtocol { protocol: 1 }))
+    );
+    // Even a broken ICMP message is none of sipdiag's business.
+    let mut data = ipv4_header(2, 1, false, 0, 1);
+    data.extend([8, 0]);
+    assert_eq!(
+        decode(&frame(Linktype::RAW, &data)),
+        Ok(Decoded::Skipped(Skip::OtherProtocol { protocol: 1 }))
+    );
+    // LLDP.
+    let mut data = vec![1, 0x80, 0xc2, 0, 0, 0x0e, 2, 0, 0, 0, 0, 1, 0x88, 0xcc];
+    data.extend([0; 20]);
+    assert_eq!(
+        decode(&frame(Linktype::ETHERNET, &data)),
+        Ok(Decoded::Skipped(Skip::NotIp { ether_type: 0x88cc }))
+    );
+    // ARP.
+    let mut data = vec![0xff; 6];
+    data.extend(MAC_A);
+    data.extend([0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1]);
+    data.extend(MAC_A);
+    data.extend(A4);
+    data.extend([0; 6]);
+    data.extend(B4);
+    assert_eq!(
+        decode(&frame(Linktype::ETHERNET, &data)),
+        Ok(Decoded::Skipped(Skip::NotIp { ether_type: 0x0806 }))
+    );
+    // A cut ARP packet is still not sipdiag's business.
+    assert_eq!(
+        decode(&frame(Linktype::ETHERNET, &data[..20])),
+        Ok(Decoded::Skipped(Skip::NotIp { ether_type: 0x0806 }))
+    );
+}
+
+#[test]
+fn garbage_is_an_issue_not_a_panic() {
+    let mut data = vec![0; 14];
+    data[12] = 0x08; // IPv4 EtherType...
+    data.extend([
+        0x95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]); // ...version 9
+    let i = issue(decode(&frame(Linktype::ETHERNET, &data)));
+    assert_eq!(
+        (i.layer, i.offset, i.what.as_str()),
+        (Layer::Ip, 14, "unsupported IP version 9")
+    );
+    let mut data = ipv4_header(0, 0, false, 0, 17);
+    data[0] = 0x43; // header length 3 words
+    let i = issue(decode(&frame(Linktype::RAW, &data)));
+    assert_eq!(
+        (i.layer, i.what.as_str()),
+        (Layer::Ip, "IPv4 header length 3 is below the minimum of 5")
+    );
+}
+
+/// Every prefix of valid frames, and pseudo-random bytes, on every link type:
+/// no panic, and every payload lies inside the frame.
+#[test]
+fn no_input_panics() {
+    let mut samples = Vec::new();
+    let mut d = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .double_vlan(VlanId::try_new(1).unwrap(), VlanId::try_new(2).unwrap())
+        .ipv6(A6, B6, 64)
+        .tcp(1, 2, 3, 4)
+        .write(&mut d, SIP)
+        .unwrap();
+    samples.push(d);
+    samples.push(ipv4_udp());
+    let mut d = ipv6_header(8 + 16, 44);
+    d.extend([17, 0, 0, 1, 0, 0, 0, 1]);
+    d.extend([0x41; 16]);
+    samples.push(d);
+    let mut state: u32 = 0x1234_5678;
+    for len in [1usize, 3, 13, 20, 40, 60, 200] {
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (state >> 16) as u8
+            })
+            .collect();
+        samples.push(bytes);
+    }
+    let link_types = [
+        Linktype::ETHERNET,
+        Linktype::LINUX_SLL,
+        Linktype::LINUX_SLL2,
+        Linktype::NULL,
+        Linktype::LOOP,
+        Linktype::RAW,
+        Linktype::IPV6,
+        Linktype(9999),
+    ];
+    for sample in &samples {
+        for end in 0..=sample.len() {
+            for lt in link_types {
+                let data = &sample[..end];
+                let range = data.as_ptr_range();
+                match decode(&frame(lt, data)) {
+                    Ok(Decoded::Packet(p)) => {
+                        assert!(p.payload.is_empty() || range.contains(&p.payload.as_ptr()));
+                    }
+                    Ok(Decoded::Fragment(f)) => {
+                        assert!(f.payload.is_empty() || range.contains(&f.payload.as_ptr()));
+                    }
+                    Ok(Decoded::Skipped(_)) => {}
+                    Err(i) => assert!(i.offset <= data.len(), "{i}"),
+                }
+            }
+        }
+    }
+}
