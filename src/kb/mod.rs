@@ -274,6 +274,15 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// `486`, or `499 (as 400)` for a fallback: the compact form used inside sentences.
+    pub fn short(&self) -> String {
+        if self.exact {
+            self.code.to_string()
+        } else {
+            format!("{} (as {})", self.code, self.entry.code)
+        }
+    }
+
     /// `486 Busy Here`, or `499 (treated as 400 Bad Request)` for a fallback.
     pub fn label(&self) -> String {
         if self.exact {
@@ -418,13 +427,14 @@ pub fn compare(a: u16, b: u16) -> Option<Comparison> {
     let ra = resolve(a)?;
     let rb = resolve(b)?;
     let (ea, eb) = (ra.entry, rb.entry);
-    let (la, lb) = (ra.label(), rb.label());
+    let (la, lb) = (ra.short(), rb.short());
     let (ca, cb) = (ea.class(), eb.class());
     let mut differences = Vec::new();
 
     if a == b {
         differences.push(format!(
-            "same code: both are {la}, so meaning, class and fix are identical"
+            "same code: both are {}, so meaning, class and fix are identical",
+            ra.label()
         ));
         differences.push(format!(
             "two {a} responses in one capture are either a retransmission (same top Via branch \
@@ -433,8 +443,8 @@ pub fn compare(a: u16, b: u16) -> Option<Comparison> {
         ));
     } else if ra.exact == rb.exact && ea.code == eb.code {
         differences.push(format!(
-            "{la} and {lb} are both unregistered and read as {} {}",
-            ea.code, ea.reason
+            "{} and {} are both unregistered and read as {} {}",
+            ra.code, rb.code, ea.code, ea.reason
         ));
         differences.push(
             "the reason phrase and any Warning or Reason header are the only clues to what each \
@@ -447,18 +457,19 @@ pub fn compare(a: u16, b: u16) -> Option<Comparison> {
         differences.push(nuance.to_string());
     }
 
-    if ca != cb {
-        if ca.is_final() != cb.is_final() {
-            let (p, f) = if ca.is_final() {
-                (&lb, &la)
-            } else {
-                (&la, &lb)
-            };
-            differences.push(format!(
-                "{p} is provisional: more responses follow and the transaction stays open; {f} \
-                 is final: it closes the transaction"
-            ));
-        }
+    if ca.is_final() != cb.is_final() {
+        let (p, f, fc) = if ca.is_final() {
+            (&lb, &la, ca)
+        } else {
+            (&la, &lb, cb)
+        };
+        differences.push(format!(
+            "{p} is provisional: more responses follow and the transaction stays open; {f} is \
+             final, {}: it closes the transaction, and {}",
+            fc.name(),
+            fc.consequence()
+        ));
+    } else if ca != cb {
         differences.push(format!(
             "{la} is {}: {}; {lb} is {}: {}",
             ca.name(),
@@ -549,222 +560,60 @@ fn pair_nuance(a: u16, b: u16) -> Option<&'static str> {
         .map(|(_, _, text)| *text)
 }
 
+#[rustfmt::skip]
 const PAIRS: &[(u16, u16, &str)] = &[
-    (
-        100,
-        180,
-        "100 comes from the next hop only and just stops retransmissions; 180 comes from the called user agent, says it is alerting and may open an early dialog (To tag)",
-    ),
-    (
-        100,
-        183,
-        "100 comes from the next hop only and says nothing about the far end; 183 comes from the called side and usually carries SDP for early media",
-    ),
-    (
-        180,
-        183,
-        "180 says the callee is being alerted: without SDP the caller plays local ringback; 183 reports progress and normally carries SDP, so the caller should play the far end's early media (announcements, remote ringback) instead",
-    ),
-    (
-        183,
-        199,
-        "183 keeps an early dialog alive (often with early media); 199 says one early dialog, e.g. one forked branch, has been torn down while the call itself continues",
-    ),
-    (
-        200,
-        202,
-        "200 means the request was fully processed; 202 (deprecated) only says it was accepted and processing goes on, as for REFER or a relayed MESSAGE",
-    ),
-    (
-        200,
-        204,
-        "200 accepts a SUBSCRIBE and a NOTIFY with the state follows; 204 refreshes a conditional subscription and tells the subscriber no NOTIFY will follow because its cached state is current",
-    ),
-    (
-        301,
-        302,
-        "301 is permanent: update the stored address and stop using the old one; 302 is temporary: use the Contact for this call (and for the time its expiry allows) but keep the original address",
-    ),
-    (
-        302,
-        305,
-        "302 names a new target to call; 305 names a proxy through which the same target must be reached",
-    ),
-    (
-        401,
-        403,
-        "401 asks for credentials and a retry with Authorization may succeed; 403 refuses even with credentials, so resending the same request is pointless",
-    ),
-    (
-        401,
-        407,
-        "401 is sent by the UAS or registrar (WWW-Authenticate, answered with Authorization); 407 is sent by a proxy on the path (Proxy-Authenticate, answered with Proxy-Authorization)",
-    ),
-    (
-        403,
-        603,
-        "403 is a server's or proxy's policy refusal of this request; 603 is the callee's own decision to decline the call at every location",
-    ),
-    (
-        404,
-        410,
-        "404 says the user is unknown at this domain; 410 says the user existed but is gone for good, possibly with a forwarding address",
-    ),
-    (
-        404,
-        480,
-        "404 says the user does not exist at this domain; 480 says the user exists but cannot be reached right now (not registered, do not disturb)",
-    ),
-    (
-        404,
-        604,
-        "404 is authoritative for this domain only, another route may know the user; 604 says the user exists nowhere, so no alternative should be tried",
-    ),
-    (
-        405,
-        501,
-        "405: the server knows the method but does not allow it for this Request-URI, and must list what it allows in Allow; 501: the server does not implement the method at all, for any URI",
-    ),
-    (
-        406,
-        415,
-        "406: the server cannot produce a response body the request's Accept headers allow; 415: the server cannot understand the body the request carries",
-    ),
-    (
-        408,
-        480,
-        "408: no final answer arrived in time (often an unreachable or silent device); 480: the callee was located but is not available",
-    ),
-    (
-        408,
-        504,
-        "408: the server could not get a final answer for this request in time, usually from the callee's device; 504: a server it depended on (another proxy, DNS, a location or routing service) did not answer",
-    ),
-    (
-        413,
-        513,
-        "413 rejects the size of the body (possibly only for now, see Retry-After); 513 rejects the size of the whole message, headers included",
-    ),
-    (
-        414,
-        513,
-        "414 rejects only an overlong Request-URI; 513 rejects the overall message size",
-    ),
-    (
-        415,
-        488,
-        "415: the body type or encoding itself is not understood (Content-Type); 488: the SDP is understood but the session it describes (codecs, transport, crypto) is not acceptable",
-    ),
-    (
-        420,
-        421,
-        "420: the request required an extension the server lacks (drop the tag from Require or Proxy-Require); 421: the server requires an extension the request did not offer (add it to Supported and implement it)",
-    ),
-    (
-        420,
-        501,
-        "420: an option tag in Require or Proxy-Require is unknown; 501: the method itself is not implemented",
-    ),
-    (
-        422,
-        423,
-        "422 is about the session-timer interval of a dialog (Session-Expires against Min-SE); 423 is about the expiry of a registration, subscription or publication (Expires against Min-Expires)",
-    ),
-    (
-        428,
-        438,
-        "428: the request carried no Identity header although the verifier requires one; 438: it carried one whose signature does not verify",
-    ),
-    (
-        436,
-        437,
-        "436: the certificate referenced by the Identity header could not be fetched or used; 437: it was fetched but the verifier does not trust or accept it",
-    ),
-    (
-        430,
-        439,
-        "430: an outbound flow to a registered device has broken and another registration should be used; 439: outbound cannot be used at all because the first-hop proxy lacks support",
-    ),
-    (
-        469,
-        489,
-        "469 rejects an INFO package (Info-Package against Recv-Info); 489 rejects an event package (Event against Allow-Events)",
-    ),
-    (
-        480,
-        486,
-        "480: the callee cannot be reached (not registered, no answer, do not disturb); 486: the callee's device was reached but is busy",
-    ),
-    (
-        480,
-        503,
-        "480 concerns the callee's availability; 503 concerns the server's own availability and invites failover to another server",
-    ),
-    (
-        481,
-        487,
-        "481: the request refers to a dialog or transaction the server does not know (e.g. a CANCEL or BYE arriving too late); 487: the request was known and was ended by a CANCEL",
-    ),
-    (
-        482,
-        483,
-        "482: a proxy recognised a request it had already forwarded (loop detection on Via); 483: Max-Forwards reached zero, whatever the path",
-    ),
-    (
-        484,
-        485,
-        "484: the address is too short to route (overlap dialling); 485: the address matches several users and must be made unique",
-    ),
-    (
-        486,
-        487,
-        "486: the callee was busy; 487: the caller (or a forking proxy) cancelled the request before an answer",
-    ),
-    (
-        486,
-        600,
-        "486 is busy at this user agent only: a proxy may still try other locations such as voicemail; 600 is busy everywhere: the search stops",
-    ),
-    (
-        486,
-        603,
-        "486 reports a busy state; 603 reports a deliberate refusal by the callee",
-    ),
-    (
-        488,
-        580,
-        "488: the session description is not acceptable; 580: it was acceptable but the required preconditions (e.g. QoS reservation) could not be met",
-    ),
-    (
-        488,
-        606,
-        "488 rejects the session here only, another device or a changed offer may work; 606 says the session is unacceptable anywhere",
-    ),
-    (
-        500,
-        503,
-        "500: an unexpected failure inside the server; 503: a temporary overload or maintenance state, with failover to another server (RFC 3263) and Retry-After honoured",
-    ),
-    (
-        502,
-        504,
-        "502: the server got an invalid response from the next server; 504: it got no timely response at all",
-    ),
-    (
-        603,
-        607,
-        "603 is a plain decline; 607 marks the call as unwanted, which call-analytics services may use to block the caller",
-    ),
-    (
-        607,
-        608,
-        "607 comes from the callee, who judged the call unwanted; 608 comes from an intermediary's analytics, with a Call-Info jCard saying whom to contact to dispute it",
-    ),
-    (
-        403,
-        433,
-        "433 refuses only because the caller is anonymous (show caller ID and it may pass); 403 refuses for policy reasons that presenting identity will not change",
-    ),
+    (100, 180, "100 comes from the next hop only and just stops retransmissions; 180 comes from the called user agent, says it is alerting and may open an early dialog (To tag)"),
+    (100, 183, "100 comes from the next hop only and says nothing about the far end; 183 comes from the called side and usually carries SDP for early media"),
+    (180, 183, "180 says the callee is being alerted: without SDP the caller plays local ringback; 183 reports progress and normally carries SDP, so the caller should play the far end's early media (announcements, remote ringback) instead"),
+    (181, 302, "181: the server forwards the call itself and the caller just waits; 302: the server asks the caller to place the call to the Contact target"),
+    (183, 199, "183 keeps an early dialog alive (often with early media); 199 says one early dialog, e.g. one forked branch, has been torn down while the call itself continues"),
+    (183, 420, "a reliable 183 depends on 100rel: when the caller puts 100rel in Require and the callee lacks PRACK support, the callee answers 420 instead; with 100rel only in Supported it would have sent an unreliable 183"),
+    (183, 501, "a reliable 183 must be acknowledged with PRACK; a 501 to that PRACK means the peer never implemented 100rel and the caller should stop requiring it"),
+    (200, 202, "200 means the request was fully processed; 202 (deprecated) only says it was accepted and processing goes on, as for REFER or a relayed MESSAGE"),
+    (200, 204, "200 accepts a SUBSCRIBE and a NOTIFY with the state follows; 204 refreshes a conditional subscription and tells the subscriber no NOTIFY will follow because its cached state is current"),
+    (200, 487, "200 and 487 can cross when a CANCEL races the answer: if the INVITE got 200, the call is established despite the CANCEL and must be ended with BYE"),
+    (301, 302, "301 is permanent: update the stored address and stop using the old one; 302 is temporary: use the Contact for this call (and for the time its expiry allows) but keep the original address"),
+    (302, 305, "302 names a new target to call; 305 names a proxy through which the same target must be reached"),
+    (401, 403, "401 asks for credentials and a retry with Authorization may succeed; 403 refuses even with credentials, so resending the same request is pointless"),
+    (401, 407, "401 is sent by the UAS or registrar (WWW-Authenticate, answered with Authorization); 407 is sent by a proxy on the path (Proxy-Authenticate, answered with Proxy-Authorization)"),
+    (403, 407, "407 asks for proxy credentials and an authenticated retry may succeed; 403 refuses even with credentials"),
+    (403, 433, "433 refuses only because the caller is anonymous (show caller ID and it may pass); 403 refuses for policy reasons that presenting identity will not change"),
+    (403, 603, "403 is a server's or proxy's policy refusal of this request; 603 is the callee's own decision to decline the call at every location"),
+    (404, 410, "404 says the user is unknown at this domain; 410 says the user existed but is gone for good, possibly with a forwarding address"),
+    (404, 480, "404 says the user does not exist at this domain; 480 says the user exists but cannot be reached right now (not registered, do not disturb)"),
+    (404, 604, "404 is authoritative for this domain only, another route may know the user; 604 says the user exists nowhere, so no alternative should be tried"),
+    (405, 501, "405: the server knows the method but does not allow it for this Request-URI, and must list what it allows in Allow; 501: the server does not implement the method at all, for any URI"),
+    (406, 415, "406: the server cannot produce a response body the request's Accept headers allow; 415: the server cannot understand the body the request carries"),
+    (408, 480, "408: no final answer arrived in time (often an unreachable or silent device); 480: the callee was located but is not available"),
+    (408, 487, "408: the request got no final answer in time; 487: the caller cancelled it before an answer"),
+    (408, 504, "408: the server could not get a final answer for this request in time, usually from the callee's device; 504: a server it depended on (another proxy, DNS, a location or routing service) did not answer"),
+    (413, 513, "413 rejects the size of the body (possibly only for now, see Retry-After); 513 rejects the size of the whole message, headers included"),
+    (414, 513, "414 rejects only an overlong Request-URI; 513 rejects the overall message size"),
+    (415, 488, "415: the body type or encoding itself is not understood (Content-Type); 488: the SDP is understood but the session it describes (codecs, transport, crypto) is not acceptable"),
+    (420, 421, "420: the request required an extension the server lacks (drop the tag from Require or Proxy-Require); 421: the server requires an extension the request did not offer (add it to Supported and implement it)"),
+    (420, 422, "both concern session timers when Require: timer is involved: 420 says the peer does not support the timer extension at all; 422 says it does but the Session-Expires interval is below its Min-SE"),
+    (420, 501, "420: an option tag in Require or Proxy-Require is unknown; 501: the method itself is not implemented"),
+    (422, 423, "422 is about the session-timer interval of a dialog (Session-Expires against Min-SE); 423 is about the expiry of a registration, subscription or publication (Expires against Min-Expires)"),
+    (428, 438, "428: the request carried no Identity header although the verifier requires one; 438: it carried one whose signature does not verify"),
+    (430, 439, "430: an outbound flow to a registered device has broken and another registration should be used; 439: outbound cannot be used at all because the first-hop proxy lacks support"),
+    (436, 437, "436: the certificate referenced by the Identity header could not be fetched or used; 437: it was fetched but the verifier does not trust or accept it"),
+    (469, 489, "469 rejects an INFO package (Info-Package against Recv-Info); 489 rejects an event package (Event against Allow-Events)"),
+    (480, 486, "480: the callee cannot be reached (not registered, no answer, do not disturb); 486: the callee's device was reached but is busy"),
+    (480, 503, "480 concerns the callee's availability; 503 concerns the server's own availability and invites failover to another server"),
+    (481, 487, "481: the request refers to a dialog or transaction the server does not know (e.g. a CANCEL or BYE arriving too late); 487: the request was known and was ended by a CANCEL"),
+    (482, 483, "482: a proxy recognised a request it had already forwarded (loop detection on Via); 483: Max-Forwards reached zero, whatever the path"),
+    (484, 485, "484: the address is too short to route (overlap dialling); 485: the address matches several users and must be made unique"),
+    (486, 487, "486: the callee was busy; 487: the caller (or a forking proxy) cancelled the request before an answer"),
+    (486, 503, "486: the callee's device is busy; 503: a server or trunk on the path is out of capacity or unavailable, often a channel limit"),
+    (486, 600, "486 is busy at this user agent only: a proxy may still try other locations such as voicemail; 600 is busy everywhere: the search stops"),
+    (486, 603, "486 reports a busy state; 603 reports a deliberate refusal by the callee"),
+    (488, 580, "488: the session description is not acceptable; 580: it was acceptable but the required preconditions (e.g. QoS reservation) could not be met"),
+    (488, 606, "488 rejects the session here only, another device or a changed offer may work; 606 says the session is unacceptable anywhere"),
+    (500, 501, "500: the server failed while processing a method it knows; 501: it does not implement the method at all"),
+    (500, 503, "500: an unexpected failure inside the server; 503: a temporary overload or maintenance state, with failover to another server (RFC 3263) and Retry-After honoured"),
+    (502, 504, "502: the server got an invalid response from the next server; 504: it got no timely response at all"),
+    (603, 607, "603 is a plain decline; 607 marks the call as unwanted, which call-analytics services may use to block the caller"),
+    (607, 608, "607 comes from the callee, who judged the call unwanted; 608 comes from an intermediary's analytics, with a Call-Info jCard saying whom to contact to dispute it"),
 ];
 
 #[cfg(test)]
