@@ -1,1 +1,71 @@
-//! report stage (being written).
+//! Reports: consumers of analysed captures. They format; they do not analyse.
+//!
+//! - [`text`]: for people, rustc-style diagnostics under a per-call ladder.
+//! - [`json`]: JSON Lines for machines; the schema is documented there.
+//! - [`explain`]: `sipdiag explain` renderings of the knowledge base.
+//!
+//! Every value that came off the wire goes through [`escape`] before it reaches a
+//! terminal, so a capture cannot drive the terminal with control sequences.
+
+pub mod explain;
+pub mod json;
+pub mod rules;
+pub mod text;
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Replaces control characters (C0, DEL, C1) with visible escapes: `\x1b`,
+/// `\r`, `\n`, `\t`, `\u{85}`. Everything else is kept as it is.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && is_unsafe(c) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if is_unsafe(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Control characters, and the Unicode bidirectional overrides that can
+/// reorder what a terminal shows.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_terminal_control_sequences() {
+        assert_eq!(escape("ok value"), "ok value");
+        assert_eq!(escape("a\u{1b}[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(escape("bell\u{7}"), "bell\\x07");
+        assert_eq!(escape("cr\rlf\n"), "cr\\rlf\\n");
+        assert_eq!(escape("del\u{7f}"), "del\\x7f");
+        assert_eq!(escape("c1\u{9b}"), "c1\\u{9b}");
+        assert_eq!(escape("bidi\u{202e}"), "bidi\\u{202e}");
+        assert_eq!(escape("tab\tx"), "tab\\tx");
+        assert_eq!(escape("ünïcödé"), "ünïcödé");
+    }
+}

@@ -1,0 +1,104 @@
+//! clap types for the command line. Only [`super`] reads them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+use crate::rules::Severity;
+
+/// SIP packet-capture diagnostic analyzer: finds the SIP calls in a capture,
+/// explains every failed or notable response from the call's own headers, and
+/// says how to fix it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sipdiag",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 the run failed."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// pcap or pcapng files to analyse ('-' reads standard input)
+    #[arg(value_name = "CAPTURE", required = true)]
+    pub captures: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Text, global = true)]
+    pub format: FormatArg,
+
+    /// When to colour the text output (NO_COLOR is honoured with auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Lowest severity that makes sipdiag exit with 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain a response code (two codes: side by side) or a rule
+    Explain {
+        /// A response code (422), two codes (183 420), or a rule id or name (SD0420, bad-extension)
+        #[arg(required = true, num_args = 1..=2, value_name = "CODE|RULE")]
+        topics: Vec<String>,
+    },
+    /// List every rule: id, name, default severity, summary
+    Rules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,75 @@
+//! The outcome of a call, judged from its messages.
+
+use super::Call;
+use crate::sip::{Method, StatusCode};
+
+/// How a call ended, as far as the capture shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The last initial INVITE got a 2xx.
+    Answered(StatusCode),
+    /// The last initial INVITE got a final failure (3xx–6xx).
+    Rejected(StatusCode),
+    /// The caller sent CANCEL and the INVITE ended with 487 (or no final response).
+    Cancelled,
+    /// A request was captured but no final response to it.
+    NoFinalResponse,
+    /// A call without INVITE whose first request got a 2xx (OPTIONS, MESSAGE ...).
+    Completed(StatusCode),
+    /// A call without INVITE whose first request got a failure.
+    Failed(StatusCode),
+    /// Only responses were captured.
+    RequestNotCaptured,
+}
+
+impl Outcome {
+    /// The name used in reports and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answered(_) => "answered",
+            Outcome::Rejected(_) => "rejected",
+            Outcome::Cancelled => "cancelled",
+            Outcome::NoFinalResponse => "no-final-response",
+            Outcome::Completed(_) => "completed",
+            Outcome::Failed(_) => "failed",
+            Outcome::RequestNotCaptured => "request-not-captured",
+        }
+    }
+
+    /// The final status code behind the outcome, if any.
+    pub fn status(self) -> Option<StatusCode> {
+        match self {
+            Outcome::Answered(s)
+            | Outcome::Rejected(s)
+            | Outcome::Completed(s)
+            | Outcome::Failed(s) => Some(s),
+            Outcome::Cancelled | Outcome::NoFinalResponse | Outcome::RequestNotCaptured => None,
+        }
+    }
+}
+
+pub(super) fn judge(call: &Call) -> Outcome {
+    if let Some((tx, _)) = call.initial_invites().last() {
+        let cancelled = call.transactions.iter().any(|t| t.method == Method::Cancel);
+        return match call.final_response(tx).and_then(|r| r.status()) {
+            Some(s) if s.is_success() => Outcome::Answered(s),
+            Some(s) if s.0 == 487 && cancelled => Outcome::Cancelled,
+            Some(s) => Outcome::Rejected(s),
+            None if cancelled => Outcome::Cancelled,
+            None => Outcome::NoFinalResponse,
+        };
+    }
+    let first_request_tx = call
+        .records
+        .iter()
+        .find(|r| r.msg.is_request() && r.msg.method() != Some(&Method::Ack))
+        .map(|r| r.tx);
+    match first_request_tx {
+        Some(tx) => match call.final_response(tx).and_then(|r| r.status()) {
+            Some(s) if s.is_success() => Outcome::Completed(s),
+            Some(s) => Outcome::Failed(s),
+            None => Outcome::NoFinalResponse,
+        },
+        None => Outcome::RequestNotCaptured,
+    }
+}

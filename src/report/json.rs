@@ -1,0 +1,324 @@
+//! JSON Lines report.
+//!
+//! One JSON object per line, `{"type": TYPE, "data": {...}}`, in this order:
+//! `begin`, then per capture its `call` objects, each followed by that call's
+//! `diagnostic` objects, then the capture's `summary`; last `end`.
+//!
+//! - `begin`: `schema_version` (int, bumped on breaking changes), `version`
+//!   (sipdiag's), `inputs` (capture names as given).
+//! - `call`: `input`, `call_id`, `from`, `to` (URIs or null), `outcome`
+//!   (`answered`, `rejected`, `cancelled`, `no-final-response`, `completed`,
+//!   `failed`, `request-not-captured`), `status` (final code behind the outcome,
+//!   or null), `messages`: list of `{frame (int), time (RFC 3339 UTC), src, dst
+//!   ("ip:port", IPv6 bracketed), transport ("UDP"|"TCP"), method (requests) or
+//!   status (int, responses), cseq ("1 INVITE" or null), retransmission (bool)}`.
+//! - `diagnostic`: `input`, `rule` (id, `SD0420`), `name` (`bad-extension`),
+//!   `severity` (`error`|`warning`|`info`), `status` (int, when about a
+//!   response), `call_id`, `frame`, `src`, `dst`, `message`, `why`, `fix` (or
+//!   null), `evidence`: list of `{frame, header, value}` (a header exactly as
+//!   captured; `header` is `start-line` for a request or status line) or
+//!   `{frame, note}`.
+//! - `summary`: `input`, `frames`, `sip_messages`, `retransmissions`, `calls`,
+//!   `outcomes` ({outcome: count}), `responses` ({"code": count}), `findings`
+//!   ({error, warning, info}), `malformed_messages`, `truncated_frames`,
+//!   `decode_issues` (count), `read_error` (string or null).
+//! - `end`: `findings` ({error, warning, info}) over all captures.
+//!
+//! These types are the schema; they are kept apart from the analysis types so
+//! that a refactor there cannot change the output by accident.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::InputAnalysis;
+use crate::capture::Timestamp;
+use crate::correlate::{Call, Record};
+use crate::rules::{Diagnostic, Evidence, Severity};
+
+/// Bumped whenever a field is removed, renamed or changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", content = "data", rename_all = "lowercase")]
+pub enum Line {
+    Begin(Begin),
+    Call(CallJson),
+    Diagnostic(DiagnosticJson),
+    Summary(SummaryJson),
+    End(End),
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Begin {
+    pub schema_version: u32,
+    pub version: String,
+    pub inputs: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct CallJson {
+    pub input: String,
+    pub call_id: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub outcome: String,
+    pub status: Option<u16>,
+    pub messages: Vec<MessageJson>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct MessageJson {
+    pub frame: u32,
+    pub time: String,
+    pub src: String,
+    pub dst: String,
+    pub transport: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub method: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub status: Option<u16>,
+    pub cseq: Option<String>,
+    pub retransmission: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct DiagnosticJson {
+    pub input: String,
+    pub rule: String,
+    pub name: String,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub status: Option<u16>,
+    pub call_id: String,
+    pub frame: u32,
+    pub src: Option<String>,
+    pub dst: Option<String>,
+    pub message: String,
+    pub why: String,
+    pub fix: Option<String>,
+    pub evidence: Vec<EvidenceJson>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum EvidenceJson {
+    Header {
+        frame: u32,
+        header: String,
+        value: String,
+    },
+    Note {
+        frame: u32,
+        note: String,
+    },
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Findings {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct SummaryJson {
+    pub input: String,
+    pub frames: u64,
+    pub sip_messages: u64,
+    pub retransmissions: u64,
+    pub calls: usize,
+    pub outcomes: BTreeMap<String, usize>,
+    pub responses: BTreeMap<String, u64>,
+    pub findings: Findings,
+    pub malformed_messages: u64,
+    pub truncated_frames: u64,
+    pub decode_issues: u64,
+    pub read_error: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct End {
+    pub findings: Findings,
+}
+
+/// Writes the whole report as JSON Lines.
+pub fn write(w: &mut dyn Write, inputs: &[InputAnalysis]) -> io::Result<()> {
+    emit(
+        w,
+        &Line::Begin(Begin {
+            schema_version: SCHEMA_VERSION,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            inputs: inputs.iter().map(|i| i.name.clone()).collect(),
+        }),
+    )?;
+    let mut total = Findings::default();
+    for input in inputs {
+        for (call, diagnostics) in input.calls().iter().zip(&input.diagnostics) {
+            emit(w, &Line::Call(call_json(&input.name, call)))?;
+            for d in diagnostics {
+                emit(w, &Line::Diagnostic(diagnostic_json(&input.name, d)))?;
+            }
+        }
+        let summary = summary_json(input);
+        total.error += summary.findings.error;
+        total.warning += summary.findings.warning;
+        total.info += summary.findings.info;
+        emit(w, &Line::Summary(summary))?;
+    }
+    emit(w, &Line::End(End { findings: total }))
+}
+
+fn emit(w: &mut dyn Write, line: &Line) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, line).map_err(io::Error::other)?;
+    w.write_all(b"\n")
+}
+
+fn call_json(input: &str, call: &Call) -> CallJson {
+    let outcome = call.outcome();
+    CallJson {
+        input: input.to_string(),
+        call_id: call.call_id.clone(),
+        from: call.from().map(|a| a.uri),
+        to: call.to().map(|a| a.uri),
+        outcome: outcome.as_str().to_string(),
+        status: outcome.status().map(|s| s.0),
+        messages: call.records.iter().map(message_json).collect(),
+    }
+}
+
+fn message_json(r: &Record) -> MessageJson {
+    MessageJson {
+        frame: r.frame.0,
+        time: rfc3339(r.ts),
+        src: r.src.to_string(),
+        dst: r.dst.to_string(),
+        transport: r.transport.as_str().to_string(),
+        method: r.msg.method().map(|m| m.as_str().to_string()),
+        status: r.status().map(|s| s.0),
+        cseq: r.msg.cseq().map(|c| format!("{} {}", c.seq, c.method.as_str())),
+        retransmission: r.retransmission,
+    }
+}
+
+fn diagnostic_json(input: &str, d: &Diagnostic) -> DiagnosticJson {
+    DiagnosticJson {
+        input: input.to_string(),
+        rule: d.rule.id.to_string(),
+        name: d.rule.name.to_string(),
+        severity: d.severity,
+        status: d.status.map(|s| s.0),
+        call_id: d.call_id.clone(),
+        frame: d.frame.0,
+        src: d.src.map(|a| a.to_string()),
+        dst: d.dst.map(|a| a.to_string()),
+        message: d.message.clone(),
+        why: d.why.clone(),
+        fix: d.fix.clone(),
+        evidence: d
+            .evidence
+            .iter()
+            .map(|e| match e {
+                Evidence::Header {
+                    frame,
+                    header,
+                    value,
+                } => EvidenceJson::Header {
+                    frame: frame.0,
+                    header: header.clone(),
+                    value: value.clone(),
+                },
+                Evidence::Note { frame, note } => EvidenceJson::Note {
+                    frame: frame.0,
+                    note: note.clone(),
+                },
+            })
+            .collect(),
+    }
+}
+
+fn summary_json(input: &InputAnalysis) -> SummaryJson {
+    let s = &input.stats;
+    let mut outcomes = BTreeMap::new();
+    for call in input.calls() {
+        *outcomes
+            .entry(call.outcome().as_str().to_string())
+            .or_default() += 1;
+    }
+    SummaryJson {
+        input: input.name.clone(),
+        frames: s.frames,
+        sip_messages: s.sip_messages,
+        retransmissions: s.retransmissions,
+        calls: input.calls().len(),
+        outcomes,
+        responses: s
+            .responses
+            .iter()
+            .map(|(c, n)| (c.to_string(), *n))
+            .collect(),
+        findings: Findings {
+            error: input.count(Severity::Error),
+            warning: input.count(Severity::Warning),
+            info: input.count(Severity::Info),
+        },
+        malformed_messages: s.malformed_messages,
+        truncated_frames: s.truncated_frames,
+        decode_issues: s.decode_issues,
+        read_error: input.read_error.clone(),
+    }
+}
+
+/// `2024-11-21T14:25:03.123456789Z`: UTC, nanoseconds.
+pub fn rfc3339(ts: Timestamp) -> String {
+    let days = ts.secs.div_euclid(86_400);
+    let secs_of_day = ts.secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:09}Z",
+        secs_of_day / 3600,
+        secs_of_day / 60 % 60,
+        secs_of_day % 60,
+        ts.nanos
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_rfc3339_times() {
+        let ts = Timestamp {
+            secs: 1_732_199_103,
+            nanos: 123_456_000,
+        };
+        assert_eq!(rfc3339(ts), "2024-11-21T14:25:03.123456000Z");
+        assert_eq!(
+            rfc3339(Timestamp { secs: 0, nanos: 0 }),
+            "1970-01-01T00:00:00.000000000Z"
+        );
+        assert_eq!(
+            rfc3339(Timestamp {
+                secs: 951_782_400,
+                nanos: 1
+            }),
+            "2000-02-29T00:00:00.000000001Z"
+        );
+    }
+}

@@ -1,0 +1,263 @@
+//! The text report: per call a ladder of its messages and its diagnostics in
+//! the rustc style, then a summary per capture. Colour comes from the
+//! `colored` crate, switched on or off once by the CLI.
+
+use std::io::{self, Write};
+
+use colored::{ColoredString, Colorize};
+
+use super::escape;
+use crate::analysis::InputAnalysis;
+use crate::correlate::{Call, Outcome, Record};
+use crate::rules::{Diagnostic, Evidence, START_LINE, Severity};
+
+/// Writes the whole report for every analysed capture.
+pub fn write(w: &mut dyn Write, inputs: &[InputAnalysis]) -> io::Result<()> {
+    for (i, input) in inputs.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        write_input(w, input)?;
+    }
+    Ok(())
+}
+
+fn write_input(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
+    writeln!(w, "{} {}", "capture".bold(), escape(&input.name).bold())?;
+    let calls = input.calls();
+    for (i, (call, diagnostics)) in calls.iter().zip(&input.diagnostics).enumerate() {
+        writeln!(w)?;
+        write_call(w, i + 1, calls.len(), call)?;
+        for d in diagnostics {
+            writeln!(w)?;
+            write_diagnostic(w, d)?;
+        }
+    }
+    writeln!(w)?;
+    write_summary(w, input)
+}
+
+fn write_call(w: &mut dyn Write, n: usize, total: usize, call: &Call) -> io::Result<()> {
+    let outcome = call.outcome();
+    writeln!(
+        w,
+        "{} Call-ID {}",
+        format!("call {n}/{total}").bold(),
+        escape(&call.call_id)
+    )?;
+    let from = call.from().map(|a| a.uri).unwrap_or_else(|| "?".to_string());
+    let to = call.to().map(|a| a.uri).unwrap_or_else(|| "?".to_string());
+    writeln!(
+        w,
+        "  {} → {}   outcome: {}",
+        escape(&from),
+        escape(&to),
+        outcome_text(call, outcome)
+    )?;
+    let start = call.records.first().map(|r| r.ts);
+    for record in &call.records {
+        let offset = start.map_or(0.0, |s| record.ts.duration_since(s).as_secs_f64());
+        let line = record.msg.start_line_text();
+        let line = if record.msg.is_request() {
+            escape(&line).bold()
+        } else {
+            status_colour(record, escape(&line).into_owned())
+        };
+        writeln!(
+            w,
+            "  {:>6}  {}  +{:<9.6}  {} → {}  {}  {}{}",
+            record.frame.0,
+            record.ts,
+            offset,
+            record.src,
+            record.dst,
+            record.transport.as_str(),
+            line,
+            if record.retransmission {
+                " (retransmission)".dimmed().to_string()
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    if call.dropped_messages > 0 {
+        writeln!(
+            w,
+            "  … {} more messages not kept (call table limit)",
+            call.dropped_messages
+        )?;
+    }
+    Ok(())
+}
+
+fn outcome_text(call: &Call, outcome: Outcome) -> String {
+    let reason = |code: u16| {
+        call.records
+            .iter()
+            .find(|r| r.status().is_some_and(|s| s.0 == code))
+            .and_then(|r| r.msg.reason_phrase().map(|p| escape(&p).into_owned()))
+            .unwrap_or_default()
+    };
+    match outcome.status() {
+        Some(s) => format!("{} ({} {})", outcome.as_str(), s.0, reason(s.0)),
+        None => outcome.as_str().to_string(),
+    }
+}
+
+fn status_colour(record: &Record, line: String) -> ColoredString {
+    match record.status().map(|s| s.0 / 100) {
+        Some(2) => line.green(),
+        Some(1) | Some(3) => line.normal(),
+        _ => line.red(),
+    }
+}
+
+fn severity_label(severity: Severity, id: &str) -> ColoredString {
+    let label = format!("{severity}[{id}]");
+    match severity {
+        Severity::Error => label.red().bold(),
+        Severity::Warning => label.yellow().bold(),
+        Severity::Info => label.cyan().bold(),
+    }
+}
+
+/// One diagnostic in the rustc style.
+pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}: {}",
+        severity_label(d.severity, d.rule.id),
+        escape(&d.message).bold()
+    )?;
+    let arrow = "-->".blue().bold();
+    match (d.src, d.dst) {
+        (Some(src), Some(dst)) => writeln!(w, "  {arrow} frame {}, {src} → {dst}", d.frame)?,
+        _ => writeln!(w, "  {arrow} frame {}", d.frame)?,
+    }
+    let bar = "|".blue().bold();
+    writeln!(w, "   {bar}")?;
+    for e in &d.evidence {
+        match e {
+            Evidence::Header {
+                frame,
+                header,
+                value,
+            } if header == START_LINE => {
+                writeln!(w, "   {bar} frame {:<5} {}", frame.0, escape(value))?
+            }
+            Evidence::Header {
+                frame,
+                header,
+                value,
+            } => writeln!(
+                w,
+                "   {bar} frame {:<5} {}: {}",
+                frame.0,
+                escape(header),
+                escape(value)
+            )?,
+            Evidence::Note { frame, note } => writeln!(
+                w,
+                "   {bar} frame {:<5} {} {}",
+                frame.0,
+                "note:".dimmed(),
+                escape(note)
+            )?,
+        }
+    }
+    writeln!(w, "   {bar}")?;
+    let eq = "=".blue().bold();
+    if !d.why.is_empty() {
+        writeln!(w, "   {eq} {} {}", "why:".bold(), escape(&d.why))?;
+    }
+    if let Some(fix) = &d.fix {
+        writeln!(w, "   {eq} {} {}", "fix:".green().bold(), escape(fix))?;
+    }
+    writeln!(
+        w,
+        "   {eq} {} sipdiag explain {}",
+        "explain:".bold(),
+        d.rule.id
+    )?;
+    if let Some(status) = d.status {
+        writeln!(w, "   {eq} {} sipdiag explain {}", "code:".bold(), status.0)?;
+    }
+    Ok(())
+}
+
+fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
+    let s = &input.stats;
+    let calls = input.calls();
+    let mut outcomes: Vec<(&str, usize)> = Vec::new();
+    for call in calls {
+        let name = call.outcome().as_str();
+        match outcomes.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, count)) => *count += 1,
+            None => outcomes.push((name, 1)),
+        }
+    }
+    let outcomes: Vec<String> = outcomes.iter().map(|(n, c)| format!("{c} {n}")).collect();
+    writeln!(
+        w,
+        "{} {} frames, {} SIP messages ({} retransmissions), {} calls{}",
+        "summary:".bold(),
+        s.frames,
+        s.sip_messages,
+        s.retransmissions,
+        calls.len(),
+        if outcomes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", outcomes.join(", "))
+        }
+    )?;
+    if !s.responses.is_empty() {
+        let codes: Vec<String> = s.responses.iter().map(|(c, n)| format!("{c}×{n}")).collect();
+        writeln!(w, "  responses: {}", codes.join(" "))?;
+    }
+    writeln!(
+        w,
+        "  findings: {} errors, {} warnings, {} info",
+        input.count(Severity::Error),
+        input.count(Severity::Warning),
+        input.count(Severity::Info)
+    )?;
+    if s.malformed_messages > 0 {
+        writeln!(w, "  malformed SIP messages: {}", s.malformed_messages)?;
+    }
+    if s.truncated_frames > 0 {
+        writeln!(w, "  frames cut short by the snaplen: {}", s.truncated_frames)?;
+    }
+    let r = &s.reassembly;
+    if r.tcp_segments_with_data > 0 {
+        writeln!(
+            w,
+            "  TCP segments with data not analysed (SIP over TCP is not reassembled yet): {} (first: frame {})",
+            r.tcp_segments_with_data,
+            r.first_tcp_frame.map_or(0, |f| f.0)
+        )?;
+    }
+    if r.ip_fragments > 0 {
+        writeln!(
+            w,
+            "  IP fragments not reassembled yet: {} (first: frame {})",
+            r.ip_fragments,
+            r.first_fragment_frame.map_or(0, |f| f.0)
+        )?;
+    }
+    writeln!(w, "  decode issues: {}", s.decode_issues)?;
+    for issue in &input.decode_issues {
+        writeln!(w, "    {}", escape(&issue.to_string()))?;
+    }
+    if s.decode_issues > input.decode_issues.len() as u64 {
+        writeln!(
+            w,
+            "    … {} more not listed",
+            s.decode_issues - input.decode_issues.len() as u64
+        )?;
+    }
+    if let Some(e) = &input.read_error {
+        writeln!(w, "  {} {}", "capture incomplete:".yellow().bold(), escape(e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! SD0183 session-progress: early media or not, and how the answer compares with the offer.
+
+use super::{Diagnostic, Evidence, Rule, Scope, Severity, meaning, responses_with};
+use crate::correlate::Record;
+use crate::sip::{HeaderName, Method, Sdp, StatusCode, common_formats};
+
+pub(super) const RULE: Rule = Rule {
+    id: "SD0183",
+    name: "session-progress",
+    default_severity: Severity::Info,
+    summary: "183 Session Progress: early media or not, codecs and direction against the offer",
+    explanation: EXPLANATION,
+    check,
+};
+
+const EXPLANATION: &str = "\
+What it checks
+  Every 183 Session Progress. With an SDP body the callee (or a gateway on its behalf) opens
+  early media: the rule shows the answer's codecs and direction against the INVITE's offer,
+  and whether any codec is common. Without SDP there is no early media and the caller
+  should play its own ringback. A 183 sent reliably (Require: 100rel with RSeq) must be
+  acknowledged with PRACK; the rule says whether it was.
+
+Why it matters
+  183 with SDP is how PSTN gateways play announcements and ringback tones before answer.
+  When the caller hears silence, the cause is usually there: an answer with no codec in
+  common with the offer, a direction that blocks the caller (`inactive`, or `sendonly`
+  from the caller's side), a reliable 183 never PRACKed, or a 183 without SDP to a phone
+  that waits for early media instead of generating ringback.
+
+Example
+  INVITE  m=audio 6000 RTP/AVP 0 8 101
+  183     m=audio 7000 RTP/AVP 8 101, a=sendonly   → early media in PCMA, callee to caller
+
+How to fix
+  Nothing, when early media is intended and the codecs match. Otherwise: align the codec
+  lists; make the gateway send SDP in 183 if the caller expects network ringback, or make
+  the caller generate local ringback on 183 without SDP; PRACK reliable provisional
+  responses (RFC 3262).
+
+References
+  RFC 3261 §21.1.5, RFC 3262 §3, RFC 3264 §6, RFC 3960 §3, RFC 5009 §3";
+
+fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    for response in responses_with(scope.call, 183) {
+        let mut d = Diagnostic::about(&RULE, scope, response);
+        d.why = meaning(StatusCode(183));
+        let request = scope.call.request_for(response);
+        if let Some(request) = request {
+            d.evidence.push(Evidence::start_line(request));
+        }
+        d.evidence.push(Evidence::start_line(response));
+
+        match response.msg.sdp() {
+            Some(Ok(answer)) => early_media(&mut d, request, response, &answer),
+            Some(Err(e)) => {
+                d.severity = Severity::Warning;
+                d.message = "183 Session Progress with an SDP body that does not parse".to_string();
+                d.evidence
+                    .push(Evidence::note(response.frame, format!("SDP error: {e}")));
+                d.fix = Some("fix the SDP the callee side sends in 183 (RFC 4566 syntax)".to_string());
+            }
+            None => {
+                d.message =
+                    "183 Session Progress without SDP: no early media, the caller should play local ringback"
+                        .to_string();
+                d.evidence.extend(Evidence::headers(response, HeaderName::ContentLength));
+                d.fix = Some(
+                    "if the caller hears silence, make it generate local ringback on a 183 without SDP, or have the callee side send 180 Ringing (or SDP for network ringback)"
+                        .to_string(),
+                );
+            }
+        }
+        reliability(scope, &mut d, response);
+        out.push(d);
+    }
+}
+
+fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, answer: &Sdp) {
+    let offer = request.and_then(|r| r.msg.sdp()).and_then(Result::ok);
+    let mut parts = Vec::new();
+    let mut no_common = false;
+    for (i, media) in answer.media.iter().enumerate() {
+        let codecs: Vec<String> = media.formats.iter().map(|f| f.name()).collect();
+        let direction = media.effective_direction(answer);
+        let address = media.connection.or(answer.connection);
+        let target = match address {
+            Some(ip) => format!("{ip}:{}", media.port),
+            None => format!("port {}", media.port),
+        };
+        d.evidence.push(Evidence::note(
+            response.frame,
+            format!(
+                "answer m={} {target}: {} ({})",
+                media.kind,
+                codecs.join(", "),
+                direction.as_str()
+            ),
+        ));
+        let offered = offer.as_ref().and_then(|o| {
+            o.media
+                .get(i)
+                .or_else(|| o.media.iter().find(|m| m.kind == media.kind))
+        });
+        if let (Some(o), Some(req)) = (offered, request) {
+            let offered_names: Vec<String> = o.formats.iter().map(|f| f.name()).collect();
+            d.evidence.push(Evidence::note(
+                req.frame,
+                format!(
+                    "offer m={} port {}: {} ({})",
+                    o.kind,
+                    o.port,
+                    offered_names.join(", "),
+                    offer
+                        .as_ref()
+                        .map_or("sendrecv", |s| o.effective_direction(s).as_str())
+                ),
+            ));
+            let common: Vec<String> = common_formats(o, media).iter().map(|f| f.name()).collect();
+            if media.port != 0 && common.is_empty() {
+                no_common = true;
+                d.evidence.push(Evidence::note(
+                    response.frame,
+                    format!("no codec in common with the offer for m={}", media.kind),
+                ));
+            }
+        }
+        if media.port != 0 {
+            parts.push(format!("{} {} ({})", media.kind, codecs.join(", "), direction.as_str()));
+        }
+    }
+    if offer.is_none() {
+        d.evidence.push(Evidence::note(
+            response.frame,
+            "the INVITE's SDP offer is not in the capture (offer in a later message, or request missing)",
+        ));
+    }
+    d.message = format!(
+        "183 Session Progress with SDP: early media {}",
+        if parts.is_empty() {
+            "with every stream disabled (port 0)".to_string()
+        } else {
+            parts.join("; ")
+        }
+    );
+    if no_common {
+        d.severity = Severity::Warning;
+        d.message.push_str("; no codec in common with the offer");
+        d.fix = Some(
+            "align the codec lists: the early-media answer must use a payload format from the offer (RFC 3264 §6.1)".to_string(),
+        );
+    }
+}
+
+/// A reliable 183 (Require: 100rel and RSeq) should be acknowledged with PRACK.
+fn reliability(scope: &Scope<'_>, d: &mut Diagnostic, response: &Record) {
+    let reliable = response
+        .msg
+        .tokens(HeaderName::Require)
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case("100rel"));
+    let Some(rseq) = response.msg.rseq().filter(|_| reliable) else {
+        return;
+    };
+    d.evidence.extend(Evidence::headers(response, HeaderName::Require));
+    d.evidence.extend(Evidence::headers(response, HeaderName::RSeq));
+    let prack = scope.call.records.iter().find(|r| {
+        r.msg.method() == Some(&Method::Prack) && r.msg.rack().is_some_and(|a| a.rseq == rseq)
+    });
+    match prack {
+        Some(p) => d
+            .evidence
+            .push(Evidence::note(p.frame, format!("PRACK for RSeq {rseq} sent"))),
+        None => {
+            d.severity = d.severity.max(Severity::Warning);
+            d.evidence.push(Evidence::note(
+                response.frame,
+                format!("reliable 183 (RSeq {rseq}) never acknowledged with PRACK"),
+            ));
+            d.message.push_str("; sent reliably but never PRACKed");
+            d.fix = Some(
+                "the caller must answer a reliable provisional response with PRACK (RFC 3262 §4), or the callee should not require 100rel".to_string(),
+            );
+        }
+    }
+}
