@@ -113,15 +113,59 @@ impl HeaderName {
                 _ => H::Other,
             };
         }
-        // A linear scan over the table, filtered by length first: a few
-        // integer compares per header line, then one case-insensitive compare.
-        for &h in &HeaderName::ALL[..HeaderName::ALL.len() - 1] {
-            let canon = h.canonical().as_bytes();
-            if canon.len() == name.len() && canon.eq_ignore_ascii_case(name) {
-                return h;
-            }
+        // Dispatch on (length, first byte, last byte), unique over the full
+        // names, then confirm with one case-insensitive compare.
+        let (Some(&first), Some(&last)) = (name.first(), name.last()) else {
+            return H::Other;
+        };
+        let candidate = match (
+            name.len(),
+            first.to_ascii_lowercase(),
+            last.to_ascii_lowercase(),
+        ) {
+            (3, b'v', b'a') => H::Via,
+            (4, b'f', b'm') => H::From,
+            (2, b't', b'o') => H::To,
+            (7, b'c', b'd') => H::CallId,
+            (4, b'c', b'q') => H::CSeq,
+            (12, b'm', b's') => H::MaxForwards,
+            (7, b'c', b't') => H::Contact,
+            (14, b'c', b'h') => H::ContentLength,
+            (12, b'c', b'e') => H::ContentType,
+            (7, b'r', b'e') => H::Require,
+            (13, b'p', b'e') => H::ProxyRequire,
+            (9, b's', b'd') => H::Supported,
+            (11, b'u', b'd') => H::Unsupported,
+            (5, b'a', b'w') => H::Allow,
+            (6, b'a', b't') => H::Accept,
+            (15, b'a', b'g') => H::AcceptEncoding,
+            (15, b'a', b'e') => H::AcceptLanguage,
+            (15, b's', b's') => H::SessionExpires,
+            (6, b'm', b'e') => H::MinSE,
+            (7, b'e', b's') => H::Expires,
+            (11, b'm', b's') => H::MinExpires,
+            (11, b'r', b'r') => H::RetryAfter,
+            (7, b'w', b'g') => H::Warning,
+            (6, b'r', b'n') => H::Reason,
+            (4, b'r', b'q') => H::RSeq,
+            (4, b'r', b'k') => H::RAck,
+            (16, b'w', b'e') => H::WwwAuthenticate,
+            (18, b'p', b'e') => H::ProxyAuthenticate,
+            (13, b'a', b'n') => H::Authorization,
+            (19, b'p', b'n') => H::ProxyAuthorization,
+            (5, b'e', b't') => H::Event,
+            (8, b'r', b'o') => H::ReferTo,
+            (10, b'u', b't') => H::UserAgent,
+            (6, b's', b'r') => H::Server,
+            (12, b'r', b'e') => H::RecordRoute,
+            (5, b'r', b'e') => H::Route,
+            _ => return H::Other,
+        };
+        if candidate.canonical().as_bytes().eq_ignore_ascii_case(name) {
+            candidate
+        } else {
+            H::Other
         }
-        H::Other
     }
 
     /// The RFC spelling of the name (`Call-ID`, `CSeq`, `WWW-Authenticate`,

@@ -29,7 +29,18 @@ impl<'a> Iterator for SplitTop<'a> {
         }
         let bytes = self.s.as_bytes();
         let start = self.pos;
+        // Fast path: up to the separator, as long as nothing needs the state machine.
         let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            if b == self.sep {
+                self.pos = i + 1;
+                return self.s.get(start..i);
+            }
+            if matches!(b, b'"' | b'<' | b'(') {
+                break;
+            }
+            i += 1;
+        }
         let mut in_quote = false;
         let mut in_angle = false;
         let mut comment_depth = 0u32;
