@@ -105,6 +105,8 @@ enum Step {
     NeedData {
         full: bool,
     },
+    /// The record at the head of the buffer does not parse.
+    Unparseable(String),
     End,
     Fail(CaptureError),
 }
@@ -389,11 +391,7 @@ impl FileSource {
                 after_frame,
                 source: take_error(&self.read_error),
             }),
-            Err(other) => Step::Fail(CaptureError::Corrupt {
-                after_frame,
-                offset,
-                what: describe_parse_error(&other),
-            }),
+            Err(other) => Step::Unparseable(describe_parse_error(&other)),
         }
     }
 
@@ -415,6 +413,21 @@ impl FileSource {
                 };
                 read_u32(data, 4, big_endian).map(u64::from)
             }
+        }
+    }
+
+    /// What the record at the head of the buffer claims to be, for messages.
+    fn describe_head(&self) -> String {
+        let data = self.reader.data();
+        let claimed = self.claimed_len().unwrap_or(0);
+        match self.format {
+            CaptureFormat::Pcap => format!("a packet record of {claimed} bytes"),
+            CaptureFormat::PcapNg => match read_u32(data, 0, self.big_endian) {
+                Some(block_type) => {
+                    format!("a pcapng block of type 0x{block_type:08x} and {claimed} bytes")
+                }
+                None => "a pcapng block".to_string(),
+            },
         }
     }
 
@@ -498,6 +511,14 @@ impl FrameSource for FileSource {
                         self.done = true;
                         return Err(e);
                     }
+                }
+                Step::Unparseable(what) => {
+                    self.done = true;
+                    return Err(CaptureError::Corrupt {
+                        after_frame: self.frames,
+                        offset: self.reader.consumed() as u64,
+                        what: format!("{what} ({})", self.describe_head()),
+                    });
                 }
                 Step::End => {
                     self.done = true;
@@ -613,7 +634,7 @@ fn describe_parse_error<I>(error: &PcapError<I>) -> String {
     match error {
         PcapError::HeaderNotRecognized => "header not recognised".to_string(),
         PcapError::NomError(_, kind) | PcapError::OwnedNomError(_, kind) => {
-            format!("record does not parse ({kind:?} check failed)")
+            format!("the record does not parse ({kind:?} check failed)")
         }
         PcapError::Incomplete(_) | PcapError::UnexpectedEof | PcapError::Eof => {
             "the file ends inside a record".to_string()

@@ -484,6 +484,28 @@ fn packet_block_whose_caplen_overruns_the_block_is_corrupt() {
 }
 
 #[test]
+fn block_whose_trailing_length_disagrees_is_corrupt() {
+    let mut ng = Ng::new(false);
+    ng.idb(1, None, None);
+    ng.epb(0, 0, b"good", 4);
+    let at = ng.out.len();
+    ng.epb(0, 0, b"bad!", 4);
+    let last = ng.out.len() - 4;
+    ng.out[last] = 99; // trailing block length
+    let (frames, err) = read_all(&mut source(ng.out).unwrap());
+    assert_eq!(frames.len(), 1);
+    let err = err.unwrap();
+    assert!(!err.is_fatal_at_start());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "corrupt capture at byte {at}, after frame 1: the record does not parse (Verify check failed) \
+             (a pcapng block of type 0x00000006 and 36 bytes)"
+        )
+    );
+}
+
+#[test]
 fn packet_block_on_an_undescribed_interface_is_corrupt() {
     let mut ng = Ng::new(false);
     ng.idb(1, None, None);
