@@ -8,7 +8,9 @@ use super::header::{Header, HeaderName};
 use super::lex::{delta_seconds, split_top};
 use super::sdp::{Sdp, SdpError};
 use super::start_line::{Method, StartLine, StatusCode, parse_start_line};
-use super::values::{CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning};
+use super::values::{
+    Auth, CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning,
+};
 
 /// Something odd about a message that did not stop the scanner. Anomalies are
 /// data for the diagnosis, never errors.
@@ -591,6 +593,17 @@ impl Message {
 
     pub fn rack(&self) -> Option<RAck> {
         RAck::parse(&self.header(HeaderName::RAck)?)
+    }
+
+    /// Every challenge or credential in headers called `name`
+    /// ([`HeaderName::WwwAuthenticate`], [`HeaderName::ProxyAuthenticate`],
+    /// [`HeaderName::Authorization`], [`HeaderName::ProxyAuthorization`]), one
+    /// per header line, in wire order.
+    pub fn auth(&self, name: HeaderName) -> Vec<Auth> {
+        self.header_all(name)
+            .iter()
+            .filter_map(|v| Auth::parse(v))
+            .collect()
     }
 
     /// The declared Content-Length (first instance), when it is a valid number.

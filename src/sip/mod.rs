@@ -34,7 +34,9 @@ pub use header::{Header, HeaderName};
 pub use message::{Anomaly, Message};
 pub use sdp::{Direction, Format, Media, Sdp, SdpError, common_formats, static_payload};
 pub use start_line::{Method, StartLine, StatusCode};
-pub use values::{CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning};
+pub use values::{
+    Auth, CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning,
+};
 
 /// A byte range `start..end` in [`Message::raw`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

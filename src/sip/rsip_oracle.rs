@@ -146,6 +146,16 @@ fn oracle(raw: &str) -> Facts {
 }
 
 #[test]
+fn auth_challenge_of_the_401() {
+    let m = Message::parse(WELL_FORMED[8].as_bytes()).unwrap();
+    let challenges = m.auth(super::HeaderName::WwwAuthenticate);
+    assert_eq!(challenges.len(), 1);
+    assert_eq!(challenges[0].scheme, "Digest");
+    assert_eq!(challenges[0].param("realm"), Some("biloxi.example.com"));
+    assert_eq!(challenges[0].param("qop"), Some("auth"));
+}
+
+#[test]
 fn scanner_agrees_with_rsip() {
     for raw in WELL_FORMED {
         assert_eq!(ours(raw), oracle(raw), "{raw}");

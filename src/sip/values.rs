@@ -347,6 +347,50 @@ impl ReasonValue {
     }
 }
 
+/// A challenge (`WWW-Authenticate`, `Proxy-Authenticate`) or credentials
+/// (`Authorization`, `Proxy-Authorization`): a scheme and its parameters
+/// (RFC 3261 §20.27, §20.44, §22.4).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Auth {
+    /// `Digest` as written.
+    pub scheme: String,
+    /// Parameters in wire order, names as written, values unquoted.
+    pub params: Vec<(String, String)>,
+}
+
+impl Auth {
+    /// `Digest realm="atlanta.example.com", nonce="84a4", qop="auth", stale=FALSE`.
+    pub fn parse(value: &str) -> Option<Auth> {
+        let value = value.trim();
+        let scheme_end = value
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(value.len());
+        let (scheme, rest) = value.split_at(scheme_end);
+        if scheme.is_empty() || scheme.contains('=') {
+            return None;
+        }
+        let params = split_top(rest, b',')
+            .filter_map(|p| {
+                let (name, value) = super::lex::param(p);
+                (!name.is_empty()).then(|| (name.to_string(), value.unwrap_or_default()))
+            })
+            .collect();
+        Some(Auth {
+            scheme: scheme.to_string(),
+            params,
+        })
+    }
+
+    /// The value of parameter `name` (case-insensitive): `realm`, `nonce`,
+    /// `stale`, `username`, `algorithm`, `qop`, ...
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,6 +566,29 @@ mod tests {
         );
         assert_eq!(RetryAfter::parse("Mon, 1 Jan 2024"), None);
         assert_eq!(RetryAfter::parse("120 junk"), None);
+    }
+
+    #[test]
+    fn auth_values() {
+        let a = Auth::parse(
+            r#"Digest realm="atlanta.example.com", nonce="84a4cc6f, x", qop="auth", stale=FALSE"#,
+        )
+        .unwrap();
+        assert_eq!(a.scheme, "Digest");
+        assert_eq!(a.param("REALM"), Some("atlanta.example.com"));
+        assert_eq!(a.param("nonce"), Some("84a4cc6f, x"));
+        assert_eq!(a.param("stale"), Some("FALSE"));
+        assert_eq!(a.param("opaque"), None);
+        assert_eq!(a.params.len(), 4);
+        assert_eq!(
+            Auth::parse("Digest"),
+            Some(Auth {
+                scheme: "Digest".into(),
+                params: vec![]
+            })
+        );
+        assert_eq!(Auth::parse(""), None);
+        assert_eq!(Auth::parse("realm=x"), None);
     }
 
     #[test]

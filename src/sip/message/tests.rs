@@ -686,7 +686,7 @@ fn exercise(bytes: &[u8]) {
         m.body(),
         m.message_span(),
     );
-    let _ = m.sdp();
+    let _ = (m.sdp(), m.auth(HeaderName::WwwAuthenticate));
     for a in m.anomalies() {
         let _ = a.describe();
     }
