@@ -608,3 +608,30 @@ fn no_input_panics() {
         }
     }
 }
+
+/// The committed fixtures, with the frame counts `tshark -r F | wc -l` gives.
+const FIXTURES: &[(&str, u32)] = &[("clean-call.pcap", 7)];
+
+/// Real captures read to the end: as many frames as tshark sees, and every
+/// frame decodes.
+#[test]
+fn fixtures_read_and_decode_like_tshark() {
+    use crate::capture::{FileSource, FrameSource};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for &(name, expected) in FIXTURES {
+        let mut source =
+            FileSource::open(&dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut frames = 0;
+        while let Some(frame) = source
+            .next_frame()
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+        {
+            frames += 1;
+            assert_eq!(frame.number, FrameNo(frames), "{name}");
+            if let Err(i) = decode(&frame) {
+                panic!("{name}: {i}");
+            }
+        }
+        assert_eq!(frames, expected, "{name}");
+    }
+}
