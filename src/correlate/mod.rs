@@ -288,12 +288,15 @@ impl Call {
     fn is_response_copy(&self, t: &Transaction, msg: &Message) -> bool {
         let status = msg.status();
         let tag = msg.to().and_then(|to| to.tag);
-        t.responses.iter().filter_map(|&i| self.records.get(i)).any(|r| {
-            r.msg.status() == status && r.msg.to().and_then(|to| to.tag) == tag && {
-                // A reliable provisional response is new when its RSeq is new.
-                r.msg.rseq() == msg.rseq()
-            }
-        })
+        t.responses
+            .iter()
+            .filter_map(|&i| self.records.get(i))
+            .any(|r| {
+                r.msg.status() == status && r.msg.to().and_then(|to| to.tag) == tag && {
+                    // A reliable provisional response is new when its RSeq is new.
+                    r.msg.rseq() == msg.rseq()
+                }
+            })
     }
 }
 
@@ -563,11 +566,10 @@ mod tests {
 
     #[test]
     fn responses_without_request_and_allow_history() {
-        let r = format!(
-            "{}",
-            response("405 Method Not Allowed", "z9hG4bK-7", 5, "MESSAGE", "b1")
-        )
-        .replace("Content-Length: 0", "Allow: INVITE, ACK, BYE\nContent-Length: 0");
+        let r = response("405 Method Not Allowed", "z9hG4bK-7", 5, "MESSAGE", "b1").replace(
+            "Content-Length: 0",
+            "Allow: INVITE, ACK, BYE\nContent-Length: 0",
+        );
         let c = correlate(&[(B, A, &r)]);
         assert_eq!(c.calls[0].outcome(), Outcome::RequestNotCaptured);
         assert!(c.calls[0].request_of(0).is_none());

@@ -139,9 +139,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 ));
             }
-            let from_proxy_require = refused
-                .iter()
-                .any(|t| contains_token(&proxy_require, t));
+            let from_proxy_require = refused.iter().any(|t| contains_token(&proxy_require, t));
             let from_require = refused.iter().any(|t| contains_token(&require, t));
             let header = match (from_require, from_proxy_require) {
                 (true, true) => "Require and Proxy-Require",
@@ -179,10 +177,9 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     format!("the retry still requires {}", quoted_list(&still))
                 } else {
                     match attempt.final_response {
-                        Some(f) => format!(
-                            "the retry without the refused tags got {}",
-                            describe(f)
-                        ),
+                        Some(f) => {
+                            format!("the retry without the refused tags got {}", describe(f))
+                        }
                         None => "the retry has no final response in the capture".to_string(),
                     }
                 };

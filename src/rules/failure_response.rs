@@ -98,32 +98,31 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     d.fix = entry.and_then(|e| e.fix.first()).map(|f| f.to_string());
 
     match code {
-        401 | 407 => {
-            match next_attempt(scope.call, response) {
-                Some(attempt) => {
-                    let answered = attempt
-                        .final_response
-                        .and_then(|r| r.status())
-                        .is_some_and(|s| s.is_success());
-                    let note = match attempt.final_response {
-                        Some(f) => format!("the authenticated retry got {}", describe(f)),
-                        None => "the authenticated retry has no final response in the capture"
-                            .to_string(),
-                    };
-                    d.evidence.push(Evidence::note(attempt.request.frame, note));
-                    if answered {
-                        d.severity = Severity::Info;
-                        d.message
-                            .push_str("; the authenticated retry succeeded (normal digest challenge)");
-                        d.fix = None;
+        401 | 407 => match next_attempt(scope.call, response) {
+            Some(attempt) => {
+                let answered = attempt
+                    .final_response
+                    .and_then(|r| r.status())
+                    .is_some_and(|s| s.is_success());
+                let note = match attempt.final_response {
+                    Some(f) => format!("the authenticated retry got {}", describe(f)),
+                    None => {
+                        "the authenticated retry has no final response in the capture".to_string()
                     }
+                };
+                d.evidence.push(Evidence::note(attempt.request.frame, note));
+                if answered {
+                    d.severity = Severity::Info;
+                    d.message
+                        .push_str("; the authenticated retry succeeded (normal digest challenge)");
+                    d.fix = None;
                 }
-                None => d.evidence.push(Evidence::note(
-                    response.frame,
-                    "the challenge was not answered in the capture",
-                )),
             }
-        }
+            None => d.evidence.push(Evidence::note(
+                response.frame,
+                "the challenge was not answered in the capture",
+            )),
+        },
         487 => {
             if let Some(cancel) = scope
                 .call

@@ -131,6 +131,9 @@ fn alternative(method: &str, allow: &[String]) -> String {
             "disable the event package (presence, dialog, message-summary) towards this peer; {allowed}"
         ),
         _ if allow.is_empty() => format!("do not send {method} to this peer; {allowed}"),
-        _ => format!("use one of the methods the peer allows instead of {method}: {}", allow.join(", ")),
+        _ => format!(
+            "use one of the methods the peer allows instead of {method}: {}",
+            allow.join(", ")
+        ),
     }
 }

@@ -193,7 +193,7 @@ pub fn check_call(call: &Call, capture: &Correlated) -> Vec<Diagnostic> {
 }
 
 /// Responses of a call with the given status, retransmissions skipped.
-fn responses_with<'a>(call: &'a Call, code: u16) -> impl Iterator<Item = &'a Record> {
+fn responses_with(call: &Call, code: u16) -> impl Iterator<Item = &Record> {
     call.records
         .iter()
         .filter(move |r| !r.retransmission && r.status().is_some_and(|s| s.0 == code))

@@ -67,7 +67,9 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         d.evidence
             .extend(Evidence::headers(response, HeaderName::MinSE));
 
-        let asked = request.and_then(|r| r.msg.session_expires()).map(|s| s.delta);
+        let asked = request
+            .and_then(|r| r.msg.session_expires())
+            .map(|s| s.delta);
         d.message = match (asked, min_se) {
             (Some(se), Some(min)) => format!(
                 "422 Session Interval Too Small: Session-Expires {se} is below the peer's Min-SE {min}"
@@ -90,7 +92,9 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             if se >= min {
                 d.evidence.push(Evidence::note(
                     response.frame,
-                    format!("Session-Expires {se} already meets Min-SE {min}: the 422 is unjustified"),
+                    format!(
+                        "Session-Expires {se} already meets Min-SE {min}: the 422 is unjustified"
+                    ),
                 ));
             }
         }

@@ -58,13 +58,15 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 d.message = "183 Session Progress with an SDP body that does not parse".to_string();
                 d.evidence
                     .push(Evidence::note(response.frame, format!("SDP error: {e}")));
-                d.fix = Some("fix the SDP the callee side sends in 183 (RFC 4566 syntax)".to_string());
+                d.fix =
+                    Some("fix the SDP the callee side sends in 183 (RFC 4566 syntax)".to_string());
             }
             None => {
                 d.message =
                     "183 Session Progress without SDP: no early media, the caller should play local ringback"
                         .to_string();
-                d.evidence.extend(Evidence::headers(response, HeaderName::ContentLength));
+                d.evidence
+                    .extend(Evidence::headers(response, HeaderName::ContentLength));
                 d.fix = Some(
                     "if the caller hears silence, make it generate local ringback on a 183 without SDP, or have the callee side send 180 Ringing (or SDP for network ringback)"
                         .to_string(),
@@ -126,7 +128,12 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             }
         }
         if media.port != 0 {
-            parts.push(format!("{} {} ({})", media.kind, codecs.join(", "), direction.as_str()));
+            parts.push(format!(
+                "{} {} ({})",
+                media.kind,
+                codecs.join(", "),
+                direction.as_str()
+            ));
         }
     }
     if offer.is_none() {
@@ -162,15 +169,18 @@ fn reliability(scope: &Scope<'_>, d: &mut Diagnostic, response: &Record) {
     let Some(rseq) = response.msg.rseq().filter(|_| reliable) else {
         return;
     };
-    d.evidence.extend(Evidence::headers(response, HeaderName::Require));
-    d.evidence.extend(Evidence::headers(response, HeaderName::RSeq));
+    d.evidence
+        .extend(Evidence::headers(response, HeaderName::Require));
+    d.evidence
+        .extend(Evidence::headers(response, HeaderName::RSeq));
     let prack = scope.call.records.iter().find(|r| {
         r.msg.method() == Some(&Method::Prack) && r.msg.rack().is_some_and(|a| a.rseq == rseq)
     });
     match prack {
-        Some(p) => d
-            .evidence
-            .push(Evidence::note(p.frame, format!("PRACK for RSeq {rseq} sent"))),
+        Some(p) => d.evidence.push(Evidence::note(
+            p.frame,
+            format!("PRACK for RSeq {rseq} sent"),
+        )),
         None => {
             d.severity = d.severity.max(Severity::Warning);
             d.evidence.push(Evidence::note(
