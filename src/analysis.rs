@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::capture::{CaptureError, FrameSource, Timestamp};
 use crate::correlate::{Call, Correlated, Correlator};
 use crate::decode::{self, DecodeIssue};
-use crate::reassembly::{ReassemblyStats, Reassembler};
+use crate::reassembly::{Reassembler, ReassemblyStats};
 use crate::rules::{self, Diagnostic, Severity};
 use crate::sip::Message;
 

@@ -197,7 +197,10 @@ fn message_json(r: &Record) -> MessageJson {
         transport: r.transport.as_str().to_string(),
         method: r.msg.method().map(|m| m.as_str().to_string()),
         status: r.status().map(|s| s.0),
-        cseq: r.msg.cseq().map(|c| format!("{} {}", c.seq, c.method.as_str())),
+        cseq: r
+            .msg
+            .cseq()
+            .map(|c| format!("{} {}", c.seq, c.method.as_str())),
         retransmission: r.retransmission,
     }
 }

@@ -48,7 +48,8 @@ pub fn write_rules(w: &mut dyn Write, format: Format) -> io::Result<()> {
         }
         Format::Json => {
             for rule in RULES {
-                serde_json::to_writer(&mut *w, &rule_json(rule, false)).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut *w, &rule_json(rule, false))
+                    .map_err(io::Error::other)?;
                 writeln!(w)?;
             }
             Ok(())

@@ -45,7 +45,10 @@ fn write_call(w: &mut dyn Write, n: usize, total: usize, call: &Call) -> io::Res
         format!("call {n}/{total}").bold(),
         escape(&call.call_id)
     )?;
-    let from = call.from().map(|a| a.uri).unwrap_or_else(|| "?".to_string());
+    let from = call
+        .from()
+        .map(|a| a.uri)
+        .unwrap_or_else(|| "?".to_string());
     let to = call.to().map(|a| a.uri).unwrap_or_else(|| "?".to_string());
     writeln!(
         w,
@@ -212,7 +215,11 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
         }
     )?;
     if !s.responses.is_empty() {
-        let codes: Vec<String> = s.responses.iter().map(|(c, n)| format!("{c}×{n}")).collect();
+        let codes: Vec<String> = s
+            .responses
+            .iter()
+            .map(|(c, n)| format!("{c}×{n}"))
+            .collect();
         writeln!(w, "  responses: {}", codes.join(" "))?;
     }
     writeln!(
@@ -226,7 +233,11 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
         writeln!(w, "  malformed SIP messages: {}", s.malformed_messages)?;
     }
     if s.truncated_frames > 0 {
-        writeln!(w, "  frames cut short by the snaplen: {}", s.truncated_frames)?;
+        writeln!(
+            w,
+            "  frames cut short by the snaplen: {}",
+            s.truncated_frames
+        )?;
     }
     let r = &s.reassembly;
     if r.tcp_segments_with_data > 0 {
@@ -257,7 +268,12 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
         )?;
     }
     if let Some(e) = &input.read_error {
-        writeln!(w, "  {} {}", "capture incomplete:".yellow().bold(), escape(e))?;
+        writeln!(
+            w,
+            "  {} {}",
+            "capture incomplete:".yellow().bold(),
+            escape(e)
+        )?;
     }
     Ok(())
 }
