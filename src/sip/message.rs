@@ -666,7 +666,9 @@ impl Message {
 /// The content of the first `application/sdp` part of a multipart body
 /// (RFC 2046 §5.1.1), without the line end before the next delimiter.
 fn multipart_sdp<'a>(body: &'a [u8], boundary: &[u8]) -> Option<&'a [u8]> {
-    if boundary.is_empty() {
+    // RFC 2046 §5.1.1 limits boundaries to 70 characters; a longer one would
+    // only make the delimiter search slow.
+    if boundary.is_empty() || boundary.len() > 200 {
         return None;
     }
     let mut delimiter = Vec::with_capacity(boundary.len() + 2);
