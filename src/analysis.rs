@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use crate::capture::{CaptureError, FrameSource, Timestamp};
 use crate::correlate::{Call, Correlated, Correlator};
 use crate::decode::{self, DecodeIssue};
+use crate::expect::Expectations;
 use crate::reassembly::{Reassembler, ReassemblyStats};
+use crate::rules::policy::Policy;
 use crate::rules::{self, Diagnostic, Severity};
 use crate::sip::Message;
 
@@ -43,6 +45,8 @@ pub struct InputAnalysis {
     pub correlated: Correlated,
     /// Diagnostics per call, in the order of [`Correlated::calls`].
     pub diagnostics: Vec<Vec<Diagnostic>>,
+    /// Unmet expectations (`--expect`), in file order.
+    pub expectations: Vec<Diagnostic>,
     pub decode_issues: Vec<DecodeIssue>,
     /// The capture could not be read to its end: what went wrong, after which frame.
     pub read_error: Option<String>,
@@ -53,9 +57,9 @@ impl InputAnalysis {
         &self.correlated.calls
     }
 
-    /// Every diagnostic of the capture.
+    /// Every diagnostic of the capture, unmet expectations included.
     pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().flatten()
+        self.diagnostics.iter().flatten().chain(&self.expectations)
     }
 
     /// How many findings there are at each severity.
@@ -66,8 +70,26 @@ impl InputAnalysis {
     }
 }
 
-/// Reads every frame of `source` and analyses it.
+/// What a run asks of the analysis beyond the capture itself.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Per-rule severity overrides (`--deny/--warn/--allow`, `sipdiag.toml`).
+    pub policy: Policy,
+    /// What the recorded flow must show (`--expect`).
+    pub expectations: Option<Expectations>,
+}
+
+/// Reads every frame of `source` and analyses it with the default options.
 pub fn analyze(name: String, source: &mut dyn FrameSource) -> InputAnalysis {
+    analyze_with(name, source, &Options::default())
+}
+
+/// Reads every frame of `source` and analyses it.
+pub fn analyze_with(
+    name: String,
+    source: &mut dyn FrameSource,
+    options: &Options,
+) -> InputAnalysis {
     let mut stats = Stats::default();
     let mut reassembler = Reassembler::new();
     let mut correlator = Correlator::new();
@@ -121,16 +143,25 @@ pub fn analyze(name: String, source: &mut dyn FrameSource) -> InputAnalysis {
                 *stats.responses.entry(status.0).or_default() += 1;
             }
         }
-        diagnostics.push(rules::check_call(call, &correlated));
+        let mut found = rules::check_call(call, &correlated);
+        options.policy.apply(&mut found);
+        diagnostics.push(found);
     }
-    InputAnalysis {
+    let mut analysis = InputAnalysis {
         name,
         stats,
         correlated,
         diagnostics,
+        expectations: Vec::new(),
         decode_issues,
         read_error,
+    };
+    if let Some(expectations) = &options.expectations {
+        let mut unmet = expectations.check(&analysis);
+        options.policy.apply(&mut unmet);
+        analysis.expectations = unmet;
     }
+    analysis
 }
 
 fn describe_read_error(e: &CaptureError, frames: u64) -> String {

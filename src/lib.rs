@@ -25,6 +25,7 @@ pub mod capture;
 pub mod cli;
 pub mod correlate;
 pub mod decode;
+pub mod expect;
 pub mod kb;
 pub mod reassembly;
 pub mod report;

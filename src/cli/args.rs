@@ -14,7 +14,6 @@ use crate::rules::Severity;
 #[command(
     name = "sipdiag",
     version,
-    args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     after_help = "Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 the run failed."
 )]
@@ -26,7 +25,7 @@ pub struct Cli {
     #[arg(value_name = "CAPTURE", required = true)]
     pub captures: Vec<PathBuf>,
 
-    /// Output format
+    /// Output format (junit: for capture analysis only)
     #[arg(long, value_enum, default_value_t = FormatArg::Text, global = true)]
     pub format: FormatArg,
 
@@ -34,9 +33,33 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
-    /// Lowest severity that makes sipdiag exit with 1
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Write the report to FILE instead of standard output
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Lowest severity that makes sipdiag exit with 1 [default: error]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Make every finding of RULE (id or name) an error; repeatable
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// Make every finding of RULE a warning; repeatable
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+
+    /// Do not report RULE; repeatable
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// Settings file [default: sipdiag.toml in the working directory, if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Expectations the recorded flow must meet (TOML); unmet ones fail the run
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +78,7 @@ pub enum Command {
 pub enum FormatArg {
     Text,
     Json,
+    Junit,
 }
 
 impl From<FormatArg> for Format {
@@ -62,6 +86,7 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Text => Format::Text,
             FormatArg::Json => Format::Json,
+            FormatArg::Junit => Format::Junit,
         }
     }
 }

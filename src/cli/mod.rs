@@ -6,19 +6,23 @@
 //! line `sipdiag: error: …` on stderr. A closed output pipe exits 0.
 
 mod args;
+mod config;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 pub use args::{Cli, ColorChoice, Command, FailOn, FormatArg};
+pub use config::ConfigFile;
 
-use crate::analysis::{self, InputAnalysis};
+use crate::analysis::{self, InputAnalysis, Options};
 use crate::capture::FileSource;
-use crate::report::{self, Format};
+use crate::expect::Expectations;
+use crate::report::{self, DocFormat, Format};
 use crate::rules::Severity;
+use crate::rules::policy::{Level, Policy};
 
 /// Exit code: nothing at or above `--fail-on`.
 pub const EXIT_OK: i32 = 0;
@@ -43,23 +47,28 @@ impl Input {
     }
 }
 
-/// What an analysis run needs, resolved from the command line.
+/// What an analysis run needs, resolved from the command line and `sipdiag.toml`.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub inputs: Vec<Input>,
     pub format: Format,
-    pub color: bool,
+    /// Report file (`-o`); standard output when `None`.
+    pub output: Option<PathBuf>,
     /// Lowest severity that makes the run exit 1; `None` never fails.
     pub fail_on: Option<Severity>,
+    pub options: Options,
 }
 
 /// Runs sipdiag with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => return clap_exit(e),
     };
-    match run(cli) {
+    match run(cli, &matches) {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
@@ -103,10 +112,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Decides colour once for the whole process: `--color`, then `NO_COLOR`, then
-/// whether stdout is a terminal.
-fn decide_color(choice: ColorChoice) -> bool {
+/// Decides colour once for the whole process: never in JSON, JUnit or a
+/// file; else `--color`, then `NO_COLOR`, then whether stdout is a terminal.
+fn decide_color(choice: ColorChoice, format: FormatArg, to_file: bool) {
     let on = match choice {
+        _ if format != FormatArg::Text || to_file => false,
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
@@ -114,34 +124,92 @@ fn decide_color(choice: ColorChoice) -> bool {
         }
     };
     colored::control::set_override(on);
-    on
 }
 
-fn run(cli: Cli) -> Result<i32> {
-    let color = decide_color(cli.color);
-    match cli.command {
-        Some(Command::Explain { topics }) => explain(&topics, cli.format.into()),
-        Some(Command::Rules) => list_rules(cli.format.into()),
-        None => {
-            let config = Config {
-                inputs: cli
-                    .captures
-                    .iter()
-                    .map(|p| {
-                        if p.as_os_str() == "-" {
-                            Input::Stdin
-                        } else {
-                            Input::Path(p.clone())
-                        }
-                    })
-                    .collect(),
-                format: cli.format.into(),
-                color,
-                fail_on: cli.fail_on.severity(),
-            };
-            analyze(&config)
+fn doc_format(format: FormatArg) -> Result<DocFormat> {
+    match format {
+        FormatArg::Text => Ok(DocFormat::Text),
+        FormatArg::Json => Ok(DocFormat::Json),
+        FormatArg::Junit => {
+            bail!("--format junit applies to capture analysis only; use text or json")
         }
     }
+}
+
+fn run(cli: Cli, matches: &ArgMatches) -> Result<i32> {
+    decide_color(cli.color, cli.format, cli.output.is_some());
+    match &cli.command {
+        Some(Command::Explain { topics }) => explain(topics, doc_format(cli.format)?),
+        Some(Command::Rules) => list_rules(doc_format(cli.format)?),
+        None => analyze(&resolve(&cli, matches)?),
+    }
+}
+
+/// Builds the run's configuration: `sipdiag.toml` (or `--config`) first, then
+/// the command line, where a later `--deny/--warn/--allow` wins.
+fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
+    let default = std::path::Path::new(config::FILE_NAME);
+    let file_path = cli
+        .config
+        .as_deref()
+        .or_else(|| default.is_file().then_some(default));
+    let file = file_path.map(ConfigFile::load).transpose()?;
+
+    let mut policy = Policy::default();
+    if let (Some(file), Some(path)) = (&file, file_path) {
+        for (rules, level) in [
+            (&file.allow, Level::Allow),
+            (&file.warn, Level::Warn),
+            (&file.deny, Level::Deny),
+        ] {
+            for rule in rules {
+                policy
+                    .set(rule, level)
+                    .with_context(|| format!("in {}", path.display()))?;
+            }
+        }
+    }
+    let mut flags: Vec<(usize, &String, Level)> = Vec::new();
+    for (id, values, level) in [
+        ("deny", &cli.deny, Level::Deny),
+        ("warn", &cli.warn, Level::Warn),
+        ("allow", &cli.allow, Level::Allow),
+    ] {
+        let indices = matches.indices_of(id).into_iter().flatten();
+        flags.extend(indices.zip(values).map(|(i, v)| (i, v, level)));
+    }
+    flags.sort_by_key(|(i, _, _)| *i);
+    for (_, rule, level) in flags {
+        policy
+            .set(rule, level)
+            .with_context(|| format!("--{} {}", level.as_str(), report::escape(rule)))?;
+    }
+
+    let fail_on = cli
+        .fail_on
+        .or(file.as_ref().and_then(|f| f.fail_on.map(FailOn::from)))
+        .unwrap_or(FailOn::Error);
+    let expectations = cli.expect.as_deref().map(Expectations::load).transpose()?;
+    Ok(Config {
+        inputs: cli
+            .captures
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    Input::Stdin
+                } else {
+                    Input::Path(p.clone())
+                }
+            })
+            .collect(),
+        format: cli.format.into(),
+        output: cli.output.clone(),
+        fail_on: fail_on.severity(),
+        options: Options {
+            policy,
+            expectations,
+        },
+    })
 }
 
 /// Opens every input first, so that a bad one fails the run before any output.
@@ -171,7 +239,7 @@ fn analyze(config: &Config) -> Result<i32> {
     let sources = open_inputs(&config.inputs)?;
     let mut results: Vec<InputAnalysis> = Vec::with_capacity(sources.len());
     for (name, mut source) in sources {
-        let result = analysis::analyze(name, &mut source);
+        let result = analysis::analyze_with(name, &mut source, &config.options);
         if let Some(e) = &result.read_error {
             eprintln!(
                 "sipdiag: warning: {}: {}",
@@ -182,14 +250,23 @@ fn analyze(config: &Config) -> Result<i32> {
         results.push(result);
     }
 
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match config.format {
-        Format::Text => report::text::write(&mut out, &results),
-        Format::Json => report::json::write(&mut out, &results),
+    match &config.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = io::BufWriter::new(file);
+            write_report(&mut out, config, &results)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            write_report(&mut out, config, &results)
+                .and_then(|()| out.flush())
+                .context("cannot write the report")?;
+        }
     }
-    .context("cannot write the report")?;
-    out.flush().context("cannot write the report")?;
 
     let failing = config.fail_on.is_some_and(|threshold| {
         results
@@ -200,7 +277,15 @@ fn analyze(config: &Config) -> Result<i32> {
     Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-fn explain(topics: &[String], format: Format) -> Result<i32> {
+fn write_report(w: &mut dyn Write, config: &Config, results: &[InputAnalysis]) -> io::Result<()> {
+    match config.format {
+        Format::Text => report::text::write(w, results),
+        Format::Json => report::json::write(w, results),
+        Format::Junit => report::junit::write(w, results, config.fail_on),
+    }
+}
+
+fn explain(topics: &[String], format: DocFormat) -> Result<i32> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let codes: Vec<Option<u16>> = topics.iter().map(|t| crate::kb::parse_code(t)).collect();
@@ -219,8 +304,8 @@ fn explain(topics: &[String], format: Format) -> Result<i32> {
                 bail!("{code} is outside the SIP response-code range 100-699");
             }
             match format {
-                Format::Text => report::explain::write_entry(&mut out, *code)?,
-                Format::Json => {
+                DocFormat::Text => report::explain::write_entry(&mut out, *code)?,
+                DocFormat::Json => {
                     let v = report::explain::entry_json(*code)
                         .with_context(|| format!("no entry for {code}"))?;
                     writeln!(out, "{v}")?;
@@ -234,8 +319,8 @@ fn explain(topics: &[String], format: Format) -> Result<i32> {
                 }
             }
             match format {
-                Format::Text => report::explain::write_comparison(&mut out, *a, *b)?,
-                Format::Json => {
+                DocFormat::Text => report::explain::write_comparison(&mut out, *a, *b)?,
+                DocFormat::Json => {
                     let v = report::explain::comparison_json(*a, *b)
                         .with_context(|| format!("cannot compare {a} and {b}"))?;
                     writeln!(out, "{v}")?;
@@ -258,7 +343,7 @@ fn explain(topics: &[String], format: Format) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-fn list_rules(format: Format) -> Result<i32> {
+fn list_rules(format: DocFormat) -> Result<i32> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     report::rules::write_rules(&mut out, format)?;

@@ -161,6 +161,9 @@ pub fn write(w: &mut dyn Write, inputs: &[InputAnalysis]) -> io::Result<()> {
                 emit(w, &Line::Diagnostic(diagnostic_json(&input.name, d)))?;
             }
         }
+        for d in &input.expectations {
+            emit(w, &Line::Diagnostic(diagnostic_json(&input.name, d)))?;
+        }
         let summary = summary_json(input);
         total.error += summary.findings.error;
         total.warning += summary.findings.warning;

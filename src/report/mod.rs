@@ -9,17 +9,26 @@
 
 pub mod explain;
 pub mod json;
+pub mod junit;
 pub mod rules;
 pub mod text;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// Output format of `explain` and `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocFormat {
+    Text,
+    Json,
+}
+
 /// Output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
+    Junit,
 }
 
 /// Replaces control characters (C0, DEL, C1) with visible escapes: `\x1b`,

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use colored::Colorize;
 use serde::Serialize;
 
-use super::Format;
+use super::DocFormat as Format;
 use crate::rules::{RULES, Rule, Severity};
 
 /// A rule as JSON: the registry's fields, kept apart from the domain type.

@@ -27,14 +27,34 @@ fn write_input(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
     let calls = input.calls();
     for (i, (call, diagnostics)) in calls.iter().zip(&input.diagnostics).enumerate() {
         writeln!(w)?;
-        write_call(w, i + 1, calls.len(), call)?;
-        for d in diagnostics {
+        write_call_block(w, i + 1, calls.len(), call, diagnostics)?;
+    }
+    if !input.expectations.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{}", "expectations not met".bold())?;
+        for d in &input.expectations {
             writeln!(w)?;
             write_diagnostic(w, d)?;
         }
     }
     writeln!(w)?;
     write_summary(w, input)
+}
+
+/// One call: its ladder, then its diagnostics.
+pub fn write_call_block(
+    w: &mut dyn Write,
+    n: usize,
+    total: usize,
+    call: &Call,
+    diagnostics: &[Diagnostic],
+) -> io::Result<()> {
+    write_call(w, n, total, call)?;
+    for d in diagnostics {
+        writeln!(w)?;
+        write_diagnostic(w, d)?;
+    }
+    Ok(())
 }
 
 fn write_call(w: &mut dyn Write, n: usize, total: usize, call: &Call) -> io::Result<()> {
@@ -135,6 +155,7 @@ pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     let arrow = "-->".blue().bold();
     match (d.src, d.dst) {
         (Some(src), Some(dst)) => writeln!(w, "  {arrow} frame {}, {src} → {dst}", d.frame)?,
+        _ if d.frame.0 == 0 => writeln!(w, "  {arrow} whole capture")?,
         _ => writeln!(w, "  {arrow} frame {}", d.frame)?,
     }
     let bar = "|".blue().bold();
@@ -202,12 +223,12 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
     let outcomes: Vec<String> = outcomes.iter().map(|(n, c)| format!("{c} {n}")).collect();
     writeln!(
         w,
-        "{} {} frames, {} SIP messages ({} retransmissions), {} calls{}",
+        "{} {}, {} ({}), {}{}",
         "summary:".bold(),
-        s.frames,
-        s.sip_messages,
-        s.retransmissions,
-        calls.len(),
+        count(s.frames, "frame", "frames"),
+        count(s.sip_messages, "SIP message", "SIP messages"),
+        count(s.retransmissions, "retransmission", "retransmissions"),
+        count(calls.len() as u64, "call", "calls"),
         if outcomes.is_empty() {
             String::new()
         } else {
@@ -224,9 +245,9 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
     }
     writeln!(
         w,
-        "  findings: {} errors, {} warnings, {} info",
-        input.count(Severity::Error),
-        input.count(Severity::Warning),
+        "  findings: {}, {}, {} info",
+        count(input.count(Severity::Error) as u64, "error", "errors"),
+        count(input.count(Severity::Warning) as u64, "warning", "warnings"),
         input.count(Severity::Info)
     )?;
     if s.malformed_messages > 0 {
@@ -276,4 +297,9 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// "1 call", "2 calls".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -7,8 +7,10 @@
 //! base for what a response code means; they never restate it.
 
 mod bad_extension;
+pub mod expectation;
 mod failure_response;
 mod method_not_allowed;
+pub mod policy;
 mod session_interval;
 mod session_progress;
 
@@ -79,6 +81,7 @@ pub static RULES: &[Rule] = &[
     session_interval::RULE,
     method_not_allowed::RULE,
     failure_response::RULE,
+    expectation::RULE,
 ];
 
 /// Finds a rule by id (case-insensitive) or name.

@@ -90,15 +90,6 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             Some(ip) => format!("{ip}:{}", media.port),
             None => format!("port {}", media.port),
         };
-        d.evidence.push(Evidence::note(
-            response.frame,
-            format!(
-                "answer m={} {target}: {} ({})",
-                media.kind,
-                codecs.join(", "),
-                direction.as_str()
-            ),
-        ));
         let offered = offer.as_ref().and_then(|o| {
             o.media
                 .get(i)
@@ -109,16 +100,32 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             d.evidence.push(Evidence::note(
                 req.frame,
                 format!(
-                    "offer m={} port {}: {} ({})",
+                    "offer m={} {}: {} ({})",
                     o.kind,
-                    o.port,
+                    match o.connection.or(offer.as_ref().and_then(|s| s.connection)) {
+                        Some(ip) => format!("{ip}:{}", o.port),
+                        None => format!("port {}", o.port),
+                    },
                     offered_names.join(", "),
                     offer
                         .as_ref()
                         .map_or("sendrecv", |s| o.effective_direction(s).as_str())
                 ),
             ));
+            d.evidence.push(answer_note(
+                response,
+                &media.kind,
+                &target,
+                &codecs,
+                direction,
+            ));
             let common: Vec<String> = common_formats(o, media).iter().map(|f| f.name()).collect();
+            if !common.is_empty() {
+                d.evidence.push(Evidence::note(
+                    response.frame,
+                    format!("codecs in common: {}", common.join(", ")),
+                ));
+            }
             if media.port != 0 && common.is_empty() {
                 no_common = true;
                 d.evidence.push(Evidence::note(
@@ -126,6 +133,15 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
                     format!("no codec in common with the offer for m={}", media.kind),
                 ));
             }
+        }
+        if offered.is_none() || request.is_none() {
+            d.evidence.push(answer_note(
+                response,
+                &media.kind,
+                &target,
+                &codecs,
+                direction,
+            ));
         }
         if media.port != 0 {
             parts.push(format!(
@@ -157,6 +173,23 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             "align the codec lists: the early-media answer must use a payload format from the offer (RFC 3264 §6.1)".to_string(),
         );
     }
+}
+
+fn answer_note(
+    response: &Record,
+    kind: &str,
+    target: &str,
+    codecs: &[String],
+    direction: crate::sip::Direction,
+) -> Evidence {
+    Evidence::note(
+        response.frame,
+        format!(
+            "answer m={kind} {target}: {} ({})",
+            codecs.join(", "),
+            direction.as_str()
+        ),
+    )
 }
 
 /// A reliable 183 (Require: 100rel and RSeq) should be acknowledged with PRACK.
