@@ -1,31 +1,12 @@
-//! JSON Lines report.
+//! JSON Lines report: one `{"type": ..., "data": {...}}` object per line,
+//! `begin`, then per capture its `call` lines each followed by its
+//! `diagnostic` lines, the capture's unmet expectations and its `summary`,
+//! and last `end`.
 //!
-//! One JSON object per line, `{"type": TYPE, "data": {...}}`, in this order:
-//! `begin`, then per capture its `call` objects, each followed by that call's
-//! `diagnostic` objects, then the capture's `summary`; last `end`.
-//!
-//! - `begin`: `schema_version` (int, bumped on breaking changes), `version`
-//!   (sipdiag's), `inputs` (capture names as given).
-//! - `call`: `input`, `call_id`, `from`, `to` (URIs or null), `outcome`
-//!   (`answered`, `rejected`, `cancelled`, `no-final-response`, `completed`,
-//!   `failed`, `request-not-captured`), `status` (final code behind the outcome,
-//!   or null), `messages`: list of `{frame (int), time (RFC 3339 UTC), src, dst
-//!   ("ip:port", IPv6 bracketed), transport ("UDP"|"TCP"), method (requests) or
-//!   status (int, responses), cseq ("1 INVITE" or null), retransmission (bool)}`.
-//! - `diagnostic`: `input`, `rule` (id, `SD0420`), `name` (`bad-extension`),
-//!   `severity` (`error`|`warning`|`info`), `status` (int, when about a
-//!   response), `call_id`, `frame`, `src`, `dst`, `message`, `why`, `fix` (or
-//!   null), `evidence`: list of `{frame, header, value}` (a header exactly as
-//!   captured; `header` is `start-line` for a request or status line) or
-//!   `{frame, note}`.
-//! - `summary`: `input`, `frames`, `sip_messages`, `retransmissions`, `calls`,
-//!   `outcomes` ({outcome: count}), `responses` ({"code": count}), `findings`
-//!   ({error, warning, info}), `malformed_messages`, `truncated_frames`,
-//!   `decode_issues` (count), `read_error` (string or null).
-//! - `end`: `findings` ({error, warning, info}) over all captures.
-//!
-//! These types are the schema; they are kept apart from the analysis types so
-//! that a refactor there cannot change the output by accident.
+//! The schema — every type and field, with examples — is documented in one
+//! place, `docs/json-lines.md`; keep it in step with the types below. These
+//! types are the schema; they are kept apart from the analysis types so that a
+//! refactor there cannot change the output by accident.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
