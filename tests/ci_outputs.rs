@@ -222,7 +222,7 @@ fn expectations_that_pass_and_that_fail() {
     let good = dir.join("good.toml");
     std::fs::write(
         &good,
-        "calls = 3\nno_codes = [503]\n[[call]]\nindex = 2\nfinal = 200\nmethods = [\"ACK\", \"BYE\"]\nno_methods = [\"PRACK\"]\n[[call]]\nindex = 3\noutcome = \"answered\"\n",
+        "calls = 3\nno_codes = [503]\n[[call]]\nindex = 2\nfinal = 200\nmethods = [\"ACK\", \"BYE\"]\nno_methods = [\"PRACK\"]\nmax_pdd_ms = 1000\n[[call]]\nindex = 3\noutcome = \"answered\"\n",
     )
     .unwrap();
     let capture = path("interleaved.pcap");
@@ -234,7 +234,7 @@ fn expectations_that_pass_and_that_fail() {
     let bad = dir.join("bad.toml");
     std::fs::write(
         &bad,
-        "calls = 2\n[[call]]\nindex = 2\nfinal = 486\nmethods = [\"PRACK\"]\nno_codes = [420]\n[[call]]\nfrom_user = \"nobody\"\n",
+        "calls = 2\n[[call]]\nindex = 2\nfinal = 486\nmethods = [\"PRACK\"]\nno_codes = [420]\n[[call]]\nindex = 1\nmax_pdd_ms = 0\n[[call]]\nfrom_user = \"nobody\"\n",
     )
     .unwrap();
     let run = json_run(&["--expect", bad.to_str().unwrap(), &capture]);
@@ -245,7 +245,20 @@ fn expectations_that_pass_and_that_fail() {
         .filter(|d| d.rule == "SD9000")
         .map(|d| (d.message.clone(), d.frame))
         .collect();
+    let call1 = run.calls()[0].call_id.clone();
     let call2 = run.calls()[1].call_id.clone();
+    // Frame 1 INVITE to frame 3 180 Ringing of the first call (frame 2 is 100 Trying).
+    let times: Vec<&str> = run.calls()[0]
+        .messages
+        .iter()
+        .map(|m| m.time.as_str())
+        .collect();
+    // "2024-11-21T14:42:31.482597000Z": nanoseconds within the minute.
+    let nanos = |t: &str| -> i64 {
+        let (secs, frac) = t[17..t.len() - 1].split_once('.').unwrap();
+        secs.parse::<i64>().unwrap() * 1_000_000_000 + frac.parse::<i64>().unwrap()
+    };
+    let pdd1 = (nanos(times[2]) - nanos(times[0])) / 1_000_000;
     assert_eq!(
         messages,
         vec![
@@ -254,7 +267,11 @@ fn expectations_that_pass_and_that_fail() {
             (format!("call {call2} has no PRACK request"), 21),
             (format!("call {call2} has a 420 response"), 7),
             (
-                "no call matches [[call]] #2 (from user nobody)".to_string(),
+                format!("call {call1} has a post-dial delay of {pdd1} ms, more than 0 ms"),
+                1
+            ),
+            (
+                "no call matches [[call]] #3 (from user nobody)".to_string(),
                 0
             ),
         ]

@@ -155,6 +155,21 @@ impl Call {
         })
     }
 
+    /// Post-dial delay, RFC 6076 §4.1 Session Request Delay: from the first
+    /// initial INVITE to the first response other than 100 Trying to any
+    /// initial INVITE of the call (the first 18x when there is one).
+    pub fn post_dial_delay(&self) -> Option<std::time::Duration> {
+        let (first_tx, _) = self.initial_invites().next()?;
+        let invite = self.request_of(first_tx)?;
+        let attempts: Vec<usize> = self.initial_invites().map(|(i, _)| i).collect();
+        let first_answer = self
+            .records
+            .iter()
+            .filter(|r| attempts.contains(&r.tx))
+            .find(|r| r.status().is_some_and(|s| s.0 > 100))?;
+        Some(first_answer.ts.duration_since(invite.ts))
+    }
+
     /// The call's outcome, judged from its INVITE transactions or its first request.
     pub fn outcome(&self) -> Outcome {
         outcome::judge(self)

@@ -321,6 +321,28 @@ impl CallExpectation {
                 out.push(d);
             }
         }
+        if let Some(max) = self.max_pdd_ms {
+            match call.post_dial_delay() {
+                Some(pdd) if pdd.as_millis() > u128::from(max) => out.push(failure(
+                    &call.call_id,
+                    call.records.first().map_or(last_frame, |r| r.frame),
+                    format!(
+                        "call {} has a post-dial delay of {} ms, more than {max} ms",
+                        call.call_id,
+                        pdd.as_millis()
+                    ),
+                )),
+                Some(_) => {}
+                None => out.push(failure(
+                    &call.call_id,
+                    last_frame,
+                    format!(
+                        "call {} has no answer to an INVITE to measure the post-dial delay from",
+                        call.call_id
+                    ),
+                )),
+            }
+        }
         check_codes(call, &self.no_codes, &call.call_id, out);
     }
 }
