@@ -15,6 +15,8 @@
 
 mod error;
 mod file;
+#[cfg(feature = "live")]
+pub mod live;
 
 use std::fmt;
 use std::time::Duration;

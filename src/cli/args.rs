@@ -34,31 +34,31 @@ pub struct Cli {
     pub color: ColorChoice,
 
     /// Write the report to FILE instead of standard output
-    #[arg(short = 'o', long, value_name = "FILE")]
+    #[arg(global = true, short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// Lowest severity that makes sipdiag exit with 1 [default: error]
-    #[arg(long, value_enum)]
+    #[arg(global = true, long, value_enum)]
     pub fail_on: Option<FailOn>,
 
     /// Make every finding of RULE (id or name) an error; repeatable
-    #[arg(long, value_name = "RULE")]
+    #[arg(global = true, long, value_name = "RULE")]
     pub deny: Vec<String>,
 
     /// Make every finding of RULE a warning; repeatable
-    #[arg(long, value_name = "RULE")]
+    #[arg(global = true, long, value_name = "RULE")]
     pub warn: Vec<String>,
 
     /// Do not report RULE; repeatable
-    #[arg(long, value_name = "RULE")]
+    #[arg(global = true, long, value_name = "RULE")]
     pub allow: Vec<String>,
 
     /// Settings file [default: sipdiag.toml in the working directory, if present]
-    #[arg(long, value_name = "FILE")]
+    #[arg(global = true, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Expectations the recorded flow must meet (TOML); unmet ones fail the run
-    #[arg(long, value_name = "FILE")]
+    #[arg(global = true, long, value_name = "FILE")]
     pub expect: Option<PathBuf>,
 }
 
@@ -72,6 +72,31 @@ pub enum Command {
     },
     /// List every rule: id, name, default severity, summary
     Rules,
+    /// Capture on an interface and analyse live (needs the `live` build feature)
+    Live(LiveArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LiveArgs {
+    /// Interface to capture on (`any` for all)
+    #[arg(short = 'i', long = "interface", value_name = "IFACE")]
+    pub interface: String,
+
+    /// BPF capture filter, as tcpdump takes it (a port-only filter drops later IP fragments)
+    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    pub filter: Option<String>,
+
+    /// Stop after SECS seconds
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<f64>,
+
+    /// Stop after N frames
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Also save the captured frames to FILE (pcap)
+    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    pub write: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@
 
 mod args;
 mod config;
+mod live;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ pub use args::{Cli, ColorChoice, Command, FailOn, FormatArg};
 pub use config::ConfigFile;
 
 use crate::analysis::{self, InputAnalysis, Options};
-use crate::capture::FileSource;
+use crate::capture::{FileSource, FrameSource};
 use crate::expect::Expectations;
 use crate::report::{self, DocFormat, Format};
 use crate::rules::Severity;
@@ -141,7 +142,12 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<i32> {
     match &cli.command {
         Some(Command::Explain { topics }) => explain(topics, doc_format(cli.format)?),
         Some(Command::Rules) => list_rules(doc_format(cli.format)?),
-        None => analyze(&resolve(&cli, matches)?),
+        Some(Command::Live(live)) => live::run(live, &resolve(&cli, matches)?),
+        None => {
+            let config = resolve(&cli, matches)?;
+            let sources = open_inputs(&config.inputs)?;
+            analyze(&config, sources)
+        }
     }
 }
 
@@ -213,7 +219,7 @@ fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
 }
 
 /// Opens every input first, so that a bad one fails the run before any output.
-fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, FileSource)>> {
+fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, Box<dyn FrameSource>)>> {
     let mut stdin_used = false;
     inputs
         .iter()
@@ -230,16 +236,16 @@ fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, FileSource)>> {
                 }
             }
             .with_context(|| format!("cannot read capture {name}"))?;
-            Ok((name, source))
+            Ok((name, Box::new(source) as Box<dyn FrameSource>))
         })
         .collect()
 }
 
-fn analyze(config: &Config) -> Result<i32> {
-    let sources = open_inputs(&config.inputs)?;
+/// Analyses every source, writes the report, and returns the exit code.
+fn analyze(config: &Config, sources: Vec<(String, Box<dyn FrameSource>)>) -> Result<i32> {
     let mut results: Vec<InputAnalysis> = Vec::with_capacity(sources.len());
     for (name, mut source) in sources {
-        let result = analysis::analyze_with(name, &mut source, &config.options);
+        let result = analysis::analyze_with(name, source.as_mut(), &config.options);
         if let Some(e) = &result.read_error {
             eprintln!(
                 "sipdiag: warning: {}: {}",
