@@ -47,7 +47,9 @@ pub struct Packet<'a> {
     /// The transport payload: a UDP payload bounded by the UDP length, or a
     /// TCP segment's data.
     pub payload: &'a [u8],
-    /// The outermost 802.1Q VLAN id, if the frame is tagged.
+    /// The outermost 802.1Q VLAN id, if the frame is tagged. Inside a tunnel
+    /// that carries Ethernet (ERSPAN, VXLAN), the tag of the innermost tagged
+    /// frame: the mirrored packet's VLAN, not the monitoring network's.
     pub vlan: Option<u16>,
     /// The headers claim more payload than the frame holds (normally the
     /// capture's snap length cut the frame): `payload` is what was captured.
@@ -282,9 +284,11 @@ fn interpret<'a>(
             other => issue(layer, fallback_offset, describe_content(other)),
         }
     };
-    let vlan = enclosing
-        .vlan
-        .or_else(|| sliced.vlan_ids().first().map(|id| id.value()));
+    let vlan = sliced
+        .vlan_ids()
+        .first()
+        .map(|id| id.value())
+        .or(enclosing.vlan);
     let enclosing = Enclosing { vlan, ..enclosing };
 
     let (src, dst, payload, fragment) = match &sliced.net {

@@ -34,7 +34,7 @@
 
 use etherparse::{EtherType, IpNumber, LaxSlicedPacket, ether_type, ip_number};
 
-use super::{Decoded, DecodeIssue, Layer, Skip, describe_len, interpret, offset_in};
+use super::{DecodeIssue, Decoded, Layer, Skip, describe_len, interpret, offset_in};
 use crate::capture::FrameRef;
 
 /// Most tunnels opened inside one another in a frame.
@@ -111,7 +111,7 @@ type Opening<'a> = Result<Opened<'a>, Broken>;
 pub(super) struct Enclosing {
     /// Tunnels opened so far.
     pub depth: usize,
-    /// The outermost VLAN id seen so far.
+    /// The VLAN id of the innermost tagged Ethernet frame so far.
     pub vlan: Option<u16>,
 }
 
