@@ -610,7 +610,21 @@ fn no_input_panics() {
 }
 
 /// The committed fixtures, with the frame counts `tshark -r F | wc -l` gives.
-const FIXTURES: &[(&str, u32)] = &[("clean-call.pcap", 7)];
+const FIXTURES: &[(&str, u32)] = &[
+    ("clean-call.pcap", 7),
+    ("tunnels/erspan1.pcap", 7),
+    ("tunnels/erspan2.pcap", 7),
+    ("tunnels/erspan3.pcap", 7),
+    ("tunnels/gre-key-seq.pcap", 7),
+    ("tunnels/gre.pcap", 7),
+    ("tunnels/ip4in6.pcap", 7),
+    ("tunnels/ip6in4.pcap", 7),
+    ("tunnels/ipip.pcap", 7),
+    ("tunnels/mpls.pcap", 7),
+    ("tunnels/multi-if.pcapng", 7),
+    ("tunnels/padded.pcap", 9),
+    ("tunnels/vxlan.pcap", 7),
+];
 
 /// Real captures read to the end: as many frames as tshark sees, and every
 /// frame decodes.
