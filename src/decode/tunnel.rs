@@ -4,7 +4,7 @@
 //! mirror ships whole Ethernet frames to the capture host in GRE (ERSPAN), a
 //! provider core labels packets with MPLS, an overlay network wraps frames in
 //! VXLAN, a VPN puts IP in IP or in GRE. Each function here reads one tunnel
-//! header and says what it wraps; [`enter`] then slices the inner packet like
+//! header and says what it wraps; the decoder then slices the inner packet like
 //! any other frame, so a SIP message inside a tunnel is reported with its own
 //! (inner) addresses and ports, and an inner IP fragment is a
 //! [`Decoded::Fragment`] as usual.
@@ -27,8 +27,11 @@
 //! - VXLAN (RFC 7348) on UDP destination port 4789.
 //!
 //! At most [`MAX_TUNNEL_DEPTH`] tunnels are opened in one frame; one more is a
-//! [`DecodeIssue`] at the [`Layer::Tunnel`] layer, as is a tunnel header cut
-//! short. A tunnel that carries something sipdiag does not decode (PPTP's
+//! [`DecodeIssue`] at the [`Layer::Tunnel`] layer, at the offset where that
+//! tunnel starts (its GRE, MPLS or VXLAN header; for IP-in-IP the inner IP
+//! header). A tunnel header cut short or unreadable is a [`Layer::Tunnel`]
+//! issue at the offset of the part that is cut (the GRE header, the ERSPAN
+//! header or its platform subheader, the MPLS label stack entry). A tunnel that carries something sipdiag does not decode (PPTP's
 //! enhanced GRE, GRE keep-alives, an MPLS payload that is neither IP nor an
 //! Ethernet pseudowire) is skipped, like any other non-SIP traffic.
 
