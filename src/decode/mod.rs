@@ -388,10 +388,10 @@ fn interpret<'a>(
     if let Some(stop) = stopped_in_ip {
         return Err(stop_issue(stop, net_start));
     }
-    let protocol: IpNumber = payload.ip_number;
-    if let Some(opening) = tunnel::open_ip(protocol, payload.payload) {
+    if let Some(opening) = tunnel::open_ip(payload.ip_number, payload.payload) {
         return tunnel::enter(frame, opening, payload.payload, enclosing);
     }
+    let protocol: IpNumber = payload.ip_number;
     if protocol != ip_number::UDP && protocol != ip_number::TCP {
         return Ok(Decoded::Skipped(Skip::OtherProtocol {
             protocol: protocol.0,
