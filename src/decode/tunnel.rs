@@ -7,7 +7,9 @@
 //! header and says what it wraps; the decoder then slices the inner packet like
 //! any other frame, so a SIP message inside a tunnel is reported with its own
 //! (inner) addresses and ports, and an inner IP fragment is a
-//! [`Decoded::Fragment`] as usual.
+//! [`Decoded::Fragment`] as usual. [`decode_reassembled`] does the same for
+//! the payload of an outer datagram that the reassembly stage put back
+//! together from IP fragments.
 //!
 //! What is opened:
 //!
@@ -38,7 +40,7 @@
 use etherparse::{EtherType, IpNumber, LaxSlicedPacket, ether_type, ip_number};
 
 use super::{DecodeIssue, Decoded, Layer, Skip, describe_len, interpret, offset_in};
-use crate::capture::FrameRef;
+use crate::capture::{FrameNo, FrameRef, Linktype, Timestamp};
 
 /// Most tunnels opened inside one another in a frame.
 pub const MAX_TUNNEL_DEPTH: usize = 4;
@@ -312,6 +314,31 @@ fn short(what: &str, needed: usize, len: usize, at: usize) -> Broken {
         at,
         what: format!("{what} needs {needed} bytes, only {len} captured"),
     }
+}
+
+/// Decodes a reassembled IP datagram's payload when it is a tunnel: the outer
+/// packet of a tunnel is often what gets fragmented (ERSPAN and GRE add bytes
+/// to full-size frames). `payload` is the datagram's payload, `protocol` its
+/// IP protocol, `vlan` its VLAN id; `None` when `protocol` is no tunnel.
+/// Offsets in issues count from the start of `payload`, and `frame` is the
+/// frame that completed the datagram.
+pub fn decode_reassembled(
+    frame: FrameNo,
+    protocol: u8,
+    payload: &[u8],
+    vlan: Option<u16>,
+) -> Option<Result<Decoded<'_>, DecodeIssue>> {
+    let opening = open_ip(IpNumber(protocol), payload)?;
+    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+    let frame = FrameRef {
+        number: frame,
+        ts: Timestamp::default(),
+        linktype: Linktype::RAW,
+        data: payload,
+        orig_len: len,
+    };
+    let enclosing = Enclosing { depth: 0, vlan };
+    Some(enter(&frame, opening, payload, enclosing))
 }
 
 /// Decodes what a tunnel header at `header` (a part of the frame) wraps.

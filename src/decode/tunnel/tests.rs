@@ -815,3 +815,24 @@ fn layer_names() {
     assert_eq!(Layer::Tunnel.to_string(), "tunnel");
     assert_eq!(MAX_TUNNEL_DEPTH, 4);
 }
+
+/// The reassembly stage hands over the payload of a defragmented outer
+/// datagram: a tunnel in it decodes like one in a frame.
+#[test]
+fn reassembled_datagrams_open_their_tunnel() {
+    let g = gre(GRE_K, 0x88BE, &inner_ethernet());
+    let p = packet(decode_reassembled(FrameNo(9), 47, &g, Some(5)).unwrap());
+    assert_inner_v4(&p);
+    assert_eq!(p.vlan, Some(5));
+    let i = issue(decode_reassembled(FrameNo(9), 47, &g[..6], None).unwrap());
+    assert_eq!(
+        (i.frame, i.layer, i.offset, i.what.as_str()),
+        (
+            FrameNo(9),
+            Layer::Tunnel,
+            0,
+            "GRE header with key needs 8 bytes, only 6 captured"
+        )
+    );
+    assert_eq!(decode_reassembled(FrameNo(9), 17, &g, None), None);
+}
