@@ -16,6 +16,9 @@
 //! and v2 (`tcpdump -i any`), raw IP (link types 101, 12, 14, 228, 229) and
 //! BSD/OpenBSD loopback (0, 108). Slicing is done by etherparse's lax slicer,
 //! which keeps the layers decoded before a cut.
+//!
+//! Tunnels (IP-in-IP, GRE, ERSPAN, MPLS, VXLAN) are opened by [`tunnel`]: the
+//! packet inside is decoded like a plain one.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -31,6 +34,9 @@ use crate::capture::{FrameNo, FrameRef, Linktype};
 
 #[cfg(test)]
 mod tests;
+pub mod tunnel;
+
+use tunnel::Enclosing;
 
 /// A UDP datagram or TCP segment, borrowed from its frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +47,9 @@ pub struct Packet<'a> {
     /// The transport payload: a UDP payload bounded by the UDP length, or a
     /// TCP segment's data.
     pub payload: &'a [u8],
-    /// The outermost 802.1Q VLAN id, if the frame is tagged.
+    /// The outermost 802.1Q VLAN id, if the frame is tagged. Inside a tunnel
+    /// that carries Ethernet (ERSPAN, VXLAN), the tag of the innermost tagged
+    /// frame: the mirrored packet's VLAN, not the monitoring network's.
     pub vlan: Option<u16>,
     /// The headers claim more payload than the frame holds (normally the
     /// capture's snap length cut the frame): `payload` is what was captured.
@@ -130,6 +138,8 @@ pub enum Layer {
     Ip,
     Udp,
     Tcp,
+    /// A tunnel header: GRE, ERSPAN, MPLS, VXLAN, or one tunnel too many.
+    Tunnel,
 }
 
 impl fmt::Display for Layer {
@@ -139,6 +149,7 @@ impl fmt::Display for Layer {
             Layer::Ip => "IP",
             Layer::Udp => "UDP",
             Layer::Tcp => "TCP",
+            Layer::Tunnel => "tunnel",
         })
     }
 }
@@ -238,15 +249,17 @@ pub fn decode<'a>(frame: &FrameRef<'a>) -> Result<Decoded<'a>, DecodeIssue> {
             ));
         }
     };
-    interpret(frame, &sliced, base)
+    interpret(frame, &sliced, base, Enclosing::default())
 }
 
 /// Turn etherparse's slices into sipdiag's view. `base` is where the slice
-/// handed to etherparse starts in the frame.
+/// handed to etherparse starts in the frame; `enclosing` tells which tunnels
+/// it is inside.
 fn interpret<'a>(
     frame: &FrameRef<'a>,
     sliced: &LaxSlicedPacket<'a>,
     base: usize,
+    enclosing: Enclosing,
 ) -> Result<Decoded<'a>, DecodeIssue> {
     let data = frame.data;
     let issue = |layer, offset, what: String| DecodeIssue {
@@ -271,7 +284,12 @@ fn interpret<'a>(
             other => issue(layer, fallback_offset, describe_content(other)),
         }
     };
-    let vlan = sliced.vlan_ids().first().map(|id| id.value());
+    let vlan = sliced
+        .vlan_ids()
+        .first()
+        .map(|id| id.value())
+        .or(enclosing.vlan);
+    let enclosing = Enclosing { vlan, ..enclosing };
 
     let (src, dst, payload, fragment) = match &sliced.net {
         None => {
@@ -280,7 +298,13 @@ fn interpret<'a>(
             {
                 return Err(stop_issue(stop, net_start));
             }
-            let ether_type = sliced.ether_payload().map_or(0, |p| p.ether_type.0);
+            let ether = sliced.ether_payload();
+            if let Some(p) = &ether
+                && let Some(opening) = tunnel::open_ether(p.ether_type, p.payload)
+            {
+                return tunnel::enter(frame, opening, p.payload, enclosing);
+            }
+            let ether_type = ether.map_or(0, |p| p.ether_type.0);
             return Ok(Decoded::Skipped(Skip::NotIp { ether_type }));
         }
         Some(LaxNetSlice::Arp(_)) => {
@@ -364,6 +388,9 @@ fn interpret<'a>(
     if let Some(stop) = stopped_in_ip {
         return Err(stop_issue(stop, net_start));
     }
+    if let Some(opening) = tunnel::open_ip(payload.ip_number, payload.payload) {
+        return tunnel::enter(frame, opening, payload.payload, enclosing);
+    }
     let protocol: IpNumber = payload.ip_number;
     if protocol != ip_number::UDP && protocol != ip_number::TCP {
         return Ok(Decoded::Skipped(Skip::OtherProtocol {
@@ -375,6 +402,9 @@ fn interpret<'a>(
     }
     match &sliced.transport {
         Some(TransportSlice::Udp(udp)) => {
+            if let Some(opening) = tunnel::open_udp(udp.destination_port(), udp.payload()) {
+                return tunnel::enter(frame, opening, udp.payload(), enclosing);
+            }
             let claimed = usize::from(udp.length());
             let cut = claimed >= 8 && claimed > udp.slice().len();
             Ok(Decoded::Packet(Packet {

@@ -610,7 +610,35 @@ fn no_input_panics() {
 }
 
 /// The committed fixtures, with the frame counts `tshark -r F | wc -l` gives.
-const FIXTURES: &[(&str, u32)] = &[("clean-call.pcap", 7)];
+const FIXTURES: &[(&str, u32)] = &[
+    ("183-no-sdp.pcap", 7),
+    ("183-sdp.pcap", 7),
+    ("405-message.pcap", 2),
+    ("420-retry-ok.pcap", 8),
+    ("420-retry-ok.pcapng", 8),
+    ("420-unrecovered.pcap", 3),
+    ("422-retry-ok.pcap", 8),
+    ("422-retry-too-small.pcap", 6),
+    ("501-allow-from-options.pcap", 10),
+    ("501-info-update-any.pcap", 9),
+    ("501-info-update.pcap", 9),
+    ("clean-call-ipv6.pcap", 7),
+    ("clean-call-port-5072.pcap", 7),
+    ("clean-call.pcap", 7),
+    ("interleaved.pcap", 23),
+    ("tunnels/erspan1.pcap", 7),
+    ("tunnels/erspan2.pcap", 7),
+    ("tunnels/erspan3.pcap", 7),
+    ("tunnels/gre-key-seq.pcap", 7),
+    ("tunnels/gre.pcap", 7),
+    ("tunnels/ip4in6.pcap", 7),
+    ("tunnels/ip6in4.pcap", 7),
+    ("tunnels/ipip.pcap", 7),
+    ("tunnels/mpls.pcap", 7),
+    ("tunnels/multi-if.pcapng", 7),
+    ("tunnels/padded.pcap", 9),
+    ("tunnels/vxlan.pcap", 7),
+];
 
 /// Real captures read to the end: as many frames as tshark sees, and every
 /// frame decodes.
@@ -634,4 +662,31 @@ fn fixtures_read_and_decode_like_tshark() {
         }
         assert_eq!(frames, expected, "{name}");
     }
+}
+
+/// Every capture committed under `fixtures/` is in [`FIXTURES`], so none
+/// escapes the frame-count check (add a new one with its `tshark -r F | wc -l`).
+#[test]
+fn every_committed_capture_has_a_frame_count() {
+    fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, base, out);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "pcap" || e == "pcapng")
+            {
+                let name = path.strip_prefix(base).unwrap().to_string_lossy();
+                out.push(name.replace('\\', "/"));
+            }
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut found = Vec::new();
+    walk(&dir, &dir, &mut found);
+    found.sort();
+    let mut listed: Vec<String> = FIXTURES.iter().map(|(n, _)| n.to_string()).collect();
+    listed.sort();
+    assert_eq!(found, listed);
 }
