@@ -193,13 +193,10 @@ impl FrameSource for LiveSource {
                     let ts = packet.header.ts;
                     // With nanosecond precision libpcap puts nanoseconds in tv_usec.
                     let nanos = u32::try_from(ts.tv_usec).unwrap_or(0).min(999_999_999);
-                    self.header = (
-                        Timestamp {
-                            secs: i64::from(ts.tv_sec),
-                            nanos,
-                        },
-                        packet.header.len,
-                    );
+                    // time_t is 32 bits wide on some platforms.
+                    #[allow(clippy::useless_conversion)]
+                    let secs = i64::from(ts.tv_sec);
+                    self.header = (Timestamp { secs, nanos }, packet.header.len);
                     self.buffer.clear();
                     self.buffer.extend_from_slice(packet.data);
                     break;
