@@ -81,6 +81,9 @@ struct Stream {
     fin_at: Option<SeqNo>,
     /// The last frame whose data was delivered in order.
     last_frame: Option<FrameNo>,
+    /// The highest acknowledgment number the peer sent: bytes below it were
+    /// received, so a hole below it will never be filled in this capture.
+    acked: Option<SeqNo>,
     /// The last frame of this direction, whatever it carried.
     last_seen: FrameNo,
     /// The gap event waiting for the frame the stream resynchronises at.
@@ -112,6 +115,7 @@ impl Stream {
             fin_at: None,
             last_frame: None,
             last_seen: FrameNo(0),
+            acked: None,
             pending_gap: None,
             sip_seen: false,
             scanned: 0,
@@ -541,12 +545,13 @@ impl Stream {
                 .map_or(0, |(&s, h)| s.saturating_add(h.data.len() as u64))
                 .saturating_sub(self.pos);
             let too_old = ts.duration_since(first.ts) > config.gap_timeout;
+            let acked_past = self.acked.is_some_and(|a| a > self.next);
             let too_far = ahead > config.gap_window as u64;
             let too_big = self.held_bytes.saturating_add(self.buf.len()) > config.flow_buffer_cap;
             if too_big {
                 self.report_buffer_full(config.flow_buffer_cap, frame, sink);
             }
-            if !(too_old || too_far || too_big) {
+            if !(too_old || too_far || too_big || acked_past) {
                 return;
             }
             self.skip_gap(frame, sink);
@@ -622,6 +627,9 @@ impl TcpStreams {
         }
         // Where the segment's data starts: a SYN takes one sequence number.
         let data_seq = SeqNo(info.seq) + u32::from(info.syn);
+        if info.has_ack {
+            self.peer_acked(flow, SeqNo(info.ack), frame, ts, sink);
+        }
         // A SYN with another sequence number on a flow with history: a new
         // connection reusing the same addresses and ports.
         if info.syn
@@ -702,6 +710,31 @@ impl TcpStreams {
         let fin_reached = stream.fin_at.is_some_and(|f| stream.next >= f);
         if info.rst || fin_reached {
             self.remove(flow, frame, sink);
+        }
+    }
+
+    /// The peer of `flow` acknowledged `ack`: a hole below it in the reverse
+    /// stream was received by the peer but missed by the capture.
+    fn peer_acked(
+        &mut self,
+        flow: Flow,
+        ack: SeqNo,
+        frame: FrameNo,
+        ts: Timestamp,
+        sink: &mut Sink<'_>,
+    ) {
+        let reverse = Flow {
+            src: flow.dst,
+            dst: flow.src,
+        };
+        let config = self.config;
+        if let Some(stream) = self.streams.get_mut(&reverse) {
+            if stream.acked.is_none_or(|a| ack > a) {
+                stream.acked = Some(ack);
+            }
+            if !stream.held.is_empty() {
+                stream.check_gaps(&config, frame, ts, sink);
+            }
         }
     }
 
