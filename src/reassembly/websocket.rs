@@ -105,8 +105,8 @@ pub fn parse_frame_header(buf: &[u8]) -> FrameParse {
     let masked = b1 & 0x80 != 0;
     let len7 = b1 & 0x7F;
     let (payload_len, mut pos) = match len7 {
-        126 => match buf.get(2..4) {
-            Some(b) => (u64::from(u16::from_be_bytes([b[0], b[1]])), 4),
+        126 => match buf.get(2..4).and_then(|b| <[u8; 2]>::try_from(b).ok()) {
+            Some(b) => (u64::from(u16::from_be_bytes(b)), 4),
             None => return FrameParse::Incomplete,
         },
         127 => match buf.get(2..10).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
