@@ -8,7 +8,7 @@ use crate::capture::{CaptureError, FrameSource, Timestamp};
 use crate::correlate::{Call, Correlated, Correlator};
 use crate::decode::{self, DecodeIssue};
 use crate::expect::Expectations;
-use crate::reassembly::{Reassembler, ReassemblyStats};
+use crate::reassembly::{Reassembler, ReassemblyEvent, ReassemblyStats, SipBytes};
 use crate::rules::policy::Policy;
 use crate::rules::{self, Diagnostic, Severity};
 use crate::sip::Message;
@@ -50,6 +50,8 @@ pub struct InputAnalysis {
     pub decode_issues: Vec<DecodeIssue>,
     /// The capture could not be read to its end: what went wrong, after which frame.
     pub read_error: Option<String>,
+    /// What the capture lacks or hides (TCP gaps, missing fragments, TLS ...).
+    pub capture_events: Vec<ReassemblyEvent>,
 }
 
 impl InputAnalysis {
@@ -121,17 +123,13 @@ pub fn analyze_with(
                 continue;
             }
         };
-        reassembler.push(frame.number, frame.ts, &decoded, |bytes| {
-            if let Some(msg) = Message::parse(bytes.bytes) {
-                stats.sip_messages += 1;
-                if !msg.anomalies().is_empty() {
-                    stats.malformed_messages += 1;
-                }
-                correlator.push(&bytes, msg);
-            }
+        reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
+            take_message(&mut stats, &mut correlator, &bytes);
         });
     }
+    reassembler.finish(&mut |bytes| take_message(&mut stats, &mut correlator, &bytes));
     stats.reassembly = reassembler.stats();
+    let capture_events = reassembler.events().to_vec();
 
     let correlated = correlator.finish();
     let mut diagnostics = Vec::with_capacity(correlated.calls.len());
@@ -155,6 +153,7 @@ pub fn analyze_with(
         expectations: Vec::new(),
         decode_issues,
         read_error,
+        capture_events,
     };
     if let Some(expectations) = &options.expectations {
         let mut unmet = expectations.check(&analysis);
@@ -162,6 +161,17 @@ pub fn analyze_with(
         analysis.expectations = unmet;
     }
     analysis
+}
+
+/// Parses one candidate message and hands it to the correlator.
+fn take_message(stats: &mut Stats, correlator: &mut Correlator, bytes: &SipBytes<'_>) {
+    if let Some(msg) = Message::parse(bytes.bytes) {
+        stats.sip_messages += 1;
+        if !msg.anomalies().is_empty() {
+            stats.malformed_messages += 1;
+        }
+        correlator.push(bytes, msg);
+    }
 }
 
 fn describe_read_error(e: &CaptureError, frames: u64) -> String {

@@ -472,6 +472,7 @@ mod tests {
                 transport: Transport::Udp,
                 bytes: raw.as_bytes(),
                 truncated: false,
+                frames: &[],
             };
             let msg = Message::parse(raw.as_bytes()).expect("test message parses");
             c.push(&bytes, msg);

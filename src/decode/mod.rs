@@ -32,6 +32,7 @@ use etherparse::{
 
 use crate::capture::{FrameNo, FrameRef, Linktype};
 
+pub mod sctp;
 #[cfg(test)]
 mod tests;
 pub mod tunnel;
@@ -117,6 +118,8 @@ impl Fragment<'_> {
 pub enum Decoded<'a> {
     Packet(Packet<'a>),
     Fragment(Fragment<'a>),
+    /// An SCTP packet (IP protocol 132), for SIP over SCTP (RFC 4168).
+    Sctp(sctp::SctpPacket<'a>),
     Skipped(Skip),
 }
 
@@ -392,6 +395,11 @@ fn interpret<'a>(
         return tunnel::enter(frame, opening, payload.payload, enclosing);
     }
     let protocol: IpNumber = payload.ip_number;
+    if protocol == ip_number::SCTP {
+        return sctp::parse(src, dst, payload.payload, vlan, payload.incomplete)
+            .map(Decoded::Sctp)
+            .map_err(|what| issue(Layer::Ip, transport_start, what));
+    }
     if protocol != ip_number::UDP && protocol != ip_number::TCP {
         return Ok(Decoded::Skipped(Skip::OtherProtocol {
             protocol: protocol.0,

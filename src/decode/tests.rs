@@ -601,6 +601,9 @@ fn no_input_panics() {
                     Ok(Decoded::Fragment(f)) => {
                         assert!(f.payload.is_empty() || range.contains(&f.payload.as_ptr()));
                     }
+                    Ok(Decoded::Sctp(s)) => {
+                        assert!(s.chunks.is_empty() || range.contains(&s.chunks.as_ptr()));
+                    }
                     Ok(Decoded::Skipped(_)) => {}
                     Err(i) => assert!(i.offset <= data.len(), "{i}"),
                 }

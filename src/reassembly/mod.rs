@@ -1,14 +1,39 @@
 //! Reassembly: turns decoded transport payloads into candidate SIP message bytes.
 //!
-//! UDP datagrams are whole messages: a datagram whose payload starts like a SIP
-//! start line is handed on as it is, on any port. IP fragments and TCP streams
-//! are counted here; reassembling them is the job of the stream and fragment
-//! reassemblers that plug in at [`Reassembler::push`].
+//! - UDP datagrams are whole messages: a payload that starts like a SIP start
+//!   line is handed on as it is, on any port.
+//! - IP fragments (IPv4 and IPv6) are put back together ([`ip`]), bounded in
+//!   time (capture time) and memory; the datagram then takes the UDP, TCP or
+//!   SCTP path. A datagram whose fragments never all arrive is reported.
+//! - TCP streams ([`tcp`]) are ordered per direction by sequence number
+//!   ([`SeqNo`], wrapping), with retransmissions and overlaps trimmed, gaps
+//!   reported and resynchronised on the next SIP start line, CR/LF keep-alives
+//!   skipped (RFC 5626 §3.5.1) and messages framed by Content-Length
+//!   (RFC 3261 §18.3). A stream that opens with an HTTP upgrade to the `sip`
+//!   WebSocket subprotocol is decoded as SIP over WebSocket ([`websocket`],
+//!   RFC 7118); one that opens with a TLS record is reported as encrypted.
+//! - SCTP DATA chunks ([`sctp`]): each complete user message is one SIP message.
+//!
+//! A message is attributed to the frame that completes it (as Wireshark does)
+//! and carries every frame it spans. What the capture lacks (gaps, missing
+//! fragments, encryption, bounds hit) is recorded as [`ReassemblyEvent`]s.
 
+mod event;
+pub mod ip;
+pub mod sctp;
+mod seq;
+pub mod tcp;
+pub mod websocket;
+
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::time::Duration;
+
+pub use event::{Flow, ReassemblyEvent};
+pub use seq::SeqNo;
 
 use crate::capture::{FrameNo, Timestamp};
-use crate::decode::{Decoded, Transport as DecodedTransport};
+use crate::decode::{Decoded, Packet, Transport as DecodedTransport};
 use crate::sip;
 
 /// The transport a SIP message travelled over.
@@ -16,6 +41,9 @@ use crate::sip;
 pub enum Transport {
     Udp,
     Tcp,
+    /// WebSocket over TCP (RFC 7118).
+    Ws,
+    Sctp,
 }
 
 impl Transport {
@@ -23,6 +51,8 @@ impl Transport {
         match self {
             Transport::Udp => "UDP",
             Transport::Tcp => "TCP",
+            Transport::Ws => "WS",
+            Transport::Sctp => "SCTP",
         }
     }
 }
@@ -39,26 +69,138 @@ pub struct SipBytes<'a> {
     pub bytes: &'a [u8],
     /// The payload was cut short by the capture's snaplen.
     pub truncated: bool,
+    /// Every frame the message spans, in frame order (`frame` is the last).
+    pub frames: &'a [FrameNo],
 }
 
-/// What the reassembly stage saw but did not turn into messages.
+/// Bounds of the reassembly stage. Hitting one is reported as an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReassemblyConfig {
+    /// Most bytes one TCP direction may buffer (an unfinished message plus
+    /// out-of-order segments).
+    pub flow_buffer_cap: usize,
+    /// Most TCP directions tracked at once; the least recently used is dropped.
+    pub max_flows: usize,
+    /// Out-of-order data this far ahead of a hole makes the hole a loss.
+    pub gap_window: usize,
+    /// A hole older than this (capture time) is a loss.
+    pub gap_timeout: Duration,
+    /// Fragments of an IP datagram older than this (capture time) are dropped
+    /// (RFC 791 suggests at least 15 s).
+    pub fragment_timeout: Duration,
+    /// Most bytes held in fragments of incomplete datagrams.
+    pub fragment_bytes_cap: usize,
+    /// Most incomplete datagrams held at once.
+    pub max_fragmented_datagrams: usize,
+    /// Most events kept; beyond it they are only counted.
+    pub max_events: usize,
+}
+
+impl Default for ReassemblyConfig {
+    fn default() -> ReassemblyConfig {
+        ReassemblyConfig {
+            flow_buffer_cap: 256 * 1024,
+            max_flows: 100_000,
+            gap_window: 64 * 1024,
+            gap_timeout: Duration::from_secs(10),
+            fragment_timeout: Duration::from_secs(30),
+            fragment_bytes_cap: 8 * 1024 * 1024,
+            max_fragmented_datagrams: 10_000,
+            max_events: 1_000,
+        }
+    }
+}
+
+/// What the reassembly stage saw, for the summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReassemblyStats {
     /// UDP datagrams whose payload does not start like SIP (RTP, DNS, ...).
     pub udp_other: u64,
-    /// TCP segments carrying data: not yet reassembled into SIP messages.
+    /// TCP segments carrying data.
     pub tcp_segments_with_data: u64,
-    /// IP fragments: not yet reassembled.
+    /// TCP directions (SYN or first data seen), in total.
+    pub tcp_streams: u64,
+    /// Segments whose every byte had been seen before (retransmissions).
+    pub tcp_retransmitted_segments: u64,
+    /// Segments that partly overlapped bytes seen before (trimmed).
+    pub tcp_overlapping_segments: u64,
+    /// Segments that arrived ahead of a hole and were held.
+    pub tcp_out_of_order_segments: u64,
+    /// Holes never filled (lost segments).
+    pub tcp_gaps: u64,
+    /// Bytes in those holes.
+    pub tcp_missing_bytes: u64,
+    /// CR/LF keep-alives skipped between messages (RFC 5626 §3.5.1).
+    pub tcp_keepalives: u64,
+    /// SIP messages found on TCP (WebSocket excluded).
+    pub tcp_messages: u64,
+    /// WebSocket messages carrying SIP (RFC 7118).
+    pub ws_messages: u64,
+    /// SCTP DATA chunks seen, and SIP messages they carried.
+    pub sctp_data_chunks: u64,
+    pub sctp_messages: u64,
+    /// SCTP DATA chunks seen twice (same TSN): dropped.
+    pub sctp_duplicate_chunks: u64,
+    /// TLS flows (connections) seen.
+    pub tls_flows: u64,
+    /// IP fragments seen, datagrams rebuilt from them, datagrams never completed.
     pub ip_fragments: u64,
-    /// The first frame of each of the counts above, for the report.
+    pub ip_datagrams_reassembled: u64,
+    pub ip_datagrams_incomplete: u64,
+    /// Events beyond [`ReassemblyConfig::max_events`], counted only.
+    pub events_not_kept: u64,
+    /// The first frame of TCP data and of an IP fragment, for the report.
     pub first_tcp_frame: Option<FrameNo>,
     pub first_fragment_frame: Option<FrameNo>,
 }
 
-/// Turns decoded packets into SIP message candidates.
+/// The bounded list of events.
 #[derive(Debug, Default)]
+pub(crate) struct EventLog {
+    list: Vec<ReassemblyEvent>,
+    cap: usize,
+    not_kept: u64,
+}
+
+impl EventLog {
+    /// Records `event`; returns its index while it is kept.
+    pub(crate) fn push(&mut self, event: ReassemblyEvent) -> Option<usize> {
+        if self.list.len() < self.cap {
+            self.list.push(event);
+            Some(self.list.len() - 1)
+        } else {
+            self.not_kept += 1;
+            None
+        }
+    }
+
+    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut ReassemblyEvent> {
+        self.list.get_mut(index)
+    }
+}
+
+/// Where the sub-reassemblers put what they find.
+pub(crate) struct Sink<'s> {
+    pub emit: &'s mut dyn FnMut(SipBytes<'_>),
+    pub events: &'s mut EventLog,
+    pub stats: &'s mut ReassemblyStats,
+}
+
+/// Turns decoded packets into SIP message candidates.
+#[derive(Debug)]
 pub struct Reassembler {
+    config: ReassemblyConfig,
     stats: ReassemblyStats,
+    events: EventLog,
+    tcp: tcp::TcpStreams,
+    fragments: ip::Defragmenter,
+    sctp: sctp::SctpReassembler,
+}
+
+impl Default for Reassembler {
+    fn default() -> Reassembler {
+        Reassembler::with_config(ReassemblyConfig::default())
+    }
 }
 
 impl Reassembler {
@@ -66,47 +208,161 @@ impl Reassembler {
         Reassembler::default()
     }
 
+    pub fn with_config(config: ReassemblyConfig) -> Reassembler {
+        Reassembler {
+            config,
+            stats: ReassemblyStats::default(),
+            events: EventLog {
+                list: Vec::new(),
+                cap: config.max_events,
+                not_kept: 0,
+            },
+            tcp: tcp::TcpStreams::new(config),
+            fragments: ip::Defragmenter::new(config),
+            sctp: sctp::SctpReassembler::default(),
+        }
+    }
+
     /// Feeds one decoded frame; calls `emit` for every SIP message it completes.
-    pub fn push<'a>(
+    pub fn push(
         &mut self,
         frame: FrameNo,
         ts: Timestamp,
-        decoded: &Decoded<'a>,
-        mut emit: impl FnMut(SipBytes<'a>),
+        decoded: &Decoded<'_>,
+        emit: &mut dyn FnMut(SipBytes<'_>),
     ) {
+        let mut sink = Sink {
+            emit,
+            events: &mut self.events,
+            stats: &mut self.stats,
+        };
+        self.fragments.expire(ts, &mut sink);
         match decoded {
-            Decoded::Packet(packet) => match packet.transport {
-                DecodedTransport::Udp => {
-                    if sip::looks_like_sip(packet.payload) {
-                        emit(SipBytes {
+            Decoded::Packet(packet) => {
+                route_packet(&mut self.tcp, packet, &[frame], frame, ts, &mut sink);
+            }
+            Decoded::Fragment(fragment) => {
+                sink.stats.ip_fragments += 1;
+                sink.stats.first_fragment_frame.get_or_insert(frame);
+                if let Some(datagram) = self.fragments.push(frame, ts, fragment, &mut sink) {
+                    sink.stats.ip_datagrams_reassembled += 1;
+                    match datagram.decode() {
+                        Some(ip::Inner::Packet(packet)) => route_packet(
+                            &mut self.tcp,
+                            &packet,
+                            &datagram.frames,
                             frame,
                             ts,
-                            src: packet.src,
-                            dst: packet.dst,
-                            transport: Transport::Udp,
-                            bytes: packet.payload,
-                            truncated: packet.truncated,
-                        });
-                    } else {
-                        self.stats.udp_other += 1;
+                            &mut sink,
+                        ),
+                        Some(ip::Inner::Sctp(packet)) => {
+                            self.sctp
+                                .push(frame, ts, &packet, &datagram.frames, &mut sink)
+                        }
+                        None => {}
                     }
                 }
-                DecodedTransport::Tcp(_) => {
-                    if !packet.payload.is_empty() {
-                        self.stats.tcp_segments_with_data += 1;
-                        self.stats.first_tcp_frame.get_or_insert(frame);
-                    }
-                }
-            },
-            Decoded::Fragment(_) => {
-                self.stats.ip_fragments += 1;
-                self.stats.first_fragment_frame.get_or_insert(frame);
             }
+            Decoded::Sctp(packet) => self.sctp.push(frame, ts, packet, &[frame], &mut sink),
             Decoded::Skipped(_) => {}
         }
     }
 
+    /// Flushes what the end of the capture decides: holes in TCP streams become
+    /// gaps, unfinished messages and datagrams are reported, TLS flows are listed.
+    pub fn finish(&mut self, emit: &mut dyn FnMut(SipBytes<'_>)) {
+        let mut sink = Sink {
+            emit,
+            events: &mut self.events,
+            stats: &mut self.stats,
+        };
+        self.tcp.finish(&mut sink);
+        self.fragments.finish(&mut sink);
+        self.stats.events_not_kept = self.events.not_kept;
+    }
+
     pub fn stats(&self) -> ReassemblyStats {
-        self.stats
+        let mut stats = self.stats;
+        stats.events_not_kept = self.events.not_kept;
+        stats
+    }
+
+    /// The capture-quality findings so far, in the order they were decided.
+    pub fn events(&self) -> &[ReassemblyEvent] {
+        &self.events.list
+    }
+
+    pub fn config(&self) -> &ReassemblyConfig {
+        &self.config
+    }
+}
+
+/// A UDP datagram or TCP segment (from one frame, or rebuilt from fragments
+/// spanning `frames`), handed to its path.
+fn route_packet(
+    tcp: &mut tcp::TcpStreams,
+    packet: &Packet<'_>,
+    frames: &[FrameNo],
+    frame: FrameNo,
+    ts: Timestamp,
+    sink: &mut Sink<'_>,
+) {
+    match packet.transport {
+        DecodedTransport::Udp => {
+            if sip::looks_like_sip(packet.payload) {
+                (sink.emit)(SipBytes {
+                    frame,
+                    ts,
+                    src: packet.src,
+                    dst: packet.dst,
+                    transport: Transport::Udp,
+                    bytes: packet.payload,
+                    truncated: packet.truncated,
+                    frames,
+                });
+            } else {
+                sink.stats.udp_other += 1;
+            }
+        }
+        DecodedTransport::Tcp(info) => tcp.push(frame, ts, packet, info, sink),
+    }
+}
+
+/// Counts of TLS flows (both directions of a connection together).
+#[derive(Debug, Default)]
+pub(crate) struct TlsFlows {
+    flows: HashMap<(SocketAddr, SocketAddr), (Flow, u64, FrameNo)>,
+}
+
+/// Most TLS connections tracked for the report.
+const MAX_TLS_FLOWS: usize = 10_000;
+
+impl TlsFlows {
+    /// Counts one segment of `flow` seen in `frame`.
+    pub(crate) fn count(&mut self, flow: Flow, frame: FrameNo) {
+        let key = if flow.src <= flow.dst {
+            (flow.src, flow.dst)
+        } else {
+            (flow.dst, flow.src)
+        };
+        if let Some(entry) = self.flows.get_mut(&key) {
+            entry.1 += 1;
+        } else if self.flows.len() < MAX_TLS_FLOWS {
+            self.flows.insert(key, (flow, 1, frame));
+        }
+    }
+
+    /// One event per connection, in order of first frame.
+    pub(crate) fn finish(&mut self, sink: &mut Sink<'_>) {
+        let mut all: Vec<_> = self.flows.drain().map(|(_, v)| v).collect();
+        all.sort_by_key(|&(_, _, first)| first);
+        sink.stats.tls_flows = all.len() as u64;
+        for (flow, segments, first_frame) in all {
+            sink.events.push(ReassemblyEvent::Encrypted {
+                flow,
+                segments,
+                first_frame,
+            });
+        }
     }
 }

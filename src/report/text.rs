@@ -264,17 +264,25 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
     if r.tcp_segments_with_data > 0 {
         writeln!(
             w,
-            "  TCP segments with data not analysed (SIP over TCP is not reassembled yet): {} (first: frame {})",
+            "  TCP: {} segments with data in {} streams ({} retransmitted, {} out of order, {} gaps, {} bytes missing), {} SIP messages, {} over WebSocket",
             r.tcp_segments_with_data,
-            r.first_tcp_frame.map_or(0, |f| f.0)
+            r.tcp_streams,
+            r.tcp_retransmitted_segments,
+            r.tcp_out_of_order_segments,
+            r.tcp_gaps,
+            r.tcp_missing_bytes,
+            r.tcp_messages,
+            r.ws_messages
         )?;
     }
     if r.ip_fragments > 0 {
         writeln!(
             w,
-            "  IP fragments not reassembled yet: {} (first: frame {})",
+            "  IP fragments: {} (first: frame {}), {} datagrams reassembled, {} incomplete",
             r.ip_fragments,
-            r.first_fragment_frame.map_or(0, |f| f.0)
+            r.first_fragment_frame.map_or(0, |f| f.0),
+            r.ip_datagrams_reassembled,
+            r.ip_datagrams_incomplete
         )?;
     }
     writeln!(w, "  decode issues: {}", s.decode_issues)?;

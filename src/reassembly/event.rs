@@ -1,0 +1,235 @@
+//! What the capture itself lacks or hides: TCP gaps, fragments that never all
+//! arrived, encrypted signalling, bounds that were hit. These are findings about
+//! the capture (data for the report), not errors of the run.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::ops::Range;
+
+use crate::capture::FrameNo;
+use crate::decode::IpVersion;
+
+/// One direction of a transport flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Flow {
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+}
+
+impl fmt::Display for Flow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} → {}", self.src, self.dst)
+    }
+}
+
+/// A capture-quality finding of the reassembly stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReassemblyEvent {
+    /// TCP bytes that never arrived: a segment lost before the capture point
+    /// (or dropped by the capturing host). The message they belonged to is lost.
+    TcpGap {
+        flow: Flow,
+        /// The last frame before the gap, if any data of the stream preceded it.
+        after_frame: Option<FrameNo>,
+        /// The frame at which the gap was decided.
+        frame: FrameNo,
+        /// The missing sequence numbers (wrapping: `end` may be below `start`).
+        missing: Range<u32>,
+        bytes: u32,
+        /// The frame whose SIP start line the stream resynchronised on.
+        resync_frame: Option<FrameNo>,
+    },
+    /// A SIP message on a stream without a valid Content-Length (mandatory on
+    /// stream transports, RFC 3261 §18.3): its body, if any, cannot be delimited.
+    NoContentLength {
+        flow: Flow,
+        frame: FrameNo,
+        transport: &'static str,
+    },
+    /// A stream ended (FIN, RST, end of capture) inside a message.
+    TcpIncomplete {
+        flow: Flow,
+        frame: FrameNo,
+        bytes: usize,
+    },
+    /// A flow held more bytes than the per-flow cap: they were dropped and the
+    /// stream resynchronised at the next SIP start line.
+    FlowBufferFull {
+        flow: Flow,
+        frame: FrameNo,
+        cap: usize,
+    },
+    /// The TCP flow table was full: the least recently used flow was dropped.
+    FlowTableFull {
+        evicted: Flow,
+        frame: FrameNo,
+        cap: usize,
+    },
+    /// An IP datagram whose fragments never all arrived.
+    FragmentsIncomplete {
+        version: IpVersion,
+        src: IpAddr,
+        dst: IpAddr,
+        id: u32,
+        /// The frames of the fragments that did arrive, in capture order.
+        frames: Vec<FrameNo>,
+        received: u32,
+        /// The datagram's length, once its last fragment has been seen.
+        total: Option<u32>,
+        /// The first fragment (offset 0, with the UDP/TCP header) arrived.
+        has_first: bool,
+    },
+    /// The fragment table was full (datagrams or bytes): a datagram was dropped.
+    FragmentTableFull { frame: FrameNo, what: &'static str },
+    /// SIP signalling that sipdiag cannot read: TLS (RFC 3261 §26.3.1).
+    Encrypted {
+        flow: Flow,
+        segments: u64,
+        first_frame: FrameNo,
+    },
+    /// A WebSocket frame that cannot be decoded, or a message beyond the cap.
+    WebSocketError {
+        flow: Flow,
+        frame: FrameNo,
+        what: &'static str,
+    },
+}
+
+impl ReassemblyEvent {
+    /// The frame a user should look at first.
+    pub fn frame(&self) -> FrameNo {
+        match self {
+            ReassemblyEvent::TcpGap {
+                after_frame, frame, ..
+            } => after_frame.unwrap_or(*frame),
+            ReassemblyEvent::NoContentLength { frame, .. }
+            | ReassemblyEvent::TcpIncomplete { frame, .. }
+            | ReassemblyEvent::FlowBufferFull { frame, .. }
+            | ReassemblyEvent::FlowTableFull { frame, .. }
+            | ReassemblyEvent::FragmentTableFull { frame, .. }
+            | ReassemblyEvent::WebSocketError { frame, .. } => *frame,
+            ReassemblyEvent::FragmentsIncomplete { frames, .. } => {
+                frames.first().copied().unwrap_or(FrameNo(0))
+            }
+            ReassemblyEvent::Encrypted { first_frame, .. } => *first_frame,
+        }
+    }
+
+    /// A short stable name for the kind of event (JSON, tests).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ReassemblyEvent::TcpGap { .. } => "tcp-gap",
+            ReassemblyEvent::NoContentLength { .. } => "no-content-length",
+            ReassemblyEvent::TcpIncomplete { .. } => "tcp-incomplete",
+            ReassemblyEvent::FlowBufferFull { .. } => "flow-buffer-full",
+            ReassemblyEvent::FlowTableFull { .. } => "flow-table-full",
+            ReassemblyEvent::FragmentsIncomplete { .. } => "fragments-incomplete",
+            ReassemblyEvent::FragmentTableFull { .. } => "fragment-table-full",
+            ReassemblyEvent::Encrypted { .. } => "encrypted",
+            ReassemblyEvent::WebSocketError { .. } => "websocket-error",
+        }
+    }
+}
+
+impl fmt::Display for ReassemblyEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReassemblyEvent::TcpGap {
+                flow,
+                after_frame,
+                frame,
+                missing,
+                bytes,
+                resync_frame,
+            } => {
+                write!(f, "tcp {flow}: {bytes} bytes missing")?;
+                match after_frame {
+                    Some(after) => write!(f, " after frame {after}")?,
+                    None => write!(f, " before frame {frame}")?,
+                }
+                write!(f, " (sequence numbers {}..{})", missing.start, missing.end)?;
+                match resync_frame {
+                    Some(r) => write!(f, "; resynchronised at frame {r}"),
+                    None => write!(f, "; no SIP message start after it"),
+                }
+            }
+            ReassemblyEvent::NoContentLength {
+                flow,
+                frame,
+                transport,
+            } => write!(
+                f,
+                "{} {flow}: SIP message in frame {frame} has no valid Content-Length, mandatory on streams (RFC 3261 §18.3); its body cannot be delimited",
+                transport.to_ascii_lowercase()
+            ),
+            ReassemblyEvent::TcpIncomplete { flow, frame, bytes } => write!(
+                f,
+                "tcp {flow}: stream ended inside a message: {bytes} bytes after frame {frame} never completed"
+            ),
+            ReassemblyEvent::FlowBufferFull { flow, frame, cap } => write!(
+                f,
+                "tcp {flow}: more than {cap} bytes buffered at frame {frame}; dropped, resynchronising at the next SIP message"
+            ),
+            ReassemblyEvent::FlowTableFull {
+                evicted,
+                frame,
+                cap,
+            } => write!(
+                f,
+                "tcp flow table full ({cap} flows) at frame {frame}: least recently used flow {evicted} dropped"
+            ),
+            ReassemblyEvent::FragmentsIncomplete {
+                version,
+                src,
+                dst,
+                id,
+                frames,
+                received,
+                total,
+                has_first,
+            } => {
+                let v = match version {
+                    IpVersion::V4 => "ipv4",
+                    IpVersion::V6 => "ipv6",
+                };
+                write!(
+                    f,
+                    "{v} {src} → {dst} id {id}: datagram never completed, {received}"
+                )?;
+                match total {
+                    Some(t) => write!(f, " of {t} bytes")?,
+                    None => write!(f, " bytes (last fragment missing)")?,
+                }
+                write!(f, " in frame")?;
+                if frames.len() > 1 {
+                    write!(f, "s")?;
+                }
+                for (i, fr) in frames.iter().enumerate() {
+                    write!(f, "{}{fr}", if i == 0 { " " } else { ", " })?;
+                }
+                if *has_first {
+                    write!(
+                        f,
+                        "; a capture filter on ports keeps only first fragments (non-first ones carry no port)"
+                    )?;
+                }
+                Ok(())
+            }
+            ReassemblyEvent::FragmentTableFull { frame, what } => write!(
+                f,
+                "ip fragment table full ({what}) at frame {frame}: a datagram was dropped"
+            ),
+            ReassemblyEvent::Encrypted {
+                flow,
+                segments,
+                first_frame,
+            } => write!(
+                f,
+                "tls {flow}: SIP signalling seen but encrypted ({segments} segments from frame {first_frame}); it cannot be analysed"
+            ),
+            ReassemblyEvent::WebSocketError { flow, frame, what } => {
+                write!(f, "ws {flow}: {what} at frame {frame}")
+            }
+        }
+    }
+}

@@ -1,0 +1,1379 @@
+//! TCP stream reassembly, one stream per direction (source and destination
+//! address and port).
+//!
+//! Bytes are put in order by sequence number ([`SeqNo`], wrapping). A segment
+//! whose bytes were all seen before is a retransmission: counted, never
+//! delivered twice; one that overlaps is trimmed to its new bytes. A segment
+//! ahead of the next expected byte is held (bounded) until the hole fills. A
+//! hole becomes a loss when data beyond it passes the gap window, when it is
+//! older than the gap timeout (capture time), when the stream closes or at the
+//! end of the capture: it is reported with the missing sequence range, the
+//! unfinished message before it is dropped and the stream resynchronises on
+//! the next SIP start line. A capture that starts in the middle of a stream
+//! resynchronises the same way.
+//!
+//! In-order bytes are framed by [`sip::frame_message`]: CR/LF keep-alives
+//! (RFC 5626 §3.5.1) are skipped, several messages in one segment and one
+//! message over many segments are both handled, and a message without
+//! Content-Length (mandatory on streams, RFC 3261 §18.3) is reported.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use crate::capture::{FrameNo, Timestamp};
+use crate::decode::{Packet, TcpInfo};
+use crate::sip::{self, Framing};
+
+use super::websocket::{self, FrameParse, Upgrade};
+use super::{Flow, ReassemblyConfig, ReassemblyEvent, SeqNo, Sink, SipBytes, TlsFlows, Transport};
+
+/// Longest line kept while looking for a SIP start line.
+const MAX_LINE: usize = 8192;
+/// Bytes of a stream that never carried SIP after which it is no longer scanned.
+const GIVE_UP_AFTER: u64 = 64 * 1024;
+
+/// What a stream's in-order bytes are being read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Looking for a SIP start line at the start of a line.
+    Resync,
+    /// In step with SIP messages.
+    Sip,
+    /// Reading an HTTP upgrade request or response.
+    Upgrade,
+    /// RFC 6455 frames carrying SIP.
+    WebSocket,
+    /// TLS records: counted, not read.
+    Tls,
+    /// Something else: bytes are dropped.
+    Ignored,
+}
+
+/// A segment that arrived ahead of a hole.
+#[derive(Debug)]
+struct Held {
+    data: Vec<u8>,
+    frame: FrameNo,
+    ts: Timestamp,
+}
+
+/// One direction of a TCP connection.
+#[derive(Debug)]
+struct Stream {
+    flow: Flow,
+    /// Sequence number of the next in-order byte.
+    next: SeqNo,
+    /// Position of `next` in the stream, counted from the first byte seen.
+    pos: u64,
+    /// In-order bytes not yet framed; they end at `pos`.
+    buf: Vec<u8>,
+    /// For each in-order piece still needed: where it starts and ends, its
+    /// frame and time.
+    chunks: VecDeque<(u64, u64, FrameNo, Timestamp)>,
+    /// Segments ahead of `pos`, by stream position.
+    held: BTreeMap<u64, Held>,
+    held_bytes: usize,
+    mode: Mode,
+    /// The mode was chosen from the first data bytes.
+    mode_decided: bool,
+    /// The stream began with a SYN: its first byte starts a message.
+    syn_seen: bool,
+    /// Sequence number just past the FIN, once seen.
+    fin_at: Option<SeqNo>,
+    /// The last frame whose data was delivered in order.
+    last_frame: Option<FrameNo>,
+    /// The highest acknowledgment number the peer sent: bytes below it were
+    /// received, so a hole below it will never be filled in this capture.
+    acked: Option<SeqNo>,
+    /// The last frame of this direction, whatever it carried.
+    last_seen: FrameNo,
+    /// The gap event waiting for the frame the stream resynchronises at.
+    pending_gap: Option<usize>,
+    /// Has any SIP message been found on this stream?
+    sip_seen: bool,
+    /// Bytes dropped while looking for SIP, before any was found.
+    scanned: u64,
+    buffer_full_reported: bool,
+    /// The WebSocket message being assembled, and where its first frame starts.
+    ws_message: Vec<u8>,
+    ws_start: Option<u64>,
+    last_use: u64,
+}
+
+impl Stream {
+    fn new(flow: Flow, next: SeqNo) -> Stream {
+        Stream {
+            flow,
+            next,
+            pos: 0,
+            buf: Vec::new(),
+            chunks: VecDeque::new(),
+            held: BTreeMap::new(),
+            held_bytes: 0,
+            mode: Mode::Resync,
+            mode_decided: false,
+            syn_seen: false,
+            fin_at: None,
+            last_frame: None,
+            last_seen: FrameNo(0),
+            acked: None,
+            pending_gap: None,
+            sip_seen: false,
+            scanned: 0,
+            buffer_full_reported: false,
+            ws_message: Vec::new(),
+            ws_start: None,
+            last_use: 0,
+        }
+    }
+
+    /// Has any data been seen (in order or held)?
+    fn started(&self) -> bool {
+        self.pos > 0 || !self.held.is_empty()
+    }
+
+    /// Stream position of `buf[0]`.
+    fn buf_start(&self) -> u64 {
+        self.pos.saturating_sub(self.buf.len() as u64)
+    }
+
+    /// Appends in-order bytes.
+    fn append(&mut self, data: &[u8], frame: FrameNo, ts: Timestamp) {
+        if data.is_empty() {
+            return;
+        }
+        self.buf.extend_from_slice(data);
+        let start = self.pos;
+        self.pos = self.pos.saturating_add(data.len() as u64);
+        self.next = self.next + data.len() as u32;
+        self.chunks.push_back((start, self.pos, frame, ts));
+        self.last_frame = Some(frame);
+    }
+
+    /// Moves held segments that now touch `pos` into `buf`.
+    fn pull_held(&mut self, stats: &mut super::ReassemblyStats) {
+        while let Some(entry) = self.held.first_entry() {
+            let start = *entry.key();
+            if start > self.pos {
+                break;
+            }
+            let held = entry.remove();
+            self.held_bytes = self.held_bytes.saturating_sub(held.data.len());
+            let skip = usize::try_from(self.pos - start).unwrap_or(usize::MAX);
+            match held.data.get(skip..) {
+                Some(rest) if !rest.is_empty() => {
+                    if skip > 0 {
+                        stats.tcp_overlapping_segments += 1;
+                    }
+                    self.append(rest, held.frame, held.ts);
+                }
+                _ => stats.tcp_retransmitted_segments += 1,
+            }
+        }
+    }
+
+    /// Drops the first `n` bytes of `buf`.
+    fn consume(&mut self, n: usize) {
+        let n = n.min(self.buf.len());
+        self.buf.drain(..n);
+        // An open WebSocket message still needs the frames of its first parts.
+        let start = self
+            .ws_start
+            .map_or(self.buf_start(), |w| w.min(self.buf_start()));
+        while self
+            .chunks
+            .front()
+            .is_some_and(|&(_, end, _, _)| end <= start)
+        {
+            self.chunks.pop_front();
+        }
+    }
+
+    /// Frames holding the stream bytes `start..end`, in frame order, and the
+    /// time of the latest.
+    fn frames_between(&self, start: u64, end: u64) -> (Vec<FrameNo>, Option<Timestamp>) {
+        let mut frames = Vec::new();
+        let mut latest: Option<(FrameNo, Timestamp)> = None;
+        for &(from, chunk_end, frame, ts) in &self.chunks {
+            if chunk_end <= start {
+                continue;
+            }
+            if from >= end {
+                break;
+            }
+            frames.push(frame);
+            if latest.is_none_or(|(f, _)| frame > f) {
+                latest = Some((frame, ts));
+            }
+        }
+        frames.sort_unstable();
+        frames.dedup();
+        (frames, latest.map(|(_, ts)| ts))
+    }
+
+    /// The frame that delivered stream position `at`.
+    fn frame_at(&self, at: u64) -> Option<FrameNo> {
+        self.chunks
+            .iter()
+            .find(|&&(_, end, _, _)| end > at)
+            .map(|&(_, _, f, _)| f)
+    }
+
+    /// Hands `buf[from..from + len]` on as one message.
+    fn emit(&self, from: usize, len: usize, transport: Transport, sink: &mut Sink<'_>) {
+        let Some(bytes) = self.buf.get(from..from.saturating_add(len)) else {
+            return;
+        };
+        let start = self.buf_start().saturating_add(from as u64);
+        let (frames, ts) = self.frames_between(start, start.saturating_add(len as u64));
+        self.emit_bytes(bytes, &frames, ts, transport, sink);
+    }
+
+    fn emit_bytes(
+        &self,
+        bytes: &[u8],
+        frames: &[FrameNo],
+        ts: Option<Timestamp>,
+        transport: Transport,
+        sink: &mut Sink<'_>,
+    ) {
+        let (Some(&frame), Some(ts)) = (frames.last(), ts) else {
+            return;
+        };
+        match transport {
+            Transport::Ws => sink.stats.ws_messages += 1,
+            _ => sink.stats.tcp_messages += 1,
+        }
+        (sink.emit)(SipBytes {
+            frame,
+            ts,
+            src: self.flow.src,
+            dst: self.flow.dst,
+            transport,
+            bytes,
+            truncated: false,
+            frames,
+        });
+    }
+
+    /// Reads as many messages out of `buf` as it holds.
+    fn drain(&mut self, cap: usize, frame: FrameNo, sink: &mut Sink<'_>) {
+        loop {
+            match self.mode {
+                Mode::Resync => {
+                    if !self.resync(sink) {
+                        break;
+                    }
+                }
+                Mode::Sip => {
+                    if !self.frame_sip(sink) {
+                        break;
+                    }
+                }
+                Mode::Upgrade => match websocket::parse_upgrade(&self.buf) {
+                    Upgrade::Complete { len, sip } => {
+                        self.consume(len);
+                        self.mode = if sip { Mode::WebSocket } else { Mode::Ignored };
+                    }
+                    Upgrade::Incomplete => {
+                        if self.buf.len() > websocket::MAX_UPGRADE {
+                            self.mode = Mode::Ignored;
+                        } else {
+                            break;
+                        }
+                    }
+                },
+                Mode::WebSocket => {
+                    if !self.frame_websocket(cap, frame, sink) {
+                        break;
+                    }
+                }
+                Mode::Tls | Mode::Ignored => {
+                    self.consume(self.buf.len());
+                    break;
+                }
+            }
+        }
+        if self.buf.len() > cap {
+            self.report_buffer_full(cap, frame, sink);
+            self.consume(self.buf.len());
+            self.ws_start = None;
+            self.ws_message.clear();
+            if self.mode == Mode::Sip {
+                self.mode = Mode::Resync;
+            }
+        }
+    }
+
+    fn report_buffer_full(&mut self, cap: usize, frame: FrameNo, sink: &mut Sink<'_>) {
+        if !self.buffer_full_reported {
+            self.buffer_full_reported = true;
+            sink.events.push(ReassemblyEvent::FlowBufferFull {
+                flow: self.flow,
+                frame,
+                cap,
+            });
+        }
+    }
+
+    /// Looks for a SIP start line at the start of a line. Returns whether
+    /// the mode changed (so the caller reads on).
+    fn resync(&mut self, sink: &mut Sink<'_>) -> bool {
+        let mut line = 0usize;
+        loop {
+            let rest = self.buf.get(line..).unwrap_or_default();
+            let lf = rest.iter().position(|&b| b == b'\n');
+            let candidate = rest
+                .iter()
+                .position(|&b| b != b'\r' && b != b'\n')
+                .is_some_and(|_| lf.is_some() || rest.len() >= 12);
+            if candidate && sip::looks_like_sip(rest) {
+                self.found_sip(line, sink);
+                return true;
+            }
+            match lf {
+                Some(p) => line = line.saturating_add(p + 1),
+                None => break,
+            }
+        }
+        // Keep only the unfinished last line (if short enough to be a start line).
+        let keep_from = if self.buf.len().saturating_sub(line) > MAX_LINE {
+            self.buf.len()
+        } else {
+            line
+        };
+        self.consume(keep_from);
+        if !self.sip_seen {
+            self.scanned = self.scanned.saturating_add(keep_from as u64);
+            if self.scanned > GIVE_UP_AFTER {
+                self.mode = Mode::Ignored;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn found_sip(&mut self, at: usize, sink: &mut Sink<'_>) {
+        let start = self.buf_start().saturating_add(at as u64);
+        let frame = self.frame_at(start);
+        if let (Some(i), Some(frame)) = (self.pending_gap.take(), frame)
+            && let Some(ReassemblyEvent::TcpGap { resync_frame, .. }) = sink.events.get_mut(i)
+        {
+            *resync_frame = Some(frame);
+        }
+        self.consume(at);
+        self.mode = Mode::Sip;
+    }
+
+    /// Frames the next SIP message. Returns whether to read on.
+    fn frame_sip(&mut self, sink: &mut Sink<'_>) -> bool {
+        match sip::frame_message(&self.buf) {
+            Framing::Complete { skip, len } => {
+                if skip > 0 {
+                    sink.stats.tcp_keepalives += 1;
+                }
+                self.sip_seen = true;
+                self.emit(skip, len, Transport::Tcp, sink);
+                self.consume(skip.saturating_add(len));
+                true
+            }
+            Framing::NoContentLength { skip, len } => {
+                if skip > 0 {
+                    sink.stats.tcp_keepalives += 1;
+                }
+                self.sip_seen = true;
+                let start = self.buf_start().saturating_add(skip as u64);
+                let end = start.saturating_add(len as u64);
+                let (frames, _) = self.frames_between(start, end);
+                if let Some(&frame) = frames.last() {
+                    sink.events.push(ReassemblyEvent::NoContentLength {
+                        flow: self.flow,
+                        frame,
+                        transport: "TCP",
+                    });
+                }
+                self.emit(skip, len, Transport::Tcp, sink);
+                self.consume(skip.saturating_add(len));
+                // Whatever follows is a body of unknown length: find the next message.
+                self.mode = Mode::Resync;
+                true
+            }
+            Framing::Incomplete => {
+                if !self.buf.is_empty() && self.buf.iter().all(|&b| b == b'\r' || b == b'\n') {
+                    sink.stats.tcp_keepalives += 1;
+                    self.consume(self.buf.len());
+                }
+                false
+            }
+            Framing::NotSip => {
+                self.mode = Mode::Resync;
+                true
+            }
+        }
+    }
+
+    /// Reads the next WebSocket frame. Returns whether to read on.
+    fn frame_websocket(&mut self, cap: usize, frame: FrameNo, sink: &mut Sink<'_>) -> bool {
+        let header = match websocket::parse_frame_header(&self.buf) {
+            FrameParse::Incomplete => return false,
+            FrameParse::Invalid(what) => {
+                self.ws_error(what, frame, sink);
+                return true;
+            }
+            FrameParse::Header(h) => h,
+        };
+        let Some(total) = usize::try_from(header.payload_len)
+            .ok()
+            .filter(|&n| n <= cap)
+            .and_then(|n| n.checked_add(header.header_len))
+        else {
+            self.ws_error("websocket frame larger than the per-flow cap", frame, sink);
+            return true;
+        };
+        if self.buf.len() < total {
+            return false;
+        }
+        let frame_start = self.buf_start();
+        let payload_range = header.header_len..total;
+        match header.opcode {
+            websocket::OP_TEXT | websocket::OP_BINARY => {
+                self.ws_message.clear();
+                self.ws_start = Some(frame_start);
+                let payload = self.buf.get(payload_range).unwrap_or_default();
+                websocket::unmask_into(payload, header.mask, &mut self.ws_message);
+            }
+            websocket::OP_CONTINUATION if self.ws_start.is_some() => {
+                if self.ws_message.len().saturating_add(payload_range.len()) > cap {
+                    self.report_buffer_full(cap, frame, sink);
+                    self.ws_start = None;
+                    self.ws_message.clear();
+                } else {
+                    let payload = self.buf.get(payload_range).unwrap_or_default();
+                    websocket::unmask_into(payload, header.mask, &mut self.ws_message);
+                }
+            }
+            _ => {}
+        }
+        if header.fin
+            && header.opcode < 8
+            && let Some(start) = self.ws_start.take()
+        {
+            let end = frame_start.saturating_add(total as u64);
+            let (frames, ts) = self.frames_between(start, end);
+            let message = std::mem::take(&mut self.ws_message);
+            if sip::looks_like_sip(&message) {
+                self.sip_seen = true;
+                self.emit_bytes(&message, &frames, ts, Transport::Ws, sink);
+            }
+            self.ws_message = message;
+            self.ws_message.clear();
+        }
+        if header.opcode == websocket::OP_CLOSE {
+            self.mode = Mode::Ignored;
+        }
+        self.consume(total);
+        true
+    }
+
+    fn ws_error(&mut self, what: &'static str, frame: FrameNo, sink: &mut Sink<'_>) {
+        sink.events.push(ReassemblyEvent::WebSocketError {
+            flow: self.flow,
+            frame,
+            what,
+        });
+        self.mode = Mode::Ignored;
+    }
+
+    /// Gives up on the hole before the first held segment: reports it and
+    /// goes on from that segment.
+    fn skip_gap(&mut self, frame: FrameNo, sink: &mut Sink<'_>) {
+        let Some((&start, _)) = self.held.first_key_value() else {
+            return;
+        };
+        let missing = start.saturating_sub(self.pos);
+        let bytes = u32::try_from(missing).unwrap_or(u32::MAX);
+        sink.stats.tcp_gaps += 1;
+        sink.stats.tcp_missing_bytes = sink.stats.tcp_missing_bytes.saturating_add(missing);
+        let from = self.next;
+        self.next = self.next + bytes;
+        self.pos = start;
+        // The unfinished message before the hole cannot be completed.
+        self.buf.clear();
+        self.chunks.clear();
+        self.ws_start = None;
+        self.ws_message.clear();
+        let index = sink.events.push(ReassemblyEvent::TcpGap {
+            flow: self.flow,
+            after_frame: self.last_frame,
+            frame,
+            missing: from.0..self.next.0,
+            bytes,
+            resync_frame: None,
+        });
+        match self.mode {
+            Mode::Sip | Mode::Resync => {
+                self.mode = Mode::Resync;
+                self.pending_gap = index;
+            }
+            Mode::Upgrade | Mode::WebSocket => {
+                // WebSocket framing cannot be found again in the middle of a stream.
+                self.ws_error(
+                    "gap in the websocket stream, rest of the flow not read",
+                    frame,
+                    sink,
+                );
+            }
+            Mode::Tls | Mode::Ignored => {}
+        }
+        self.pull_held(sink.stats);
+    }
+
+    /// Decides holes that can no longer be filled, then reads on.
+    fn check_gaps(
+        &mut self,
+        config: &ReassemblyConfig,
+        frame: FrameNo,
+        ts: Timestamp,
+        sink: &mut Sink<'_>,
+    ) {
+        loop {
+            let Some((_, first)) = self.held.first_key_value() else {
+                return;
+            };
+            let ahead = self
+                .held
+                .last_key_value()
+                .map_or(0, |(&s, h)| s.saturating_add(h.data.len() as u64))
+                .saturating_sub(self.pos);
+            let too_old = ts.duration_since(first.ts) > config.gap_timeout;
+            let acked_past = self.acked.is_some_and(|a| a > self.next);
+            let too_far = ahead > config.gap_window as u64;
+            let too_big = self.held_bytes.saturating_add(self.buf.len()) > config.flow_buffer_cap;
+            if too_big {
+                self.report_buffer_full(config.flow_buffer_cap, frame, sink);
+            }
+            if !(too_old || too_far || too_big || acked_past) {
+                return;
+            }
+            self.skip_gap(frame, sink);
+            self.drain(config.flow_buffer_cap, frame, sink);
+        }
+    }
+
+    /// End of the stream (FIN reached, RST, eviction or end of capture).
+    fn close(&mut self, config: &ReassemblyConfig, frame: FrameNo, sink: &mut Sink<'_>) {
+        while !self.held.is_empty() {
+            self.skip_gap(frame, sink);
+            self.drain(config.flow_buffer_cap, frame, sink);
+        }
+        let leftover = self
+            .buf
+            .iter()
+            .filter(|&&b| b != b'\r' && b != b'\n')
+            .count();
+        if leftover > 0 && matches!(self.mode, Mode::Sip | Mode::WebSocket) {
+            sink.events.push(ReassemblyEvent::TcpIncomplete {
+                flow: self.flow,
+                frame: self.last_frame.unwrap_or(frame),
+                bytes: self.buf.len(),
+            });
+        }
+        self.buf.clear();
+        self.chunks.clear();
+    }
+}
+
+/// Every TCP stream being followed, bounded by [`ReassemblyConfig::max_flows`]
+/// with least-recently-used eviction.
+#[derive(Debug)]
+pub struct TcpStreams {
+    config: ReassemblyConfig,
+    streams: HashMap<Flow, Stream>,
+    /// Streams by last use, oldest first.
+    lru: BTreeMap<u64, Flow>,
+    tick: u64,
+    table_full_reported: bool,
+    tls: TlsFlows,
+}
+
+impl TcpStreams {
+    pub(crate) fn new(config: ReassemblyConfig) -> TcpStreams {
+        TcpStreams {
+            config,
+            streams: HashMap::new(),
+            lru: BTreeMap::new(),
+            tick: 0,
+            table_full_reported: false,
+            tls: TlsFlows::default(),
+        }
+    }
+
+    /// Feeds one segment.
+    pub(crate) fn push(
+        &mut self,
+        frame: FrameNo,
+        ts: Timestamp,
+        packet: &Packet<'_>,
+        info: TcpInfo,
+        sink: &mut Sink<'_>,
+    ) {
+        let flow = Flow {
+            src: packet.src,
+            dst: packet.dst,
+        };
+        let data = packet.payload;
+        if !data.is_empty() {
+            sink.stats.tcp_segments_with_data += 1;
+            sink.stats.first_tcp_frame.get_or_insert(frame);
+        }
+        // Where the segment's data starts: a SYN takes one sequence number.
+        let data_seq = SeqNo(info.seq) + u32::from(info.syn);
+        if info.has_ack {
+            self.peer_acked(flow, SeqNo(info.ack), frame, ts, sink);
+        }
+        // A SYN with another sequence number on a flow with history: a new
+        // connection reusing the same addresses and ports.
+        if info.syn
+            && self
+                .streams
+                .get(&flow)
+                .is_some_and(|s| s.started() && s.next != data_seq)
+        {
+            self.remove(flow, frame, sink);
+        }
+        if !self.streams.contains_key(&flow) {
+            if data.is_empty() && !info.syn {
+                return;
+            }
+            self.make_room(frame, sink);
+            sink.stats.tcp_streams += 1;
+            self.streams.insert(flow, Stream::new(flow, data_seq));
+        }
+        self.tick += 1;
+        let tick = self.tick;
+        let config = self.config;
+        let Some(stream) = self.streams.get_mut(&flow) else {
+            return;
+        };
+        self.lru.remove(&stream.last_use);
+        stream.last_use = tick;
+        stream.last_seen = frame;
+        self.lru.insert(tick, flow);
+
+        if info.syn && !stream.started() {
+            // A (re)transmitted SYN before any data: the stream starts after it.
+            stream.next = data_seq;
+            stream.syn_seen = true;
+        }
+        if !data.is_empty() {
+            if !stream.mode_decided {
+                stream.mode_decided = true;
+                stream.mode = first_mode(flow, data);
+                if stream.mode == Mode::Resync && stream.syn_seen {
+                    stream.mode = Mode::Sip;
+                }
+            }
+            if stream.mode == Mode::Tls {
+                self.tls.count(flow, frame);
+            }
+            let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+            let offset = data_seq.distance_from(stream.next);
+            let end = i64::from(offset) + i64::from(len);
+            if matches!(stream.mode, Mode::Tls | Mode::Ignored) {
+                // Nothing will be read: follow the sequence numbers only.
+                if end > 0 {
+                    stream.pos = stream.pos.saturating_add(end.unsigned_abs());
+                    stream.next = data_seq + len;
+                    stream.last_frame = Some(frame);
+                }
+            } else if end <= 0 {
+                sink.stats.tcp_retransmitted_segments += 1;
+            } else if offset <= 0 {
+                let skip = usize::try_from(offset.unsigned_abs()).unwrap_or(usize::MAX);
+                if skip > 0 {
+                    sink.stats.tcp_overlapping_segments += 1;
+                }
+                stream.append(data.get(skip..).unwrap_or_default(), frame, ts);
+                stream.pull_held(sink.stats);
+                stream.drain(config.flow_buffer_cap, frame, sink);
+            } else {
+                sink.stats.tcp_out_of_order_segments += 1;
+                let at = stream.pos.saturating_add(u64::from(offset.unsigned_abs()));
+                hold(stream, at, data, frame, ts, sink);
+            }
+            if info.fin {
+                stream.fin_at = Some(data_seq + len);
+            }
+        } else if info.fin {
+            stream.fin_at = Some(data_seq);
+        }
+        stream.check_gaps(&config, frame, ts, sink);
+        let fin_reached = stream.fin_at.is_some_and(|f| stream.next >= f);
+        if info.rst || fin_reached {
+            self.remove(flow, frame, sink);
+        }
+    }
+
+    /// The peer of `flow` acknowledged `ack`: a hole below it in the reverse
+    /// stream was received by the peer but missed by the capture.
+    fn peer_acked(
+        &mut self,
+        flow: Flow,
+        ack: SeqNo,
+        frame: FrameNo,
+        ts: Timestamp,
+        sink: &mut Sink<'_>,
+    ) {
+        let reverse = Flow {
+            src: flow.dst,
+            dst: flow.src,
+        };
+        let config = self.config;
+        if let Some(stream) = self.streams.get_mut(&reverse) {
+            if stream.acked.is_none_or(|a| ack > a) {
+                stream.acked = Some(ack);
+            }
+            if !stream.held.is_empty() {
+                stream.check_gaps(&config, frame, ts, sink);
+            }
+        }
+    }
+
+    /// Closes and forgets the stream of `flow`.
+    fn remove(&mut self, flow: Flow, frame: FrameNo, sink: &mut Sink<'_>) {
+        if let Some(mut stream) = self.streams.remove(&flow) {
+            self.lru.remove(&stream.last_use);
+            stream.close(&self.config, frame, sink);
+        }
+    }
+
+    /// Evicts the least recently used stream when the table is full.
+    fn make_room(&mut self, frame: FrameNo, sink: &mut Sink<'_>) {
+        while self.streams.len() >= self.config.max_flows.max(1) {
+            let Some((_, oldest)) = self.lru.pop_first() else {
+                return;
+            };
+            if let Some(mut stream) = self.streams.remove(&oldest) {
+                stream.close(&self.config, frame, sink);
+                if !self.table_full_reported {
+                    self.table_full_reported = true;
+                    sink.events.push(ReassemblyEvent::FlowTableFull {
+                        evicted: oldest,
+                        frame,
+                        cap: self.config.max_flows,
+                    });
+                }
+            }
+        }
+    }
+
+    /// End of the capture: every stream is closed.
+    pub(crate) fn finish(&mut self, sink: &mut Sink<'_>) {
+        let mut streams: Vec<Stream> = self.streams.drain().map(|(_, s)| s).collect();
+        streams.sort_by_key(|s| s.last_use);
+        self.lru.clear();
+        for mut stream in streams {
+            let frame = stream.last_seen;
+            stream.close(&self.config, frame, sink);
+        }
+        self.tls.finish(sink);
+    }
+}
+
+/// Holds an out-of-order segment at stream position `at`.
+fn hold(
+    stream: &mut Stream,
+    at: u64,
+    data: &[u8],
+    frame: FrameNo,
+    ts: Timestamp,
+    sink: &mut Sink<'_>,
+) {
+    match stream.held.get(&at) {
+        Some(existing) if existing.data.len() >= data.len() => {
+            sink.stats.tcp_retransmitted_segments += 1;
+        }
+        _ => {
+            if let Some(old) = stream.held.insert(
+                at,
+                Held {
+                    data: data.to_vec(),
+                    frame,
+                    ts,
+                },
+            ) {
+                stream.held_bytes = stream.held_bytes.saturating_sub(old.data.len());
+            }
+            stream.held_bytes = stream.held_bytes.saturating_add(data.len());
+        }
+    }
+}
+
+/// How to read a stream, from its first data bytes.
+fn first_mode(flow: Flow, data: &[u8]) -> Mode {
+    if is_tls_record(data) {
+        Mode::Tls
+    } else if websocket::is_http_start(data) {
+        Mode::Upgrade
+    } else if (flow.src.port() == 5061 || flow.dst.port() == 5061) && !sip::looks_like_sip(data) {
+        Mode::Tls
+    } else {
+        Mode::Resync
+    }
+}
+
+/// A TLS record header (RFC 8446 §5.1): content type 20–23, version 3.x.
+fn is_tls_record(data: &[u8]) -> bool {
+    matches!(data, [20..=23, 3, 0..=4, ..])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::*;
+    use crate::decode::{Decoded, Transport as DecodedTransport};
+    use crate::reassembly::Reassembler;
+
+    const A: &str = "10.0.0.1:5060";
+    const B: &str = "10.0.0.2:40000";
+
+    fn msg(method: &str, n: u32, body: &str) -> String {
+        format!(
+            "{method} sip:b@x SIP/2.0\r\nVia: SIP/2.0/TCP a;branch=z9hG4bK{n}\r\nCall-ID: c{n}\r\nCSeq: {n} {method}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    }
+
+    /// One segment: (seq, flags "S", "F", "R" or "", payload).
+    struct Seg<'a>(u32, &'a str, &'a [u8]);
+
+    #[derive(Debug, PartialEq)]
+    struct Out {
+        frame: u32,
+        frames: Vec<u32>,
+        first_line: String,
+        transport: &'static str,
+    }
+
+    fn run_with(
+        segs: &[Seg<'_>],
+        config: ReassemblyConfig,
+    ) -> (
+        Vec<Out>,
+        Vec<ReassemblyEvent>,
+        crate::reassembly::ReassemblyStats,
+    ) {
+        run_flow(segs, config, A, B)
+    }
+
+    fn run_flow(
+        segs: &[Seg<'_>],
+        config: ReassemblyConfig,
+        src: &str,
+        dst: &str,
+    ) -> (
+        Vec<Out>,
+        Vec<ReassemblyEvent>,
+        crate::reassembly::ReassemblyStats,
+    ) {
+        let mut r = Reassembler::with_config(config);
+        let mut out = Vec::new();
+        let mut collect = |b: SipBytes<'_>| {
+            let text = String::from_utf8_lossy(b.bytes);
+            out.push(Out {
+                frame: b.frame.0,
+                frames: b.frames.iter().map(|f| f.0).collect(),
+                first_line: text.lines().next().unwrap_or_default().to_string(),
+                transport: b.transport.as_str(),
+            });
+        };
+        for (i, Seg(seq, flags, data)) in segs.iter().enumerate() {
+            let packet = Packet {
+                src: src.parse::<SocketAddr>().unwrap(),
+                dst: dst.parse::<SocketAddr>().unwrap(),
+                transport: DecodedTransport::Tcp(TcpInfo {
+                    seq: *seq,
+                    ack: 0,
+                    syn: flags.contains('S'),
+                    fin: flags.contains('F'),
+                    rst: flags.contains('R'),
+                    psh: false,
+                    has_ack: true,
+                }),
+                payload: data,
+                vlan: None,
+                truncated: false,
+            };
+            let ts = Timestamp {
+                secs: i as i64,
+                nanos: 0,
+            };
+            r.push(
+                FrameNo(i as u32 + 1),
+                ts,
+                &Decoded::Packet(packet),
+                &mut collect,
+            );
+        }
+        r.finish(&mut collect);
+        (out, r.events().to_vec(), r.stats())
+    }
+
+    fn run(
+        segs: &[Seg<'_>],
+    ) -> (
+        Vec<Out>,
+        Vec<ReassemblyEvent>,
+        crate::reassembly::ReassemblyStats,
+    ) {
+        run_with(segs, ReassemblyConfig::default())
+    }
+
+    fn lines(out: &[Out]) -> Vec<(u32, &str)> {
+        out.iter()
+            .map(|o| (o.frame, o.first_line.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn two_messages_in_one_segment_and_one_over_three() {
+        let inv = msg("INVITE", 1, "v=0\r\n");
+        let bye = msg("BYE", 2, "");
+        let both = format!("{inv}{bye}");
+        let opt = msg("OPTIONS", 3, "");
+        let (a, rest) = opt.as_bytes().split_at(10);
+        let (b, c) = rest.split_at(20);
+        let base = 1000u32;
+        let s2 = base + 1 + both.len() as u32;
+        let (out, events, stats) = run(&[
+            Seg(base, "S", b""),
+            Seg(base + 1, "", both.as_bytes()),
+            Seg(s2, "", a),
+            Seg(s2 + 10, "", b),
+            Seg(s2 + 30, "", c),
+        ]);
+        assert_eq!(
+            lines(&out),
+            vec![
+                (2, "INVITE sip:b@x SIP/2.0"),
+                (2, "BYE sip:b@x SIP/2.0"),
+                (5, "OPTIONS sip:b@x SIP/2.0")
+            ]
+        );
+        assert_eq!(out[2].frames, vec![3, 4, 5]);
+        assert_eq!(out[0].transport, "TCP");
+        assert!(events.is_empty(), "{events:?}");
+        assert_eq!(stats.tcp_messages, 3);
+    }
+
+    #[test]
+    fn out_of_order_retransmitted_and_overlapping_segments() {
+        let inv = msg("INVITE", 1, "v=0\r\no=- 1 1 IN IP4 a\r\n");
+        let data = inv.as_bytes();
+        let (p1, rest) = data.split_at(40);
+        let (p2, p3) = rest.split_at(40);
+        let s = 5000u32;
+        let (out, events, stats) = run(&[
+            Seg(s, "S", b""),
+            Seg(s + 1 + 80, "", p3),            // 2: ahead of a hole
+            Seg(s + 1, "", p1),                 // 3: in order
+            Seg(s + 1, "", p1),                 // 4: retransmission
+            Seg(s + 1 + 20, "", &data[20..80]), // 5: overlaps p1, fills p2: completes
+            Seg(s + 1 + 40, "", p2),            // 6: retransmission of bytes seen
+        ]);
+        assert_eq!(lines(&out), vec![(5, "INVITE sip:b@x SIP/2.0")]);
+        assert_eq!(out[0].frames, vec![2, 3, 5]);
+        assert!(events.is_empty(), "{events:?}");
+        assert_eq!(stats.tcp_out_of_order_segments, 1);
+        assert_eq!(stats.tcp_retransmitted_segments, 2);
+        assert_eq!(stats.tcp_overlapping_segments, 1);
+    }
+
+    #[test]
+    fn sequence_numbers_wrap() {
+        let inv = msg("INVITE", 1, "");
+        let bye = msg("BYE", 2, "");
+        let isn = u32::MAX - 10;
+        let (a, b) = inv.as_bytes().split_at(30);
+        let (out, events, _) = run(&[
+            Seg(isn, "S", b""),
+            Seg(isn.wrapping_add(1), "", a),
+            Seg(
+                isn.wrapping_add(31 + inv.len() as u32 - 30),
+                "",
+                bye.as_bytes(),
+            ),
+            Seg(isn.wrapping_add(31), "", b),
+        ]);
+        // The BYE's bytes all came in frame 3: it is attributed there, though
+        // it could only be read once frame 4 filled the hole before it.
+        assert_eq!(
+            lines(&out),
+            vec![(4, "INVITE sip:b@x SIP/2.0"), (3, "BYE sip:b@x SIP/2.0")]
+        );
+        assert_eq!(out[0].frames, vec![2, 4]);
+        assert_eq!(out[1].frames, vec![3]);
+        assert!(events.is_empty());
+    }
+
+    #[test]
+    fn keep_alives_between_messages_are_skipped() {
+        let m1 = msg("OPTIONS", 1, "");
+        let m2 = msg("OPTIONS", 2, "");
+        let s = 1u32;
+        let mut seq = s + 1;
+        let mut segs = vec![Seg(s, "S", b"")];
+        let parts: Vec<&[u8]> = vec![
+            b"\r\n\r\n",
+            m1.as_bytes(),
+            b"\r\n\r\n",
+            b"\r\n",
+            m2.as_bytes(),
+            b"\r\n\r\n",
+        ];
+        for p in &parts {
+            segs.push(Seg(seq, "", p));
+            seq += p.len() as u32;
+        }
+        let (out, events, stats) = run(&segs);
+        assert_eq!(
+            lines(&out),
+            vec![
+                (3, "OPTIONS sip:b@x SIP/2.0"),
+                (6, "OPTIONS sip:b@x SIP/2.0")
+            ]
+        );
+        assert!(events.is_empty());
+        assert_eq!(stats.tcp_keepalives, 4);
+    }
+
+    #[test]
+    fn capture_starting_mid_stream_resynchronises() {
+        let m1 = msg("INVITE", 1, "v=0\r\n");
+        let m2 = msg("BYE", 2, "");
+        let tail = &m1.as_bytes()[25..];
+        let (out, events, _) = run(&[
+            Seg(777, "", tail),
+            Seg(777 + tail.len() as u32, "", m2.as_bytes()),
+        ]);
+        assert_eq!(lines(&out), vec![(2, "BYE sip:b@x SIP/2.0")]);
+        assert!(events.is_empty());
+    }
+
+    #[test]
+    fn lost_segment_is_a_gap_then_resync() {
+        let m1 = msg("INVITE", 1, "v=0\r\n");
+        let m2 = msg("BYE", 2, "");
+        let (a, b) = m1.as_bytes().split_at(30);
+        let s = 100u32;
+        let (out, events, stats) = run(&[
+            Seg(s, "S", b""),
+            Seg(s + 1, "", a),
+            // b is lost
+            Seg(s + 1 + m1.len() as u32, "", m2.as_bytes()),
+            Seg(s + 1 + (m1.len() + m2.len()) as u32, "F", b""),
+        ]);
+        assert_eq!(b.len(), m1.len() - 30);
+        // The hole is decided at the end of the capture (the FIN in frame 4
+        // is beyond it); the BYE is attributed to the frame that carried it.
+        assert_eq!(lines(&out), vec![(3, "BYE sip:b@x SIP/2.0")]);
+        assert_eq!(stats.tcp_gaps, 1);
+        let missing = b.len() as u32;
+        assert_eq!(
+            events,
+            vec![ReassemblyEvent::TcpGap {
+                flow: Flow {
+                    src: A.parse().unwrap(),
+                    dst: B.parse().unwrap()
+                },
+                after_frame: Some(FrameNo(2)),
+                frame: FrameNo(4),
+                missing: s + 31..s + 31 + missing,
+                bytes: missing,
+                resync_frame: Some(FrameNo(3)),
+            }]
+        );
+        assert_eq!(
+            events[0].to_string(),
+            format!(
+                "tcp 10.0.0.1:5060 → 10.0.0.2:40000: {missing} bytes missing after frame 2 (sequence numbers 131..{}); resynchronised at frame 3",
+                131 + missing
+            )
+        );
+    }
+
+    #[test]
+    fn gap_window_decides_before_the_end() {
+        let m1 = msg("INVITE", 1, "");
+        let m2 = msg("BYE", 2, "");
+        let config = ReassemblyConfig {
+            gap_window: 10,
+            ..ReassemblyConfig::default()
+        };
+        let (out, events, _) = run_with(
+            &[
+                Seg(1, "", &m1.as_bytes()[..20]),
+                Seg(1 + m1.len() as u32, "", m2.as_bytes()),
+            ],
+            config,
+        );
+        // Decided at frame 2 (data far ahead), not at the end of the capture.
+        assert_eq!(lines(&out), vec![(2, "BYE sip:b@x SIP/2.0")]);
+        assert_eq!(events.len(), 1);
+        assert!(matches!(
+            events[0],
+            ReassemblyEvent::TcpGap {
+                frame: FrameNo(2),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn message_without_content_length_is_reported() {
+        let m = b"SIP/2.0 200 OK\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        let m2 = msg("BYE", 2, "");
+        let (out, events, _) = run(&[Seg(1, "", m), Seg(1 + m.len() as u32, "", m2.as_bytes())]);
+        assert_eq!(
+            lines(&out),
+            vec![(1, "SIP/2.0 200 OK"), (2, "BYE sip:b@x SIP/2.0")]
+        );
+        assert_eq!(events.len(), 1);
+        assert_eq!(
+            events[0].to_string(),
+            "tcp 10.0.0.1:5060 → 10.0.0.2:40000: SIP message in frame 1 has no valid Content-Length, mandatory on streams (RFC 3261 §18.3); its body cannot be delimited"
+        );
+    }
+
+    #[test]
+    fn flow_buffer_cap_is_reported() {
+        let huge = b"INVITE sip:b@x SIP/2.0\r\nContent-Length: 100000\r\n\r\n";
+        let filler = vec![b'a'; 200];
+        let m2 = msg("BYE", 2, "");
+        let config = ReassemblyConfig {
+            flow_buffer_cap: 128,
+            ..ReassemblyConfig::default()
+        };
+        let s2 = 1 + huge.len() as u32;
+        let (out, events, _) = run_with(
+            &[
+                Seg(1, "", huge),
+                Seg(s2, "", &filler),
+                Seg(s2 + 200, "", b"\r\n"),
+                Seg(s2 + 202, "", m2.as_bytes()),
+            ],
+            config,
+        );
+        assert_eq!(lines(&out), vec![(4, "BYE sip:b@x SIP/2.0")]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind(), "flow-buffer-full");
+        assert_eq!(events[0].frame(), FrameNo(2));
+    }
+
+    #[test]
+    fn flow_table_cap_evicts_least_recently_used() {
+        let config = ReassemblyConfig {
+            max_flows: 1,
+            ..ReassemblyConfig::default()
+        };
+        let mut r = Reassembler::with_config(config);
+        let mut n = 0;
+        let mut count = |_: SipBytes<'_>| n += 1;
+        for (i, src) in ["10.0.0.1:1", "10.0.0.3:1"].iter().enumerate() {
+            let packet = Packet {
+                src: src.parse().unwrap(),
+                dst: B.parse().unwrap(),
+                transport: DecodedTransport::Tcp(TcpInfo {
+                    seq: 1,
+                    ack: 0,
+                    syn: false,
+                    fin: false,
+                    rst: false,
+                    psh: false,
+                    has_ack: true,
+                }),
+                payload: b"OPTIONS sip:x SIP/2.0\r\n",
+                vlan: None,
+                truncated: false,
+            };
+            r.push(
+                FrameNo(i as u32 + 1),
+                Timestamp::default(),
+                &Decoded::Packet(packet),
+                &mut count,
+            );
+        }
+        r.finish(&mut count);
+        let kinds: Vec<_> = r.events().iter().map(|e| (e.kind(), e.frame())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("tcp-incomplete", FrameNo(1)),
+                ("flow-table-full", FrameNo(2)),
+                ("tcp-incomplete", FrameNo(2))
+            ]
+        );
+        assert_eq!(
+            r.events()[1].to_string(),
+            "tcp flow table full (1 flows) at frame 2: least recently used flow 10.0.0.1:1 → 10.0.0.2:40000 dropped"
+        );
+    }
+
+    #[test]
+    fn tls_flow_is_reported_once() {
+        let hello = [0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5];
+        let data = [0x17, 0x03, 0x03, 0x00, 0x02, 9, 9];
+        let (out, events, stats) = run_flow(
+            &[Seg(1, "", &hello), Seg(11, "", &data), Seg(18, "", &data)],
+            ReassemblyConfig::default(),
+            "10.0.0.1:40000",
+            "10.0.0.2:5061",
+        );
+        assert!(out.is_empty());
+        assert_eq!(stats.tls_flows, 1);
+        assert_eq!(
+            events.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            vec![
+                "tls 10.0.0.1:40000 → 10.0.0.2:5061: SIP signalling seen but encrypted (3 segments from frame 1); it cannot be analysed"
+            ]
+        );
+    }
+
+    #[test]
+    fn websocket_masked_fragmented_text_and_binary() {
+        let upgrade = b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n";
+        let m1 = msg("REGISTER", 1, "");
+        let m2 = msg("INVITE", 2, "v=0\r\n");
+        let mask = [1u8, 2, 3, 4];
+        let masked = |op_fin: u8, data: &[u8]| {
+            let mut f = vec![op_fin];
+            if data.len() < 126 {
+                f.push(0x80 | data.len() as u8);
+            } else {
+                f.push(0x80 | 126);
+                f.extend_from_slice(&(data.len() as u16).to_be_bytes());
+            }
+            f.extend_from_slice(&mask);
+            f.extend(data.iter().zip(mask.iter().cycle()).map(|(b, k)| b ^ k));
+            f
+        };
+        let mut stream = upgrade.to_vec();
+        stream.extend(masked(0x81, m1.as_bytes()));
+        let (h, t) = m2.as_bytes().split_at(50);
+        stream.extend(masked(0x02, h)); // binary, not final
+        stream.extend(masked(0x89, b"ping")); // control frame in between
+        stream.extend(masked(0x80, t)); // continuation, final
+        // Cut the stream into 3 segments at arbitrary points.
+        let cut1 = upgrade.len() + 7;
+        let cut2 = cut1 + m1.len() + 20;
+        let (out, events, stats) = run(&[
+            Seg(1, "", &stream[..cut1]),
+            Seg(1 + cut1 as u32, "", &stream[cut1..cut2]),
+            Seg(1 + cut2 as u32, "", &stream[cut2..]),
+        ]);
+        assert_eq!(
+            lines(&out),
+            vec![
+                (2, "REGISTER sip:b@x SIP/2.0"),
+                (3, "INVITE sip:b@x SIP/2.0")
+            ]
+        );
+        assert_eq!(out[0].transport, "WS");
+        assert_eq!(out[0].frames, vec![1, 2]);
+        assert_eq!(out[1].frames, vec![2, 3]);
+        assert!(events.is_empty(), "{events:?}");
+        assert_eq!(stats.ws_messages, 2);
+    }
+
+    #[test]
+    fn fin_with_unfinished_message_is_reported() {
+        let m = msg("INVITE", 1, "v=0\r\n");
+        let part = &m.as_bytes()[..m.len() - 2];
+        let (out, events, _) = run(&[Seg(1, "F", part)]);
+        assert!(out.is_empty());
+        assert_eq!(
+            events,
+            vec![ReassemblyEvent::TcpIncomplete {
+                flow: Flow {
+                    src: A.parse().unwrap(),
+                    dst: B.parse().unwrap()
+                },
+                frame: FrameNo(1),
+                bytes: part.len()
+            }]
+        );
+    }
+
+    /// Hostile input: random segments (flags, sequence numbers, SIP pieces, WebSocket
+    /// and TLS starts, garbage) on a few flows must never panic, and every bound holds.
+    #[test]
+    fn random_segments_never_panic() {
+        let config = ReassemblyConfig {
+            flow_buffer_cap: 4096,
+            max_flows: 3,
+            gap_window: 2048,
+            max_events: 50,
+            ..ReassemblyConfig::default()
+        };
+        let mut r = Reassembler::with_config(config);
+        let mut state = 0x1234_5678_u64;
+        let mut rand = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as u32
+        };
+        let m = msg("INVITE", 1, "v=0\r\n");
+        let pieces: [&[u8]; 6] = [
+            m.as_bytes(),
+            b"\r\n\r\n",
+            b"GET / HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Protocol: sip\r\n\r\n",
+            &[0x16, 3, 1, 0, 5],
+            &[0x81, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+            b"SIP/2.0 200 OK\r\nContent-Length: 99999999\r\n\r\n",
+        ];
+        let mut n = 0u64;
+        let mut count = |_: SipBytes<'_>| n += 1;
+        for i in 0..5000u32 {
+            let piece = pieces[(rand() % 6) as usize];
+            let start = (rand() as usize) % piece.len();
+            let end = start + (rand() as usize) % (piece.len() - start + 1);
+            let port = 5060 + (rand() % 5) as u16;
+            let packet = Packet {
+                src: SocketAddr::from(([10, 0, 0, 1], port)),
+                dst: B.parse().unwrap(),
+                transport: DecodedTransport::Tcp(TcpInfo {
+                    seq: if rand() % 4 == 0 {
+                        rand()
+                    } else {
+                        rand() % 3000
+                    },
+                    ack: rand(),
+                    syn: rand() % 20 == 0,
+                    fin: rand() % 30 == 0,
+                    rst: rand() % 40 == 0,
+                    psh: false,
+                    has_ack: rand() % 2 == 0,
+                }),
+                payload: &piece[start..end],
+                vlan: None,
+                truncated: false,
+            };
+            let ts = Timestamp {
+                secs: i64::from(i / 10),
+                nanos: 0,
+            };
+            r.push(FrameNo(i + 1), ts, &Decoded::Packet(packet), &mut count);
+            assert!(r.tcp.streams.len() <= 3);
+            for s in r.tcp.streams.values() {
+                assert!(s.buf.len() <= 4096 + 1500, "buffer {}", s.buf.len());
+            }
+        }
+        r.finish(&mut count);
+        assert!(r.events().len() <= 50);
+        assert!(r.tcp.streams.is_empty());
+        // The input did exercise the paths: messages found, events beyond the cap counted.
+        assert!(n > 0);
+        assert!(r.stats().events_not_kept > 0);
+    }
+}
