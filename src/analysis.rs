@@ -121,6 +121,12 @@ pub fn analyze_with(
                 continue;
             }
         };
+        correlator.observe(frame.ts);
+        if let decode::Decoded::Packet(p) = &decoded {
+            if p.transport == decode::Transport::Udp && !crate::sip::looks_like_sip(p.payload) {
+                correlator.push_media(frame.number, frame.ts, p.src, p.dst, p.payload);
+            }
+        }
         reassembler.push(frame.number, frame.ts, &decoded, |bytes| {
             if let Some(msg) = Message::parse(bytes.bytes) {
                 stats.sip_messages += 1;
