@@ -272,15 +272,6 @@ impl Call {
             .min_by_key(|r| r.frame)
     }
 
-    /// Post-dial delay, RFC 6076 §4.1 Session Request Delay: from the first
-    /// initial INVITE to the first 18x answering any initial INVITE of the
-    /// call, in capture time. `None` when either is missing.
-    pub fn post_dial_delay(&self) -> Option<Duration> {
-        let invite = self.first_invite()?;
-        let ringing = self.first_response_to_initial_invite(|s| (180..=189).contains(&s.0))?;
-        Some(ringing.ts.duration_since(invite.ts))
-    }
-
     /// Setup time: from the first initial INVITE to the first 2xx answering
     /// an initial INVITE (across retries after 401, 420, 422 ...).
     pub fn setup_time(&self) -> Option<Duration> {

@@ -93,11 +93,19 @@ pub(super) fn judge(call: &Call) -> Outcome {
             None => Outcome::NoFinalResponse,
         };
     }
+    // The last attempt of the call's first request method: a REGISTER answered
+    // 401 and retried with credentials ends with the retry's response.
     let first_request_tx = call
         .records
         .iter()
         .find(|r| r.msg.is_request() && r.msg.method() != Some(&Method::Ack))
-        .map(|r| r.tx);
+        .map(|r| {
+            call.later_attempts(r.tx)
+                .filter(|(tx, _)| call.request_of(*tx).is_some())
+                .map(|(tx, _)| tx)
+                .last()
+                .unwrap_or(r.tx)
+        });
     match first_request_tx {
         Some(tx) => match call.final_response(tx).and_then(|r| r.status()) {
             Some(s) if s.is_success() => Outcome::Completed(s),
