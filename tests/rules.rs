@@ -323,6 +323,249 @@ fn two_way_rtp_is_not_one_way_media() {
     );
 }
 
+#[test]
+fn sd0480_unavailable_callees_graded_by_code_and_q850_cause() {
+    let a = run("unavailable.pcap");
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("SD0480", Info, 0, 3),
+            ("SD0480", Warning, 1, 7),
+            ("SD0480", Error, 2, 11),
+            ("SD0480", Info, 3, 15),
+        ]
+    );
+    let messages: Vec<&str> = a.all_diagnostics().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages[0],
+        "486 Busy Here in answer to INVITE, Q.850 cause 17 (user busy), retry after 60 s"
+    );
+    assert!(messages[1].contains(
+        "Q.850 cause 19 (no answer from user (user alerted)), retry after 300 s (in a meeting)"
+    ));
+    assert!(messages[2].contains("Q.850 cause 34 (no circuit/channel available)"));
+    assert!(messages[3].ends_with("Q.850 cause 21 (call rejected)"));
+    let outcomes: Vec<Outcome> = a.calls().iter().map(|c| c.outcome()).collect();
+    assert_eq!(
+        outcomes,
+        [486, 480, 503, 603].map(|c| Outcome::Rejected(StatusCode(c)))
+    );
+}
+
+#[test]
+fn timers_too_short_to_tell_are_info() {
+    let a = run("timers-short.pcap");
+    assert_eq!(
+        findings(&a),
+        vec![("SD2001", Info, 0, 1), ("SD2002", Info, 1, 3)]
+    );
+    let d = finding(&a, "SD2001");
+    assert!(has_note(
+        d,
+        1,
+        "INVITE sent 3 times: +0.000 s (frame 1), +0.50"
+    ));
+    assert_eq!(a.calls()[0].outcome(), Outcome::Unanswered);
+    assert_eq!(a.calls()[0].transactions[0].request_retransmissions, 2);
+    assert_eq!(a.calls()[1].transactions[0].response_retransmissions, 2);
+}
+
+#[test]
+fn interleaved_calls_keep_their_own_findings() {
+    let a = run("interleaved-calls.pcap");
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("SD0480", Info, 1, 8),
+            ("SD1000", Info, 2, 15),
+            ("SD0401", Info, 3, 18)
+        ]
+    );
+    let outcomes: Vec<&str> = a.calls().iter().map(|c| c.outcome().as_str()).collect();
+    assert_eq!(
+        outcomes,
+        vec!["answered", "rejected", "cancelled", "completed"]
+    );
+    // Each call's ladder holds only its own frames.
+    let frames: Vec<Vec<u32>> = a
+        .calls()
+        .iter()
+        .map(|c| c.records.iter().map(|r| r.frame.0).collect())
+        .collect();
+    assert_eq!(
+        frames,
+        vec![
+            vec![1, 2, 3, 4, 5, 21, 22],
+            vec![6, 7, 8, 9],
+            vec![10, 11, 12, 13, 14, 15, 16],
+            vec![17, 18, 19, 20],
+        ]
+    );
+}
+
+#[test]
+fn sd3002_one_direction_only() {
+    let a = run("one-direction.pcap");
+    assert_eq!(findings(&a), vec![("SD3002", Warning, 0, 1)]);
+    // The negative: a capture with both directions.
+    assert!(
+        findings(&run("basic-call.pcap"))
+            .iter()
+            .all(|f| f.0 != "SD3002")
+    );
+}
+
+#[test]
+fn sd3001_sd3003_capture_starts_mid_call() {
+    let a = run("mid-call.pcap");
+    assert_eq!(
+        findings(&a),
+        vec![("SD3001", Warning, 0, 1), ("SD3003", Warning, 0, 1)]
+    );
+    assert_eq!(a.calls()[0].outcome(), Outcome::Answered(StatusCode(200)));
+}
+
+#[test]
+fn sd3004_snaplen_truncation() {
+    let a = run("snaplen.pcap");
+    assert_eq!(findings(&a), vec![("SD3004", Warning, 0, 1)]);
+    assert!(finding(&a, "SD3004").message.ends_with("(frames 1, 4, 6)"));
+}
+
+#[test]
+fn sd2001_sd2002_timers_expired_in_a_long_capture() {
+    let a = run("timers-long.pcap");
+    assert_eq!(
+        findings(&a),
+        vec![("SD2001", Error, 0, 1), ("SD2002", Error, 1, 3)]
+    );
+    let d = finding(&a, "SD2001");
+    assert!(
+        d.message.ends_with("within 64×T1 = 32 s (timer B expired)"),
+        "{}",
+        d.message
+    );
+    assert!(has_note(
+        d,
+        1,
+        "INVITE sent 6 times: +0.000 s (frame 1), +0.50"
+    ));
+    let d = finding(&a, "SD2002");
+    assert!(has_note(d, 3, "the 200 was retransmitted 9 times"));
+    // With T1 = 1 s, 64×T1 is 64 s: the same capture is too short to tell.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/timers-long.pcap");
+    let mut source = FileSource::open(&path).expect("open");
+    let mut correlator = sipdiag::correlate::Correlator::with_timers(sipdiag::correlate::Timers {
+        t1: Duration::from_secs(1),
+    });
+    let mut reassembler = sipdiag::reassembly::Reassembler::new();
+    use sipdiag::capture::FrameSource;
+    while let Some(frame) = source.next_frame().expect("frame") {
+        correlator.observe(frame.ts);
+        if let Ok(decoded) = sipdiag::decode::decode(&frame) {
+            reassembler.push(frame.number, frame.ts, &decoded, |bytes| {
+                if let Some(msg) = sipdiag::sip::Message::parse(bytes.bytes) {
+                    correlator.push(&bytes, msg);
+                }
+            });
+        }
+    }
+    let correlated = correlator.finish();
+    let severities: Vec<(&str, Severity)> = correlated
+        .calls
+        .iter()
+        .flat_map(|c| sipdiag::rules::check_call(c, &correlated))
+        .map(|d| (d.rule.id, d.severity))
+        .collect();
+    assert_eq!(severities, vec![("SD2001", Info), ("SD2002", Info)]);
+}
+
+#[test]
+fn sd2003_sd2004_sd2005_malformed_message() {
+    let a = run("malformed-message.pcap");
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("SD2001", Info, 0, 1),
+            ("SD2004", Error, 0, 1),
+            ("SD2005", Error, 0, 1),
+            ("SD2003", Error, 0, 2),
+        ]
+    );
+    assert!(
+        finding(&a, "SD2004")
+            .message
+            .ends_with("lacks Max-Forwards")
+    );
+    assert!(finding(&a, "SD2005").message.ends_with(
+        "Content-Length declares 5 bytes but 42 follow the headers: 37 bytes are ignored"
+    ));
+    assert_eq!(
+        finding(&a, "SD2003").message,
+        "SIP/2.0 200 OK answers the MESSAGE of frame 1 with CSeq method OPTIONS"
+    );
+    assert!(has_note(
+        finding(&a, "SD2001"),
+        2,
+        "CSeq method OPTIONS: the client cannot match it"
+    ));
+    // Negatives: well-formed messages.
+    for name in ["basic-call.pcap", "auth-ok.pcap", "interleaved-calls.pcap"] {
+        assert!(
+            findings(&run(name))
+                .iter()
+                .all(|f| !["SD2003", "SD2004", "SD2005"].contains(&f.0)),
+            "{name}"
+        );
+    }
+}
+
+/// Each rule against a capture that must not trigger it: the same situation done right, or a
+/// call without the situation at all.
+#[test]
+fn negatives() {
+    let table: &[(&str, &str)] = &[
+        ("SD0183", "basic-call.pcap"),
+        ("SD0184", "basic-call.pcap"),
+        ("SD0300", "basic-call.pcap"),
+        ("SD0401", "423-register.pcap"),
+        ("SD0408", "timers-long.pcap"),
+        ("SD0415", "malformed-message.pcap"),
+        ("SD0420", "basic-call.pcap"),
+        ("SD0422", "basic-call.pcap"),
+        ("SD0423", "auth-ok.pcap"),
+        ("SD0480", "cancel-487.pcap"),
+        ("SD0481", "basic-call.pcap"),
+        ("SD0482", "basic-call.pcap"),
+        ("SD0488", "200-no-common-codec.pcap"),
+        ("SD0491", "481-bye-wrong-tag.pcap"),
+        ("SD0501", "415-accept.pcap"),
+        ("SD1000", "unavailable.pcap"),
+        ("SD1405", "415-accept.pcap"),
+        ("SD1420", "basic-call.pcap"),
+        ("SD1422", "basic-call.pcap"),
+        ("SD2001", "one-direction.pcap"),
+        ("SD2002", "basic-call.pcap"),
+        ("SD2003", "auth-ok.pcap"),
+        ("SD2004", "basic-call.pcap"),
+        ("SD2005", "snaplen.pcap"),
+        ("SD3001", "basic-call.pcap"),
+        ("SD3002", "timers-short.pcap"),
+        ("SD3003", "one-direction.pcap"),
+        ("SD3004", "basic-call.pcap"),
+        ("SD4001", "488-warning-305.pcap"),
+        ("SD4002", "rtp-two-way.pcap"),
+    ];
+    assert_eq!(table.len(), RULES.len(), "one negative per rule");
+    for (rule, fixture) in table {
+        let a = run(fixture);
+        assert!(
+            a.all_diagnostics().all(|d| d.rule.id != *rule),
+            "{rule} fires on {fixture}"
+        );
+    }
+}
+
 /// Every rule meets the registry's conventions.
 #[test]
 fn registry_conventions() {

@@ -93,6 +93,21 @@ pub(super) fn judge(call: &Call) -> Outcome {
             None => Outcome::NoFinalResponse,
         };
     }
+    // A capture that starts after the INVITE: judge by the INVITE's responses.
+    if let Some(s) = call
+        .transactions
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, t)| t.method == Method::Invite && t.request.is_none())
+        .find_map(|(tx, _)| call.final_response(tx).and_then(|r| r.status()))
+    {
+        return if s.is_success() {
+            Outcome::Answered(s)
+        } else {
+            Outcome::Rejected(s)
+        };
+    }
     // The last attempt of the call's first request method: a REGISTER answered
     // 401 and retried with credentials ends with the retry's response.
     let first_request_tx = call

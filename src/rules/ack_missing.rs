@@ -1,6 +1,6 @@
 //! SD2002 ack-missing: a final response to INVITE never acknowledged (64×T1).
 
-use super::{Diagnostic, Evidence, Rule, Scope, Severity, both_directions, seconds};
+use super::{Diagnostic, Evidence, Rule, Scope, Severity, one_direction_only, seconds};
 use crate::sip::Method;
 
 pub(super) const RULE: Rule = Rule {
@@ -27,8 +27,8 @@ Why it matters
   an SBC.
 
 Severity
-  error when the capture runs past 64×T1 without the ACK; info when it ends earlier;
-  warning when only one direction of the traffic is in the capture.
+  error when the capture runs past 64×T1 without the ACK; info when it ends earlier. A
+  capture with only one direction of the call is reported by SD3002 instead.
 
 Example
   INVITE → 200 OK, 200 OK (+0.5 s), 200 OK (+1.5 s) … no ACK; BYE from the callee at +32 s
@@ -43,6 +43,10 @@ References
 fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     let call = scope.call;
     let timeout = scope.capture.timers.transaction_timeout();
+    // SD3002 reports a capture with one direction only.
+    if one_direction_only(call) {
+        return;
+    }
     for (tx, t) in call.transactions.iter().enumerate() {
         if t.method != Method::Invite {
             continue;
@@ -114,12 +118,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             "the callee waits 64×T1 = {} for the ACK of its final response, then gives up (RFC 3261 §13.3.1.4, §17.2.1 timer H)",
             seconds(timeout)
         );
-        if !both_directions(call) {
-            d.severity = Severity::Warning;
-            d.message = format!(
-                "no ACK for the {code} in the capture, which holds only one direction of the traffic"
-            );
-        } else if after >= timeout {
+        if after >= timeout {
             d.message = format!(
                 "the {code} to INVITE was never acknowledged: no ACK within 64×T1 = {}",
                 seconds(timeout)

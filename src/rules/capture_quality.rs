@@ -1,7 +1,7 @@
 //! SD3001–SD3004: what the capture itself lacks (requests, a direction, the call's start,
 //! bytes cut by the snaplen), so that a missing message is not mistaken for a fault of the peers.
 
-use super::{Diagnostic, Evidence, Rule, Scope, Severity, both_directions};
+use super::{Diagnostic, Evidence, Rule, Scope, Severity, one_direction_only};
 use crate::correlate::Record;
 use crate::sip::Method;
 
@@ -91,7 +91,7 @@ pub(super) const TRUNCATED: Rule = Rule {
     id: "SD3004",
     name: "message-truncated",
     default_severity: Severity::Warning,
-    summary: "SIP messages cut short by the capture's snaplen",
+    summary: "messages cut short by the capture's snaplen",
     explanation: "\
 What it checks
   Messages whose frames the capture cut at its snapshot length (the captured length is
@@ -160,7 +160,7 @@ fn check_request_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
 fn check_one_direction(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     let call = scope.call;
     let kept: Vec<&Record> = call.records.iter().filter(|r| !r.retransmission).collect();
-    if kept.len() < 2 || both_directions(call) {
+    if !one_direction_only(call) {
         return;
     }
     let Some(first) = kept.first() else {

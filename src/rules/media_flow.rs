@@ -43,7 +43,7 @@ pub(super) const ONE_WAY: Rule = Rule {
     id: "SD4002",
     name: "one-way-media",
     default_severity: Severity::Error,
-    summary: "RTP flowed in one direction only after the call was answered (one-way audio)",
+    summary: "one-way audio: RTP flowed in one direction only after the call was answered",
     explanation: "\
 What it checks
   Answered calls whose RTP is in the capture: the flows sent to the callee's SDP address

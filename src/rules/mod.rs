@@ -349,6 +349,13 @@ fn offset(from: crate::capture::Timestamp, to: crate::capture::Timestamp) -> Str
     format!("+{:.3} s", to.duration_since(from).as_secs_f64())
 }
 
+/// Whether the capture holds only one direction of a call: at least two
+/// distinct messages (retransmissions aside), all sent the same way. A lone
+/// request retransmitted without answer is not "one direction": it is unanswered.
+fn one_direction_only(call: &Call) -> bool {
+    call.records.iter().filter(|r| !r.retransmission).count() >= 2 && !both_directions(call)
+}
+
 /// Whether a call has messages in both directions between its first two peers.
 fn both_directions(call: &Call) -> bool {
     let Some(first) = call.records.first() else {

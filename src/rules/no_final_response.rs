@@ -1,7 +1,7 @@
 //! SD2001 no-final-response: a request without a final response (timer B/F, 64×T1).
 
 use super::{
-    Diagnostic, Evidence, Rule, Scope, Severity, both_directions, seconds, transmission_notes,
+    Diagnostic, Evidence, Rule, Scope, Severity, one_direction_only, seconds, transmission_notes,
 };
 use crate::sip::Method;
 
@@ -29,8 +29,8 @@ Why it matters
 
 Severity
   error when the capture runs past 64×T1 without a final response; info when the capture
-  ends earlier (too early to tell) or the INVITE was still ringing; warning when only one
-  direction of the traffic is in the capture.
+  ends earlier (too early to tell) or the INVITE was still ringing. A capture with only one
+  direction of the call is reported by SD3002 instead.
 
 Example
   INVITE sent at +0.000, +0.500, +1.500, +3.500, +7.500, +15.500, +31.500 s; no response
@@ -45,7 +45,10 @@ References
 fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     let call = scope.call;
     let timeout = scope.capture.timers.transaction_timeout();
-    let two_way = both_directions(call);
+    // SD3002 reports a capture with one direction only; every request of it would look unanswered.
+    if one_direction_only(call) {
+        return;
+    }
     for (tx, t) in call.transactions.iter().enumerate() {
         if t.method == Method::Ack {
             continue;
@@ -105,15 +108,6 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 p.status().map_or(0, |s| s.0),
                 seconds(after)
             );
-        } else if !two_way {
-            d.severity = Severity::Warning;
-            d.message = format!(
-                "no response to the {method} in the capture, which holds only one direction of the traffic"
-            );
-            d.evidence.push(Evidence::note(
-                request.frame,
-                "only one direction of this call is in the capture",
-            ));
         } else if after >= timeout {
             d.message = format!(
                 "the {method} got no final response within 64×T1 = {} (timer {} expired)",
