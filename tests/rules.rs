@@ -555,6 +555,9 @@ fn negatives() {
         ("SD3004", "basic-call.pcap"),
         ("SD4001", "488-warning-305.pcap"),
         ("SD4002", "rtp-two-way.pcap"),
+        // Unmet `--expect` expectations; without expectations it never fires (tests/ci_outputs.rs
+        // covers it with expectations).
+        ("SD9000", "basic-call.pcap"),
     ];
     assert_eq!(table.len(), RULES.len(), "one negative per rule");
     for (rule, fixture) in table {
