@@ -108,6 +108,7 @@ pub fn analyze_with(
         stats.frames += 1;
         stats.first_ts.get_or_insert(frame.ts);
         stats.last_ts = Some(frame.ts);
+        correlator.observe(frame.ts);
         if (frame.data.len() as u64) < u64::from(frame.orig_len) {
             stats.truncated_frames += 1;
         }
@@ -121,7 +122,6 @@ pub fn analyze_with(
                 continue;
             }
         };
-        correlator.observe(frame.ts);
         if let decode::Decoded::Packet(p) = &decoded {
             if p.transport == decode::Transport::Udp && !crate::sip::looks_like_sip(p.payload) {
                 correlator.push_media(frame.number, frame.ts, p.src, p.dst, p.payload);

@@ -166,7 +166,14 @@ pub struct Call {
     /// Messages not kept because the call reached [`MAX_MESSAGES_PER_CALL`].
     pub dropped_messages: u64,
     keys: HashMap<TxKey, usize>,
+    /// Transactions per (branch, sent-by), at most [`MAX_TX_PER_BRANCH`] each:
+    /// CANCEL, ACK and a mismatched CSeq method share their request's branch.
+    by_branch: HashMap<(String, String), Vec<usize>>,
 }
+
+/// Most transactions remembered per branch (a request, its CANCEL, its ACK,
+/// a stray response with another CSeq method).
+const MAX_TX_PER_BRANCH: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct TxKey {
@@ -183,6 +190,7 @@ impl Call {
             transactions: Vec::new(),
             dropped_messages: 0,
             keys: HashMap::new(),
+            by_branch: HashMap::new(),
         }
     }
 
@@ -347,19 +355,18 @@ impl Call {
         if t.request.is_some() || matches!(t.method, Method::Cancel | Method::Ack) {
             return None;
         }
-        self.transactions
+        self.by_branch
+            .get(&(t.branch.clone(), t.sent_by.clone()))?
             .iter()
-            .enumerate()
-            .find(|(i, o)| {
-                *i != tx
-                    && o.request.is_some()
-                    && o.branch == t.branch
-                    && o.sent_by == t.sent_by
-                    && o.method != t.method
-                    && !matches!(o.method, Method::Cancel | Method::Ack)
-                    && !(t.method == Method::Invite && o.method == Method::Cancel)
+            .copied()
+            .find(|&i| {
+                self.transactions.get(i).is_some_and(|o| {
+                    i != tx
+                        && o.request.is_some()
+                        && o.method != t.method
+                        && !matches!(o.method, Method::Cancel | Method::Ack)
+                })
             })
-            .map(|(i, _)| i)
     }
 
     fn push(&mut self, record_in: PendingRecord) {
@@ -511,6 +518,13 @@ impl Call {
             key.branch.clone(),
             key.sent_by.clone(),
         ));
+        let same_branch = self
+            .by_branch
+            .entry((key.branch.clone(), key.sent_by.clone()))
+            .or_default();
+        if same_branch.len() < MAX_TX_PER_BRANCH {
+            same_branch.push(tx);
+        }
         self.keys.insert(key, tx);
         tx
     }
