@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::capture::{CaptureError, FrameSource, Timestamp};
-use crate::correlate::{Call, Correlated, Correlator};
+use crate::correlate::{Call, Correlated, Correlator, Timers};
 use crate::decode::{self, DecodeIssue};
 use crate::expect::Expectations;
 use crate::reassembly::{Reassembler, ReassemblyEvent, ReassemblyStats, SipBytes};
@@ -79,6 +79,8 @@ pub struct Options {
     pub policy: Policy,
     /// What the recorded flow must show (`--expect`).
     pub expectations: Option<Expectations>,
+    /// The SIP timers judged on capture time (`--t1`).
+    pub timers: Timers,
 }
 
 /// Reads every frame of `source` and analyses it with the default options.
@@ -94,7 +96,7 @@ pub fn analyze_with(
 ) -> InputAnalysis {
     let mut stats = Stats::default();
     let mut reassembler = Reassembler::new();
-    let mut correlator = Correlator::new();
+    let mut correlator = Correlator::with_timers(options.timers);
     let mut decode_issues = Vec::new();
     let mut read_error = None;
 
@@ -110,6 +112,7 @@ pub fn analyze_with(
         stats.frames += 1;
         stats.first_ts.get_or_insert(frame.ts);
         stats.last_ts = Some(frame.ts);
+        correlator.observe(frame.ts);
         if (frame.data.len() as u64) < u64::from(frame.orig_len) {
             stats.truncated_frames += 1;
         }
@@ -123,6 +126,11 @@ pub fn analyze_with(
                 continue;
             }
         };
+        if let decode::Decoded::Packet(p) = &decoded {
+            if p.transport == decode::Transport::Udp && !crate::sip::looks_like_sip(p.payload) {
+                correlator.push_media(frame.number, frame.ts, p.src, p.dst, p.payload);
+            }
+        }
         reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
             take_message(&mut stats, &mut correlator, &bytes);
         });

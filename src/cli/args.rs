@@ -57,6 +57,11 @@ pub struct Cli {
     #[arg(global = true, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// SIP timer T1 in milliseconds: 64×T1 bounds transactions (RFC 3261 §17)
+    #[arg(global = true, long, value_name = "MS", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub t1: u64,
+
     /// Expectations the recorded flow must meet (TOML); unmet ones fail the run
     #[arg(global = true, long, value_name = "FILE")]
     pub expect: Option<PathBuf>,

@@ -214,6 +214,9 @@ fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
         options: Options {
             policy,
             expectations,
+            timers: crate::correlate::Timers {
+                t1: std::time::Duration::from_millis(cli.t1),
+            },
         },
     })
 }

@@ -8,13 +8,29 @@
 //! to the call, so keys never collide across calls.
 //!
 //! A request seen again in the same transaction, or a response with the same
-//! status and To tag, is marked as a retransmission and never counted twice.
+//! status and To tag, is marked as a retransmission and never counted twice,
+//! and counted per transaction.
+//!
+//! Beyond transactions the stage ties each CANCEL to the INVITE it cancels
+//! (same branch, RFC 3261 §9.1), tells the ACK of a 2xx (its own transaction,
+//! matched to the INVITE by CSeq number, RFC 3261 §13.2.2.4) from the ACK of a
+//! failure (part of the INVITE transaction, RFC 3261 §17.1.1.3), lists the
+//! dialogs each INVITE created ([`Dialog`]: several To tags on responses to one
+//! INVITE are a forked call, RFC 3261 §12.1, §13.2.2.4), and keeps the RTP
+//! flows seen in the capture ([`media`]). Timers run on capture time with a
+//! configurable [`Timers::t1`], so a live run and an offline run of the same
+//! traffic agree.
 
+mod dialog;
+pub mod media;
 mod outcome;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::time::Duration;
 
+pub use dialog::{Dialog, DialogState};
+pub use media::{MediaFlow, MediaTable, RtpHeader};
 pub use outcome::Outcome;
 
 use crate::capture::{FrameNo, Timestamp};
@@ -28,6 +44,30 @@ const MAGIC_COOKIE: &str = "z9hG4bK";
 pub const MAX_CALLS: usize = 1_000_000;
 /// Most messages one call may hold; beyond it messages are counted, not kept.
 pub const MAX_MESSAGES_PER_CALL: usize = 10_000;
+
+/// The SIP timers sipdiag evaluates on capture time (RFC 3261 §17.1.1.2,
+/// §17.1.2.2, §17.2.1): everything derives from T1, the round-trip estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timers {
+    /// T1, 500 ms by default (RFC 3261 §17.1.1.1).
+    pub t1: Duration,
+}
+
+impl Default for Timers {
+    fn default() -> Timers {
+        Timers {
+            t1: Duration::from_millis(500),
+        }
+    }
+}
+
+impl Timers {
+    /// 64×T1: timer B (INVITE client transaction), F (non-INVITE client
+    /// transaction) and H (the UAS waiting for the ACK of its 2xx or failure).
+    pub fn transaction_timeout(&self) -> Duration {
+        self.t1.saturating_mul(64)
+    }
+}
 
 /// One SIP message as captured, with where it sits in its call.
 #[derive(Debug)]
@@ -65,6 +105,56 @@ pub struct Transaction {
     pub ack: Option<usize>,
     /// Indices of the responses, in capture order, retransmissions included.
     pub responses: Vec<usize>,
+    /// The top Via branch the transaction is keyed by (or the RFC 2543
+    /// fallback key, `rfc2543:CSEQ:FROM-TAG`).
+    pub branch: String,
+    /// The top Via sent-by of the transaction's messages.
+    pub sent_by: String,
+    /// For an INVITE: the CANCEL transaction that cancelled it.
+    pub cancelled_by: Option<usize>,
+    /// For a CANCEL: the INVITE transaction it cancels (same branch).
+    pub cancels: Option<usize>,
+    /// For an INVITE answered with a 2xx: index in [`Call::records`] of the
+    /// first ACK of that 2xx (a transaction of its own, method ACK).
+    pub ack_2xx: Option<usize>,
+    /// For the transaction of the ACK of a 2xx: the INVITE transaction it
+    /// acknowledges (same CSeq number).
+    pub acks: Option<usize>,
+    /// Copies of the request (or of the ACK) seen after the first.
+    pub request_retransmissions: u32,
+    /// Copies of responses seen after the first of each.
+    pub response_retransmissions: u32,
+}
+
+impl Transaction {
+    fn new(method: Method, cseq: u32, branch: String, sent_by: String) -> Transaction {
+        Transaction {
+            method,
+            cseq,
+            request: None,
+            ack: None,
+            responses: Vec::new(),
+            branch,
+            sent_by,
+            cancelled_by: None,
+            cancels: None,
+            ack_2xx: None,
+            acks: None,
+            request_retransmissions: 0,
+            response_retransmissions: 0,
+        }
+    }
+}
+
+/// Which kind of ACK a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AckKind {
+    /// The ACK of a 2xx: an end-to-end request of its own (RFC 3261 §13.2.2.4).
+    Success,
+    /// The ACK of a 3xx–6xx: part of the INVITE transaction (RFC 3261 §17.1.1.3).
+    Failure,
+    /// An ACK whose INVITE is not in the capture, or that matches no final response.
+    Unmatched,
 }
 
 /// All messages that share one Call-ID.
@@ -76,7 +166,14 @@ pub struct Call {
     /// Messages not kept because the call reached [`MAX_MESSAGES_PER_CALL`].
     pub dropped_messages: u64,
     keys: HashMap<TxKey, usize>,
+    /// Transactions per (branch, sent-by), at most [`MAX_TX_PER_BRANCH`] each:
+    /// CANCEL, ACK and a mismatched CSeq method share their request's branch.
+    by_branch: HashMap<(String, String), Vec<usize>>,
 }
+
+/// Most transactions remembered per branch (a request, its CANCEL, its ACK,
+/// a stray response with another CSeq method).
+const MAX_TX_PER_BRANCH: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct TxKey {
@@ -93,6 +190,7 @@ impl Call {
             transactions: Vec::new(),
             dropped_messages: 0,
             keys: HashMap::new(),
+            by_branch: HashMap::new(),
         }
     }
 
@@ -175,6 +273,102 @@ impl Call {
         outcome::judge(self)
     }
 
+    /// The first request of the call's first initial INVITE, as captured.
+    pub fn first_invite(&self) -> Option<&Record> {
+        self.initial_invites()
+            .filter_map(|(tx, _)| self.request_of(tx))
+            .min_by_key(|r| r.frame)
+    }
+
+    /// Setup time: from the first initial INVITE to the first 2xx answering
+    /// an initial INVITE (across retries after 401, 420, 422 ...).
+    pub fn setup_time(&self) -> Option<Duration> {
+        let invite = self.first_invite()?;
+        let answer = self.first_response_to_initial_invite(|s| s.is_success())?;
+        Some(answer.ts.duration_since(invite.ts))
+    }
+
+    /// The first non-retransmitted response to an initial INVITE whose status
+    /// satisfies `pred`.
+    pub fn first_response_to_initial_invite(
+        &self,
+        pred: impl Fn(StatusCode) -> bool,
+    ) -> Option<&Record> {
+        self.initial_invites()
+            .flat_map(|(_, t)| t.responses.iter())
+            .filter_map(|&i| self.records.get(i))
+            .filter(|r| !r.retransmission && r.status().is_some_and(&pred))
+            .min_by_key(|r| r.frame)
+    }
+
+    /// When the call's first and last captured messages were seen.
+    pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
+        let first = self.records.iter().map(|r| r.ts).min()?;
+        let last = self.records.iter().map(|r| r.ts).max()?;
+        Some((first, last))
+    }
+
+    /// Every copy of a transaction's request (the first and its
+    /// retransmissions), in capture order; the ACK of a failure is left out.
+    pub fn transmissions(&self, tx: usize) -> impl Iterator<Item = &Record> {
+        let is_invite = self
+            .transactions
+            .get(tx)
+            .is_some_and(|t| t.method == Method::Invite);
+        self.records.iter().filter(move |r| {
+            r.tx == tx && r.msg.is_request() && !(is_invite && r.msg.method() == Some(&Method::Ack))
+        })
+    }
+
+    /// Which kind of ACK `record` is; `None` when it is not an ACK.
+    pub fn ack_kind(&self, record: &Record) -> Option<AckKind> {
+        if record.msg.method() != Some(&Method::Ack) {
+            return None;
+        }
+        let t = self.transactions.get(record.tx)?;
+        Some(match t.method {
+            Method::Invite => AckKind::Failure,
+            _ if t.acks.is_some() => AckKind::Success,
+            _ => AckKind::Unmatched,
+        })
+    }
+
+    /// The CANCEL transaction of an INVITE transaction, and its request if captured.
+    pub fn cancel_of(&self, invite_tx: usize) -> Option<(usize, Option<&Record>)> {
+        let cancel = self.transactions.get(invite_tx)?.cancelled_by?;
+        Some((cancel, self.request_of(cancel)))
+    }
+
+    /// The dialogs the call's INVITEs created, early or confirmed, in the
+    /// order their first response was captured. Several dialogs for one
+    /// INVITE transaction mean the request forked (RFC 3261 §12.1, §13.2.2.4).
+    pub fn dialogs(&self) -> Vec<Dialog> {
+        dialog::dialogs_of(self)
+    }
+
+    /// The transaction that has a captured request with the same branch and
+    /// sent-by as `tx` but another method, when `tx` has none of its own: a
+    /// response whose CSeq method differs from its request's (CANCEL and ACK,
+    /// which share their INVITE's branch, do not count).
+    pub fn same_branch_request(&self, tx: usize) -> Option<usize> {
+        let t = self.transactions.get(tx)?;
+        if t.request.is_some() || matches!(t.method, Method::Cancel | Method::Ack) {
+            return None;
+        }
+        self.by_branch
+            .get(&(t.branch.clone(), t.sent_by.clone()))?
+            .iter()
+            .copied()
+            .find(|&i| {
+                self.transactions.get(i).is_some_and(|o| {
+                    i != tx
+                        && o.request.is_some()
+                        && o.method != t.method
+                        && !matches!(o.method, Method::Cancel | Method::Ack)
+                })
+            })
+    }
+
     fn push(&mut self, record_in: PendingRecord) {
         if self.records.len() >= MAX_MESSAGES_PER_CALL {
             self.dropped_messages += 1;
@@ -213,11 +407,23 @@ impl Call {
         };
 
         let mut retransmission = false;
-        let tx = match self.keys.get(&key).copied() {
+        // The ACK of a 2xx is a transaction of its own, keyed with method ACK.
+        let found = self.keys.get(&key).copied().or_else(|| {
+            (request_method == Some(Method::Ack))
+                .then(|| {
+                    self.keys.get(&TxKey {
+                        method: Method::Ack,
+                        ..key.clone()
+                    })
+                })
+                .flatten()
+                .copied()
+        });
+        let tx = match found {
             Some(tx) => {
                 if let Some(t) = self.transactions.get(tx) {
                     if is_request {
-                        if request_method == Some(Method::Ack) {
+                        if request_method == Some(Method::Ack) && t.method == Method::Invite {
                             retransmission = t.ack.is_some();
                         } else {
                             retransmission = t.request.is_some();
@@ -233,17 +439,45 @@ impl Call {
                 // clients that do not reuse the branch are matched by CSeq number.
                 match self.failed_invite_awaiting_ack(cseq_no) {
                     Some(tx) => tx,
-                    None => self.new_transaction(
-                        TxKey {
-                            method: Method::Ack,
-                            ..key
-                        },
-                        Method::Ack,
-                        cseq_no,
-                    ),
+                    None => {
+                        let acked = self.answered_invite(cseq_no);
+                        let tx = self.new_transaction(
+                            TxKey {
+                                method: Method::Ack,
+                                ..key
+                            },
+                            Method::Ack,
+                            cseq_no,
+                        );
+                        if let Some(invite) = acked {
+                            if let Some(t) = self.transactions.get_mut(tx) {
+                                t.acks = Some(invite);
+                            }
+                            if let Some(t) = self.transactions.get_mut(invite) {
+                                t.ack_2xx.get_or_insert(index);
+                            }
+                        }
+                        tx
+                    }
                 }
             }
-            None => self.new_transaction(key, cseq_method.clone(), cseq_no),
+            None => {
+                let invite_key = (cseq_method == Method::Cancel).then(|| TxKey {
+                    method: Method::Invite,
+                    ..key.clone()
+                });
+                let tx = self.new_transaction(key, cseq_method.clone(), cseq_no);
+                // A CANCEL carries the branch of the INVITE it cancels (RFC 3261 §9.1).
+                if let Some(invite) = invite_key.and_then(|k| self.keys.get(&k).copied()) {
+                    if let Some(t) = self.transactions.get_mut(tx) {
+                        t.cancels = Some(invite);
+                    }
+                    if let Some(t) = self.transactions.get_mut(invite) {
+                        t.cancelled_by.get_or_insert(tx);
+                    }
+                }
+                tx
+            }
         };
 
         if let Some(t) = self.transactions.get_mut(tx) {
@@ -253,8 +487,14 @@ impl Call {
                 } else {
                     t.request.get_or_insert(index);
                 }
+                if retransmission {
+                    t.request_retransmissions = t.request_retransmissions.saturating_add(1);
+                }
             } else {
                 t.responses.push(index);
+                if retransmission {
+                    t.response_retransmissions = t.response_retransmissions.saturating_add(1);
+                }
             }
         }
         self.records.push(Record {
@@ -272,15 +512,40 @@ impl Call {
 
     fn new_transaction(&mut self, key: TxKey, method: Method, cseq: u32) -> usize {
         let tx = self.transactions.len();
-        self.transactions.push(Transaction {
+        self.transactions.push(Transaction::new(
             method,
             cseq,
-            request: None,
-            ack: None,
-            responses: Vec::new(),
-        });
+            key.branch.clone(),
+            key.sent_by.clone(),
+        ));
+        let same_branch = self
+            .by_branch
+            .entry((key.branch.clone(), key.sent_by.clone()))
+            .or_default();
+        if same_branch.len() < MAX_TX_PER_BRANCH {
+            same_branch.push(tx);
+        }
         self.keys.insert(key, tx);
         tx
+    }
+
+    /// The latest INVITE transaction with CSeq number `cseq` answered with a 2xx.
+    fn answered_invite(&self, cseq: u32) -> Option<usize> {
+        self.transactions
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, t)| {
+                t.method == Method::Invite
+                    && t.cseq == cseq
+                    && t.responses.iter().any(|&r| {
+                        self.records
+                            .get(r)
+                            .and_then(|r| r.status())
+                            .is_some_and(|s| s.is_success())
+                    })
+            })
+            .map(|(i, _)| i)
     }
 
     fn failed_invite_awaiting_ack(&self, cseq: u32) -> Option<usize> {
@@ -355,6 +620,10 @@ pub struct Correlator {
     calls: Vec<Call>,
     index: HashMap<String, usize>,
     allow_by_peer: HashMap<SocketAddr, Vec<AllowSeen>>,
+    media: MediaTable,
+    timers: Timers,
+    capture_start: Option<Timestamp>,
+    capture_end: Option<Timestamp>,
     /// Messages without a Call-ID, or that came after the call table was full.
     pub unattributed: u64,
     /// Messages that parsed as SIP.
@@ -362,13 +631,48 @@ pub struct Correlator {
 }
 
 impl Correlator {
+    /// A correlator with the default timers (T1 = 500 ms).
     pub fn new() -> Correlator {
         Correlator::default()
+    }
+
+    /// A correlator whose timer rules use `timers`.
+    pub fn with_timers(timers: Timers) -> Correlator {
+        Correlator {
+            timers,
+            ..Correlator::default()
+        }
+    }
+
+    /// Notes that the capture reached `ts` (every frame, SIP or not), so that
+    /// timer rules know how long the capture ran after a message.
+    pub fn observe(&mut self, ts: Timestamp) {
+        if self.capture_start.is_none_or(|s| ts < s) {
+            self.capture_start = Some(ts);
+        }
+        if self.capture_end.is_none_or(|e| ts > e) {
+            self.capture_end = Some(ts);
+        }
+    }
+
+    /// Adds one UDP datagram that is not SIP: RTP (version 2) is counted per
+    /// flow, anything else only counted. See [`media`].
+    pub fn push_media(
+        &mut self,
+        frame: FrameNo,
+        ts: Timestamp,
+        src: SocketAddr,
+        dst: SocketAddr,
+        payload: &[u8],
+    ) {
+        self.observe(ts);
+        self.media.push(frame, ts, src, dst, payload);
     }
 
     /// Adds one parsed message seen in `bytes`' frame.
     pub fn push(&mut self, bytes: &SipBytes<'_>, msg: Message) {
         self.messages += 1;
+        self.observe(bytes.ts);
         let Some(call_id) = msg.call_id().map(|c| c.into_owned()) else {
             self.unattributed += 1;
             return;
@@ -420,6 +724,10 @@ impl Correlator {
         Correlated {
             calls: self.calls,
             allow_by_peer: self.allow_by_peer,
+            media: self.media,
+            timers: self.timers,
+            capture_start: self.capture_start,
+            capture_end: self.capture_end,
             unattributed: self.unattributed,
             messages: self.messages,
         }
@@ -432,6 +740,14 @@ impl Correlator {
 pub struct Correlated {
     pub calls: Vec<Call>,
     allow_by_peer: HashMap<SocketAddr, Vec<AllowSeen>>,
+    /// RTP flows seen in the capture.
+    pub media: MediaTable,
+    /// The timers the rules evaluate.
+    pub timers: Timers,
+    /// The earliest and latest capture times seen (frames given to
+    /// [`Correlator::observe`], SIP messages and media).
+    pub capture_start: Option<Timestamp>,
+    pub capture_end: Option<Timestamp>,
     pub unattributed: u64,
     pub messages: u64,
 }
@@ -444,6 +760,12 @@ impl Correlated {
             .iter()
             .rev()
             .find(|a| a.frame < frame)
+    }
+
+    /// How long the capture ran after `ts`.
+    pub fn captured_after(&self, ts: Timestamp) -> Duration {
+        self.capture_end
+            .map_or(Duration::ZERO, |end| end.duration_since(ts))
     }
 }
 
@@ -593,5 +915,117 @@ mod tests {
         assert_eq!(seen.methods, vec!["INVITE", "ACK", "BYE"]);
         assert!(c.allow_before(addr(B), FrameNo(1)).is_none());
         assert!(c.allow_before(addr(A), FrameNo(9)).is_none());
+    }
+
+    #[test]
+    fn cancel_2xx_ack_and_retransmission_counts() {
+        let i1 = invite("z9hG4bK-1", 1, "");
+        let cancel = "CANCEL sip:bob@b SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-1\nFrom: <sip:alice@a>;tag=a1\nTo: <sip:bob@b>\nCall-ID: c1\nCSeq: 1 CANCEL\nMax-Forwards: 70\nContent-Length: 0\n\n";
+        let r180 = response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "b1");
+        let r200c = response("200 OK", "z9hG4bK-1", 1, "CANCEL", "b1");
+        let r487 = response("487 Request Terminated", "z9hG4bK-1", 1, "INVITE", "b1");
+        let a1 = ack("z9hG4bK-1", 1);
+        let c = correlate(&[
+            (A, B, &i1),
+            (A, B, &i1),
+            (A, B, &i1),
+            (B, A, &r180),
+            (A, B, cancel),
+            (B, A, &r200c),
+            (B, A, &r487),
+            (B, A, &r487),
+            (A, B, &a1),
+            (A, B, &a1),
+        ]);
+        let call = &c.calls[0];
+        let t0 = &call.transactions[0];
+        assert_eq!(
+            (t0.request_retransmissions, t0.response_retransmissions),
+            (3, 1)
+        );
+        assert_eq!(t0.cancelled_by, Some(1));
+        assert_eq!(call.transactions[1].cancels, Some(0));
+        let frames: Vec<u32> = call.transmissions(0).map(|r| r.frame.0).collect();
+        assert_eq!(frames, vec![1, 2, 3]);
+        assert_eq!(
+            call.cancel_of(0).map(|(t, r)| (t, r.map(|r| r.frame.0))),
+            Some((1, Some(5)))
+        );
+        assert_eq!(call.ack_kind(&call.records[8]), Some(AckKind::Failure));
+        assert!(call.records[9].retransmission);
+        assert_eq!(call.outcome(), Outcome::Cancelled);
+        let d = call.dialogs();
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            (d[0].state, d[0].created_frame),
+            (DialogState::Terminated, FrameNo(4))
+        );
+        // Frame 1 at +0 s, the 180 at +3 s.
+        assert_eq!(call.post_dial_delay(), Some(Duration::from_secs(3)));
+        assert_eq!(call.setup_time(), None);
+    }
+
+    #[test]
+    fn forked_invite_has_one_early_dialog_per_to_tag_and_2xx_ack_is_tied() {
+        let i1 = invite("z9hG4bK-1", 1, "");
+        let r180a = response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "x1");
+        let r183b = response("183 Session Progress", "z9hG4bK-1", 1, "INVITE", "x2");
+        let r200b = response("200 OK", "z9hG4bK-1", 1, "INVITE", "x2");
+        let a2 = ack("z9hG4bK-5", 1);
+        let c = correlate(&[
+            (A, B, &i1),
+            (B, A, &r180a),
+            (B, A, &r183b),
+            (B, A, &r200b),
+            (A, B, &a2),
+            (A, B, &a2),
+        ]);
+        let call = &c.calls[0];
+        let d = call.dialogs();
+        let tags: Vec<(&str, DialogState)> =
+            d.iter().map(|d| (d.remote_tag.as_str(), d.state)).collect();
+        assert_eq!(
+            tags,
+            vec![("x1", DialogState::Early), ("x2", DialogState::Confirmed)]
+        );
+        assert_eq!(d[1].confirmed_frame, Some(FrameNo(4)));
+        assert_eq!(d[1].local_tag, "a1");
+        assert_eq!(call.transactions[0].ack_2xx, Some(4));
+        assert_eq!(call.transactions[1].acks, Some(0));
+        assert_eq!(call.ack_kind(&call.records[4]), Some(AckKind::Success));
+        assert!(call.records[5].retransmission);
+        assert_eq!(call.transactions[1].request_retransmissions, 1);
+        assert_eq!(call.post_dial_delay(), Some(Duration::from_secs(1)));
+        assert_eq!(call.setup_time(), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn unanswered_and_no_final_response_differ() {
+        let i1 = invite("z9hG4bK-1", 1, "");
+        let c = correlate(&[(A, B, &i1), (A, B, &i1)]);
+        assert_eq!(c.calls[0].outcome(), Outcome::Unanswered);
+        assert_eq!(c.capture_end.map(|t| t.secs), Some(1_700_000_001));
+        assert_eq!(
+            c.captured_after(c.calls[0].records[0].ts),
+            Duration::from_secs(1)
+        );
+        let r180 = response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "x1");
+        let c = correlate(&[(A, B, &i1), (B, A, &r180)]);
+        assert_eq!(c.calls[0].outcome(), Outcome::NoFinalResponse);
+        assert_eq!(
+            Timers::default().transaction_timeout(),
+            Duration::from_secs(32)
+        );
+    }
+
+    #[test]
+    fn response_with_another_cseq_method_points_at_the_request() {
+        let opt = "OPTIONS sip:bob@b SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-7\nFrom: <sip:alice@a>;tag=a1\nTo: <sip:bob@b>\nCall-ID: c1\nCSeq: 1 OPTIONS\nMax-Forwards: 70\nContent-Length: 0\n\n";
+        let r = response("200 OK", "z9hG4bK-7", 1, "MESSAGE", "b1");
+        let c = correlate(&[(A, B, opt), (B, A, &r)]);
+        let call = &c.calls[0];
+        assert_eq!(call.transactions.len(), 2);
+        assert_eq!(call.same_branch_request(1), Some(0));
+        assert_eq!(call.same_branch_request(0), None);
     }
 }

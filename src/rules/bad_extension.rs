@@ -90,10 +90,6 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
 
         let required: Vec<&String> = require.iter().chain(proxy_require.iter()).collect();
         if unsupported.is_empty() {
-            d.evidence.push(Evidence::note(
-                response.frame,
-                "the 420 has no Unsupported header (RFC 3261 §8.2.2.3 requires it)",
-            ));
             d.message = format!(
                 "420 Bad Extension from {peer} without Unsupported: it does not say which of {} it refuses",
                 if required.is_empty() {

@@ -1,14 +1,16 @@
 //! SD1000 failure-response: every other 4xx, 5xx and 6xx, explained from the knowledge base.
 
 use super::{
-    Diagnostic, Evidence, Rule, Scope, Severity, answered_method, describe, meaning, next_attempt,
-    request_missing,
+    Diagnostic, Evidence, Rule, Scope, Severity, answered_method, meaning, request_missing,
 };
 use crate::correlate::Record;
-use crate::sip::{HeaderName, Method};
+use crate::sip::HeaderName;
 
 /// Codes with a rule of their own.
-const OWN_RULES: &[u16] = &[405, 420, 422, 501];
+const OWN_RULES: &[u16] = &[
+    401, 405, 407, 408, 415, 420, 422, 423, 480, 481, 482, 483, 486, 488, 491, 501, 503, 600, 603,
+    606,
+];
 
 pub(super) const RULE: Rule = Rule {
     id: "SD1000",
@@ -27,16 +29,16 @@ What it checks
   meaning and fix for the code.
 
 Why it matters
-  Not every failure is a fault: a 401 answered by an authenticated retry is how digest
-  authentication works, a 486 Busy Here is a normal call outcome, and a 487 follows the
-  caller's own CANCEL. The rule grades them so that CI fails on real problems only.
+  Not every failure is a fault: a 487 follows the caller's own CANCEL and is how a
+  cancelled call ends. The rule grades it so that CI fails on real problems only. Codes
+  with more context have rules of their own (401/407, 408, 415, 423, 480/486/503/600/603,
+  481, 482/483, 488/606, 491 ...).
 
 Severity
-  info for 401/407 followed by a successful retry, for 487 after a CANCEL, and for 486,
-  600 and 603; error otherwise.
+  info for 487 after a CANCEL of the same INVITE; error otherwise.
 
 Example
-  REGISTER → 401 Unauthorized (WWW-Authenticate) → REGISTER with Authorization → 200 OK
+  INVITE → 404 Not Found
 
 How to fix
   See the fix printed with the finding and `sipdiag explain <code>`.
@@ -50,6 +52,10 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if !(400..=699).contains(&status.0) || OWN_RULES.contains(&status.0) {
+            continue;
+        }
+        // A 403 to a request with credentials after a challenge is SD0401's finding.
+        if status.0 == 403 && answers_credentials(scope, response) {
             continue;
         }
         out.push(diagnose(scope, response));
@@ -97,51 +103,38 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     d.message = format!("{code} {reason} in answer to {method}");
     d.fix = entry.and_then(|e| e.fix.first()).map(|f| f.to_string());
 
-    match code {
-        401 | 407 => match next_attempt(scope.call, response) {
-            Some(attempt) => {
-                let answered = attempt
-                    .final_response
-                    .and_then(|r| r.status())
-                    .is_some_and(|s| s.is_success());
-                let note = match attempt.final_response {
-                    Some(f) => format!("the authenticated retry got {}", describe(f)),
-                    None => {
-                        "the authenticated retry has no final response in the capture".to_string()
-                    }
-                };
-                d.evidence.push(Evidence::note(attempt.request.frame, note));
-                if answered {
-                    d.severity = Severity::Info;
-                    d.message
-                        .push_str("; the authenticated retry succeeded (normal digest challenge)");
-                    d.fix = None;
-                }
-            }
-            None => d.evidence.push(Evidence::note(
-                response.frame,
-                "the challenge was not answered in the capture",
-            )),
-        },
-        487 => {
-            if let Some(cancel) = scope
-                .call
-                .records
-                .iter()
-                .find(|r| r.msg.method() == Some(&Method::Cancel))
-            {
+    if code == 487 {
+        // The CANCEL carries the INVITE's branch (RFC 3261 §9.1): tie it to this INVITE.
+        let cancel = scope
+            .call
+            .cancel_of(response.tx)
+            .and_then(|(_, request)| request);
+        match cancel {
+            Some(cancel) => {
                 d.severity = Severity::Info;
-                d.evidence
-                    .push(Evidence::note(cancel.frame, "the caller sent CANCEL"));
+                d.evidence.push(Evidence::note(
+                    cancel.frame,
+                    format!(
+                        "the caller cancelled this INVITE: {}",
+                        cancel.msg.start_line_text()
+                    ),
+                ));
                 d.message.push_str(" after the caller's CANCEL");
                 d.fix = None;
             }
+            None => d.evidence.push(Evidence::note(
+                response.frame,
+                "no CANCEL of this INVITE is in the capture",
+            )),
         }
-        486 | 600 | 603 => {
-            d.severity = Severity::Info;
-            d.message.push_str(" (a normal call outcome)");
-        }
-        _ => {}
     }
     d
+}
+
+/// Does `response` answer a request that carries credentials?
+fn answers_credentials(scope: &Scope<'_>, response: &Record) -> bool {
+    scope.call.request_for(response).is_some_and(|r| {
+        !r.msg.auth(HeaderName::Authorization).is_empty()
+            || !r.msg.auth(HeaderName::ProxyAuthorization).is_empty()
+    })
 }

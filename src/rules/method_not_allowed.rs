@@ -62,12 +62,6 @@ fn diagnose(scope: &Scope<'_>, response: &crate::correlate::Record, code: u16) -
 
     let own_allow = response.msg.tokens(HeaderName::Allow);
     let allow: Vec<String> = if own_allow.is_empty() {
-        if code == 405 {
-            d.evidence.push(Evidence::note(
-                response.frame,
-                "the 405 has no Allow header (RFC 3261 §21.4.6 requires it)",
-            ));
-        }
         match scope.capture.allow_before(peer, response.frame) {
             Some(seen) => {
                 d.evidence.push(Evidence::Header {

@@ -6,13 +6,34 @@
 //! references) that `sipdiag explain <id>` prints. Rules read the knowledge
 //! base for what a response code means; they never restate it.
 
+mod ack_missing;
+mod allow_missing;
+mod answer_codecs;
+mod authentication;
 mod bad_extension;
+mod callee_unavailable;
+mod capture_quality;
+mod cseq_mismatch;
 pub mod expectation;
 mod failure_response;
+mod interval_too_brief;
+mod loop_detected;
+mod malformed;
+mod media_flow;
+mod media_not_acceptable;
 mod method_not_allowed;
+mod min_se_missing;
+mod no_final_response;
+mod no_such_transaction;
 pub mod policy;
+pub mod q850;
+mod redirection;
+mod request_pending;
+mod request_timeout;
 mod session_interval;
 mod session_progress;
+mod unsupported_media_type;
+mod unsupported_missing;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -77,10 +98,35 @@ impl fmt::Debug for Rule {
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
     session_progress::RULE,
+    media_flow::ANSWER_CHANGED,
+    redirection::RULE,
+    authentication::RULE,
+    request_timeout::RULE,
+    unsupported_media_type::RULE,
     bad_extension::RULE,
     session_interval::RULE,
+    interval_too_brief::RULE,
+    callee_unavailable::RULE,
+    no_such_transaction::RULE,
+    loop_detected::RULE,
+    media_not_acceptable::RULE,
+    request_pending::RULE,
     method_not_allowed::RULE,
     failure_response::RULE,
+    allow_missing::RULE,
+    unsupported_missing::RULE,
+    min_se_missing::RULE,
+    no_final_response::RULE,
+    ack_missing::RULE,
+    cseq_mismatch::RULE,
+    malformed::MISSING_HEADER,
+    malformed::CONTENT_LENGTH,
+    capture_quality::REQUEST_NOT_CAPTURED,
+    capture_quality::ONE_DIRECTION,
+    capture_quality::MID_CALL,
+    capture_quality::TRUNCATED,
+    answer_codecs::RULE,
+    media_flow::ONE_WAY,
     expectation::RULE,
 ];
 
@@ -264,4 +310,89 @@ fn request_missing(response: &Record) -> Evidence {
         response.frame,
         "the request this response answers is not in the capture",
     )
+}
+
+/// Pushes the request's start line (or a note that it is missing) and the
+/// response's start line; returns the request.
+fn request_and_response<'a>(
+    d: &mut Diagnostic,
+    call: &'a Call,
+    response: &Record,
+) -> Option<&'a Record> {
+    let request = call.request_for(response);
+    match request {
+        Some(r) => d.evidence.push(Evidence::start_line(r)),
+        None => d.evidence.push(request_missing(response)),
+    }
+    d.evidence.push(Evidence::start_line(response));
+    request
+}
+
+/// Final responses of a call with one of `codes`, retransmissions skipped.
+fn responses_in<'a>(call: &'a Call, codes: &'a [u16]) -> impl Iterator<Item = &'a Record> + 'a {
+    call.records
+        .iter()
+        .filter(move |r| !r.retransmission && r.status().is_some_and(|s| codes.contains(&s.0)))
+}
+
+/// The reason phrase of a response, or its code.
+fn status_text(record: &Record) -> String {
+    match (record.status(), record.msg.reason_phrase()) {
+        (Some(s), Some(r)) => format!("{} {}", s.0, r),
+        (Some(s), None) => s.0.to_string(),
+        _ => record.msg.start_line_text().into_owned(),
+    }
+}
+
+/// `+1.234 s` after `from`, for transmission lists.
+fn offset(from: crate::capture::Timestamp, to: crate::capture::Timestamp) -> String {
+    format!("+{:.3} s", to.duration_since(from).as_secs_f64())
+}
+
+/// Whether the capture holds only one direction of a call: at least two
+/// distinct messages (retransmissions aside), all sent the same way. A lone
+/// request retransmitted without answer is not "one direction": it is unanswered.
+fn one_direction_only(call: &Call) -> bool {
+    call.records.iter().filter(|r| !r.retransmission).count() >= 2 && !both_directions(call)
+}
+
+/// Whether a call has messages in both directions between its first two peers.
+fn both_directions(call: &Call) -> bool {
+    let Some(first) = call.records.first() else {
+        return false;
+    };
+    call.records
+        .iter()
+        .any(|r| r.src == first.dst || r.dst == first.src)
+}
+
+/// Notes listing every transmission of a transaction's request with its time
+/// offset from the first: `sent 3 times: +0.000 s (frame 1), +0.500 s (frame 2) ...`.
+fn transmission_notes(call: &Call, tx: usize) -> Option<Evidence> {
+    let sent: Vec<&Record> = call.transmissions(tx).collect();
+    let first = sent.first()?;
+    let list: Vec<String> = sent
+        .iter()
+        .map(|r| format!("{} (frame {})", offset(first.ts, r.ts), r.frame))
+        .collect();
+    Some(Evidence::note(
+        first.frame,
+        format!(
+            "{} sent {} time{}: {}",
+            first.msg.method().map_or("request", |m| m.as_str()),
+            sent.len(),
+            if sent.len() == 1 { "" } else { "s" },
+            list.join(", ")
+        ),
+    ))
+}
+
+/// `32 s` or `1.5 s`.
+fn seconds(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.3} s")
+    }
 }

@@ -78,10 +78,6 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 "422 Session Interval Too Small: the peer wants a session interval of at least {min}"
             ),
             (_, None) => {
-                d.evidence.push(Evidence::note(
-                    response.frame,
-                    "the 422 has no Min-SE header (RFC 4028 §6 requires it)",
-                ));
                 format!(
                     "422 Session Interval Too Small from {} without Min-SE: it does not say which interval it accepts",
                     response.src

@@ -74,6 +74,13 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         reliability(scope, &mut d, response);
+        if response.msg.sdp().is_some() {
+            d.evidence.extend(super::media_flow::early_media_notes(
+                scope.call,
+                scope.capture,
+                response,
+            ));
+        }
         out.push(d);
     }
 }

@@ -1,0 +1,269 @@
+//! SD0401 authentication-challenge: 401/407 digest challenges, answered or looping.
+
+use super::{
+    Diagnostic, Evidence, Rule, Scope, Severity, answered_method, describe, meaning, next_attempt,
+    request_and_response, responses_in, status_text,
+};
+use crate::correlate::Record;
+use crate::sip::{Auth, HeaderName};
+
+pub(super) const RULE: Rule = Rule {
+    id: "SD0401",
+    name: "authentication-challenge",
+    default_severity: Severity::Warning,
+    summary: "401/407 challenge: answered by a successful retry, repeated, or refused with 403",
+    explanation: EXPLANATION,
+    check,
+};
+
+const EXPLANATION: &str = "\
+What it checks
+  Every 401 Unauthorized and 407 Proxy Authentication Required. It quotes the challenge
+  (scheme, realm, nonce, stale, algorithm, qop), follows the client's retry with credentials
+  (Authorization or Proxy-Authorization) and looks at how that retry ended.
+
+Why it matters
+  A challenge answered by a retry that succeeds is how digest authentication works: nothing
+  is wrong. A second challenge after the retry, or a 403 Forbidden, means the credentials
+  were refused: a wrong password or user name, a realm the client has no account for, or a
+  nonce the server no longer accepts. With `stale=true` the server says only the nonce was
+  old and the client should retry with the new nonce without asking the user again
+  (RFC 3261 §22.4, RFC 7616 §3.3).
+
+Severity
+  info when the retry with credentials succeeded; error when the retry was challenged again
+  or refused (401/407 again, 403); warning when the challenge was not answered in the capture.
+
+Example
+  REGISTER → 401 (realm=\"sipdiag.test\", nonce=\"4f9a\") → REGISTER (Authorization, nonce=\"4f9a\")
+  → 401 (same realm, stale=FALSE): the password is wrong.
+
+How to fix
+  Check the user name, password and realm configured on the client against the server's
+  account; make the client answer `stale=true` with a fresh computation on the new nonce;
+  a 403 after credentials means the account exists but is not allowed (wrong password,
+  blocked, IP not permitted).
+
+References
+  RFC 3261 §8.1.3.5, RFC 3261 §22.2, RFC 3261 §22.3, RFC 3261 §22.4, RFC 7616 §3.3";
+
+fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    for response in responses_in(scope.call, &[401, 407]) {
+        // A challenge that is itself the answer to a retry with credentials is
+        // reported with the first challenge of the chain.
+        if scope
+            .call
+            .request_for(response)
+            .is_some_and(|r| !credentials(r).is_empty())
+            && earlier_challenge(scope, response)
+        {
+            continue;
+        }
+        out.push(diagnose(scope, response));
+    }
+}
+
+fn challenge_header(code: u16) -> HeaderName {
+    if code == 407 {
+        HeaderName::ProxyAuthenticate
+    } else {
+        HeaderName::WwwAuthenticate
+    }
+}
+
+fn credentials(request: &Record) -> Vec<Auth> {
+    let mut v = request.msg.auth(HeaderName::Authorization);
+    v.extend(request.msg.auth(HeaderName::ProxyAuthorization));
+    v
+}
+
+/// Is there a challenge earlier in the call for the same method?
+fn earlier_challenge(scope: &Scope<'_>, response: &Record) -> bool {
+    let method = answered_method(scope.call, response);
+    responses_in(scope.call, &[401, 407])
+        .any(|r| r.frame < response.frame && answered_method(scope.call, r) == method)
+}
+
+fn describe_challenge(auth: &Auth) -> String {
+    let mut parts = vec![auth.scheme.clone()];
+    for name in ["realm", "nonce", "stale", "algorithm", "qop"] {
+        if let Some(v) = auth.param(name) {
+            parts.push(format!("{name}={v}"));
+        }
+    }
+    parts.join(" ")
+}
+
+fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
+    let mut d = Diagnostic::about(&RULE, scope, response);
+    let code = response.status().map_or(401, |s| s.0);
+    d.why = response.status().map(meaning).unwrap_or_default();
+    let method = answered_method(scope.call, response);
+    request_and_response(&mut d, scope.call, response);
+    let header = challenge_header(code);
+    d.evidence.extend(Evidence::headers(response, header));
+    let challenges = response.msg.auth(header);
+    let realm = challenges
+        .iter()
+        .find_map(|c| c.param("realm"))
+        .unwrap_or("")
+        .to_string();
+    let nonce = challenges
+        .iter()
+        .find_map(|c| c.param("nonce"))
+        .map(str::to_string);
+    for c in &challenges {
+        d.evidence.push(Evidence::note(
+            response.frame,
+            format!("challenge: {}", describe_challenge(c)),
+        ));
+    }
+    if challenges.is_empty() {
+        d.evidence.push(Evidence::note(
+            response.frame,
+            format!("the {code} carries no {header} challenge (RFC 3261 §22.1 requires one)"),
+        ));
+    }
+    d.message = format!("{} to {method}", status_text(response));
+    if !realm.is_empty() {
+        d.message.push_str(&format!(" (realm \"{realm}\")"));
+    }
+
+    // Follow the chain of retries with credentials.
+    let mut current = response;
+    let mut seen_nonces: Vec<String> = nonce.into_iter().collect();
+    let mut rounds = 0;
+    loop {
+        let Some(attempt) = next_attempt(scope.call, current) else {
+            if rounds == 0 {
+                d.evidence.push(Evidence::note(
+                    response.frame,
+                    "the challenge was not answered in the capture",
+                ));
+                d.message.push_str("; not answered in the capture");
+                d.fix = Some(format!(
+                    "configure credentials for realm \"{realm}\" on the client so that it answers the challenge"
+                ));
+            }
+            break;
+        };
+        rounds += 1;
+        let retry = attempt.request;
+        d.evidence.push(Evidence::start_line(retry));
+        let creds = credentials(retry);
+        for c in &creds {
+            d.evidence.push(Evidence::note(
+                retry.frame,
+                format!(
+                    "credentials: {} username={} realm={} nonce={}",
+                    c.scheme,
+                    c.param("username").unwrap_or("?"),
+                    c.param("realm").unwrap_or("?"),
+                    c.param("nonce").unwrap_or("?")
+                ),
+            ));
+        }
+        if creds.is_empty() {
+            d.evidence.push(Evidence::note(
+                retry.frame,
+                "the retry carries no Authorization or Proxy-Authorization",
+            ));
+        }
+        let Some(fin) = attempt.final_response else {
+            d.evidence.push(Evidence::note(
+                retry.frame,
+                "the retry has no final response in the capture",
+            ));
+            break;
+        };
+        let status = fin.status().map_or(0, |s| s.0);
+        d.evidence.push(Evidence::note(
+            fin.frame,
+            format!("the retry got {}", describe(fin)),
+        ));
+        match status {
+            200..=299 if rounds == 1 => {
+                d.severity = Severity::Info;
+                d.message
+                    .push_str("; the authenticated retry succeeded (normal digest challenge)");
+                d.fix = None;
+                break;
+            }
+            200..=299 => {
+                d.message.push_str(&format!(
+                    "; succeeded only after {rounds} authenticated retries"
+                ));
+                break;
+            }
+            401 | 407 => {
+                let again = fin.msg.auth(challenge_header(status));
+                d.evidence
+                    .extend(Evidence::headers(fin, challenge_header(status)));
+                let stale = again.iter().any(|c| {
+                    c.param("stale")
+                        .is_some_and(|s| s.eq_ignore_ascii_case("true"))
+                });
+                let new_nonce = again.iter().find_map(|c| c.param("nonce"));
+                let used: Vec<&str> = creds.iter().filter_map(|c| c.param("nonce")).collect();
+                if let Some(n) = new_nonce {
+                    if seen_nonces.iter().any(|s| s == n) {
+                        d.evidence.push(Evidence::note(
+                            fin.frame,
+                            format!("the server repeats nonce {n}: it is not asking for a new computation, it refuses the credentials"),
+                        ));
+                    }
+                    seen_nonces.push(n.to_string());
+                }
+                if used.len() == 1
+                    && seen_nonces
+                        .iter()
+                        .filter(|s| used.contains(&s.as_str()))
+                        .count()
+                        > 1
+                {
+                    d.evidence.push(Evidence::note(
+                        retry.frame,
+                        format!("the client reuses nonce {}", used.join(", ")),
+                    ));
+                }
+                if stale {
+                    d.evidence.push(Evidence::note(
+                        fin.frame,
+                        "stale=true: only the nonce was outdated; the client should retry with the new nonce",
+                    ));
+                    current = fin;
+                    if rounds < 4 {
+                        continue;
+                    }
+                }
+                d.severity = Severity::Error;
+                d.message.push_str(&format!(
+                    "; the credentials were refused: challenged again ({}){}",
+                    status_text(fin),
+                    if stale { "" } else { ", stale=FALSE" }
+                ));
+                d.fix = Some(format!(
+                    "check the user name and password configured for realm \"{realm}\"; the server refused the digest response"
+                ));
+                break;
+            }
+            403 => {
+                d.severity = Severity::Error;
+                d.message
+                    .push_str("; the credentials were refused with 403 Forbidden");
+                d.fix = Some(format!(
+                    "check the account for realm \"{realm}\": wrong password, blocked user or a source address the server does not accept"
+                ));
+                break;
+            }
+            _ => {
+                d.message.push_str(&format!(
+                    "; the authenticated retry got {}",
+                    status_text(fin)
+                ));
+                break;
+            }
+        }
+    }
+    d
+}

@@ -1,0 +1,108 @@
+//! SD0480 callee-unavailable: 480/486/503/600/603 with Retry-After and Reason (Q.850 cause).
+
+use super::{
+    Diagnostic, Evidence, Rule, Scope, Severity, answered_method, meaning, q850,
+    request_and_response, responses_in, status_text,
+};
+use crate::sip::HeaderName;
+
+pub(super) const RULE: Rule = Rule {
+    id: "SD0480",
+    name: "callee-unavailable",
+    default_severity: Severity::Warning,
+    summary: "480/486/503/600/603: the callee is busy, absent, declined or the service is down",
+    explanation: EXPLANATION,
+    check,
+};
+
+const EXPLANATION: &str = "\
+What it checks
+  Every 480 Temporarily Unavailable, 486 Busy Here, 503 Service Unavailable, 600 Busy
+  Everywhere and 603 Decline. It quotes Retry-After (when the caller may try again) and
+  Reason, naming the ITU-T Q.850 cause a gateway mapped from the PSTN (17 user busy,
+  19 no answer, 21 call rejected, 34 no circuit available, 41 temporary failure ...).
+
+Why it matters
+  Busy and decline are decisions of a person: normal call outcomes. A 480 usually means the
+  callee is not registered or did not answer; a 503 that the server or a trunk behind it is
+  overloaded or down. The Q.850 cause tells which: a 486 with cause 34 (no circuit) is a
+  capacity problem, not a busy callee.
+
+Severity
+  info for 486, 600 and 603 with a normal cause (or none); warning for 480; error for 503
+  and for any response whose Reason names a network or resource failure (cause 32 and above).
+
+Example
+  486 Busy Here   Retry-After: 60   Reason: Q.850;cause=17;text=\"User busy\"
+
+How to fix
+  Nothing for a busy or declining callee. For 480 check the callee's registration; for 503
+  and network causes check the trunk, the gateway's capacity and Retry-After before retrying.
+
+References
+  RFC 3261 §20.33, RFC 3261 §21.4.18, RFC 3261 §21.4.24, RFC 3261 §21.5.4, RFC 3261 §21.6.1,
+  RFC 3261 §21.6.2, RFC 3326 §2, RFC 3398 §8.2.6.1, ITU-T Q.850";
+
+fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    for response in responses_in(scope.call, &[480, 486, 503, 600, 603]) {
+        let code = response.status().map_or(0, |s| s.0);
+        let mut d = Diagnostic::about(&RULE, scope, response);
+        d.why = response.status().map(meaning).unwrap_or_default();
+        let method = answered_method(scope.call, response);
+        request_and_response(&mut d, scope.call, response);
+        d.evidence
+            .extend(Evidence::headers(response, HeaderName::RetryAfter));
+        d.evidence
+            .extend(Evidence::headers(response, HeaderName::Reason));
+        d.evidence
+            .extend(Evidence::headers(response, HeaderName::Warning));
+        d.severity = match code {
+            486 | 600 | 603 => Severity::Info,
+            480 => Severity::Warning,
+            _ => Severity::Error,
+        };
+        d.message = format!("{} in answer to {method}", status_text(response));
+        let mut abnormal = false;
+        for reason in response.msg.reasons() {
+            if !reason.protocol.eq_ignore_ascii_case("Q.850") {
+                continue;
+            }
+            let Some(cause) = reason.cause else {
+                continue;
+            };
+            let name = q850::name(cause).unwrap_or("unknown cause");
+            d.evidence.push(Evidence::note(
+                response.frame,
+                format!("Q.850 cause {cause}: {name}"),
+            ));
+            d.message
+                .push_str(&format!(", Q.850 cause {cause} ({name})"));
+            if q850::is_network_failure(cause) {
+                abnormal = true;
+            }
+        }
+        if let Some(ra) = response.msg.retry_after() {
+            d.message
+                .push_str(&format!(", retry after {} s", ra.seconds));
+            if let Some(c) = &ra.comment {
+                d.message.push_str(&format!(" ({c})"));
+            }
+        }
+        if abnormal {
+            d.severity = Severity::Error;
+            d.message.push_str(
+                "; the cause is a network or resource failure, not the callee's decision",
+            );
+        }
+        d.fix = match (code, abnormal) {
+            (_, true) | (503, _) => Some(
+                "check the trunk or gateway behind this server (capacity, circuits, its own upstream) and honour Retry-After before retrying".to_string(),
+            ),
+            (480, _) => Some(
+                "check that the callee is registered and reachable; retry after the Retry-After interval".to_string(),
+            ),
+            _ => None,
+        };
+        out.push(d);
+    }
+}

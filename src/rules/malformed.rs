@@ -1,0 +1,147 @@
+//! SD2004 missing-mandatory-header and SD2005 content-length-mismatch: anomalies the scanner recorded.
+
+use super::{Diagnostic, Evidence, Rule, Scope, Severity};
+use crate::sip::{Anomaly, HeaderName};
+
+pub(super) const MISSING_HEADER: Rule = Rule {
+    id: "SD2004",
+    name: "missing-mandatory-header",
+    default_severity: Severity::Error,
+    summary: "a message lacks a header every request or response must carry",
+    explanation: MISSING_EXPLANATION,
+    check: check_missing,
+};
+
+const MISSING_EXPLANATION: &str = "\
+What it checks
+  Every message for the headers RFC 3261 §8.1.1 makes mandatory: To, From, CSeq, Call-ID and
+  Via on every message, Max-Forwards on requests.
+
+Why it matters
+  A strict peer rejects such a message with 400 Bad Request or drops it silently; a lenient
+  one may process it wrongly (no Max-Forwards means no loop protection). It is a bug in the
+  sender or in a middlebox that strips headers.
+
+Example
+  MESSAGE sip:bob@example SIP/2.0 without Max-Forwards
+
+How to fix
+  Fix the sender (or the SBC/ALG rewriting the message) so that it includes the header.
+
+References
+  RFC 3261 §8.1.1, RFC 3261 §8.1.1.6, RFC 3261 §20";
+
+pub(super) const CONTENT_LENGTH: Rule = Rule {
+    id: "SD2005",
+    name: "content-length-mismatch",
+    default_severity: Severity::Error,
+    summary: "a message whose Content-Length disagrees with the body that follows its headers",
+    explanation: LENGTH_EXPLANATION,
+    check: check_length,
+};
+
+const LENGTH_EXPLANATION: &str = "\
+What it checks
+  Every message whose Content-Length announces more bytes than follow the headers, or fewer
+  (over UDP the datagram ends the message, RFC 3261 §18.3), or is not a number.
+
+Why it matters
+  A receiver reads exactly Content-Length bytes of body: too small cuts the SDP (missing
+  media lines, broken codecs), too large makes a UDP receiver discard the message and a
+  TCP receiver wait for bytes that never come, desynchronising the stream. Middleboxes that
+  rewrite SDP (ALGs, SBCs) without fixing Content-Length are the usual cause. A message cut
+  by the capture's snaplen is reported by the capture rules instead.
+
+Example
+  MESSAGE with Content-Length: 5 and a 41-byte body
+
+How to fix
+  Fix the sender or the middlebox that rewrote the body so that Content-Length counts the
+  body's bytes exactly; disable SIP ALGs on routers.
+
+References
+  RFC 3261 §18.3, RFC 3261 §20.14";
+
+fn check_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    for record in scope
+        .call
+        .records
+        .iter()
+        .filter(|r| !r.retransmission && !r.truncated)
+    {
+        let missing: Vec<HeaderName> = record
+            .msg
+            .anomalies()
+            .iter()
+            .filter_map(|a| match a {
+                Anomaly::MissingHeader(h) => Some(*h),
+                _ => None,
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = missing.iter().map(|h| h.canonical()).collect();
+        let mut d = Diagnostic::about(&MISSING_HEADER, scope, record);
+        d.why = "RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Via (and Max-Forwards on requests) are mandatory".to_string();
+        d.evidence.push(Evidence::start_line(record));
+        for n in &names {
+            d.evidence.push(Evidence::note(
+                record.frame,
+                format!("mandatory {n} header is missing"),
+            ));
+        }
+        d.message = format!(
+            "{} lacks {}",
+            record.msg.start_line_text(),
+            names.join(", ")
+        );
+        d.fix = Some(format!("make {} send {}", record.src, names.join(", ")));
+        out.push(d);
+    }
+}
+
+fn check_length(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    for record in scope
+        .call
+        .records
+        .iter()
+        .filter(|r| !r.retransmission && !r.truncated)
+    {
+        for a in record.msg.anomalies() {
+            let text = match a {
+                Anomaly::ContentLengthTooLarge {
+                    declared,
+                    available,
+                } => format!(
+                    "Content-Length declares {declared} bytes but only {available} follow the headers"
+                ),
+                Anomaly::ContentLengthTooSmall {
+                    declared,
+                    available,
+                } => format!(
+                    "Content-Length declares {declared} bytes but {available} follow the headers: {} bytes are ignored",
+                    available.saturating_sub(*declared)
+                ),
+                Anomaly::BadContentLength { .. } => {
+                    "Content-Length is not a valid number".to_string()
+                }
+                _ => continue,
+            };
+            let mut d = Diagnostic::about(&CONTENT_LENGTH, scope, record);
+            d.why =
+                "a receiver reads exactly Content-Length bytes of body (RFC 3261 §18.3, §20.14)"
+                    .to_string();
+            d.evidence.push(Evidence::start_line(record));
+            d.evidence
+                .extend(Evidence::headers(record, HeaderName::ContentLength));
+            d.evidence.push(Evidence::note(record.frame, text.clone()));
+            d.message = format!("{}: {text}", record.msg.start_line_text());
+            d.fix = Some(format!(
+                "make {} (or the middlebox rewriting its body) send a Content-Length equal to the body's size",
+                record.src
+            ));
+            out.push(d);
+        }
+    }
+}
