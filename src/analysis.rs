@@ -1,13 +1,18 @@
 //! Wires the pipeline stages together for one capture: frames are decoded,
-//! SIP messages are found and parsed, correlated into calls, and every call is
-//! checked by the rules.
+//! SIP messages are found and parsed and correlated into calls; every call is
+//! checked by the rules as soon as it is finished and handed to a
+//! [`CallSink`] (a report), then dropped, so memory follows what is open, not
+//! the size of the capture. [`run`] streams; [`analyze`] and [`analyze_with`]
+//! collect everything into an [`InputAnalysis`] for tests and library users.
 
 use std::collections::BTreeMap;
+use std::io;
+use std::time::Duration;
 
 use crate::capture::{CaptureError, FrameSource, Timestamp};
 use crate::correlate::{Call, Correlated, Correlator, Timers};
 use crate::decode::{self, DecodeIssue};
-use crate::expect::Expectations;
+use crate::expect::{Checker, Expectations};
 use crate::reassembly::{Reassembler, ReassemblyEvent, ReassemblyStats, SipBytes};
 use crate::rules::policy::Policy;
 use crate::rules::{self, Diagnostic, Severity};
@@ -32,21 +37,142 @@ pub struct Stats {
     pub reassembly: ReassemblyStats,
     /// Non-retransmitted responses by status code.
     pub responses: BTreeMap<u16, u64>,
+    /// Calls by outcome name.
+    pub outcomes: BTreeMap<&'static str, u64>,
+    /// Calls seen, shown or not.
+    pub calls: u64,
+    /// Calls not shown because of `--call` or `--problems`.
+    pub calls_hidden: u64,
+    /// Calls released before they finished because the call table was full.
+    pub calls_released_early: u64,
+    /// Post-dial delays of the calls that have one, in milliseconds.
+    pub pdd: PddStats,
+    /// Findings by severity: info, warning, error.
+    pub findings: [u64; 3],
     pub first_ts: Option<Timestamp>,
     pub last_ts: Option<Timestamp>,
 }
 
-/// Everything one capture yields.
+impl Stats {
+    /// Findings at one severity.
+    pub fn count(&self, severity: Severity) -> u64 {
+        self.findings[severity as usize]
+    }
+
+    fn add_findings(&mut self, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
+            self.findings[d.severity as usize] += 1;
+        }
+    }
+}
+
+/// Most post-dial delays kept for the percentiles.
+const MAX_PDD_SAMPLES: usize = 1_000_000;
+
+/// Post-dial delay statistics (RFC 6076 §4.1 SRD), in milliseconds.
+#[derive(Debug, Clone, Default)]
+pub struct PddStats {
+    samples: Vec<u32>,
+    /// Delays not kept for the percentiles once the sample cap was reached.
+    pub dropped: u64,
+}
+
+impl PddStats {
+    fn push(&mut self, pdd: Duration) {
+        if self.samples.len() < MAX_PDD_SAMPLES {
+            self.samples
+                .push(u32::try_from(pdd.as_millis()).unwrap_or(u32::MAX));
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// How many calls had a post-dial delay.
+    pub fn count(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// The `p`-th percentile (0–100), nearest rank.
+    pub fn percentile(&self, p: u32) -> Option<u32> {
+        let mut sorted = self.samples.clone();
+        sorted.sort_unstable();
+        let n = sorted.len();
+        if n == 0 {
+            return None;
+        }
+        let rank = (usize::try_from(p).unwrap_or(100) * n)
+            .div_ceil(100)
+            .clamp(1, n);
+        sorted.get(rank - 1).copied()
+    }
+
+    pub fn min(&self) -> Option<u32> {
+        self.samples.iter().copied().min()
+    }
+
+    pub fn max(&self) -> Option<u32> {
+        self.samples.iter().copied().max()
+    }
+
+    pub fn mean(&self) -> Option<u32> {
+        let n = u64::try_from(self.samples.len()).ok().filter(|n| *n > 0)?;
+        let sum: u64 = self.samples.iter().map(|v| u64::from(*v)).sum();
+        u32::try_from(sum / n).ok()
+    }
+}
+
+/// Receives each call as the analysis releases it, with its diagnostics.
+pub trait CallSink {
+    /// `n` numbers the calls shown, from 1, in the order they are handed over.
+    fn call(
+        &mut self,
+        input: &str,
+        n: u64,
+        call: &Call,
+        diagnostics: &[Diagnostic],
+    ) -> io::Result<()>;
+}
+
+/// What one capture yields besides its calls.
+#[derive(Debug)]
+pub struct InputSummary {
+    /// The capture's name as given on the command line.
+    pub name: String,
+    pub stats: Stats,
+    /// Unmet expectations (`--expect`), in file order.
+    pub expectations: Vec<Diagnostic>,
+    /// Findings about the capture as a whole (gaps, missing fragments, TLS, limits).
+    pub capture_diagnostics: Vec<Diagnostic>,
+    pub decode_issues: Vec<DecodeIssue>,
+    /// The capture could not be read to its end: what went wrong, after which frame.
+    pub read_error: Option<String>,
+    /// What the capture lacks or hides (TCP gaps, missing fragments, TLS ...).
+    pub capture_events: Vec<ReassemblyEvent>,
+}
+
+impl InputSummary {
+    /// Whether any finding is at or above `threshold`.
+    pub fn fails(&self, threshold: Severity) -> bool {
+        [Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .any(|s| s >= threshold && self.stats.count(s) > 0)
+    }
+}
+
+/// Everything one capture yields, calls included (collected by [`analyze_with`]).
 #[derive(Debug)]
 pub struct InputAnalysis {
     /// The capture's name as given on the command line.
     pub name: String,
     pub stats: Stats,
+    /// The calls, in the order they were released, with the capture-wide facts.
     pub correlated: Correlated,
     /// Diagnostics per call, in the order of [`Correlated::calls`].
     pub diagnostics: Vec<Vec<Diagnostic>>,
     /// Unmet expectations (`--expect`), in file order.
     pub expectations: Vec<Diagnostic>,
+    /// Findings about the capture as a whole.
+    pub capture_diagnostics: Vec<Diagnostic>,
     pub decode_issues: Vec<DecodeIssue>,
     /// The capture could not be read to its end: what went wrong, after which frame.
     pub read_error: Option<String>,
@@ -59,9 +185,27 @@ impl InputAnalysis {
         &self.correlated.calls
     }
 
-    /// Every diagnostic of the capture, unmet expectations included.
+    /// Every diagnostic of the capture: per call, then capture-wide, then
+    /// unmet expectations.
     pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().flatten().chain(&self.expectations)
+        self.diagnostics
+            .iter()
+            .flatten()
+            .chain(&self.capture_diagnostics)
+            .chain(&self.expectations)
+    }
+
+    /// The summary part, as a streaming run reports it.
+    pub fn summary(&self) -> InputSummary {
+        InputSummary {
+            name: self.name.clone(),
+            stats: self.stats.clone(),
+            expectations: self.expectations.clone(),
+            capture_diagnostics: self.capture_diagnostics.clone(),
+            decode_issues: self.decode_issues.clone(),
+            read_error: self.read_error.clone(),
+            capture_events: self.capture_events.clone(),
+        }
     }
 
     /// How many findings there are at each severity.
@@ -70,6 +214,17 @@ impl InputAnalysis {
             .filter(|d| d.severity == severity)
             .count()
     }
+}
+
+/// Which calls a run shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CallFilter {
+    #[default]
+    All,
+    /// Only the call with this Call-ID (`--call`).
+    CallId(String),
+    /// Only calls with a finding at warning or above (`--problems`).
+    Problems,
 }
 
 /// What a run asks of the analysis beyond the capture itself.
@@ -81,6 +236,8 @@ pub struct Options {
     pub expectations: Option<Expectations>,
     /// The SIP timers judged on capture time (`--t1`).
     pub timers: Timers,
+    /// Which calls to show.
+    pub filter: CallFilter,
 }
 
 /// Reads every frame of `source` and analyses it with the default options.
@@ -88,17 +245,85 @@ pub fn analyze(name: String, source: &mut dyn FrameSource) -> InputAnalysis {
     analyze_with(name, source, &Options::default())
 }
 
-/// Reads every frame of `source` and analyses it.
+/// Keeps every call, for [`analyze_with`].
+struct Collector {
+    calls: Vec<Call>,
+    diagnostics: Vec<Vec<Diagnostic>>,
+}
+
+/// Reads every frame of `source`, analyses it, and keeps every call.
 pub fn analyze_with(
     name: String,
     source: &mut dyn FrameSource,
     options: &Options,
 ) -> InputAnalysis {
+    let mut collector = Collector {
+        calls: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let mut facts = Correlated::default();
+    let summary = run_inner(
+        name,
+        source,
+        options,
+        &mut |call, diagnostics, _| {
+            collector.calls.push(call);
+            collector.diagnostics.push(diagnostics);
+            Ok::<(), std::convert::Infallible>(())
+        },
+        &mut facts,
+    )
+    .unwrap_or_else(|never| match never {});
+    facts.calls = collector.calls;
+    InputAnalysis {
+        name: summary.name,
+        stats: summary.stats,
+        correlated: facts,
+        diagnostics: collector.diagnostics,
+        expectations: summary.expectations,
+        capture_diagnostics: summary.capture_diagnostics,
+        decode_issues: summary.decode_issues,
+        read_error: summary.read_error,
+        capture_events: summary.capture_events,
+    }
+}
+
+/// Reads every frame of `source` and analyses it, handing each call to `sink`
+/// as soon as it is finished; returns the capture's summary.
+pub fn run(
+    name: String,
+    source: &mut dyn FrameSource,
+    options: &Options,
+    sink: &mut dyn CallSink,
+) -> io::Result<InputSummary> {
+    let input = name.clone();
+    let mut facts = Correlated::default();
+    run_inner(
+        name,
+        source,
+        options,
+        &mut |call, diagnostics, n| sink.call(&input, n, &call, &diagnostics),
+        &mut facts,
+    )
+}
+
+/// How often (in capture time) finished calls are released.
+const RELEASE_EVERY: Duration = Duration::from_secs(1);
+
+fn run_inner<E>(
+    name: String,
+    source: &mut dyn FrameSource,
+    options: &Options,
+    emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
+    facts_out: &mut Correlated,
+) -> Result<InputSummary, E> {
     let mut stats = Stats::default();
     let mut reassembler = Reassembler::new();
     let mut correlator = Correlator::with_timers(options.timers);
     let mut decode_issues = Vec::new();
     let mut read_error = None;
+    let mut checker = options.expectations.as_ref().map(Expectations::checker);
+    let mut next_release: Option<Timestamp> = None;
 
     loop {
         let frame = match source.next_frame() {
@@ -116,59 +341,138 @@ pub fn analyze_with(
         if (frame.data.len() as u64) < u64::from(frame.orig_len) {
             stats.truncated_frames += 1;
         }
-        let decoded = match decode::decode(&frame) {
-            Ok(d) => d,
+        // Release what this frame's time shows finished, before the frame
+        // itself can add to a call (a Call-ID may be reused later).
+        if next_release.is_none_or(|t| frame.ts >= t) {
+            next_release = frame.ts.checked_add(RELEASE_EVERY);
+            for call in correlator.take_finished() {
+                release(
+                    call,
+                    &correlator,
+                    options,
+                    &mut stats,
+                    checker.as_mut(),
+                    emit,
+                )?;
+            }
+        }
+        match decode::decode(&frame) {
+            Ok(decoded) => {
+                if let decode::Decoded::Packet(p) = &decoded {
+                    if p.transport == decode::Transport::Udp
+                        && !crate::sip::looks_like_sip(p.payload)
+                    {
+                        correlator.push_media(frame.number, frame.ts, p.src, p.dst, p.payload);
+                    }
+                }
+                reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
+                    take_message(&mut stats, &mut correlator, &bytes);
+                });
+            }
             Err(issue) => {
                 stats.decode_issues += 1;
                 if decode_issues.len() < MAX_DECODE_ISSUES {
                     decode_issues.push(issue);
                 }
-                continue;
-            }
-        };
-        if let decode::Decoded::Packet(p) = &decoded {
-            if p.transport == decode::Transport::Udp && !crate::sip::looks_like_sip(p.payload) {
-                correlator.push_media(frame.number, frame.ts, p.src, p.dst, p.payload);
             }
         }
-        reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
-            take_message(&mut stats, &mut correlator, &bytes);
-        });
     }
     reassembler.finish(&mut |bytes| take_message(&mut stats, &mut correlator, &bytes));
     stats.reassembly = reassembler.stats();
     let capture_events = reassembler.events().to_vec();
 
-    let correlated = correlator.finish();
-    let mut diagnostics = Vec::with_capacity(correlated.calls.len());
-    for call in &correlated.calls {
-        for record in &call.records {
-            if record.retransmission {
-                stats.retransmissions += 1;
-            } else if let Some(status) = record.status() {
-                *stats.responses.entry(status.0).or_default() += 1;
-            }
-        }
-        let mut found = rules::check_call(call, &correlated);
-        options.policy.apply(&mut found);
-        diagnostics.push(found);
+    for call in correlator.take_finished() {
+        release(
+            call,
+            &correlator,
+            options,
+            &mut stats,
+            checker.as_mut(),
+            emit,
+        )?;
     }
-    let mut analysis = InputAnalysis {
+    stats.calls_released_early = correlator.released_early;
+    let mut facts = correlator.finish();
+    for call in std::mem::take(&mut facts.calls) {
+        release_with(call, &facts, options, &mut stats, checker.as_mut(), emit)?;
+    }
+    *facts_out = facts;
+
+    let mut capture_diagnostics = rules::check_capture(&rules::CaptureScope {
+        events: &capture_events,
+        calls_released_early: stats.calls_released_early,
+    });
+    options.policy.apply(&mut capture_diagnostics);
+    stats.add_findings(&capture_diagnostics);
+    let mut expectations = checker.map(Checker::finish).unwrap_or_default();
+    options.policy.apply(&mut expectations);
+    stats.add_findings(&expectations);
+
+    Ok(InputSummary {
         name,
         stats,
-        correlated,
-        diagnostics,
-        expectations: Vec::new(),
+        expectations,
+        capture_diagnostics,
         decode_issues,
         read_error,
         capture_events,
-    };
-    if let Some(expectations) = &options.expectations {
-        let mut unmet = expectations.check(&analysis);
-        options.policy.apply(&mut unmet);
-        analysis.expectations = unmet;
+    })
+}
+
+fn release<E>(
+    call: Call,
+    correlator: &Correlator,
+    options: &Options,
+    stats: &mut Stats,
+    checker: Option<&mut Checker<'_>>,
+    emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
+) -> Result<(), E> {
+    release_with(call, correlator.facts(), options, stats, checker, emit)
+}
+
+/// Checks a finished call, counts it, and hands it on if the filter shows it.
+fn release_with<E>(
+    call: Call,
+    facts: &Correlated,
+    options: &Options,
+    stats: &mut Stats,
+    checker: Option<&mut Checker<'_>>,
+    emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
+) -> Result<(), E> {
+    stats.calls += 1;
+    for record in &call.records {
+        if record.retransmission {
+            stats.retransmissions += 1;
+        } else if let Some(status) = record.status() {
+            *stats.responses.entry(status.0).or_default() += 1;
+        }
     }
-    analysis
+    *stats.outcomes.entry(call.outcome().as_str()).or_default() += 1;
+    if let Some(pdd) = call.post_dial_delay() {
+        stats.pdd.push(pdd);
+    }
+    let shown = match &options.filter {
+        CallFilter::All | CallFilter::Problems => true,
+        CallFilter::CallId(id) => *id == call.call_id,
+    };
+    if !shown {
+        stats.calls_hidden += 1;
+        return Ok(());
+    }
+    let mut found = rules::check_call(&call, facts);
+    options.policy.apply(&mut found);
+    if options.filter == CallFilter::Problems
+        && !found.iter().any(|d| d.severity >= Severity::Warning)
+    {
+        stats.calls_hidden += 1;
+        return Ok(());
+    }
+    stats.add_findings(&found);
+    if let Some(checker) = checker {
+        checker.observe(&call);
+    }
+    let n = stats.calls - stats.calls_hidden;
+    emit(call, found, n)
 }
 
 /// Parses one candidate message and hands it to the correlator.

@@ -542,6 +542,11 @@ fn negatives() {
         ("SD3002", "timers-short.pcap"),
         ("SD3003", "one-direction.pcap"),
         ("SD3004", "basic-call.pcap"),
+        ("SD3010", "basic-call.pcap"),
+        ("SD3011", "basic-call.pcap"),
+        ("SD3012", "basic-call.pcap"),
+        ("SD3013", "basic-call.pcap"),
+        ("SD3014", "basic-call.pcap"),
         ("SD4001", "488-warning-305.pcap"),
         ("SD4002", "rtp-two-way.pcap"),
         // Unmet `--expect` expectations; without expectations it never fires (tests/ci_outputs.rs
@@ -616,4 +621,96 @@ fn every_rule_has_a_fixture_test() {
         let quoted = format!("(\"{}\",", rule.id);
         assert!(source.contains(&quoted), "{} has no fixture test", rule.id);
     }
+}
+
+/// Capture-wide findings from the reassembly stage: each on the transport
+/// fixture that shows it, about the whole capture (no Call-ID).
+#[test]
+fn sd3010_to_sd3013_capture_findings() {
+    for (fixture, rule, severity, frame) in [
+        (
+            "transport/crafted-tcp-lost-segment.pcap",
+            "SD3010",
+            Warning,
+            4,
+        ),
+        (
+            "transport/crafted-tcp-no-content-length.pcap",
+            "SD3011",
+            Error,
+            5,
+        ),
+        (
+            "transport/crafted-udp-fragment-missing.pcap",
+            "SD3012",
+            Warning,
+            1,
+        ),
+        ("transport/crafted-tls-5061.pcap", "SD3013", Info, 4),
+    ] {
+        let a = run(fixture);
+        let found: Vec<_> = a
+            .capture_diagnostics
+            .iter()
+            .map(|d| (d.rule.id, d.severity, d.frame.0, d.call_id.as_str()))
+            .collect();
+        assert_eq!(found, vec![(rule, severity, frame, "")], "{fixture}");
+    }
+    let a = run("transport/crafted-tcp-lost-segment.pcap");
+    assert_eq!(
+        a.capture_diagnostics[0].message,
+        "tcp 10.0.0.1:40000 → 10.0.0.2:5060: 638 bytes missing after frame 4 (sequence numbers 1401..2039); resynchronised at frame 8"
+    );
+}
+
+/// SD3014: a TCP flow that buffers more than the per-flow cap (256 KiB) of
+/// one unfinished message. The capture is built here: one 300 000-byte body
+/// announced by Content-Length, in 1400-byte segments.
+#[test]
+fn sd3014_flow_buffer_limit() {
+    use etherparse::PacketBuilder;
+    let mut pcap = Vec::new();
+    pcap.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    pcap.extend_from_slice(&2u16.to_le_bytes());
+    pcap.extend_from_slice(&4u16.to_le_bytes());
+    pcap.extend_from_slice(&[0; 8]);
+    pcap.extend_from_slice(&65_535u32.to_le_bytes());
+    pcap.extend_from_slice(&1u32.to_le_bytes());
+    let head = "INVITE sip:bob@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bK-big\r\nFrom: <sip:alice@10.0.0.1>;tag=a\r\nTo: <sip:bob@10.0.0.2>\r\nCall-ID: big@10.0.0.1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Type: text/plain\r\nContent-Length: 300000\r\n\r\n";
+    let mut stream = head.as_bytes().to_vec();
+    stream.resize(stream.len() + 300_000, b'x');
+    let mut seq = 1u32;
+    for (i, chunk) in stream.chunks(1400).enumerate() {
+        let builder = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+            .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
+            .tcp(40_000, 5060, seq, 65_535)
+            .ack(1);
+        let mut frame = Vec::new();
+        builder.write(&mut frame, chunk).unwrap();
+        pcap.extend_from_slice(&1_700_000_000u32.to_le_bytes());
+        pcap.extend_from_slice(&(i as u32).to_le_bytes());
+        pcap.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        pcap.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        pcap.extend_from_slice(&frame);
+        seq = seq.wrapping_add(chunk.len() as u32);
+    }
+    let mut source =
+        FileSource::from_reader("big.pcap".into(), Box::new(std::io::Cursor::new(pcap))).unwrap();
+    let a = sipdiag::analysis::analyze("big.pcap".into(), &mut source);
+    let found: Vec<_> = a
+        .capture_diagnostics
+        .iter()
+        .map(|d| (d.rule.id, d.severity))
+        .collect();
+    assert!(found.contains(&("SD3014", Warning)), "{found:?}");
+    let d = a
+        .capture_diagnostics
+        .iter()
+        .find(|d| d.rule.id == "SD3014")
+        .unwrap();
+    assert!(
+        d.message.contains("10.0.0.1:40000 → 10.0.0.2:5060"),
+        "{}",
+        d.message
+    );
 }

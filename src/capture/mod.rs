@@ -62,6 +62,26 @@ impl Timestamp {
         Duration::new(secs, nanos)
     }
 
+    /// The time `d` later, when it can be represented.
+    pub fn checked_add(self, d: Duration) -> Option<Timestamp> {
+        let total = self.total_nanos() + i128::try_from(d.as_nanos()).ok()?;
+        let per_sec = i128::from(NANOS_PER_SEC);
+        Some(Timestamp {
+            secs: i64::try_from(total.div_euclid(per_sec)).ok()?,
+            nanos: u32::try_from(total.rem_euclid(per_sec)).ok()?,
+        })
+    }
+
+    /// The time `d` earlier, when it can be represented.
+    pub fn checked_sub(self, d: Duration) -> Option<Timestamp> {
+        let total = self.total_nanos() - i128::try_from(d.as_nanos()).ok()?;
+        let per_sec = i128::from(NANOS_PER_SEC);
+        Some(Timestamp {
+            secs: i64::try_from(total.div_euclid(per_sec)).ok()?,
+            nanos: u32::try_from(total.rem_euclid(per_sec)).ok()?,
+        })
+    }
+
     /// Seconds since the epoch as a float, for rates and JSON output.
     pub fn secs_f64(self) -> f64 {
         self.secs as f64 + f64::from(self.nanos) / f64::from(NANOS_PER_SEC)

@@ -57,6 +57,19 @@ pub struct Cli {
     #[arg(global = true, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Show only the call with this Call-ID (its findings alone decide the exit code)
+    #[arg(
+        global = true,
+        long = "call",
+        value_name = "CALL-ID",
+        conflicts_with = "problems"
+    )]
+    pub call: Option<String>,
+
+    /// Show only calls with a finding at warning or above
+    #[arg(global = true, long)]
+    pub problems: bool,
+
     /// SIP timer T1 in milliseconds: 64×T1 bounds transactions (RFC 3261 §17)
     #[arg(global = true, long, value_name = "MS", default_value_t = 500,
           value_parser = clap::value_parser!(u64).range(1..=60_000))]

@@ -18,10 +18,10 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches};
 pub use args::{Cli, ColorChoice, Command, FailOn, FormatArg};
 pub use config::ConfigFile;
 
-use crate::analysis::{self, InputAnalysis, Options};
+use crate::analysis::{self, CallFilter, Options};
 use crate::capture::{FileSource, FrameSource};
 use crate::expect::Expectations;
-use crate::report::{self, DocFormat, Format};
+use crate::report::{self, DocFormat, Format, Report};
 use crate::rules::Severity;
 use crate::rules::policy::{Level, Policy};
 
@@ -217,6 +217,11 @@ fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
             timers: crate::correlate::Timers {
                 t1: std::time::Duration::from_millis(cli.t1),
             },
+            filter: match (&cli.call, cli.problems) {
+                (Some(id), _) => CallFilter::CallId(id.clone()),
+                (None, true) => CallFilter::Problems,
+                (None, false) => CallFilter::All,
+            },
         },
     })
 }
@@ -244,54 +249,71 @@ fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, Box<dyn FrameSource>)>> 
         .collect()
 }
 
-/// Analyses every source, writes the report, and returns the exit code.
+/// Analyses every source, streaming the report (to standard output or `-o`),
+/// and returns the exit code.
 fn analyze(config: &Config, sources: Vec<(String, Box<dyn FrameSource>)>) -> Result<i32> {
-    let mut results: Vec<InputAnalysis> = Vec::with_capacity(sources.len());
-    for (name, mut source) in sources {
-        let result = analysis::analyze_with(name, source.as_mut(), &config.options);
-        if let Some(e) = &result.read_error {
-            eprintln!(
-                "sipdiag: warning: {}: {}",
-                report::escape(&result.name),
-                report::escape(e)
-            );
-        }
-        results.push(result);
-    }
-
     match &config.output {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = io::BufWriter::new(file);
-            write_report(&mut out, config, &results)
-                .and_then(|()| out.flush())
+            let code = analyze_into(&mut out, config, sources)
                 .with_context(|| format!("cannot write {}", path.display()))?;
+            out.flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(code)
         }
         None => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
-            write_report(&mut out, config, &results)
-                .and_then(|()| out.flush())
-                .context("cannot write the report")?;
+            let code =
+                analyze_into(&mut out, config, sources).context("cannot write the report")?;
+            out.flush().context("cannot write the report")?;
+            Ok(code)
         }
     }
-
-    let failing = config.fail_on.is_some_and(|threshold| {
-        results
-            .iter()
-            .flat_map(|r| r.all_diagnostics())
-            .any(|d| d.severity >= threshold)
-    });
-    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-fn write_report(w: &mut dyn Write, config: &Config, results: &[InputAnalysis]) -> io::Result<()> {
-    match config.format {
-        Format::Text => report::text::write(w, results),
-        Format::Json => report::json::write(w, results),
-        Format::Junit => report::junit::write(w, results, config.fail_on),
+fn analyze_into(
+    w: &mut dyn Write,
+    config: &Config,
+    sources: Vec<(String, Box<dyn FrameSource>)>,
+) -> io::Result<i32> {
+    let mut text;
+    let mut json;
+    let mut junit;
+    let report: &mut dyn Report = match config.format {
+        Format::Text => {
+            text = report::text::TextReport::new(w);
+            &mut text
+        }
+        Format::Json => {
+            json = report::json::JsonReport::new(w);
+            &mut json
+        }
+        Format::Junit => {
+            junit = report::junit::JunitReport::new(w, config.fail_on);
+            &mut junit
+        }
+    };
+    let names: Vec<String> = sources.iter().map(|(n, _)| n.clone()).collect();
+    report.begin(&names)?;
+    let mut failing = false;
+    for (name, mut source) in sources {
+        report.begin_input(&name)?;
+        let summary = analysis::run(name, source.as_mut(), &config.options, report)?;
+        if let Some(e) = &summary.read_error {
+            eprintln!(
+                "sipdiag: warning: {}: {}",
+                report::escape(&summary.name),
+                report::escape(e)
+            );
+        }
+        failing |= config.fail_on.is_some_and(|t| summary.fails(t));
+        report.end_input(&summary)?;
     }
+    report.end()?;
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 fn explain(topics: &[String], format: DocFormat) -> Result<i32> {

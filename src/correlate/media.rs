@@ -188,6 +188,21 @@ impl MediaTable {
         }
     }
 
+    /// Forgets flows whose last packet is older than `before`, so that a long
+    /// live capture keeps only the media of calls that can still be open.
+    pub fn prune(&mut self, before: Timestamp) {
+        if self.flows.iter().all(|f| f.last_ts >= before) {
+            return;
+        }
+        self.flows.retain(|f| f.last_ts >= before);
+        self.index = self
+            .flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((f.src, f.dst), i))
+            .collect();
+    }
+
     /// Every flow, in order of its first packet.
     pub fn flows(&self) -> &[MediaFlow] {
         &self.flows

@@ -40,8 +40,14 @@ use crate::sip::{Message, Method, NameAddr, StatusCode};
 /// RFC 3261 §8.1.1.7: branches starting with this were made by an RFC 3261 client.
 const MAGIC_COOKIE: &str = "z9hG4bK";
 
-/// Most calls a capture may hold before new Call-IDs are no longer tracked.
-pub const MAX_CALLS: usize = 1_000_000;
+/// Most calls open at once. Beyond it the calls quiet for longest are
+/// released early (analysed and reported as they are), a tenth at a time.
+pub const MAX_OPEN_CALLS: usize = 50_000;
+/// How long an answered call without BYE may stay quiet before it is released:
+/// a call with no session timer can be silent for that long and still be up.
+pub const ESTABLISHED_IDLE: Duration = Duration::from_secs(2 * 3600);
+/// How long a media flow may stay silent before it is forgotten.
+pub const MEDIA_IDLE: Duration = Duration::from_secs(600);
 /// Most messages one call may hold; beyond it messages are counted, not kept.
 pub const MAX_MESSAGES_PER_CALL: usize = 10_000;
 
@@ -266,6 +272,38 @@ impl Call {
             .filter(|r| attempts.contains(&r.tx))
             .find(|r| r.status().is_some_and(|s| s.0 > 100))?;
         Some(first_answer.ts.duration_since(invite.ts))
+    }
+
+    /// Capture time of the call's latest message.
+    pub fn last_ts(&self) -> Timestamp {
+        self.records.iter().map(|r| r.ts).max().unwrap_or_default()
+    }
+
+    /// Frame of the call's first message (calls are reported in this order).
+    pub fn first_frame(&self) -> FrameNo {
+        self.records.first().map_or(FrameNo(0), |r| r.frame)
+    }
+
+    /// Whether the call was answered and not yet hung up: a 2xx to an INVITE
+    /// and no BYE since.
+    pub fn is_up(&self) -> bool {
+        let answered = self.transactions.iter().enumerate().filter(|(i, t)| {
+            t.method == Method::Invite
+                && self
+                    .final_response(*i)
+                    .and_then(|r| r.status())
+                    .is_some_and(|s| s.is_success())
+        });
+        let Some(last_answer) = answered
+            .filter_map(|(i, _)| self.final_response(i).map(|r| r.ts))
+            .max()
+        else {
+            return false;
+        };
+        !self
+            .records
+            .iter()
+            .any(|r| r.msg.method() == Some(&Method::Bye) && r.ts >= last_answer)
     }
 
     /// The call's outcome, judged from its INVITE transactions or its first request.
@@ -615,19 +653,20 @@ const ALLOW_HISTORY: usize = 8;
 const MAX_PEERS: usize = 65_536;
 
 /// Groups SIP messages into calls and keeps the capture-wide facts rules need.
+///
+/// Calls are open while messages may still come; [`Correlator::take_finished`]
+/// hands over the calls that are finished and have been quiet for 64×T1 (so
+/// that late retransmissions are still counted), which keeps memory bounded by
+/// what is open, not by the size of the capture. All decisions run on capture
+/// time, so a file and a live capture of the same traffic agree.
 #[derive(Debug, Default)]
 pub struct Correlator {
-    calls: Vec<Call>,
-    index: HashMap<String, usize>,
-    allow_by_peer: HashMap<SocketAddr, Vec<AllowSeen>>,
-    media: MediaTable,
-    timers: Timers,
-    capture_start: Option<Timestamp>,
-    capture_end: Option<Timestamp>,
-    /// Messages without a Call-ID, or that came after the call table was full.
-    pub unattributed: u64,
-    /// Messages that parsed as SIP.
-    pub messages: u64,
+    open: HashMap<String, Call>,
+    /// Calls released because the table was full, waiting to be taken.
+    evicted: Vec<Call>,
+    facts: Correlated,
+    /// Calls released before they finished because the table was full.
+    pub released_early: u64,
 }
 
 impl Correlator {
@@ -638,20 +677,20 @@ impl Correlator {
 
     /// A correlator whose timer rules use `timers`.
     pub fn with_timers(timers: Timers) -> Correlator {
-        Correlator {
-            timers,
-            ..Correlator::default()
-        }
+        let mut c = Correlator::default();
+        c.facts.timers = timers;
+        c
     }
 
     /// Notes that the capture reached `ts` (every frame, SIP or not), so that
     /// timer rules know how long the capture ran after a message.
     pub fn observe(&mut self, ts: Timestamp) {
-        if self.capture_start.is_none_or(|s| ts < s) {
-            self.capture_start = Some(ts);
+        let facts = &mut self.facts;
+        if facts.capture_start.is_none_or(|s| ts < s) {
+            facts.capture_start = Some(ts);
         }
-        if self.capture_end.is_none_or(|e| ts > e) {
-            self.capture_end = Some(ts);
+        if facts.capture_end.is_none_or(|e| ts > e) {
+            facts.capture_end = Some(ts);
         }
     }
 
@@ -666,22 +705,21 @@ impl Correlator {
         payload: &[u8],
     ) {
         self.observe(ts);
-        self.media.push(frame, ts, src, dst, payload);
+        self.facts.media.push(frame, ts, src, dst, payload);
     }
 
     /// Adds one parsed message seen in `bytes`' frame.
     pub fn push(&mut self, bytes: &SipBytes<'_>, msg: Message) {
-        self.messages += 1;
+        self.facts.messages += 1;
         self.observe(bytes.ts);
         let Some(call_id) = msg.call_id().map(|c| c.into_owned()) else {
-            self.unattributed += 1;
+            self.facts.unattributed += 1;
             return;
         };
         let methods = msg.tokens(crate::sip::HeaderName::Allow);
-        if !methods.is_empty()
-            && (self.allow_by_peer.len() < MAX_PEERS || self.allow_by_peer.contains_key(&bytes.src))
-        {
-            let history = self.allow_by_peer.entry(bytes.src).or_default();
+        let allow = &mut self.facts.allow_by_peer;
+        if !methods.is_empty() && (allow.len() < MAX_PEERS || allow.contains_key(&bytes.src)) {
+            let history = allow.entry(bytes.src).or_default();
             if history.len() >= ALLOW_HISTORY {
                 history.remove(0);
             }
@@ -691,18 +729,13 @@ impl Correlator {
                 methods,
             });
         }
-        let call = match self.index.get(&call_id) {
-            Some(&i) => self.calls.get_mut(i),
-            None if self.calls.len() < MAX_CALLS => {
-                let i = self.calls.len();
-                self.calls.push(Call::new(call_id.clone()));
-                self.index.insert(call_id, i);
-                self.calls.get_mut(i)
-            }
-            None => None,
-        };
-        match call {
-            Some(call) => call.push(PendingRecord {
+        if !self.open.contains_key(&call_id) && self.open.len() >= MAX_OPEN_CALLS {
+            self.evict();
+        }
+        self.open
+            .entry(call_id)
+            .or_insert_with_key(|id| Call::new(id.clone()))
+            .push(PendingRecord {
                 frame: bytes.frame,
                 ts: bytes.ts,
                 src: bytes.src,
@@ -710,27 +743,71 @@ impl Correlator {
                 transport: bytes.transport,
                 truncated: bytes.truncated,
                 msg,
-            }),
-            None => self.unattributed += 1,
+            });
+    }
+
+    /// Releases the tenth of the open calls that have been quiet longest.
+    fn evict(&mut self) {
+        let mut quiet: Vec<(Timestamp, String)> = self
+            .open
+            .iter()
+            .map(|(id, c)| (c.last_ts(), id.clone()))
+            .collect();
+        quiet.sort();
+        for (_, id) in quiet.into_iter().take(MAX_OPEN_CALLS / 10) {
+            if let Some(call) = self.open.remove(&id) {
+                self.released_early += 1;
+                self.evicted.push(call);
+            }
         }
     }
 
-    pub fn calls(&self) -> &[Call] {
-        &self.calls
+    /// Calls open now.
+    pub fn open_calls(&self) -> usize {
+        self.open.len()
     }
 
-    /// Hands the calls over, for rules and reports.
-    pub fn finish(self) -> Correlated {
-        Correlated {
-            calls: self.calls,
-            allow_by_peer: self.allow_by_peer,
-            media: self.media,
-            timers: self.timers,
-            capture_start: self.capture_start,
-            capture_end: self.capture_end,
-            unattributed: self.unattributed,
-            messages: self.messages,
+    /// The capture-wide facts rules consult (allowed methods per peer, media,
+    /// timers, capture times).
+    pub fn facts(&self) -> &Correlated {
+        &self.facts
+    }
+
+    /// Removes and returns, in order of their first message, the calls that
+    /// are finished by capture time: every transaction answered or timed out
+    /// and no dialog left up, quiet for 64×T1 (an answered call without BYE:
+    /// quiet for [`ESTABLISHED_IDLE`]), plus any released early.
+    pub fn take_finished(&mut self) -> Vec<Call> {
+        let mut done = std::mem::take(&mut self.evicted);
+        let Some(now) = self.facts.capture_end else {
+            return done;
+        };
+        let linger = self.facts.timers.transaction_timeout();
+        let finished: Vec<String> = self
+            .open
+            .iter()
+            .filter(|(_, c)| {
+                let quiet = now.duration_since(c.last_ts());
+                quiet >= linger && (!c.is_up() || quiet >= ESTABLISHED_IDLE)
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        done.extend(finished.iter().filter_map(|id| self.open.remove(id)));
+        done.sort_by_key(|c| c.first_frame());
+        if let Some(before) = now.checked_sub(MEDIA_IDLE) {
+            self.facts.media.prune(before);
         }
+        done
+    }
+
+    /// Hands over every call still open, in order of its first message, with
+    /// the capture-wide facts.
+    pub fn finish(mut self) -> Correlated {
+        let mut calls: Vec<Call> = std::mem::take(&mut self.evicted);
+        calls.extend(self.open.into_values());
+        calls.sort_by_key(|c| c.first_frame());
+        self.facts.calls = calls;
+        self.facts
     }
 }
 

@@ -159,50 +159,101 @@ impl Expectations {
         Ok(parsed)
     }
 
-    /// Checks a capture; one diagnostic per unmet expectation.
+    /// A checker that is shown the calls one by one, as the analysis
+    /// releases them, and keeps only what the expectations need.
+    pub fn checker(&self) -> Checker<'_> {
+        Checker {
+            expectations: self,
+            calls: 0,
+            call_notes: Vec::new(),
+            found: Vec::new(),
+            per_call: self.call.iter().map(|_| (0, Vec::new())).collect(),
+        }
+    }
+
+    /// Checks every call of an analysed capture at once.
     pub fn check(&self, input: &InputAnalysis) -> Vec<Diagnostic> {
+        let mut checker = self.checker();
+        for call in input.calls() {
+            checker.observe(call);
+        }
+        checker.finish()
+    }
+}
+
+/// Most calls listed as evidence when the number of calls is wrong.
+const MAX_CALL_NOTES: usize = 100;
+
+/// Checks expectations on calls as they come (see [`Expectations::checker`]).
+pub struct Checker<'a> {
+    expectations: &'a Expectations,
+    calls: usize,
+    call_notes: Vec<(FrameNo, String)>,
+    /// Unmet expectations about single calls, in the order found.
+    found: Vec<Diagnostic>,
+    /// Per `[[call]]` table: how many calls it selected, and the unmet
+    /// expectations of the (first) call it selected.
+    per_call: Vec<(usize, Vec<Diagnostic>)>,
+}
+
+impl Checker<'_> {
+    /// Looks at the next call, numbered in the order calls are shown (1-based).
+    pub fn observe(&mut self, call: &Call) {
+        self.calls += 1;
+        let index = self.calls - 1;
+        if self.call_notes.len() < MAX_CALL_NOTES {
+            if let Some(first) = call.records.first() {
+                self.call_notes
+                    .push((first.frame, format!("call {}", call.call_id)));
+            }
+        }
+        check_codes(call, &self.expectations.no_codes, "", &mut self.found);
+        for (position, expected) in self.expectations.call.iter().enumerate() {
+            if !expected.selects(position, index, call) {
+                continue;
+            }
+            if let Some((matches, unmet)) = self.per_call.get_mut(position) {
+                *matches += 1;
+                if *matches == 1 {
+                    expected.check_call(call, unmet);
+                }
+            }
+        }
+    }
+
+    /// The unmet expectations, once every call was observed.
+    pub fn finish(self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let calls = input.calls();
-        if let Some(n) = self.calls {
-            if calls.len() != n {
+        if let Some(n) = self.expectations.calls {
+            if self.calls != n {
                 let mut d = failure(
                     "",
                     FrameNo(0),
-                    format!("expected {n} calls, the capture holds {}", calls.len()),
+                    format!("expected {n} calls, the capture holds {}", self.calls),
                 );
-                for call in calls {
-                    if let Some(first) = call.records.first() {
-                        d.evidence.push(Evidence::note(
-                            first.frame,
-                            format!("call {}", call.call_id),
-                        ));
-                    }
+                for (frame, note) in self.call_notes {
+                    d.evidence.push(Evidence::note(frame, note));
                 }
                 out.push(d);
             }
         }
-        for call in calls {
-            check_codes(call, &self.no_codes, "", &mut out);
-        }
-        for (position, expected) in self.call.iter().enumerate() {
-            let selected: Vec<(usize, &Call)> = calls
-                .iter()
-                .enumerate()
-                .filter(|(i, c)| expected.selects(position, *i, c))
-                .collect();
-            match selected.as_slice() {
-                [] => out.push(failure(
+        out.extend(self.found);
+        for (position, (matches, unmet)) in self.per_call.into_iter().enumerate() {
+            let Some(expected) = self.expectations.call.get(position) else {
+                continue;
+            };
+            match matches {
+                0 => out.push(failure(
                     "",
                     FrameNo(0),
                     format!("no call matches {}", expected.selector(position)),
                 )),
-                [(_, call)] => expected.check_call(call, &mut out),
+                1 => out.extend(unmet),
                 many => out.push(failure(
                     "",
                     FrameNo(0),
                     format!(
-                        "{} calls match {}: add call_id, from_user or to_user to pick one",
-                        many.len(),
+                        "{many} calls match {}: add call_id, from_user or to_user to pick one",
                         expected.selector(position)
                     ),
                 )),

@@ -13,7 +13,8 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::InputAnalysis;
+use super::Report;
+use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::capture::Timestamp;
 use crate::correlate::{Call, Record};
 use crate::rules::{Diagnostic, Evidence, Severity};
@@ -46,6 +47,8 @@ pub struct CallJson {
     pub to: Option<String>,
     pub outcome: String,
     pub status: Option<u16>,
+    pub post_dial_delay_ms: Option<u64>,
+    pub setup_time_ms: Option<u64>,
     pub messages: Vec<MessageJson>,
 }
 
@@ -98,9 +101,20 @@ pub enum EvidenceJson {
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Findings {
-    pub error: usize,
-    pub warning: usize,
-    pub info: usize,
+    pub error: u64,
+    pub warning: u64,
+    pub info: u64,
+}
+
+/// Post-dial delay statistics over the calls that have one (RFC 6076 §4.1).
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct PddJson {
+    pub calls: u64,
+    pub min_ms: u32,
+    pub median_ms: u32,
+    pub p95_ms: u32,
+    pub max_ms: u32,
+    pub mean_ms: u32,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -109,13 +123,16 @@ pub struct SummaryJson {
     pub frames: u64,
     pub sip_messages: u64,
     pub retransmissions: u64,
-    pub calls: usize,
-    pub outcomes: BTreeMap<String, usize>,
+    pub calls: u64,
+    pub calls_hidden: u64,
+    pub outcomes: BTreeMap<String, u64>,
     pub responses: BTreeMap<String, u64>,
+    pub post_dial_delay: Option<PddJson>,
     pub findings: Findings,
     pub malformed_messages: u64,
     pub truncated_frames: u64,
     pub decode_issues: u64,
+    pub calls_released_early: u64,
     pub read_error: Option<String>,
 }
 
@@ -124,34 +141,77 @@ pub struct End {
     pub findings: Findings,
 }
 
-/// Writes the whole report as JSON Lines.
-pub fn write(w: &mut dyn Write, inputs: &[InputAnalysis]) -> io::Result<()> {
-    emit(
-        w,
-        &Line::Begin(Begin {
-            schema_version: SCHEMA_VERSION,
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            inputs: inputs.iter().map(|i| i.name.clone()).collect(),
-        }),
-    )?;
-    let mut total = Findings::default();
-    for input in inputs {
-        for (call, diagnostics) in input.calls().iter().zip(&input.diagnostics) {
-            emit(w, &Line::Call(call_json(&input.name, call)))?;
-            for d in diagnostics {
-                emit(w, &Line::Diagnostic(diagnostic_json(&input.name, d)))?;
-            }
+/// The JSON Lines report, written as the analysis releases each call.
+pub struct JsonReport<'w> {
+    w: &'w mut dyn Write,
+    total: Findings,
+}
+
+impl<'w> JsonReport<'w> {
+    pub fn new(w: &'w mut dyn Write) -> JsonReport<'w> {
+        JsonReport {
+            w,
+            total: Findings::default(),
         }
-        for d in &input.expectations {
-            emit(w, &Line::Diagnostic(diagnostic_json(&input.name, d)))?;
-        }
-        let summary = summary_json(input);
-        total.error += summary.findings.error;
-        total.warning += summary.findings.warning;
-        total.info += summary.findings.info;
-        emit(w, &Line::Summary(summary))?;
     }
-    emit(w, &Line::End(End { findings: total }))
+}
+
+impl CallSink for JsonReport<'_> {
+    fn call(
+        &mut self,
+        input: &str,
+        _: u64,
+        call: &Call,
+        diagnostics: &[Diagnostic],
+    ) -> io::Result<()> {
+        emit(self.w, &Line::Call(call_json(input, call)))?;
+        for d in diagnostics {
+            emit(self.w, &Line::Diagnostic(diagnostic_json(input, d)))?;
+        }
+        Ok(())
+    }
+}
+
+impl Report for JsonReport<'_> {
+    fn begin(&mut self, inputs: &[String]) -> io::Result<()> {
+        emit(
+            self.w,
+            &Line::Begin(Begin {
+                schema_version: SCHEMA_VERSION,
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                inputs: inputs.to_vec(),
+            }),
+        )
+    }
+
+    fn begin_input(&mut self, _: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn end_input(&mut self, summary: &InputSummary) -> io::Result<()> {
+        for d in summary
+            .capture_diagnostics
+            .iter()
+            .chain(&summary.expectations)
+        {
+            emit(self.w, &Line::Diagnostic(diagnostic_json(&summary.name, d)))?;
+        }
+        let summary = summary_json(summary);
+        self.total.error += summary.findings.error;
+        self.total.warning += summary.findings.warning;
+        self.total.info += summary.findings.info;
+        emit(self.w, &Line::Summary(summary))
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        let total = std::mem::take(&mut self.total);
+        emit(self.w, &Line::End(End { findings: total }))
+    }
+}
+
+/// Writes the whole report for analysed captures (calls already collected).
+pub fn write(w: &mut dyn Write, inputs: &[InputAnalysis]) -> io::Result<()> {
+    super::replay(&mut JsonReport::new(w), inputs)
 }
 
 fn emit(w: &mut dyn Write, line: &Line) -> io::Result<()> {
@@ -168,6 +228,12 @@ fn call_json(input: &str, call: &Call) -> CallJson {
         to: call.to().map(|a| a.uri),
         outcome: outcome.as_str().to_string(),
         status: outcome.status().map(|s| s.0),
+        post_dial_delay_ms: call
+            .post_dial_delay()
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        setup_time_ms: call
+            .setup_time()
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
         messages: call.records.iter().map(message_json).collect(),
     }
 }
@@ -225,34 +291,42 @@ fn diagnostic_json(input: &str, d: &Diagnostic) -> DiagnosticJson {
     }
 }
 
-fn summary_json(input: &InputAnalysis) -> SummaryJson {
+fn summary_json(input: &InputSummary) -> SummaryJson {
     let s = &input.stats;
-    let mut outcomes = BTreeMap::new();
-    for call in input.calls() {
-        *outcomes
-            .entry(call.outcome().as_str().to_string())
-            .or_default() += 1;
-    }
     SummaryJson {
         input: input.name.clone(),
         frames: s.frames,
         sip_messages: s.sip_messages,
         retransmissions: s.retransmissions,
-        calls: input.calls().len(),
-        outcomes,
+        calls: s.calls,
+        calls_hidden: s.calls_hidden,
+        outcomes: s
+            .outcomes
+            .iter()
+            .map(|(o, n)| (o.to_string(), *n))
+            .collect(),
         responses: s
             .responses
             .iter()
             .map(|(c, n)| (c.to_string(), *n))
             .collect(),
+        post_dial_delay: (s.pdd.count() > 0).then(|| PddJson {
+            calls: s.pdd.count() as u64,
+            min_ms: s.pdd.min().unwrap_or(0),
+            median_ms: s.pdd.percentile(50).unwrap_or(0),
+            p95_ms: s.pdd.percentile(95).unwrap_or(0),
+            max_ms: s.pdd.max().unwrap_or(0),
+            mean_ms: s.pdd.mean().unwrap_or(0),
+        }),
         findings: Findings {
-            error: input.count(Severity::Error),
-            warning: input.count(Severity::Warning),
-            info: input.count(Severity::Info),
+            error: s.count(Severity::Error),
+            warning: s.count(Severity::Warning),
+            info: s.count(Severity::Info),
         },
         malformed_messages: s.malformed_messages,
         truncated_frames: s.truncated_frames,
         decode_issues: s.decode_issues,
+        calls_released_early: s.calls_released_early,
         read_error: input.read_error.clone(),
     }
 }

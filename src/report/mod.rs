@@ -14,7 +14,33 @@ pub mod rules;
 pub mod text;
 
 use std::borrow::Cow;
+use std::io;
+
+use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use std::fmt::Write as _;
+
+/// A report: the calls of each capture as the analysis releases them
+/// ([`CallSink`]), framed by the begin/end of the run and of each capture.
+pub trait Report: CallSink {
+    fn begin(&mut self, inputs: &[String]) -> io::Result<()>;
+    fn begin_input(&mut self, name: &str) -> io::Result<()>;
+    fn end_input(&mut self, summary: &InputSummary) -> io::Result<()>;
+    fn end(&mut self) -> io::Result<()>;
+}
+
+/// Drives a report with captures analysed beforehand (all calls collected).
+pub fn replay(report: &mut dyn Report, inputs: &[InputAnalysis]) -> io::Result<()> {
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    report.begin(&names)?;
+    for input in inputs {
+        report.begin_input(&input.name)?;
+        for (i, (call, diagnostics)) in input.calls().iter().zip(&input.diagnostics).enumerate() {
+            report.call(&input.name, i as u64 + 1, call, diagnostics)?;
+        }
+        report.end_input(&input.summary())?;
+    }
+    report.end()
+}
 
 /// Output format of `explain` and `rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,50 +6,82 @@ use std::io::{self, Write};
 
 use colored::{ColoredString, Colorize};
 
+use super::Report;
 use super::escape;
-use crate::analysis::InputAnalysis;
+use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::correlate::{Call, Outcome, Record};
 use crate::rules::{Diagnostic, Evidence, START_LINE, Severity};
 
-/// Writes the whole report for every analysed capture.
-pub fn write(w: &mut dyn Write, inputs: &[InputAnalysis]) -> io::Result<()> {
-    for (i, input) in inputs.iter().enumerate() {
-        if i > 0 {
-            writeln!(w)?;
-        }
-        write_input(w, input)?;
-    }
-    Ok(())
+/// The text report, written as the analysis releases each call.
+pub struct TextReport<'w> {
+    w: &'w mut dyn Write,
+    inputs: usize,
 }
 
-fn write_input(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
-    writeln!(w, "{} {}", "capture".bold(), escape(&input.name).bold())?;
-    let calls = input.calls();
-    for (i, (call, diagnostics)) in calls.iter().zip(&input.diagnostics).enumerate() {
-        writeln!(w)?;
-        write_call_block(w, i + 1, calls.len(), call, diagnostics)?;
+impl<'w> TextReport<'w> {
+    pub fn new(w: &'w mut dyn Write) -> TextReport<'w> {
+        TextReport { w, inputs: 0 }
     }
-    if !input.expectations.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "{}", "expectations not met".bold())?;
-        for d in &input.expectations {
-            writeln!(w)?;
-            write_diagnostic(w, d)?;
+}
+
+impl CallSink for TextReport<'_> {
+    fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        writeln!(self.w)?;
+        write_call_block(self.w, n, call, diagnostics)
+    }
+}
+
+impl Report for TextReport<'_> {
+    fn begin(&mut self, _: &[String]) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn begin_input(&mut self, name: &str) -> io::Result<()> {
+        if self.inputs > 0 {
+            writeln!(self.w)?;
         }
+        self.inputs += 1;
+        writeln!(self.w, "{} {}", "capture".bold(), escape(name).bold())
     }
-    writeln!(w)?;
-    write_summary(w, input)
+
+    fn end_input(&mut self, summary: &InputSummary) -> io::Result<()> {
+        let w = &mut *self.w;
+        for (title, list) in [
+            ("capture findings", &summary.capture_diagnostics),
+            ("expectations not met", &summary.expectations),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            writeln!(w)?;
+            writeln!(w, "{}", title.bold())?;
+            for d in list {
+                writeln!(w)?;
+                write_diagnostic(w, d)?;
+            }
+        }
+        writeln!(w)?;
+        write_summary(w, summary)
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes the whole report for analysed captures (calls already collected).
+pub fn write(w: &mut dyn Write, inputs: &[InputAnalysis]) -> io::Result<()> {
+    super::replay(&mut TextReport::new(w), inputs)
 }
 
 /// One call: its ladder, then its diagnostics.
 pub fn write_call_block(
     w: &mut dyn Write,
-    n: usize,
-    total: usize,
+    n: u64,
     call: &Call,
     diagnostics: &[Diagnostic],
 ) -> io::Result<()> {
-    write_call(w, n, total, call)?;
+    write_call(w, n, call)?;
     for d in diagnostics {
         writeln!(w)?;
         write_diagnostic(w, d)?;
@@ -57,12 +89,12 @@ pub fn write_call_block(
     Ok(())
 }
 
-fn write_call(w: &mut dyn Write, n: usize, total: usize, call: &Call) -> io::Result<()> {
+fn write_call(w: &mut dyn Write, n: u64, call: &Call) -> io::Result<()> {
     let outcome = call.outcome();
     writeln!(
         w,
         "{} Call-ID {}",
-        format!("call {n}/{total}").bold(),
+        format!("call {n}").bold(),
         escape(&call.call_id)
     )?;
     let from = call
@@ -70,9 +102,16 @@ fn write_call(w: &mut dyn Write, n: usize, total: usize, call: &Call) -> io::Res
         .map(|a| a.uri)
         .unwrap_or_else(|| "?".to_string());
     let to = call.to().map(|a| a.uri).unwrap_or_else(|| "?".to_string());
+    let mut timing = String::new();
+    if let Some(pdd) = call.post_dial_delay() {
+        timing.push_str(&format!("   post-dial delay {}", millis(pdd)));
+    }
+    if let Some(setup) = call.setup_time() {
+        timing.push_str(&format!("   setup {}", millis(setup)));
+    }
     writeln!(
         w,
-        "  {} → {}   outcome: {}",
+        "  {} → {}   outcome: {}{timing}",
         escape(&from),
         escape(&to),
         outcome_text(call, outcome)
@@ -209,18 +248,9 @@ pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     Ok(())
 }
 
-fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
+fn write_summary(w: &mut dyn Write, input: &InputSummary) -> io::Result<()> {
     let s = &input.stats;
-    let calls = input.calls();
-    let mut outcomes: Vec<(&str, usize)> = Vec::new();
-    for call in calls {
-        let name = call.outcome().as_str();
-        match outcomes.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, count)) => *count += 1,
-            None => outcomes.push((name, 1)),
-        }
-    }
-    let outcomes: Vec<String> = outcomes.iter().map(|(n, c)| format!("{c} {n}")).collect();
+    let outcomes: Vec<String> = s.outcomes.iter().map(|(n, c)| format!("{c} {n}")).collect();
     writeln!(
         w,
         "{} {}, {} ({}), {}{}",
@@ -228,13 +258,20 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
         count(s.frames, "frame", "frames"),
         count(s.sip_messages, "SIP message", "SIP messages"),
         count(s.retransmissions, "retransmission", "retransmissions"),
-        count(calls.len() as u64, "call", "calls"),
+        count(s.calls, "call", "calls"),
         if outcomes.is_empty() {
             String::new()
         } else {
             format!(" ({})", outcomes.join(", "))
         }
     )?;
+    if s.calls_hidden > 0 {
+        writeln!(
+            w,
+            "  calls not shown (--call/--problems): {}",
+            s.calls_hidden
+        )?;
+    }
     if !s.responses.is_empty() {
         let codes: Vec<String> = s
             .responses
@@ -243,12 +280,24 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
             .collect();
         writeln!(w, "  responses: {}", codes.join(" "))?;
     }
+    if let (Some(min), Some(p50), Some(p95), Some(max)) = (
+        s.pdd.min(),
+        s.pdd.percentile(50),
+        s.pdd.percentile(95),
+        s.pdd.max(),
+    ) {
+        writeln!(
+            w,
+            "  post-dial delay: {} (min {min} ms, median {p50} ms, p95 {p95} ms, max {max} ms)",
+            count(s.pdd.count() as u64, "call", "calls"),
+        )?;
+    }
     writeln!(
         w,
         "  findings: {}, {}, {} info",
-        count(input.count(Severity::Error) as u64, "error", "errors"),
-        count(input.count(Severity::Warning) as u64, "warning", "warnings"),
-        input.count(Severity::Info)
+        count(s.count(Severity::Error), "error", "errors"),
+        count(s.count(Severity::Warning), "warning", "warnings"),
+        s.count(Severity::Info)
     )?;
     if s.malformed_messages > 0 {
         writeln!(w, "  malformed SIP messages: {}", s.malformed_messages)?;
@@ -305,6 +354,15 @@ fn write_summary(w: &mut dyn Write, input: &InputAnalysis) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// "0.4 ms", "12.0 ms", "1.250 s".
+fn millis(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    } else {
+        format!("{:.3} s", d.as_secs_f64())
+    }
 }
 
 /// "1 call", "2 calls".

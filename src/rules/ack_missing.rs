@@ -9,7 +9,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "a final response to INVITE never acknowledged with ACK within 64×T1",
     explanation: EXPLANATION,
-    check,
+    check: super::Check::Call(check),
 };
 
 const EXPLANATION: &str = "\

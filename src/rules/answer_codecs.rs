@@ -9,7 +9,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "a 2xx to INVITE whose SDP answer shares no codec with the offer",
     explanation: EXPLANATION,
-    check,
+    check: super::Check::Call(check),
 };
 
 const EXPLANATION: &str = "\

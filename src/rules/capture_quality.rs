@@ -30,7 +30,7 @@ How to fix
 
 References
   RFC 3261 §17.1.3, RFC 3261 §18.1.2",
-    check: check_request_missing,
+    check: super::Check::Call(check_request_missing),
 };
 
 pub(super) const ONE_DIRECTION: Rule = Rule {
@@ -58,7 +58,7 @@ How to fix
 
 References
   RFC 3261 §18.2.2, RFC 3581 §4",
-    check: check_one_direction,
+    check: super::Check::Call(check_one_direction),
 };
 
 pub(super) const MID_CALL: Rule = Rule {
@@ -84,7 +84,7 @@ How to fix
 
 References
   RFC 3261 §12.1, RFC 3261 §17",
-    check: check_mid_call,
+    check: super::Check::Call(check_mid_call),
 };
 
 pub(super) const TRUNCATED: Rule = Rule {
@@ -111,7 +111,7 @@ How to fix
 
 References
   RFC 3261 §18.3",
-    check: check_truncated,
+    check: super::Check::Call(check_truncated),
 };
 
 fn frames(records: &[&Record]) -> String {

@@ -9,7 +9,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "a response whose CSeq method differs from the method of the request it answers",
     explanation: EXPLANATION,
-    check,
+    check: super::Check::Call(check),
 };
 
 const EXPLANATION: &str = "\

@@ -2,7 +2,7 @@
 //! and the capture does not show. Raised by the expectations stage
 //! ([`crate::expect`]), not by the per-call checks.
 
-use super::{Diagnostic, Rule, Scope, Severity};
+use super::{Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "SD9000",
@@ -10,7 +10,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "the capture does not show what the expectations file (--expect) states",
     explanation: EXPLANATION,
-    check,
+    check: super::Check::External,
 };
 
 const EXPLANATION: &str = "\
@@ -39,7 +39,3 @@ How to fix
 
 References
   RFC 3261 §13, RFC 3261 §17, RFC 6076 §4.1";
-
-/// Expectations are checked by [`crate::expect`], which has the file; there is
-/// nothing to check per call.
-fn check(_: &Scope<'_>, _: &mut Vec<Diagnostic>) {}

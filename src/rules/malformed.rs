@@ -9,7 +9,7 @@ pub(super) const MISSING_HEADER: Rule = Rule {
     default_severity: Severity::Error,
     summary: "a message lacks a header every request or response must carry",
     explanation: MISSING_EXPLANATION,
-    check: check_missing,
+    check: super::Check::Call(check_missing),
 };
 
 const MISSING_EXPLANATION: &str = "\
@@ -37,7 +37,7 @@ pub(super) const CONTENT_LENGTH: Rule = Rule {
     default_severity: Severity::Error,
     summary: "a message whose Content-Length disagrees with the body that follows its headers",
     explanation: LENGTH_EXPLANATION,
-    check: check_length,
+    check: super::Check::Call(check_length),
 };
 
 const LENGTH_EXPLANATION: &str = "\

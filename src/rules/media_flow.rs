@@ -36,7 +36,7 @@ How to fix
 
 References
   RFC 3261 §13.2.1, RFC 3262 §5, RFC 3264 §8, RFC 3311 §5.1, RFC 3960 §3",
-    check: check_answer_changed,
+    check: super::Check::Call(check_answer_changed),
 };
 
 pub(super) const ONE_WAY: Rule = Rule {
@@ -67,7 +67,7 @@ How to fix
 
 References
   RFC 3264 §5.1, RFC 3264 §6.1, RFC 3550 §5.1, RFC 4961 §3",
-    check: check_one_way,
+    check: super::Check::Call(check_one_way),
 };
 
 /// The address media for the SDP's first audio (or first) stream must be sent to.

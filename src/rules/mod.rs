@@ -12,6 +12,7 @@ mod answer_codecs;
 mod authentication;
 mod bad_extension;
 mod callee_unavailable;
+mod capture_events;
 mod capture_quality;
 mod cseq_mismatch;
 pub mod expectation;
@@ -86,7 +87,25 @@ pub struct Rule {
     pub summary: &'static str,
     /// What it checks, why it matters, an example, how to fix, references.
     pub explanation: &'static str,
-    pub check: fn(&Scope<'_>, &mut Vec<Diagnostic>),
+    pub check: Check,
+}
+
+/// What a rule looks at.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// One call at a time, when it is finished.
+    Call(fn(&Scope<'_>, &mut Vec<Diagnostic>)),
+    /// The capture as a whole, at its end (what it lacks or hides).
+    Capture(fn(&CaptureScope<'_>, &mut Vec<Diagnostic>)),
+    /// Raised by another stage (expectations, `--expect`).
+    External,
+}
+
+/// What a capture-wide rule looks at.
+pub struct CaptureScope<'a> {
+    pub events: &'a [crate::reassembly::ReassemblyEvent],
+    /// Calls released before they finished because the call table was full.
+    pub calls_released_early: u64,
 }
 
 impl fmt::Debug for Rule {
@@ -125,6 +144,11 @@ pub static RULES: &[Rule] = &[
     capture_quality::ONE_DIRECTION,
     capture_quality::MID_CALL,
     capture_quality::TRUNCATED,
+    capture_events::STREAM_GAP,
+    capture_events::NO_CONTENT_LENGTH,
+    capture_events::FRAGMENTS_MISSING,
+    capture_events::ENCRYPTED,
+    capture_events::LIMIT_REACHED,
     answer_codecs::RULE,
     media_flow::ONE_WAY,
     expectation::RULE,
@@ -235,7 +259,21 @@ pub fn check_call(call: &Call, capture: &Correlated) -> Vec<Diagnostic> {
     let scope = Scope { call, capture };
     let mut out = Vec::new();
     for rule in RULES {
-        (rule.check)(&scope, &mut out);
+        if let Check::Call(check) = rule.check {
+            check(&scope, &mut out);
+        }
+    }
+    out.sort_by(|a, b| a.frame.cmp(&b.frame).then(a.rule.id.cmp(b.rule.id)));
+    out
+}
+
+/// Runs every capture-wide rule; results sorted by frame, then rule id.
+pub fn check_capture(scope: &CaptureScope<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if let Check::Capture(check) = rule.check {
+            check(scope, &mut out);
+        }
     }
     out.sort_by(|a, b| a.frame.cmp(&b.frame).then(a.rule.id.cmp(b.rule.id)));
     out

@@ -11,7 +11,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "a request got no final response within 64×T1 (timer B/F); lists its transmissions",
     explanation: EXPLANATION,
-    check,
+    check: super::Check::Call(check),
 };
 
 const EXPLANATION: &str = "\

@@ -10,7 +10,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Info,
     summary: "183 Session Progress: early media or not, codecs and direction against the offer",
     explanation: EXPLANATION,
-    check,
+    check: super::Check::Call(check),
 };
 
 const EXPLANATION: &str = "\
