@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::time::Duration;
 
-use crate::capture::{CaptureError, FrameSource, Timestamp};
+use crate::capture::{CaptureError, FrameSource, SourceEvent, Timestamp};
 use crate::correlate::{Call, Correlated, Correlator, Timers};
 use crate::decode::{self, DecodeIssue};
 use crate::expect::{Checker, Expectations};
@@ -326,9 +326,24 @@ fn run_inner<E>(
     let mut next_release: Option<Timestamp> = None;
 
     loop {
-        let frame = match source.next_frame() {
-            Ok(Some(frame)) => frame,
-            Ok(None) => break,
+        let frame = match source.next_event() {
+            Ok(SourceEvent::Frame(frame)) => frame,
+            Ok(SourceEvent::Idle(now)) => {
+                // A quiet live interface: time moves on all the same.
+                correlator.observe(now);
+                for call in correlator.take_finished() {
+                    release(
+                        call,
+                        &correlator,
+                        options,
+                        &mut stats,
+                        checker.as_mut(),
+                        emit,
+                    )?;
+                }
+                continue;
+            }
+            Ok(SourceEvent::End) => break,
             Err(e) => {
                 read_error = Some(describe_read_error(&e, stats.frames));
                 break;

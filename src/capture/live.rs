@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use pcap::{Active, Capture, Device, Precision, Savefile};
 
-use super::{CaptureError, FrameNo, FrameRef, FrameSource, Linktype, Timestamp};
+use super::{CaptureError, FrameNo, FrameRef, FrameSource, Linktype, SourceEvent, Timestamp};
 
 /// Bytes kept of each packet: the Linux maximum, enough for any SIP message.
 pub const SNAPLEN: i32 = 262_144;
@@ -181,9 +181,36 @@ impl LiveSource {
 impl FrameSource for LiveSource {
     fn next_frame(&mut self) -> Result<Option<FrameRef<'_>>, CaptureError> {
         loop {
+            match self.next_event()? {
+                SourceEvent::Idle(_) => continue,
+                SourceEvent::End => return Ok(None),
+                SourceEvent::Frame(_) => break,
+            }
+        }
+        Ok(Some(self.current()))
+    }
+
+    fn next_event(&mut self) -> Result<SourceEvent<'_>, CaptureError> {
+        if !self.receive()? {
+            return Ok(if self.should_stop() {
+                SourceEvent::End
+            } else {
+                SourceEvent::Idle(Timestamp::now())
+            });
+        }
+        Ok(SourceEvent::Frame(self.current()))
+    }
+}
+
+impl LiveSource {
+    /// Waits up to one poll interval for a packet; true when one was received
+    /// into the buffer, false when it is time to stop or nothing came.
+    fn receive(&mut self) -> Result<bool, CaptureError> {
+        let mut waited = false;
+        loop {
             if self.should_stop() {
                 self.flush();
-                return Ok(None);
+                return Ok(false);
             }
             match self.capture.next_packet() {
                 Ok(packet) => {
@@ -199,9 +226,14 @@ impl FrameSource for LiveSource {
                     self.header = (Timestamp { secs, nanos }, packet.header.len);
                     self.buffer.clear();
                     self.buffer.extend_from_slice(packet.data);
-                    break;
+                    self.read += 1;
+                    return Ok(true);
                 }
-                Err(pcap::Error::TimeoutExpired) => self.wait_readable(),
+                Err(pcap::Error::TimeoutExpired) if waited => return Ok(false),
+                Err(pcap::Error::TimeoutExpired) => {
+                    self.wait_readable();
+                    waited = true;
+                }
                 Err(e) => {
                     self.flush();
                     return Err(CaptureError::Read {
@@ -211,13 +243,15 @@ impl FrameSource for LiveSource {
                 }
             }
         }
-        self.read += 1;
-        Ok(Some(FrameRef {
+    }
+
+    fn current(&self) -> FrameRef<'_> {
+        FrameRef {
             number: FrameNo(u32::try_from(self.read).unwrap_or(u32::MAX)),
             ts: self.header.0,
             linktype: self.linktype,
             data: &self.buffer,
             orig_len: self.header.1,
-        }))
+        }
     }
 }

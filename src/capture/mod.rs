@@ -183,6 +183,38 @@ pub trait FrameSource {
     /// `Ok(None)` at a clean end; after an error, further calls return
     /// `Ok(None)`.
     fn next_frame(&mut self) -> Result<Option<FrameRef<'_>>, CaptureError>;
+
+    /// The next frame, or word that none came for a while (live sources): the
+    /// analysis then moves its clock on, so calls that finished are reported
+    /// even on a quiet interface. File sources never go idle.
+    fn next_event(&mut self) -> Result<SourceEvent<'_>, CaptureError> {
+        Ok(match self.next_frame()? {
+            Some(frame) => SourceEvent::Frame(frame),
+            None => SourceEvent::End,
+        })
+    }
+}
+
+/// What a [`FrameSource`] has next.
+pub enum SourceEvent<'a> {
+    Frame(FrameRef<'a>),
+    /// No frame arrived for a while; it is now this time (the wall clock,
+    /// which is what a live capture's timestamps follow).
+    Idle(Timestamp),
+    End,
+}
+
+impl Timestamp {
+    /// The wall clock now.
+    pub fn now() -> Timestamp {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp {
+            secs: i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+            nanos: since.subsec_nanos(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -49,5 +49,6 @@ pub fn run(args: &LiveArgs, config: &Config) -> Result<i32> {
     super::analyze(
         config,
         vec![(name, Box::new(source) as Box<dyn FrameSource>)],
+        true,
     )
 }

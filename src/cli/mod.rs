@@ -146,7 +146,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<i32> {
         None => {
             let config = resolve(&cli, matches)?;
             let sources = open_inputs(&config.inputs)?;
-            analyze(&config, sources)
+            analyze(&config, sources, false)
         }
     }
 }
@@ -251,13 +251,17 @@ fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, Box<dyn FrameSource>)>> 
 
 /// Analyses every source, streaming the report (to standard output or `-o`),
 /// and returns the exit code.
-fn analyze(config: &Config, sources: Vec<(String, Box<dyn FrameSource>)>) -> Result<i32> {
+fn analyze(
+    config: &Config,
+    sources: Vec<(String, Box<dyn FrameSource>)>,
+    live: bool,
+) -> Result<i32> {
     match &config.output {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = io::BufWriter::new(file);
-            let code = analyze_into(&mut out, config, sources)
+            let code = analyze_into(&mut out, config, sources, live)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             out.flush()
                 .with_context(|| format!("cannot write {}", path.display()))?;
@@ -267,7 +271,7 @@ fn analyze(config: &Config, sources: Vec<(String, Box<dyn FrameSource>)>) -> Res
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
             let code =
-                analyze_into(&mut out, config, sources).context("cannot write the report")?;
+                analyze_into(&mut out, config, sources, live).context("cannot write the report")?;
             out.flush().context("cannot write the report")?;
             Ok(code)
         }
@@ -278,17 +282,18 @@ fn analyze_into(
     w: &mut dyn Write,
     config: &Config,
     sources: Vec<(String, Box<dyn FrameSource>)>,
+    live: bool,
 ) -> io::Result<i32> {
     let mut text;
     let mut json;
     let mut junit;
     let report: &mut dyn Report = match config.format {
         Format::Text => {
-            text = report::text::TextReport::new(w);
+            text = report::text::TextReport::new(w).flush_each_call(live);
             &mut text
         }
         Format::Json => {
-            json = report::json::JsonReport::new(w);
+            json = report::json::JsonReport::new(w).flush_each_call(live);
             &mut json
         }
         Format::Junit => {

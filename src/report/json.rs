@@ -144,6 +144,8 @@ pub struct End {
 /// The JSON Lines report, written as the analysis releases each call.
 pub struct JsonReport<'w> {
     w: &'w mut dyn Write,
+    /// Flush after every call (live capture: show each call as it ends).
+    flush_each_call: bool,
     total: Findings,
 }
 
@@ -151,8 +153,17 @@ impl<'w> JsonReport<'w> {
     pub fn new(w: &'w mut dyn Write) -> JsonReport<'w> {
         JsonReport {
             w,
+            flush_each_call: false,
             total: Findings::default(),
         }
+    }
+}
+
+impl JsonReport<'_> {
+    /// Flushes the output after every call.
+    pub fn flush_each_call(mut self, on: bool) -> Self {
+        self.flush_each_call = on;
+        self
     }
 }
 
@@ -167,6 +178,9 @@ impl CallSink for JsonReport<'_> {
         emit(self.w, &Line::Call(call_json(input, call)))?;
         for d in diagnostics {
             emit(self.w, &Line::Diagnostic(diagnostic_json(input, d)))?;
+        }
+        if self.flush_each_call {
+            self.w.flush()?;
         }
         Ok(())
     }

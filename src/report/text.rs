@@ -15,19 +15,37 @@ use crate::rules::{Diagnostic, Evidence, START_LINE, Severity};
 /// The text report, written as the analysis releases each call.
 pub struct TextReport<'w> {
     w: &'w mut dyn Write,
+    /// Flush after every call (live capture: show each call as it ends).
+    flush_each_call: bool,
     inputs: usize,
 }
 
 impl<'w> TextReport<'w> {
     pub fn new(w: &'w mut dyn Write) -> TextReport<'w> {
-        TextReport { w, inputs: 0 }
+        TextReport {
+            w,
+            flush_each_call: false,
+            inputs: 0,
+        }
+    }
+}
+
+impl TextReport<'_> {
+    /// Flushes the output after every call.
+    pub fn flush_each_call(mut self, on: bool) -> Self {
+        self.flush_each_call = on;
+        self
     }
 }
 
 impl CallSink for TextReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
         writeln!(self.w)?;
-        write_call_block(self.w, n, call, diagnostics)
+        write_call_block(self.w, n, call, diagnostics)?;
+        if self.flush_each_call {
+            self.w.flush()?;
+        }
+        Ok(())
     }
 }
 
