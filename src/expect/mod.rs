@@ -14,7 +14,7 @@
 //! from_user = "alice"        # ... or by the user part of From / To
 //! to_user = "bob"
 //! final = 200                # the final status code behind the call's outcome
-//! outcome = "answered"       # answered, rejected, cancelled, no-final-response, ...
+//! outcome = "answered"       # answered, rejected, cancelled, unanswered, ...
 //! methods = ["PRACK"]        # methods that must appear in the call
 //! no_methods = ["UPDATE"]    # methods that must not appear
 //! no_codes = [420, 422]      # response codes that must not appear
@@ -87,15 +87,7 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
-const OUTCOMES: &[&str] = &[
-    "answered",
-    "rejected",
-    "cancelled",
-    "no-final-response",
-    "completed",
-    "failed",
-    "request-not-captured",
-];
+const OUTCOMES: &[&str] = &crate::correlate::Outcome::NAMES;
 
 impl Expectations {
     /// Reads and validates an expectations file.
