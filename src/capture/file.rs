@@ -241,6 +241,11 @@ impl FileSource {
         self.frames
     }
 
+    /// Bytes of the capture consumed so far (for progress display).
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.consumed() as u64
+    }
+
     /// Parse the next block, without keeping a borrow of the buffer.
     fn step(&mut self) -> Step {
         let after_frame = self.frames;

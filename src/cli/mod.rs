@@ -8,6 +8,7 @@
 mod args;
 mod config;
 mod live;
+mod progress;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -234,17 +235,21 @@ fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, Box<dyn FrameSource>)>> 
         .map(|input| {
             let name = input.name();
             let source = match input {
-                Input::Path(p) => FileSource::open(p),
+                Input::Path(p) => FileSource::open(p).map(|source| {
+                    let size = std::fs::metadata(p).ok().map(|m| m.len());
+                    progress::Progress::wrap(source, size)
+                }),
                 Input::Stdin => {
                     if stdin_used {
                         bail!("'-' (standard input) can be given only once");
                     }
                     stdin_used = true;
                     FileSource::from_reader(name.clone(), Box::new(io::stdin()))
+                        .map(|source| Box::new(source) as Box<dyn FrameSource>)
                 }
             }
             .with_context(|| format!("cannot read capture {name}"))?;
-            Ok((name, Box::new(source) as Box<dyn FrameSource>))
+            Ok((name, source))
         })
         .collect()
 }
