@@ -263,6 +263,10 @@ pub fn check_call(call: &Call, capture: &Correlated) -> Vec<Diagnostic> {
             check(&scope, &mut out);
         }
     }
+    // Evidence reads in capture order; within a frame, in the rule's order.
+    for d in &mut out {
+        d.evidence.sort_by_key(Evidence::frame);
+    }
     out.sort_by(|a, b| a.frame.cmp(&b.frame).then(a.rule.id.cmp(b.rule.id)));
     out
 }
