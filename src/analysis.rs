@@ -160,24 +160,22 @@ impl InputSummary {
 }
 
 /// Everything one capture yields, calls included (collected by [`analyze_with`]).
+/// The summary's fields read through it: `analysis.stats`, `analysis.read_error`.
 #[derive(Debug)]
 pub struct InputAnalysis {
-    /// The capture's name as given on the command line.
-    pub name: String,
-    pub stats: Stats,
+    pub summary: InputSummary,
     /// The calls, in the order they were released, with the capture-wide facts.
     pub correlated: Correlated,
     /// Diagnostics per call, in the order of [`Correlated::calls`].
     pub diagnostics: Vec<Vec<Diagnostic>>,
-    /// Unmet expectations (`--expect`), in file order.
-    pub expectations: Vec<Diagnostic>,
-    /// Findings about the capture as a whole.
-    pub capture_diagnostics: Vec<Diagnostic>,
-    pub decode_issues: Vec<DecodeIssue>,
-    /// The capture could not be read to its end: what went wrong, after which frame.
-    pub read_error: Option<String>,
-    /// What the capture lacks or hides (TCP gaps, missing fragments, TLS ...).
-    pub capture_events: Vec<ReassemblyEvent>,
+}
+
+impl std::ops::Deref for InputAnalysis {
+    type Target = InputSummary;
+
+    fn deref(&self) -> &InputSummary {
+        &self.summary
+    }
 }
 
 impl InputAnalysis {
@@ -193,19 +191,6 @@ impl InputAnalysis {
             .flatten()
             .chain(&self.capture_diagnostics)
             .chain(&self.expectations)
-    }
-
-    /// The summary part, as a streaming run reports it.
-    pub fn summary(&self) -> InputSummary {
-        InputSummary {
-            name: self.name.clone(),
-            stats: self.stats.clone(),
-            expectations: self.expectations.clone(),
-            capture_diagnostics: self.capture_diagnostics.clone(),
-            decode_issues: self.decode_issues.clone(),
-            read_error: self.read_error.clone(),
-            capture_events: self.capture_events.clone(),
-        }
     }
 
     /// How many findings there are at each severity.
@@ -276,15 +261,9 @@ pub fn analyze_with(
     .unwrap_or_else(|never| match never {});
     facts.calls = collector.calls;
     InputAnalysis {
-        name: summary.name,
-        stats: summary.stats,
+        summary,
         correlated: facts,
         diagnostics: collector.diagnostics,
-        expectations: summary.expectations,
-        capture_diagnostics: summary.capture_diagnostics,
-        decode_issues: summary.decode_issues,
-        read_error: summary.read_error,
-        capture_events: summary.capture_events,
     }
 }
 

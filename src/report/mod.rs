@@ -37,7 +37,7 @@ pub fn replay(report: &mut dyn Report, inputs: &[InputAnalysis]) -> io::Result<(
         for (i, (call, diagnostics)) in input.calls().iter().zip(&input.diagnostics).enumerate() {
             report.call(&input.name, i as u64 + 1, call, diagnostics)?;
         }
-        report.end_input(&input.summary())?;
+        report.end_input(&input.summary)?;
     }
     report.end()
 }
