@@ -39,6 +39,18 @@ pub enum ReassemblyEvent {
         /// The frame whose SIP start line the stream resynchronised on.
         resync_frame: Option<FrameNo>,
     },
+    /// A segment that repeats bytes already received, with different content:
+    /// the first copy was kept (as a receiving stack does, RFC 9293 §3.10.7.4).
+    /// This is how an injected or corrupted segment shows.
+    TcpOverlapConflict {
+        flow: Flow,
+        /// The frame of the later, differing copy.
+        frame: FrameNo,
+        /// The sequence numbers from the first differing byte to just past the
+        /// last one (wrapping: `end` may be below `start`).
+        range: Range<u32>,
+        bytes: u32,
+    },
     /// A SIP message on a stream without a valid Content-Length (mandatory on
     /// stream transports, RFC 3261 §18.3): its body, if any, cannot be delimited.
     NoContentLength {
@@ -103,6 +115,7 @@ impl ReassemblyEvent {
                 after_frame, frame, ..
             } => after_frame.unwrap_or(*frame),
             ReassemblyEvent::NoContentLength { frame, .. }
+            | ReassemblyEvent::TcpOverlapConflict { frame, .. }
             | ReassemblyEvent::TcpIncomplete { frame, .. }
             | ReassemblyEvent::FlowBufferFull { frame, .. }
             | ReassemblyEvent::FlowTableFull { frame, .. }
@@ -119,6 +132,7 @@ impl ReassemblyEvent {
     pub fn kind(&self) -> &'static str {
         match self {
             ReassemblyEvent::TcpGap { .. } => "tcp-gap",
+            ReassemblyEvent::TcpOverlapConflict { .. } => "tcp-overlap-conflict",
             ReassemblyEvent::NoContentLength { .. } => "no-content-length",
             ReassemblyEvent::TcpIncomplete { .. } => "tcp-incomplete",
             ReassemblyEvent::FlowBufferFull { .. } => "flow-buffer-full",
@@ -153,6 +167,16 @@ impl fmt::Display for ReassemblyEvent {
                     None => write!(f, "; no SIP message start after it"),
                 }
             }
+            ReassemblyEvent::TcpOverlapConflict {
+                flow,
+                frame,
+                range,
+                bytes,
+            } => write!(
+                f,
+                "tcp {flow}: frame {frame} repeats bytes already received with different content ({bytes} bytes, sequence numbers {}..{}); the first copy was kept",
+                range.start, range.end
+            ),
             ReassemblyEvent::NoContentLength {
                 flow,
                 frame,

@@ -126,6 +126,9 @@ pub struct ReassemblyStats {
     pub tcp_overlapping_segments: u64,
     /// Segments that arrived ahead of a hole and were held.
     pub tcp_out_of_order_segments: u64,
+    /// Segments whose bytes differ from a copy received before (the first
+    /// copy is kept; each is also an event).
+    pub tcp_overlap_conflicts: u64,
     /// Holes never filled (lost segments).
     pub tcp_gaps: u64,
     /// Bytes in those holes.
@@ -324,7 +327,7 @@ fn route_packet(
                 sink.stats.udp_other += 1;
             }
         }
-        DecodedTransport::Tcp(info) => tcp.push(frame, ts, packet, info, sink),
+        DecodedTransport::Tcp(info) => tcp.push(frame, frames, ts, packet, info, sink),
     }
 }
 

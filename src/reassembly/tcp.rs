@@ -48,13 +48,42 @@ enum Mode {
     Ignored,
 }
 
-/// A segment that arrived ahead of a hole.
+/// A segment (or the part of one no earlier segment covered) that arrived
+/// ahead of a hole.
 #[derive(Debug)]
 struct Held {
     data: Vec<u8>,
     frame: FrameNo,
+    /// Other frames that carried the segment (the fragments of an IP datagram).
+    extra: Vec<FrameNo>,
     ts: Timestamp,
 }
+
+/// A frame and its capture time.
+type Stamp = (FrameNo, Timestamp);
+
+/// The later of two stamps, by frame number.
+fn later(a: Stamp, b: Stamp) -> Stamp {
+    if b.0 > a.0 { b } else { a }
+}
+
+/// In-order stream bytes `start..end` still needed for framing.
+#[derive(Debug)]
+struct Chunk {
+    start: u64,
+    end: u64,
+    /// The frame that carried the bytes, and the other frames that did (IP
+    /// fragments of the segment).
+    frame: FrameNo,
+    extra: Vec<FrameNo>,
+    /// The frame that made the bytes readable (it filled the hole before
+    /// them, or carried them in order) and its time.
+    readable: Stamp,
+}
+
+/// In-order bytes remembered after framing, to compare retransmitted and
+/// overlapping segments with (RFC 9293 §3.10.7.4 keeps the first copy).
+const HISTORY: usize = 4096;
 
 /// One direction of a TCP connection.
 #[derive(Debug)]
@@ -67,9 +96,11 @@ struct Stream {
     /// In-order bytes not yet framed; they end at `pos`.
     buf: Vec<u8>,
     /// For each in-order piece still needed: where it starts and ends, its
-    /// frame and time.
-    chunks: VecDeque<(u64, u64, FrameNo, Timestamp)>,
-    /// Segments ahead of `pos`, by stream position.
+    /// frames and the frame that made it readable.
+    chunks: VecDeque<Chunk>,
+    /// The last in-order bytes (at most [`HISTORY`]); they end at `pos`.
+    recent: VecDeque<u8>,
+    /// Segments ahead of `pos`, by stream position; they never overlap.
     held: BTreeMap<u64, Held>,
     held_bytes: usize,
     mode: Mode,
@@ -81,6 +112,9 @@ struct Stream {
     fin_at: Option<SeqNo>,
     /// The last frame whose data was delivered in order.
     last_frame: Option<FrameNo>,
+    /// The latest frame that made bytes readable: later messages of the
+    /// stream are never attributed to an earlier frame.
+    last_readable: Option<Stamp>,
     /// The highest acknowledgment number the peer sent: bytes below it were
     /// received, so a hole below it will never be filled in this capture.
     acked: Option<SeqNo>,
@@ -107,6 +141,7 @@ impl Stream {
             pos: 0,
             buf: Vec::new(),
             chunks: VecDeque::new(),
+            recent: VecDeque::new(),
             held: BTreeMap::new(),
             held_bytes: 0,
             mode: Mode::Resync,
@@ -114,6 +149,7 @@ impl Stream {
             syn_seen: false,
             fin_at: None,
             last_frame: None,
+            last_readable: None,
             last_seen: FrameNo(0),
             acked: None,
             pending_gap: None,
@@ -136,21 +172,38 @@ impl Stream {
         self.pos.saturating_sub(self.buf.len() as u64)
     }
 
-    /// Appends in-order bytes.
-    fn append(&mut self, data: &[u8], frame: FrameNo, ts: Timestamp) {
+    /// Appends in-order bytes carried by `frame` (and `extra`), readable as
+    /// of `readable`.
+    fn append(&mut self, data: &[u8], frame: FrameNo, extra: Vec<FrameNo>, readable: Stamp) {
         if data.is_empty() {
             return;
         }
+        let readable = self.last_readable.map_or(readable, |r| later(r, readable));
+        self.last_readable = Some(readable);
         self.buf.extend_from_slice(data);
+        let tail = data
+            .get(data.len().saturating_sub(HISTORY)..)
+            .unwrap_or(data);
+        let excess = (self.recent.len() + tail.len()).saturating_sub(HISTORY);
+        self.recent.drain(..excess.min(self.recent.len()));
+        self.recent.extend(tail);
         let start = self.pos;
         self.pos = self.pos.saturating_add(data.len() as u64);
         self.next = self.next + data.len() as u32;
-        self.chunks.push_back((start, self.pos, frame, ts));
+        self.chunks.push_back(Chunk {
+            start,
+            end: self.pos,
+            frame,
+            extra,
+            readable,
+        });
         self.last_frame = Some(frame);
     }
 
-    /// Moves held segments that now touch `pos` into `buf`.
-    fn pull_held(&mut self, stats: &mut super::ReassemblyStats) {
+    /// Moves held segments that now touch `pos` into `buf`. `filler` is the
+    /// frame whose in-order bytes made them reachable; `None` after a gap
+    /// was given up (each is then readable as of its own frame).
+    fn pull_held(&mut self, filler: Option<Stamp>) {
         while let Some(entry) = self.held.first_entry() {
             let start = *entry.key();
             if start > self.pos {
@@ -158,17 +211,127 @@ impl Stream {
             }
             let held = entry.remove();
             self.held_bytes = self.held_bytes.saturating_sub(held.data.len());
+            // Held pieces never overlap one another nor bytes already read.
             let skip = usize::try_from(self.pos - start).unwrap_or(usize::MAX);
-            match held.data.get(skip..) {
-                Some(rest) if !rest.is_empty() => {
-                    if skip > 0 {
-                        stats.tcp_overlapping_segments += 1;
-                    }
-                    self.append(rest, held.frame, held.ts);
-                }
-                _ => stats.tcp_retransmitted_segments += 1,
+            if let Some(rest) = held.data.get(skip..) {
+                let own = (held.frame, held.ts);
+                let readable = filler.map_or(own, |f| later(own, f));
+                self.append(rest, held.frame, held.extra, readable);
             }
         }
+    }
+
+    /// The sequence number of stream position `at`.
+    fn seq_at(&self, at: u64) -> SeqNo {
+        let back = self.pos.wrapping_sub(at) as u32;
+        SeqNo(self.next.0.wrapping_sub(back))
+    }
+
+    /// Takes a segment whose data starts `offset` bytes after `pos` (negative:
+    /// before it). Bytes seen before are compared with the first copy, which is
+    /// kept; new bytes are held until they are in order. Returns the stream
+    /// positions of bytes that differ from the first copy, if any.
+    fn insert(
+        &mut self,
+        offset: i64,
+        data: &[u8],
+        frame: FrameNo,
+        extra: &[FrameNo],
+        ts: Timestamp,
+        stats: &mut super::ReassemblyStats,
+    ) -> Option<(u64, u64)> {
+        let mut conflict: Option<(u64, u64)> = None;
+        let mut note = |from: u64, to: u64| {
+            conflict = Some(conflict.map_or((from, to), |(a, b)| (a.min(from), b.max(to))));
+        };
+        // Bytes before `pos`: compare with what is remembered of them.
+        let behind = usize::try_from(offset.min(0).unsigned_abs()).unwrap_or(usize::MAX);
+        let seg_start = self.pos.saturating_sub(behind as u64);
+        let old = data.get(..behind.min(data.len())).unwrap_or_default();
+        let recent_start = self.pos.saturating_sub(self.recent.len() as u64);
+        if !old.is_empty() && seg_start.saturating_add(old.len() as u64) > recent_start {
+            let skip = recent_start.saturating_sub(seg_start);
+            let from = usize::try_from(seg_start.saturating_sub(recent_start)).unwrap_or(0);
+            let new = old.get(usize::try_from(skip).unwrap_or(usize::MAX)..);
+            if let Some(new) = new {
+                let at = seg_start.max(recent_start);
+                if let Some((a, b)) = differing(self.recent.range(from..), new) {
+                    note(at + a as u64, at + b as u64);
+                }
+            }
+        }
+        let fresh = data.get(behind..).unwrap_or_default();
+        if fresh.is_empty() {
+            stats.tcp_retransmitted_segments += 1;
+            return conflict;
+        }
+        let start = self.pos.saturating_add(offset.max(0).unsigned_abs());
+        let end = start.saturating_add(fresh.len() as u64);
+        // Held pieces overlapping start..end: compare, and keep only the
+        // parts of `fresh` they do not cover.
+        let mut gaps = Vec::new();
+        let mut at = start;
+        let mut overlapped = behind > 0;
+        let before = self
+            .held
+            .range(..start)
+            .next_back()
+            .map(|(&s, h)| (s, h.data.len() as u64));
+        let overlapping: Vec<u64> = before
+            .filter(|&(s, len)| s.saturating_add(len) > start)
+            .map(|(s, _)| s)
+            .into_iter()
+            .chain(self.held.range(start..end).map(|(&s, _)| s))
+            .collect();
+        for s in overlapping {
+            let Some(h) = self.held.get(&s) else { continue };
+            let h_end = s.saturating_add(h.data.len() as u64);
+            if s > at {
+                gaps.push((at, s));
+            }
+            let from = s.max(start);
+            let to = h_end.min(end);
+            if to > from {
+                overlapped = true;
+                let first = h.data.get(to_usize(from - s)..to_usize(to - s));
+                let second = fresh.get(to_usize(from - start)..to_usize(to - start));
+                if let (Some(first), Some(second)) = (first, second)
+                    && let Some((a, b)) = differing(first.iter(), second)
+                {
+                    note(from + a as u64, from + b as u64);
+                }
+            }
+            at = at.max(h_end);
+        }
+        if at < end {
+            gaps.push((at, end));
+        }
+        if gaps.is_empty() {
+            stats.tcp_retransmitted_segments += 1;
+            return conflict;
+        }
+        if overlapped {
+            stats.tcp_overlapping_segments += 1;
+        }
+        if offset > 0 {
+            stats.tcp_out_of_order_segments += 1;
+        }
+        for (from, to) in gaps {
+            let Some(piece) = fresh.get(to_usize(from - start)..to_usize(to - start)) else {
+                continue;
+            };
+            self.held_bytes = self.held_bytes.saturating_add(piece.len());
+            self.held.insert(
+                from,
+                Held {
+                    data: piece.to_vec(),
+                    frame,
+                    extra: extra.to_vec(),
+                    ts,
+                },
+            );
+        }
+        conflict
     }
 
     /// Drops the first `n` bytes of `buf`.
@@ -179,43 +342,35 @@ impl Stream {
         let start = self
             .ws_start
             .map_or(self.buf_start(), |w| w.min(self.buf_start()));
-        while self
-            .chunks
-            .front()
-            .is_some_and(|&(_, end, _, _)| end <= start)
-        {
+        while self.chunks.front().is_some_and(|c| c.end <= start) {
             self.chunks.pop_front();
         }
     }
 
     /// Frames holding the stream bytes `start..end`, in frame order, and the
-    /// time of the latest.
-    fn frames_between(&self, start: u64, end: u64) -> (Vec<FrameNo>, Option<Timestamp>) {
+    /// latest frame that made them readable (with its time).
+    fn frames_between(&self, start: u64, end: u64) -> (Vec<FrameNo>, Option<Stamp>) {
         let mut frames = Vec::new();
-        let mut latest: Option<(FrameNo, Timestamp)> = None;
-        for &(from, chunk_end, frame, ts) in &self.chunks {
-            if chunk_end <= start {
+        let mut readable: Option<Stamp> = None;
+        for chunk in &self.chunks {
+            if chunk.end <= start {
                 continue;
             }
-            if from >= end {
+            if chunk.start >= end {
                 break;
             }
-            frames.push(frame);
-            if latest.is_none_or(|(f, _)| frame > f) {
-                latest = Some((frame, ts));
-            }
+            frames.push(chunk.frame);
+            frames.extend_from_slice(&chunk.extra);
+            readable = Some(readable.map_or(chunk.readable, |r| later(r, chunk.readable)));
         }
         frames.sort_unstable();
         frames.dedup();
-        (frames, latest.map(|(_, ts)| ts))
+        (frames, readable)
     }
 
     /// The frame that delivered stream position `at`.
     fn frame_at(&self, at: u64) -> Option<FrameNo> {
-        self.chunks
-            .iter()
-            .find(|&&(_, end, _, _)| end > at)
-            .map(|&(_, _, f, _)| f)
+        self.chunks.iter().find(|c| c.end > at).map(|c| c.frame)
     }
 
     /// Hands `buf[from..from + len]` on as one message.
@@ -224,19 +379,21 @@ impl Stream {
             return;
         };
         let start = self.buf_start().saturating_add(from as u64);
-        let (frames, ts) = self.frames_between(start, start.saturating_add(len as u64));
-        self.emit_bytes(bytes, &frames, ts, transport, sink);
+        let (frames, readable) = self.frames_between(start, start.saturating_add(len as u64));
+        self.emit_bytes(bytes, &frames, readable, transport, sink);
     }
 
+    /// Hands `bytes` on as one message, attributed to the frame that made it
+    /// readable.
     fn emit_bytes(
         &self,
         bytes: &[u8],
         frames: &[FrameNo],
-        ts: Option<Timestamp>,
+        readable: Option<Stamp>,
         transport: Transport,
         sink: &mut Sink<'_>,
     ) {
-        let (Some(&frame), Some(ts)) = (frames.last(), ts) else {
+        let Some((frame, ts)) = readable else {
             return;
         };
         match transport {
@@ -458,11 +615,11 @@ impl Stream {
             && let Some(start) = self.ws_start.take()
         {
             let end = frame_start.saturating_add(total as u64);
-            let (frames, ts) = self.frames_between(start, end);
+            let (frames, readable) = self.frames_between(start, end);
             let message = std::mem::take(&mut self.ws_message);
             if sip::looks_like_sip(&message) {
                 self.sip_seen = true;
-                self.emit_bytes(&message, &frames, ts, Transport::Ws, sink);
+                self.emit_bytes(&message, &frames, readable, Transport::Ws, sink);
             }
             self.ws_message = message;
             self.ws_message.clear();
@@ -499,6 +656,7 @@ impl Stream {
         // The unfinished message before the hole cannot be completed.
         self.buf.clear();
         self.chunks.clear();
+        self.recent.clear();
         self.ws_start = None;
         self.ws_message.clear();
         let index = sink.events.push(ReassemblyEvent::TcpGap {
@@ -524,7 +682,8 @@ impl Stream {
             }
             Mode::Tls | Mode::Ignored => {}
         }
-        self.pull_held(sink.stats);
+        // What was held behind the hole is readable as of its own frames.
+        self.pull_held(None);
     }
 
     /// Decides holes that can no longer be filled, then reads on.
@@ -607,10 +766,12 @@ impl TcpStreams {
         }
     }
 
-    /// Feeds one segment.
+    /// Feeds one segment, carried by `frame` (the fragments of its IP
+    /// datagram in `frames`, when it was rebuilt from several).
     pub(crate) fn push(
         &mut self,
         frame: FrameNo,
+        frames: &[FrameNo],
         ts: Timestamp,
         packet: &Packet<'_>,
         info: TcpInfo,
@@ -685,20 +846,30 @@ impl TcpStreams {
                     stream.next = data_seq + len;
                     stream.last_frame = Some(frame);
                 }
-            } else if end <= 0 {
-                sink.stats.tcp_retransmitted_segments += 1;
-            } else if offset <= 0 {
-                let skip = usize::try_from(offset.unsigned_abs()).unwrap_or(usize::MAX);
-                if skip > 0 {
-                    sink.stats.tcp_overlapping_segments += 1;
-                }
-                stream.append(data.get(skip..).unwrap_or_default(), frame, ts);
-                stream.pull_held(sink.stats);
+            } else if offset == 0 && stream.held.is_empty() {
+                // The common case: the next bytes, nothing held.
+                stream.append(data, frame, extra_frames(frame, frames), (frame, ts));
                 stream.drain(config.flow_buffer_cap, frame, sink);
             } else {
-                sink.stats.tcp_out_of_order_segments += 1;
-                let at = stream.pos.saturating_add(u64::from(offset.unsigned_abs()));
-                hold(stream, at, data, frame, ts, sink);
+                let conflict = stream.insert(
+                    i64::from(offset),
+                    data,
+                    frame,
+                    &extra_frames(frame, frames),
+                    ts,
+                    sink.stats,
+                );
+                if let Some((from, to)) = conflict {
+                    sink.stats.tcp_overlap_conflicts += 1;
+                    sink.events.push(ReassemblyEvent::TcpOverlapConflict {
+                        flow,
+                        frame,
+                        range: stream.seq_at(from).0..stream.seq_at(to).0,
+                        bytes: u32::try_from(to - from).unwrap_or(u32::MAX),
+                    });
+                }
+                stream.pull_held(Some((frame, ts)));
+                stream.drain(config.flow_buffer_cap, frame, sink);
             }
             if info.fin {
                 stream.fin_at = Some(data_seq + len);
@@ -779,33 +950,30 @@ impl TcpStreams {
     }
 }
 
-/// Holds an out-of-order segment at stream position `at`.
-fn hold(
-    stream: &mut Stream,
-    at: u64,
-    data: &[u8],
-    frame: FrameNo,
-    ts: Timestamp,
-    sink: &mut Sink<'_>,
-) {
-    match stream.held.get(&at) {
-        Some(existing) if existing.data.len() >= data.len() => {
-            sink.stats.tcp_retransmitted_segments += 1;
-        }
-        _ => {
-            if let Some(old) = stream.held.insert(
-                at,
-                Held {
-                    data: data.to_vec(),
-                    frame,
-                    ts,
-                },
-            ) {
-                stream.held_bytes = stream.held_bytes.saturating_sub(old.data.len());
-            }
-            stream.held_bytes = stream.held_bytes.saturating_add(data.len());
+/// The frames other than `frame` in `frames`.
+fn extra_frames(frame: FrameNo, frames: &[FrameNo]) -> Vec<FrameNo> {
+    if frames.len() > 1 {
+        frames.iter().copied().filter(|&f| f != frame).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// `n` as an index (positions within one segment always fit).
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// Where `second` differs from the bytes `first` yields (compared as far as
+/// both go): the first differing index and one past the last.
+fn differing<'b>(first: impl Iterator<Item = &'b u8>, second: &[u8]) -> Option<(usize, usize)> {
+    let mut span: Option<(usize, usize)> = None;
+    for (i, (a, b)) in first.zip(second).enumerate() {
+        if a != b {
+            span = Some(span.map_or((i, i + 1), |(s, _)| (s, i + 1)));
         }
     }
+    span
 }
 
 /// How to read a stream, from its first data bytes.
@@ -1005,15 +1173,131 @@ mod tests {
             ),
             Seg(isn.wrapping_add(31), "", b),
         ]);
-        // The BYE's bytes all came in frame 3: it is attributed there, though
-        // it could only be read once frame 4 filled the hole before it.
+        // The BYE's bytes all came in frame 3, but it could only be read once
+        // frame 4 filled the hole before it: it is attributed to frame 4 (as
+        // Wireshark's "reassembled in"), after the INVITE, and still lists
+        // frame 3 as the frame holding its bytes.
         assert_eq!(
             lines(&out),
-            vec![(4, "INVITE sip:b@x SIP/2.0"), (3, "BYE sip:b@x SIP/2.0")]
+            vec![(4, "INVITE sip:b@x SIP/2.0"), (4, "BYE sip:b@x SIP/2.0")]
         );
         assert_eq!(out[0].frames, vec![2, 4]);
         assert_eq!(out[1].frames, vec![3]);
         assert!(events.is_empty());
+    }
+
+    #[test]
+    fn held_message_released_by_a_gap_keeps_frame_order() {
+        // Frame 3 holds a whole BYE behind a hole that frame 4 only partly
+        // fills (it completes the INVITE); the rest of the hole is never
+        // filled. The BYE is readable once the gap is given up (end of
+        // capture): attributed to its own frame 3 would put it before the
+        // INVITE of frame 4 in the same flow, so it comes at frame 4.
+        let inv = msg("INVITE", 1, "");
+        let bye = msg("BYE", 2, "");
+        let s = 10u32;
+        let after_inv = s + 1 + inv.len() as u32;
+        let (out, events, _) = run(&[
+            Seg(s, "S", b""),
+            Seg(after_inv + 7, "", bye.as_bytes()),
+            Seg(s + 1, "", &inv.as_bytes()[..20]),
+            Seg(s + 21, "", &inv.as_bytes()[20..]),
+        ]);
+        assert_eq!(
+            lines(&out),
+            vec![(4, "INVITE sip:b@x SIP/2.0"), (4, "BYE sip:b@x SIP/2.0")]
+        );
+        assert_eq!(out[1].frames, vec![2]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind(), "tcp-gap");
+    }
+
+    #[test]
+    fn overlap_with_different_bytes_keeps_the_first_copy_and_is_reported() {
+        let inv = msg("INVITE", 1, "v=0\r\n");
+        let data = inv.as_bytes();
+        let mut forged = data.to_vec();
+        // The retransmission changes "INVITE sip:b@x" into "INVITE sip:e@x"
+        // (byte 11) and byte 50, in the Via branch.
+        forged[11] = b'e';
+        forged[50] = b'X';
+        let s = 100u32;
+        let (p1, p2) = data.split_at(60);
+        let (out, events, stats) = run(&[
+            Seg(s, "S", b""),
+            Seg(s + 1, "", p1),
+            // Overlaps all of p1 (differing) and brings p2 (genuine bytes).
+            Seg(s + 1, "", &[&forged[..60], p2].concat()),
+            // Ahead of the hole and then overlapped by a differing copy.
+            Seg(s + 1 + 500, "", b"abcdef"),
+            Seg(s + 1 + 498, "", b"xxabXdef"),
+        ]);
+        assert_eq!(lines(&out), vec![(3, "INVITE sip:b@x SIP/2.0")]);
+        let flow = Flow {
+            src: A.parse().unwrap(),
+            dst: B.parse().unwrap(),
+        };
+        let base = s + 1;
+        assert_eq!(
+            events[..2],
+            [
+                ReassemblyEvent::TcpOverlapConflict {
+                    flow,
+                    frame: FrameNo(3),
+                    range: base + 11..base + 51,
+                    bytes: 40,
+                },
+                ReassemblyEvent::TcpOverlapConflict {
+                    flow,
+                    frame: FrameNo(5),
+                    range: base + 502..base + 503,
+                    bytes: 1,
+                },
+            ]
+        );
+        assert_eq!(
+            events[1].to_string(),
+            format!(
+                "tcp 10.0.0.1:5060 → 10.0.0.2:40000: frame 5 repeats bytes already received with different content (1 bytes, sequence numbers {}..{}); the first copy was kept",
+                base + 502,
+                base + 503
+            )
+        );
+        assert_eq!(stats.tcp_overlap_conflicts, 2);
+        assert_eq!(stats.tcp_overlapping_segments, 2);
+    }
+
+    #[test]
+    fn identical_overlap_and_conflict_across_the_wrap() {
+        let inv = msg("INVITE", 1, "");
+        let data = inv.as_bytes();
+        let isn = u32::MAX - 20;
+        let mut forged = data[..40].to_vec();
+        forged[35] ^= 0x20;
+        let (out, events, stats) = run(&[
+            Seg(isn, "S", b""),
+            Seg(isn.wrapping_add(1), "", &data[..50]),
+            // Same bytes again: a plain retransmission, no event.
+            Seg(isn.wrapping_add(1), "", &data[..50]),
+            // Differs at byte 35, which lies past the wrap.
+            Seg(isn.wrapping_add(1), "", &forged),
+            Seg(isn.wrapping_add(51), "", &data[50..]),
+        ]);
+        assert_eq!(lines(&out), vec![(5, "INVITE sip:b@x SIP/2.0")]);
+        assert_eq!(stats.tcp_retransmitted_segments, 2);
+        assert_eq!(stats.tcp_overlap_conflicts, 1);
+        assert_eq!(
+            events,
+            vec![ReassemblyEvent::TcpOverlapConflict {
+                flow: Flow {
+                    src: A.parse().unwrap(),
+                    dst: B.parse().unwrap()
+                },
+                frame: FrameNo(4),
+                range: 15..16,
+                bytes: 1,
+            }]
+        );
     }
 
     #[test]
