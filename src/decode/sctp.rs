@@ -1,5 +1,6 @@
 //! SCTP packets (RFC 9260 §3): the common header and the DATA chunks that
-//! carry SIP (RFC 4168). Zero-copy; no accessor panics, whatever the bytes.
+//! carry SIP (RFC 4168), and the I-DATA chunks of user message interleaving
+//! (RFC 8260 §2.1). Zero-copy; no accessor panics, whatever the bytes.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -12,6 +13,10 @@ const COMMON_HEADER: usize = 12;
 const CHUNK_DATA: u8 = 0;
 /// Length of a DATA chunk's header, user data excluded.
 const DATA_HEADER: usize = 16;
+/// Chunk type of I-DATA (RFC 8260 §2.1).
+const CHUNK_I_DATA: u8 = 64;
+/// Length of an I-DATA chunk's header, user data excluded.
+const I_DATA_HEADER: usize = 20;
 
 /// An SCTP packet, borrowed from its frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,12 +31,21 @@ pub struct SctpPacket<'a> {
     pub truncated: bool,
 }
 
-/// One DATA chunk (RFC 9260 §3.3.1).
+/// One DATA chunk (RFC 9260 §3.3.1) or I-DATA chunk (RFC 8260 §2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataChunk<'a> {
     pub tsn: u32,
     pub stream: u16,
-    pub ssn: u16,
+    /// DATA: the stream sequence number (16 bits, in `mid`'s low half).
+    /// I-DATA: the message identifier (32 bits).
+    pub mid: u32,
+    /// I-DATA only: the fragment sequence number (0 for the first fragment,
+    /// whose field holds the PPID instead).
+    pub fsn: u32,
+    /// The chunk is I-DATA: fragments of a message are found by `mid` and
+    /// `fsn`, not by consecutive TSNs.
+    pub interleaved: bool,
+    /// The payload protocol identifier (I-DATA: first fragment only, else 0).
     pub ppid: u32,
     /// The U, B and E flags: unordered, first and last fragment of a user message.
     pub unordered: bool,
@@ -58,7 +72,12 @@ impl<'a> SctpPacket<'a> {
                 let chunk = rest.get(..len).unwrap_or(rest);
                 let padded = len.checked_add(3)? & !3;
                 rest = rest.get(padded..).unwrap_or_default();
-                if kind != CHUNK_DATA || chunk.len() < DATA_HEADER {
+                let header = match kind {
+                    CHUNK_DATA => DATA_HEADER,
+                    CHUNK_I_DATA => I_DATA_HEADER,
+                    _ => continue,
+                };
+                if chunk.len() < header {
                     continue;
                 }
                 let word = |at: usize| -> Option<u32> {
@@ -67,15 +86,25 @@ impl<'a> SctpPacket<'a> {
                 let half = |at: usize| -> Option<u16> {
                     Some(u16::from_be_bytes(chunk.get(at..at + 2)?.try_into().ok()?))
                 };
+                let begin = flags & 0x02 != 0;
+                let (mid, fsn, ppid) = if kind == CHUNK_DATA {
+                    (u32::from(half(10)?), 0, word(12)?)
+                } else if begin {
+                    (word(12)?, 0, word(16)?)
+                } else {
+                    (word(12)?, word(16)?, 0)
+                };
                 return Some(DataChunk {
                     tsn: word(4)?,
                     stream: half(8)?,
-                    ssn: half(10)?,
-                    ppid: word(12)?,
+                    mid,
+                    fsn,
+                    interleaved: kind == CHUNK_I_DATA,
+                    ppid,
                     unordered: flags & 0x04 != 0,
-                    begin: flags & 0x02 != 0,
+                    begin,
                     end: flags & 0x01 != 0,
-                    data: chunk.get(DATA_HEADER..).unwrap_or_default(),
+                    data: chunk.get(header..).unwrap_or_default(),
                 });
             }
         })
@@ -144,7 +173,9 @@ mod tests {
             DataChunk {
                 tsn: 10,
                 stream: 1,
-                ssn: 5,
+                mid: 5,
+                fsn: 0,
+                interleaved: false,
                 ppid: 0,
                 unordered: false,
                 begin: true,
@@ -154,6 +185,59 @@ mod tests {
         );
         assert!(chunks[1].begin && !chunks[1].end);
         assert_eq!(chunks[1].data, b"xy");
+    }
+
+    #[test]
+    fn i_data_chunks() {
+        let i_data = |flags: u8, tsn: u32, mid: u32, ppid_fsn: u32, data: &[u8]| {
+            let mut c = vec![CHUNK_I_DATA, flags];
+            c.extend_from_slice(&((I_DATA_HEADER + data.len()) as u16).to_be_bytes());
+            c.extend_from_slice(&tsn.to_be_bytes());
+            c.extend_from_slice(&3u16.to_be_bytes());
+            c.extend_from_slice(&0u16.to_be_bytes());
+            c.extend_from_slice(&mid.to_be_bytes());
+            c.extend_from_slice(&ppid_fsn.to_be_bytes());
+            c.extend_from_slice(data);
+            while c.len() % 4 != 0 {
+                c.push(0);
+            }
+            c
+        };
+        let mut p = vec![0; 12];
+        p.extend(i_data(0x02, 7, 9, 0x2a, b"first"));
+        p.extend(i_data(0x05, 8, 9, 1, b"last"));
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        let pkt = parse(ip, ip, &p, None, false).unwrap();
+        let c: Vec<_> = pkt.data_chunks().collect();
+        assert_eq!(
+            c,
+            vec![
+                DataChunk {
+                    tsn: 7,
+                    stream: 3,
+                    mid: 9,
+                    fsn: 0,
+                    interleaved: true,
+                    ppid: 0x2a,
+                    unordered: false,
+                    begin: true,
+                    end: false,
+                    data: b"first"
+                },
+                DataChunk {
+                    tsn: 8,
+                    stream: 3,
+                    mid: 9,
+                    fsn: 1,
+                    interleaved: true,
+                    ppid: 0,
+                    unordered: true,
+                    begin: false,
+                    end: true,
+                    data: b"last"
+                }
+            ]
+        );
     }
 
     #[test]

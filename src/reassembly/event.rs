@@ -91,8 +91,50 @@ pub enum ReassemblyEvent {
         /// The first fragment (offset 0, with the UDP/TCP header) arrived.
         has_first: bool,
     },
+    /// A fragment whose data would reach past the largest IP datagram
+    /// (65 535 bytes): it cannot belong to a valid datagram and was dropped.
+    FragmentBeyondMaximum {
+        version: IpVersion,
+        src: IpAddr,
+        dst: IpAddr,
+        id: u32,
+        frame: FrameNo,
+        /// Where its data would end, in bytes from the start of the payload.
+        end: u32,
+    },
+    /// A datagram rebuilt from fragments whose payload (a tunnel) cannot be
+    /// decoded: what is inside it is lost.
+    DatagramUndecodable {
+        /// The frames of its fragments, in frame order.
+        frames: Vec<FrameNo>,
+        what: String,
+    },
     /// The fragment table was full (datagrams or bytes): a datagram was dropped.
     FragmentTableFull { frame: FrameNo, what: &'static str },
+    /// Fragments of SCTP user messages that never made a whole message (a
+    /// chunk lost, given up after the gap timeout or for the byte cap).
+    SctpIncomplete {
+        flow: Flow,
+        /// The frames of the fragments that did arrive.
+        frames: Vec<FrameNo>,
+        bytes: usize,
+    },
+    /// Ordered SCTP messages of a stream never seen (sequence numbers
+    /// `missing`, SSN or I-DATA MID): the messages waiting behind them were
+    /// delivered at `frame`'s decision.
+    SctpGap {
+        flow: Flow,
+        stream: u16,
+        missing: Range<u32>,
+        frame: FrameNo,
+        delivered: usize,
+    },
+    /// A bound of SCTP reassembly was hit (flow table, streams, bytes held).
+    SctpBound {
+        flow: Flow,
+        frame: FrameNo,
+        what: &'static str,
+    },
     /// SIP signalling that sipdiag cannot read: TLS (RFC 3261 §26.3.1).
     Encrypted {
         flow: Flow,
@@ -120,8 +162,13 @@ impl ReassemblyEvent {
             | ReassemblyEvent::FlowBufferFull { frame, .. }
             | ReassemblyEvent::FlowTableFull { frame, .. }
             | ReassemblyEvent::FragmentTableFull { frame, .. }
-            | ReassemblyEvent::WebSocketError { frame, .. } => *frame,
-            ReassemblyEvent::FragmentsIncomplete { frames, .. } => {
+            | ReassemblyEvent::FragmentBeyondMaximum { frame, .. }
+            | ReassemblyEvent::WebSocketError { frame, .. }
+            | ReassemblyEvent::SctpGap { frame, .. }
+            | ReassemblyEvent::SctpBound { frame, .. } => *frame,
+            ReassemblyEvent::FragmentsIncomplete { frames, .. }
+            | ReassemblyEvent::DatagramUndecodable { frames, .. }
+            | ReassemblyEvent::SctpIncomplete { frames, .. } => {
                 frames.first().copied().unwrap_or(FrameNo(0))
             }
             ReassemblyEvent::Encrypted { first_frame, .. } => *first_frame,
@@ -139,7 +186,12 @@ impl ReassemblyEvent {
             ReassemblyEvent::FlowTableFull { .. } => "flow-table-full",
             ReassemblyEvent::FragmentsIncomplete { .. } => "fragments-incomplete",
             ReassemblyEvent::FragmentTableFull { .. } => "fragment-table-full",
+            ReassemblyEvent::DatagramUndecodable { .. } => "datagram-undecodable",
+            ReassemblyEvent::FragmentBeyondMaximum { .. } => "fragment-beyond-maximum",
             ReassemblyEvent::Encrypted { .. } => "encrypted",
+            ReassemblyEvent::SctpIncomplete { .. } => "sctp-incomplete",
+            ReassemblyEvent::SctpGap { .. } => "sctp-gap",
+            ReassemblyEvent::SctpBound { .. } => "sctp-bound",
             ReassemblyEvent::WebSocketError { .. } => "websocket-error",
         }
     }
@@ -212,10 +264,7 @@ impl fmt::Display for ReassemblyEvent {
                 total,
                 has_first,
             } => {
-                let v = match version {
-                    IpVersion::V4 => "ipv4",
-                    IpVersion::V6 => "ipv6",
-                };
+                let v = version_name(*version);
                 write!(
                     f,
                     "{v} {src} → {dst} id {id}: datagram never completed, {received}"
@@ -239,6 +288,28 @@ impl fmt::Display for ReassemblyEvent {
                 }
                 Ok(())
             }
+            ReassemblyEvent::FragmentBeyondMaximum {
+                version,
+                src,
+                dst,
+                id,
+                frame,
+                end,
+            } => write!(
+                f,
+                "{} {src} → {dst} id {id}: fragment in frame {frame} reaches byte {end}, past the largest IP datagram (65535 bytes); dropped",
+                version_name(*version)
+            ),
+            ReassemblyEvent::DatagramUndecodable { frames, what } => {
+                write!(f, "ip datagram rebuilt from frame")?;
+                if frames.len() > 1 {
+                    write!(f, "s")?;
+                }
+                for (i, fr) in frames.iter().enumerate() {
+                    write!(f, "{}{fr}", if i == 0 { " " } else { ", " })?;
+                }
+                write!(f, " cannot be decoded: {what}")
+            }
             ReassemblyEvent::FragmentTableFull { frame, what } => write!(
                 f,
                 "ip fragment table full ({what}) at frame {frame}: a datagram was dropped"
@@ -251,9 +322,47 @@ impl fmt::Display for ReassemblyEvent {
                 f,
                 "tls {flow}: SIP signalling seen but encrypted ({segments} segments from frame {first_frame}); it cannot be analysed"
             ),
+            ReassemblyEvent::SctpIncomplete {
+                flow,
+                frames,
+                bytes,
+            } => {
+                write!(
+                    f,
+                    "sctp {flow}: {bytes} bytes of a split user message never completed, in frame"
+                )?;
+                if frames.len() > 1 {
+                    write!(f, "s")?;
+                }
+                for (i, fr) in frames.iter().enumerate() {
+                    write!(f, "{}{fr}", if i == 0 { " " } else { ", " })?;
+                }
+                Ok(())
+            }
+            ReassemblyEvent::SctpGap {
+                flow,
+                stream,
+                missing,
+                frame,
+                delivered,
+            } => write!(
+                f,
+                "sctp {flow}: stream {stream} messages {}..{} never seen; {delivered} waiting behind them delivered at frame {frame}",
+                missing.start, missing.end
+            ),
+            ReassemblyEvent::SctpBound { flow, frame, what } => {
+                write!(f, "sctp {flow}: at frame {frame}, {what}")
+            }
             ReassemblyEvent::WebSocketError { flow, frame, what } => {
                 write!(f, "ws {flow}: {what} at frame {frame}")
             }
         }
+    }
+}
+
+fn version_name(version: IpVersion) -> &'static str {
+    match version {
+        IpVersion::V4 => "ipv4",
+        IpVersion::V6 => "ipv6",
     }
 }

@@ -180,10 +180,13 @@ impl Defragmenter {
         }
     }
 
-    /// Adds one fragment; returns the datagram if it is now complete.
+    /// Adds one fragment, seen in `frame` and carried by the frames
+    /// `carried_by` (several when the fragment was itself inside a datagram
+    /// rebuilt from fragments); returns the datagram if it is now complete.
     pub(crate) fn push(
         &mut self,
         frame: FrameNo,
+        carried_by: &[FrameNo],
         ts: Timestamp,
         fragment: &Fragment<'_>,
         sink: &mut Sink<'_>,
@@ -199,7 +202,24 @@ impl Defragmenter {
         let len = u32::try_from(fragment.payload.len()).unwrap_or(u32::MAX);
         let end = offset.saturating_add(len);
         if end > MAX_DATAGRAM {
+            sink.stats.ip_fragments_dropped += 1;
+            sink.events.push(ReassemblyEvent::FragmentBeyondMaximum {
+                version: key.version,
+                src: key.src,
+                dst: key.dst,
+                id: key.id,
+                frame,
+                end,
+            });
             return None;
+        }
+        while self.bytes.saturating_add(fragment.payload.len()) > self.max_bytes {
+            if !self.evict_oldest(frame, "bytes", sink) {
+                // Nothing left to drop: this fragment alone is over the cap.
+                sink.stats.ip_fragments_dropped += 1;
+                self.report_full(frame, "bytes", sink);
+                return None;
+            }
         }
         if !self.table.contains_key(&key) {
             while self.table.len() >= self.max_datagrams.max(1) {
@@ -221,13 +241,9 @@ impl Defragmenter {
             );
             self.order.push_back((ts, key));
         }
-        while self.bytes.saturating_add(fragment.payload.len()) > self.max_bytes {
-            if !self.evict_oldest(frame, "bytes", sink) {
-                return None;
-            }
-        }
         let partial = self.table.get_mut(&key)?;
         partial.frames.push(frame);
+        partial.frames.extend_from_slice(carried_by);
         partial.truncated |= fragment.truncated;
         if !fragment.more_fragments {
             partial.total = Some(end);
@@ -277,15 +293,21 @@ impl Defragmenter {
     fn evict_oldest(&mut self, frame: FrameNo, what: &'static str, sink: &mut Sink<'_>) -> bool {
         while let Some((first_ts, key)) = self.order.pop_front() {
             if self.give_up(first_ts, key, sink) {
-                if !self.full_reported {
-                    self.full_reported = true;
-                    sink.events
-                        .push(ReassemblyEvent::FragmentTableFull { frame, what });
-                }
+                self.report_full(frame, what, sink);
                 return true;
             }
         }
         false
+    }
+
+    /// Reports the first time a bound of the table is hit (every datagram
+    /// dropped for it is reported on its own, as incomplete).
+    fn report_full(&mut self, frame: FrameNo, what: &'static str, sink: &mut Sink<'_>) {
+        if !self.full_reported {
+            self.full_reported = true;
+            sink.events
+                .push(ReassemblyEvent::FragmentTableFull { frame, what });
+        }
     }
 
     /// Reports and drops the datagram `key` if it is the one opened at
@@ -364,6 +386,7 @@ mod tests {
             d.expire(ts, &mut sink);
             if let Some(dg) = d.push(
                 FrameNo(i as u32 + 1),
+                &[],
                 ts,
                 &fragment(off, more, data),
                 &mut sink,
@@ -451,6 +474,54 @@ mod tests {
     }
 
     #[test]
+    fn fragment_past_the_largest_datagram_is_reported() {
+        // Offset 65 528 (the largest the 13-bit field allows) plus 16 bytes.
+        let a = [1u8; 16];
+        let (done, events) = run(
+            &[(0, true, &a), (65_528, false, &a)],
+            ReassemblyConfig::default(),
+            0,
+        );
+        assert!(done.is_empty());
+        assert_eq!(
+            events[0],
+            ReassemblyEvent::FragmentBeyondMaximum {
+                version: IpVersion::V4,
+                src: "10.0.0.1".parse().unwrap(),
+                dst: "10.0.0.2".parse().unwrap(),
+                id: 7,
+                frame: FrameNo(2),
+                end: 65_544,
+            }
+        );
+        assert_eq!(
+            events[0].to_string(),
+            "ipv4 10.0.0.1 → 10.0.0.2 id 7: fragment in frame 2 reaches byte 65544, past the largest IP datagram (65535 bytes); dropped"
+        );
+        // The datagram it belonged to is then incomplete.
+        assert_eq!(events[1].kind(), "fragments-incomplete");
+        assert_eq!(events.len(), 2);
+    }
+
+    #[test]
+    fn fragment_larger_than_the_byte_cap_is_reported() {
+        let a = [1u8; 16];
+        let config = ReassemblyConfig {
+            fragment_bytes_cap: 10,
+            ..ReassemblyConfig::default()
+        };
+        let (done, events) = run(&[(0, true, &a)], config, 0);
+        assert!(done.is_empty());
+        assert_eq!(
+            events,
+            vec![ReassemblyEvent::FragmentTableFull {
+                frame: FrameNo(1),
+                what: "bytes"
+            }]
+        );
+    }
+
+    #[test]
     fn byte_cap_evicts_and_reports() {
         let a = [1u8; 16];
         let config = ReassemblyConfig {
@@ -461,8 +532,16 @@ mod tests {
         frags.push((16, true, &a[..]));
         let (done, events) = run(&frags, config, 0);
         assert!(done.is_empty());
-        assert_eq!(events[0].kind(), "fragments-incomplete");
-        assert_eq!(events[1].kind(), "fragment-table-full");
-        assert_eq!(events.len(), 2);
+        // The datagram is dropped to make room for its own second fragment,
+        // which then waits alone until the end of the capture.
+        let kinds: Vec<_> = events.iter().map(|e| (e.kind(), e.frame())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("fragments-incomplete", FrameNo(1)),
+                ("fragment-table-full", FrameNo(2)),
+                ("fragments-incomplete", FrameNo(2)),
+            ]
+        );
     }
 }

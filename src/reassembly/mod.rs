@@ -33,7 +33,7 @@ pub use event::{Flow, ReassemblyEvent};
 pub use seq::SeqNo;
 
 use crate::capture::{FrameNo, Timestamp};
-use crate::decode::{Decoded, Packet, Transport as DecodedTransport};
+use crate::decode::{Decoded, Packet, Transport as DecodedTransport, tunnel};
 use crate::sip;
 
 /// The transport a SIP message travelled over.
@@ -69,7 +69,10 @@ pub struct SipBytes<'a> {
     pub bytes: &'a [u8],
     /// The payload was cut short by the capture's snaplen.
     pub truncated: bool,
-    /// Every frame the message spans, in frame order (`frame` is the last).
+    /// Every frame that carried bytes of the message (TCP segments, IP
+    /// fragments, SCTP chunks), in frame order. `frame` is normally the last;
+    /// it is later when the message's bytes waited behind a TCP hole that
+    /// `frame` filled, and then not among them.
     pub frames: &'a [FrameNo],
 }
 
@@ -144,12 +147,24 @@ pub struct ReassemblyStats {
     pub sctp_messages: u64,
     /// SCTP DATA chunks seen twice (same TSN): dropped.
     pub sctp_duplicate_chunks: u64,
+    /// Bytes of SCTP user message fragments that never made a whole message
+    /// (lost fragment, timeout, cap); each time is also an event.
+    pub sctp_bytes_dropped: u64,
+    /// Fragments of split user messages on directions beyond the flow table:
+    /// not rebuilt.
+    pub sctp_chunks_not_rebuilt: u64,
+    /// Ordered SCTP messages missing on a stream, after which the waiting
+    /// ones were delivered.
+    pub sctp_gaps: u64,
     /// TLS flows (connections) seen.
     pub tls_flows: u64,
     /// IP fragments seen, datagrams rebuilt from them, datagrams never completed.
     pub ip_fragments: u64,
     pub ip_datagrams_reassembled: u64,
     pub ip_datagrams_incomplete: u64,
+    /// Fragments dropped by a bound (past 65 535 bytes, or over the byte cap
+    /// on their own); each is also an event.
+    pub ip_fragments_dropped: u64,
     /// Events beyond [`ReassemblyConfig::max_events`], counted only.
     pub events_not_kept: u64,
     /// The first frame of TCP data and of an IP fragment, for the report.
@@ -198,6 +213,8 @@ pub struct Reassembler {
     tcp: tcp::TcpStreams,
     fragments: ip::Defragmenter,
     sctp: sctp::SctpReassembler,
+    /// The last frame pushed.
+    last_frame: FrameNo,
 }
 
 impl Default for Reassembler {
@@ -222,7 +239,8 @@ impl Reassembler {
             },
             tcp: tcp::TcpStreams::new(config),
             fragments: ip::Defragmenter::new(config),
-            sctp: sctp::SctpReassembler::default(),
+            sctp: sctp::SctpReassembler::new(config),
+            last_frame: FrameNo(0),
         }
     }
 
@@ -234,41 +252,21 @@ impl Reassembler {
         decoded: &Decoded<'_>,
         emit: &mut dyn FnMut(SipBytes<'_>),
     ) {
+        self.last_frame = frame;
         let mut sink = Sink {
             emit,
             events: &mut self.events,
             stats: &mut self.stats,
         };
         self.fragments.expire(ts, &mut sink);
-        match decoded {
-            Decoded::Packet(packet) => {
-                route_packet(&mut self.tcp, packet, &[frame], frame, ts, &mut sink);
-            }
-            Decoded::Fragment(fragment) => {
-                sink.stats.ip_fragments += 1;
-                sink.stats.first_fragment_frame.get_or_insert(frame);
-                if let Some(datagram) = self.fragments.push(frame, ts, fragment, &mut sink) {
-                    sink.stats.ip_datagrams_reassembled += 1;
-                    match datagram.decode() {
-                        Some(ip::Inner::Packet(packet)) => route_packet(
-                            &mut self.tcp,
-                            &packet,
-                            &datagram.frames,
-                            frame,
-                            ts,
-                            &mut sink,
-                        ),
-                        Some(ip::Inner::Sctp(packet)) => {
-                            self.sctp
-                                .push(frame, ts, &packet, &datagram.frames, &mut sink)
-                        }
-                        None => {}
-                    }
-                }
-            }
-            Decoded::Sctp(packet) => self.sctp.push(frame, ts, packet, &[frame], &mut sink),
-            Decoded::Skipped(_) => {}
-        }
+        let mut paths = Paths {
+            tcp: &mut self.tcp,
+            fragments: &mut self.fragments,
+            sctp: &mut self.sctp,
+            frame,
+            ts,
+        };
+        paths.route(decoded, &[frame], 0, &mut sink);
     }
 
     /// Flushes what the end of the capture decides: holes in TCP streams become
@@ -281,6 +279,7 @@ impl Reassembler {
         };
         self.tcp.finish(&mut sink);
         self.fragments.finish(&mut sink);
+        self.sctp.finish(self.last_frame, &mut sink);
         self.stats.events_not_kept = self.events.not_kept;
     }
 
@@ -297,6 +296,90 @@ impl Reassembler {
 
     pub fn config(&self) -> &ReassemblyConfig {
         &self.config
+    }
+}
+
+/// Most datagrams rebuilt inside one another (a tunnel in fragments whose
+/// inner packet is fragmented again, ...) for one frame.
+const MAX_NESTED_DATAGRAMS: usize = crate::decode::tunnel::MAX_TUNNEL_DEPTH;
+
+/// The paths a decoded packet can take, for the frame being pushed.
+struct Paths<'r> {
+    tcp: &'r mut tcp::TcpStreams,
+    fragments: &'r mut ip::Defragmenter,
+    sctp: &'r mut sctp::SctpReassembler,
+    frame: FrameNo,
+    ts: Timestamp,
+}
+
+impl Paths<'_> {
+    /// Hands `decoded`, carried by `frames`, to its path. `depth` counts the
+    /// datagrams rebuilt around it.
+    fn route(
+        &mut self,
+        decoded: &Decoded<'_>,
+        frames: &[FrameNo],
+        depth: usize,
+        sink: &mut Sink<'_>,
+    ) {
+        let (frame, ts) = (self.frame, self.ts);
+        match decoded {
+            Decoded::Packet(packet) => route_packet(self.tcp, packet, frames, frame, ts, sink),
+            Decoded::Fragment(fragment) => {
+                sink.stats.ip_fragments += 1;
+                sink.stats.first_fragment_frame.get_or_insert(frame);
+                if let Some(datagram) = self.fragments.push(frame, frames, ts, fragment, sink) {
+                    sink.stats.ip_datagrams_reassembled += 1;
+                    self.route_datagram(&datagram, depth.saturating_add(1), sink);
+                }
+            }
+            Decoded::Sctp(packet) => self.sctp.push(frame, ts, packet, frames, sink),
+            Decoded::Skipped(_) => {}
+        }
+    }
+
+    /// Hands a datagram rebuilt from fragments to its path: UDP, TCP, SCTP,
+    /// or a tunnel (IP-in-IP, GRE, MPLS in IP) whose inner packet takes the
+    /// same paths.
+    fn route_datagram(&mut self, datagram: &ip::Datagram, depth: usize, sink: &mut Sink<'_>) {
+        let (frame, ts) = (self.frame, self.ts);
+        match datagram.decode() {
+            Some(ip::Inner::Packet(packet)) => {
+                route_packet(self.tcp, &packet, &datagram.frames, frame, ts, sink);
+            }
+            Some(ip::Inner::Sctp(packet)) => {
+                self.sctp.push(frame, ts, &packet, &datagram.frames, sink);
+            }
+            None => {
+                let inner = tunnel::decode_reassembled(
+                    frame,
+                    datagram.protocol,
+                    &datagram.data,
+                    datagram.vlan,
+                );
+                match inner {
+                    None => {}
+                    Some(Ok(Decoded::Fragment(_))) if depth >= MAX_NESTED_DATAGRAMS => {
+                        sink.events.push(ReassemblyEvent::DatagramUndecodable {
+                            frames: datagram.frames.clone(),
+                            what: format!(
+                                "more than {MAX_NESTED_DATAGRAMS} datagrams rebuilt from fragments inside one another"
+                            ),
+                        });
+                    }
+                    Some(Ok(decoded)) => self.route(&decoded, &datagram.frames, depth, sink),
+                    Some(Err(issue)) => {
+                        sink.events.push(ReassemblyEvent::DatagramUndecodable {
+                            frames: datagram.frames.clone(),
+                            what: format!(
+                                "{} layer at byte {} of the rebuilt payload: {}",
+                                issue.layer, issue.offset, issue.what
+                            ),
+                        });
+                    }
+                }
+            }
+        }
     }
 }
 
