@@ -141,6 +141,13 @@ pub enum ReassemblyEvent {
         segments: u64,
         first_frame: FrameNo,
     },
+    /// More TLS connections than the table lists: `flow` and later ones are
+    /// counted (`tls_flows_not_listed`) but get no event of their own.
+    TlsTableFull {
+        flow: Flow,
+        frame: FrameNo,
+        cap: usize,
+    },
     /// A WebSocket frame that cannot be decoded, or a message beyond the cap.
     WebSocketError {
         flow: Flow,
@@ -165,7 +172,8 @@ impl ReassemblyEvent {
             | ReassemblyEvent::FragmentBeyondMaximum { frame, .. }
             | ReassemblyEvent::WebSocketError { frame, .. }
             | ReassemblyEvent::SctpGap { frame, .. }
-            | ReassemblyEvent::SctpBound { frame, .. } => *frame,
+            | ReassemblyEvent::SctpBound { frame, .. }
+            | ReassemblyEvent::TlsTableFull { frame, .. } => *frame,
             ReassemblyEvent::FragmentsIncomplete { frames, .. }
             | ReassemblyEvent::DatagramUndecodable { frames, .. }
             | ReassemblyEvent::SctpIncomplete { frames, .. } => {
@@ -192,6 +200,7 @@ impl ReassemblyEvent {
             ReassemblyEvent::SctpIncomplete { .. } => "sctp-incomplete",
             ReassemblyEvent::SctpGap { .. } => "sctp-gap",
             ReassemblyEvent::SctpBound { .. } => "sctp-bound",
+            ReassemblyEvent::TlsTableFull { .. } => "tls-table-full",
             ReassemblyEvent::WebSocketError { .. } => "websocket-error",
         }
     }
@@ -353,6 +362,10 @@ impl fmt::Display for ReassemblyEvent {
             ReassemblyEvent::SctpBound { flow, frame, what } => {
                 write!(f, "sctp {flow}: at frame {frame}, {what}")
             }
+            ReassemblyEvent::TlsTableFull { flow, frame, cap } => write!(
+                f,
+                "tls flow table full ({cap} connections) at frame {frame}: {flow} and later encrypted connections are only counted"
+            ),
             ReassemblyEvent::WebSocketError { flow, frame, what } => {
                 write!(f, "ws {flow}: {what} at frame {frame}")
             }

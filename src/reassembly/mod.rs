@@ -132,6 +132,11 @@ pub struct ReassemblyStats {
     /// Segments whose bytes differ from a copy received before (the first
     /// copy is kept; each is also an event).
     pub tcp_overlap_conflicts: u64,
+    /// Streams evicted from the full flow table (least recently used).
+    pub tcp_flows_evicted: u64,
+    /// Streams no longer read after 64 KiB without a SIP start line (another
+    /// protocol on the same flow).
+    pub tcp_streams_not_sip: u64,
     /// Holes never filled (lost segments).
     pub tcp_gaps: u64,
     /// Bytes in those holes.
@@ -158,6 +163,8 @@ pub struct ReassemblyStats {
     pub sctp_gaps: u64,
     /// TLS flows (connections) seen.
     pub tls_flows: u64,
+    /// TLS connections beyond the table's cap: not listed in events.
+    pub tls_flows_not_listed: u64,
     /// IP fragments seen, datagrams rebuilt from them, datagrams never completed.
     pub ip_fragments: u64,
     pub ip_datagrams_reassembled: u64,
@@ -418,14 +425,15 @@ fn route_packet(
 #[derive(Debug, Default)]
 pub(crate) struct TlsFlows {
     flows: HashMap<(SocketAddr, SocketAddr), (Flow, u64, FrameNo)>,
+    full_reported: bool,
 }
 
 /// Most TLS connections tracked for the report.
-const MAX_TLS_FLOWS: usize = 10_000;
+pub(crate) const MAX_TLS_FLOWS: usize = 10_000;
 
 impl TlsFlows {
     /// Counts one segment of `flow` seen in `frame`.
-    pub(crate) fn count(&mut self, flow: Flow, frame: FrameNo) {
+    pub(crate) fn count(&mut self, flow: Flow, frame: FrameNo, sink: &mut Sink<'_>) {
         let key = if flow.src <= flow.dst {
             (flow.src, flow.dst)
         } else {
@@ -435,6 +443,16 @@ impl TlsFlows {
             entry.1 += 1;
         } else if self.flows.len() < MAX_TLS_FLOWS {
             self.flows.insert(key, (flow, 1, frame));
+        } else {
+            sink.stats.tls_flows_not_listed += 1;
+            if !self.full_reported {
+                self.full_reported = true;
+                sink.events.push(ReassemblyEvent::TlsTableFull {
+                    flow,
+                    frame,
+                    cap: MAX_TLS_FLOWS,
+                });
+            }
         }
     }
 

@@ -433,7 +433,11 @@ impl Stream {
                     }
                     Upgrade::Incomplete => {
                         if self.buf.len() > websocket::MAX_UPGRADE {
-                            self.mode = Mode::Ignored;
+                            self.ws_error(
+                                "HTTP upgrade header section longer than 16384 bytes, rest of the flow not read",
+                                frame,
+                                sink,
+                            );
                         } else {
                             break;
                         }
@@ -502,6 +506,7 @@ impl Stream {
         if !self.sip_seen {
             self.scanned = self.scanned.saturating_add(keep_from as u64);
             if self.scanned > GIVE_UP_AFTER {
+                sink.stats.tcp_streams_not_sip += 1;
                 self.mode = Mode::Ignored;
                 return true;
             }
@@ -834,7 +839,7 @@ impl TcpStreams {
                 }
             }
             if stream.mode == Mode::Tls {
-                self.tls.count(flow, frame);
+                self.tls.count(flow, frame, sink);
             }
             let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
             let offset = data_seq.distance_from(stream.next);
@@ -925,6 +930,7 @@ impl TcpStreams {
             };
             if let Some(mut stream) = self.streams.remove(&oldest) {
                 stream.close(&self.config, frame, sink);
+                sink.stats.tcp_flows_evicted += 1;
                 if !self.table_full_reported {
                     self.table_full_reported = true;
                     sink.events.push(ReassemblyEvent::FlowTableFull {
@@ -1501,6 +1507,7 @@ mod tests {
             r.events()[1].to_string(),
             "tcp flow table full (1 flows) at frame 2: least recently used flow 10.0.0.1:1 → 10.0.0.2:40000 dropped"
         );
+        assert_eq!(r.stats().tcp_flows_evicted, 1);
     }
 
     #[test]
@@ -1521,6 +1528,86 @@ mod tests {
                 "tls 10.0.0.1:40000 → 10.0.0.2:5061: SIP signalling seen but encrypted (3 segments from frame 1); it cannot be analysed"
             ]
         );
+    }
+
+    #[test]
+    fn oversized_http_upgrade_is_reported() {
+        let mut head = b"GET / HTTP/1.1\r\nUpgrade: websocket\r\n".to_vec();
+        while head.len() <= websocket::MAX_UPGRADE {
+            head.extend_from_slice(b"X-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+        }
+        let (out, events, _) = run(&[Seg(1, "", &head)]);
+        assert!(out.is_empty());
+        assert_eq!(
+            events.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            vec![
+                "ws 10.0.0.1:5060 → 10.0.0.2:40000: HTTP upgrade header section longer than 16384 bytes, rest of the flow not read at frame 1"
+            ]
+        );
+    }
+
+    #[test]
+    fn stream_without_sip_is_given_up_and_counted() {
+        let line = b"this is not SIP at all, just some text protocol\r\n";
+        let chunk: Vec<u8> = line
+            .iter()
+            .copied()
+            .cycle()
+            .take(line.len() * 200)
+            .collect();
+        let mut segs = Vec::new();
+        let mut seq = 1u32;
+        for _ in 0..8 {
+            segs.push(Seg(seq, "", &chunk[..]));
+            seq += chunk.len() as u32;
+        }
+        let m = msg("OPTIONS", 1, "");
+        segs.push(Seg(seq, "", m.as_bytes()));
+        let (out, events, stats) = run(&segs);
+        // 8 × 10 000 bytes without a start line: the flow is not read any more.
+        assert!(out.is_empty());
+        assert!(events.is_empty(), "{events:?}");
+        assert_eq!(stats.tcp_streams_not_sip, 1);
+    }
+
+    #[test]
+    fn tls_table_cap_is_reported() {
+        let mut r = Reassembler::new();
+        let hello = [0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5];
+        let mut ignore = |_: SipBytes<'_>| {};
+        let n = crate::reassembly::MAX_TLS_FLOWS as u32 + 2;
+        for i in 0..n {
+            let packet = Packet {
+                src: SocketAddr::from(([10, 0, (i >> 16) as u8, 1], (i & 0xFFFF) as u16)),
+                dst: "10.0.0.2:5061".parse().unwrap(),
+                transport: DecodedTransport::Tcp(TcpInfo {
+                    seq: 1,
+                    ack: 0,
+                    syn: false,
+                    fin: false,
+                    rst: false,
+                    psh: false,
+                    has_ack: false,
+                }),
+                payload: &hello,
+                vlan: None,
+                truncated: false,
+            };
+            r.push(
+                FrameNo(i + 1),
+                Timestamp::default(),
+                &Decoded::Packet(packet),
+                &mut ignore,
+            );
+        }
+        let full: Vec<_> = r
+            .events()
+            .iter()
+            .filter(|e| e.kind() == "tls-table-full")
+            .map(|e| e.frame().0)
+            .collect();
+        assert_eq!(full, vec![n - 1]);
+        assert_eq!(r.stats().tls_flows_not_listed, 2);
     }
 
     #[test]
