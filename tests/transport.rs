@@ -113,6 +113,13 @@ fn tcp_big_call_invite_over_four_segments() {
 }
 
 #[test]
+fn tcp_big_call_frames_spanned() {
+    let s = spans("tcp-big-call.pcap");
+    assert_eq!(s[0], (10, vec![4, 6, 8, 10]));
+    assert!(s[1..].iter().all(|(_, f)| f.is_empty()));
+}
+
+#[test]
 fn tcp_420_retry() {
     assert_messages(
         "tcp-420-retry-ok.pcap",
@@ -136,6 +143,8 @@ fn udp_fragmented_ipv4_and_ipv6() {
     for name in ["udp-fragmented.pcap", "udp-fragmented-ipv6.pcap"] {
         // The INVITE is rebuilt from the fragments in frames 1-4, attributed to frame 4.
         check(name, [4, 5, 6, 7, 8, 9, 10], "UDP");
+        assert_eq!(spans(name)[0], (4, vec![1, 2, 3, 4]), "{name}");
+        assert!(spans(name)[1..].iter().all(|(_, f)| f.is_empty()), "{name}");
         let a = analysis(name);
         assert_eq!(a.stats.reassembly.ip_fragments, 4, "{name}");
         assert_eq!(a.stats.reassembly.ip_datagrams_reassembled, 1, "{name}");
@@ -145,18 +154,48 @@ fn udp_fragmented_ipv4_and_ipv6() {
 
 // ---------------------------------------------------------------- crafted
 
+/// `(frame, frames)` of every message of the capture's calls, in report order:
+/// `frames` is what `Record::frames` keeps (empty for a message that came whole
+/// in its frame).
+fn spans(name: &str) -> Vec<(u32, Vec<u32>)> {
+    analysis(name)
+        .correlated
+        .calls
+        .iter()
+        .flat_map(|c| c.records.iter())
+        .map(|r| (r.frame.0, r.frames.iter().map(|f| f.0).collect()))
+        .collect()
+}
+
 #[test]
 fn tcp_out_of_order() {
     // tshark 4.0 with default settings loses the INVITE (frames 4, 6, 5 hold its bytes in
-    // the order 1, 3, 2); sipdiag attributes it to frame 6, which fills the hole.
+    // the order 1, 3, 2) and the ACK; sipdiag attributes the INVITE to frame 6, which fills
+    // the hole. The BYE's segment (frame 10) arrives before the ACK's (frame 11): the BYE
+    // is readable only once frame 11 fills the hole, so both are attributed to frame 11
+    // (as tshark with out-of-order reassembly does), in stream order.
     check(
         "crafted-tcp-out-of-order.pcap",
-        [6, 7, 8, 9, 10, 11, 12],
+        [6, 7, 8, 9, 11, 11, 12],
         "TCP",
     );
     let a = analysis("crafted-tcp-out-of-order.pcap");
-    assert_eq!(a.stats.reassembly.tcp_out_of_order_segments, 1);
+    assert_eq!(a.stats.reassembly.tcp_out_of_order_segments, 2);
     assert!(a.capture_events.is_empty());
+    // The frames each message spans: the INVITE's three segments; the BYE's bytes
+    // came in frame 10 though it is attributed to frame 11.
+    assert_eq!(
+        spans("crafted-tcp-out-of-order.pcap"),
+        vec![
+            (6, vec![4, 5, 6]),
+            (7, vec![]),
+            (8, vec![]),
+            (9, vec![]),
+            (11, vec![]),
+            (11, vec![10]),
+            (12, vec![]),
+        ]
+    );
 }
 
 #[test]
@@ -177,8 +216,22 @@ fn tcp_retransmission_and_overlap() {
 
 #[test]
 fn tcp_sequence_numbers_wrap() {
-    check("crafted-tcp-seq-wrap.pcap", [5, 6, 7, 8, 9, 10, 11], "TCP");
+    // The INVITE's second segment (frame 4) wraps past 2^32 and arrives before its first
+    // (frame 5); the BYE (frame 9) arrives before the ACK (frame 10) that makes it readable.
+    check("crafted-tcp-seq-wrap.pcap", [5, 6, 7, 8, 10, 10, 11], "TCP");
     assert!(events("crafted-tcp-seq-wrap.pcap").is_empty());
+    assert_eq!(
+        spans("crafted-tcp-seq-wrap.pcap"),
+        vec![
+            (5, vec![4, 5]),
+            (6, vec![]),
+            (7, vec![]),
+            (8, vec![]),
+            (10, vec![]),
+            (10, vec![9]),
+            (11, vec![]),
+        ]
+    );
 }
 
 #[test]
@@ -267,6 +320,26 @@ fn udp_missing_fragment_is_reported() {
 }
 
 #[test]
+fn gre_tunnel_whose_outer_packet_is_fragmented() {
+    // A UDP call inside GRE between 192.0.2.1 and 192.0.2.2; the INVITE's outer packet
+    // (3 523 bytes of GRE payload) travels in three IPv4 fragments (frames 1-3). The rebuilt datagram is
+    // opened as a tunnel and the inner packet takes the UDP path.
+    check("crafted-gre-fragmented.pcap", [3, 4, 5, 6, 7, 8, 9], "UDP");
+    let a = analysis("crafted-gre-fragmented.pcap");
+    assert_eq!(a.stats.reassembly.ip_fragments, 3);
+    assert_eq!(a.stats.reassembly.ip_datagrams_reassembled, 1);
+    assert!(a.capture_events.is_empty());
+    assert!(a.decode_issues.is_empty());
+    let invite = &a.correlated.calls[0].records[0];
+    assert_eq!(invite.src.to_string(), "10.0.0.1:5060");
+    assert_eq!(invite.dst.to_string(), "10.0.0.2:5060");
+    assert_eq!(
+        invite.frames.iter().map(|f| f.0).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+}
+
+#[test]
 fn websocket_masked_and_fragmented() {
     // The INVITE comes in two WebSocket frames (binary, then continuation; frames 6-8),
     // the first split over two TCP segments; client frames are masked.
@@ -291,6 +364,7 @@ fn sctp_data_chunks() {
     // The INVITE is one user message in two DATA chunks (frames 1, 2); 100 and 180 are
     // bundled in frame 4; frame 6 retransmits the 200's chunk (same TSN): dropped.
     check("crafted-sctp.pcap", [2, 4, 4, 5, 7, 8, 9], "SCTP");
+    assert_eq!(spans("crafted-sctp.pcap")[0], (2, vec![1, 2]));
     let r = analysis("crafted-sctp.pcap").stats.reassembly;
     assert_eq!(r.sctp_data_chunks, 9);
     assert_eq!(r.sctp_duplicate_chunks, 1);

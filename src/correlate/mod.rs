@@ -90,6 +90,10 @@ pub struct Record {
     pub tx: usize,
     /// A copy of an earlier request or response of the same transaction.
     pub retransmission: bool,
+    /// Every frame that carried bytes of the message (TCP segments, IP
+    /// fragments, SCTP chunks), in frame order; empty when the message came
+    /// whole in `frame` alone (the common case: no allocation).
+    pub frames: Vec<FrameNo>,
 }
 
 impl Record {
@@ -420,6 +424,7 @@ impl Call {
             transport,
             truncated,
             msg,
+            frames,
         } = record_in;
         let index = self.records.len();
         let cseq = msg.cseq();
@@ -545,6 +550,7 @@ impl Call {
             msg,
             tx,
             retransmission,
+            frames,
         });
     }
 
@@ -638,6 +644,7 @@ struct PendingRecord {
     transport: Transport,
     truncated: bool,
     msg: Message,
+    frames: Vec<FrameNo>,
 }
 
 /// What one peer said it allows (the `Allow` header of any message it sent).
@@ -743,6 +750,11 @@ impl Correlator {
                 transport: bytes.transport,
                 truncated: bytes.truncated,
                 msg,
+                frames: if bytes.frames == [bytes.frame] {
+                    Vec::new()
+                } else {
+                    bytes.frames.to_vec()
+                },
             });
     }
 

@@ -655,6 +655,7 @@ const FIXTURES: &[(&str, u32)] = &[
     ("snaplen.pcap", 7),
     ("timers-long.pcap", 24),
     ("timers-short.pcap", 7),
+    ("transport/crafted-gre-fragmented.pcap", 9),
     ("transport/crafted-sctp.pcap", 9),
     ("transport/crafted-tcp-keepalive.pcap", 19),
     ("transport/crafted-tcp-lost-segment.pcap", 13),

@@ -470,3 +470,123 @@ impl TlsFlows {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::IpAddr;
+
+    use super::*;
+    use crate::decode::{Fragment, IpVersion, TcpInfo};
+
+    /// A TCP segment (header + data) whose IP datagram came in two fragments
+    /// (frames 1 and 2), then the rest of the message in frame 3: the message
+    /// lists all three frames.
+    #[test]
+    fn tcp_segment_in_ip_fragments_lists_the_fragments_frames() {
+        let m = b"OPTIONS sip:b@x SIP/2.0\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        let (head, tail) = m.split_at(40);
+        let mut segment = Vec::new();
+        segment.extend_from_slice(&40000u16.to_be_bytes());
+        segment.extend_from_slice(&5060u16.to_be_bytes());
+        segment.extend_from_slice(&1u32.to_be_bytes()); // seq
+        segment.extend_from_slice(&0u32.to_be_bytes()); // ack
+        segment.extend_from_slice(&[5 << 4, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+        segment.extend_from_slice(head);
+        let src: IpAddr = "10.0.0.1".parse().unwrap();
+        let dst: IpAddr = "10.0.0.2".parse().unwrap();
+        let fragment = |offset: usize, more: bool, payload| Fragment {
+            version: IpVersion::V4,
+            src,
+            dst,
+            id: 9,
+            offset: (offset / 8) as u16,
+            more_fragments: more,
+            protocol: 6,
+            payload,
+            vlan: None,
+            truncated: false,
+        };
+        let mut r = Reassembler::new();
+        let mut out = Vec::new();
+        let mut collect = |b: SipBytes<'_>| out.push((b.frame.0, b.frames.to_vec()));
+        let ts = Timestamp::default();
+        r.push(
+            FrameNo(1),
+            ts,
+            &Decoded::Fragment(fragment(0, true, &segment[..32])),
+            &mut collect,
+        );
+        r.push(
+            FrameNo(2),
+            ts,
+            &Decoded::Fragment(fragment(32, false, &segment[32..])),
+            &mut collect,
+        );
+        let rest = Packet {
+            src: "10.0.0.1:40000".parse().unwrap(),
+            dst: "10.0.0.2:5060".parse().unwrap(),
+            transport: DecodedTransport::Tcp(TcpInfo {
+                seq: 41,
+                ack: 0,
+                syn: false,
+                fin: false,
+                rst: false,
+                psh: true,
+                has_ack: true,
+            }),
+            payload: tail,
+            vlan: None,
+            truncated: false,
+        };
+        r.push(FrameNo(3), ts, &Decoded::Packet(rest), &mut collect);
+        r.finish(&mut collect);
+        assert_eq!(out, vec![(3, vec![FrameNo(1), FrameNo(2), FrameNo(3)])]);
+        assert!(r.events().is_empty(), "{:?}", r.events());
+    }
+
+    /// A tunnel inside a rebuilt datagram that cannot be decoded is reported.
+    #[test]
+    fn undecodable_tunnel_in_fragments_is_reported() {
+        // GRE with checksum, key and sequence number (a 16-byte header) in a
+        // datagram of 12 bytes, in two fragments.
+        let gre = [0xB0u8, 0, 0x08, 0x00, 0, 0, 0, 0, 0, 0, 0, 1];
+        let fragment = |offset: u16, payload| Fragment {
+            version: IpVersion::V4,
+            src: "192.0.2.1".parse().unwrap(),
+            dst: "192.0.2.2".parse().unwrap(),
+            id: 1,
+            offset,
+            more_fragments: offset == 0,
+            protocol: 47,
+            payload,
+            vlan: None,
+            truncated: false,
+        };
+        let mut r = Reassembler::new();
+        let mut ignore = |_: SipBytes<'_>| {};
+        let ts = Timestamp::default();
+        let (a, b) = gre.split_at(8);
+        r.push(
+            FrameNo(1),
+            ts,
+            &Decoded::Fragment(fragment(0, a)),
+            &mut ignore,
+        );
+        r.push(
+            FrameNo(2),
+            ts,
+            &Decoded::Fragment(fragment(1, b)),
+            &mut ignore,
+        );
+        assert_eq!(
+            r.events()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            vec![
+                "ip datagram rebuilt from frames 1, 2 cannot be decoded: tunnel layer at byte 0 of the rebuilt payload: GRE header with checksum, key and sequence number needs 16 bytes, only 12 captured"
+            ]
+        );
+        assert_eq!(r.events()[0].kind(), "datagram-undecodable");
+    }
+}
