@@ -714,3 +714,36 @@ fn sd3014_flow_buffer_limit() {
         d.message
     );
 }
+
+/// SCTP messages lost (fragments never completed, ordered messages never seen) are
+/// stream gaps (SD3010), not limits (SD3014).
+#[test]
+fn sctp_losses_are_stream_gaps() {
+    use sipdiag::reassembly::{Flow, ReassemblyEvent};
+    let flow = Flow {
+        src: "10.0.0.1:5060".parse().unwrap(),
+        dst: "10.0.0.2:5060".parse().unwrap(),
+    };
+    let events = [
+        ReassemblyEvent::SctpIncomplete {
+            flow,
+            frames: vec![sipdiag::capture::FrameNo(3)],
+            bytes: 40,
+        },
+        ReassemblyEvent::SctpGap {
+            flow,
+            stream: 0,
+            missing: 1..2,
+            frame: sipdiag::capture::FrameNo(9),
+            delivered: 1,
+        },
+    ];
+    let found: Vec<_> = sipdiag::rules::check_capture(&sipdiag::rules::CaptureScope {
+        events: &events,
+        calls_released_early: 0,
+    })
+    .iter()
+    .map(|d| (d.rule.id, d.frame.0))
+    .collect();
+    assert_eq!(found, vec![("SD3010", 3), ("SD3010", 9)]);
+}

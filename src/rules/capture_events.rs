@@ -15,8 +15,9 @@ pub(super) const STREAM_GAP: Rule = Rule {
 What it checks
   TCP streams with a hole that was never filled (a segment the capture lost: decided when
   the peer acknowledged past it, when later data is far ahead, at FIN/RST or at the end of
-  the capture), streams that end in the middle of a SIP message, overlapping segments, and
-  WebSocket framing errors.
+  the capture), streams that end in the middle of a SIP message, overlapping segments whose
+  bytes differ from the first copy, WebSocket framing errors, and SCTP user messages that
+  never completed or ordered SCTP messages that never came.
 
 Why it matters
   The messages in a hole are missing from the analysis: a call can look unanswered, or a
@@ -181,6 +182,8 @@ fn check_gaps(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
             "tcp-incomplete",
             "websocket-error",
             "tcp-overlap-conflict",
+            "sctp-incomplete",
+            "sctp-gap",
         ],
         "capture closer to the endpoint, with a larger buffer and no snaplen; messages in the gap are missing from the analysis",
     );
@@ -222,6 +225,8 @@ fn check_limits(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
         "tcp-incomplete",
         "websocket-error",
         "tcp-overlap-conflict",
+        "sctp-incomplete",
+        "sctp-gap",
         "no-content-length",
         "fragments-incomplete",
         "encrypted",
