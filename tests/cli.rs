@@ -500,3 +500,20 @@ fn explain_and_rules() {
     assert_eq!(v["code"], 420);
     assert_eq!(v["reason"], "Bad Extension");
 }
+
+#[test]
+fn a_message_spanning_several_frames_lists_them() {
+    // The INVITE of this SIPp call over TCP is 4780 bytes: four segments.
+    let run = json("transport/tcp-big-call.pcap");
+    let invite = run.calls()[0]
+        .messages
+        .iter()
+        .find(|m| m.method.as_deref() == Some("INVITE"))
+        .expect("INVITE");
+    assert_eq!((invite.frame, invite.transport.as_str()), (10, "TCP"));
+    assert_eq!(invite.frames, vec![4, 6, 8, 10]);
+    let run = json("transport/udp-fragmented.pcap");
+    let invite = &run.calls()[0].messages[0];
+    assert_eq!(invite.frames, vec![1, 2, 3, 4]);
+    assert_eq!(run.summary().transport.ip_datagrams_reassembled, 1);
+}

@@ -65,6 +65,9 @@ pub struct MessageJson {
     pub status: Option<u16>,
     pub cseq: Option<String>,
     pub retransmission: bool,
+    /// Every frame the message spans, when it spans more than one.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub frames: Vec<u32>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -133,7 +136,27 @@ pub struct SummaryJson {
     pub truncated_frames: u64,
     pub decode_issues: u64,
     pub calls_released_early: u64,
+    pub transport: TransportJson,
     pub read_error: Option<String>,
+}
+
+/// What the reassembly stage saw.
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct TransportJson {
+    pub tcp_streams: u64,
+    pub tcp_segments: u64,
+    pub tcp_retransmitted_segments: u64,
+    pub tcp_out_of_order_segments: u64,
+    pub tcp_gaps: u64,
+    pub tcp_missing_bytes: u64,
+    pub tcp_overlap_conflicts: u64,
+    pub tcp_messages: u64,
+    pub ws_messages: u64,
+    pub sctp_messages: u64,
+    pub tls_flows: u64,
+    pub ip_fragments: u64,
+    pub ip_datagrams_reassembled: u64,
+    pub ip_datagrams_incomplete: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -266,6 +289,7 @@ fn message_json(r: &Record) -> MessageJson {
             .cseq()
             .map(|c| format!("{} {}", c.seq, c.method.as_str())),
         retransmission: r.retransmission,
+        frames: r.frames.iter().map(|f| f.0).collect(),
     }
 }
 
@@ -341,6 +365,25 @@ fn summary_json(input: &InputSummary) -> SummaryJson {
         truncated_frames: s.truncated_frames,
         decode_issues: s.decode_issues,
         calls_released_early: s.calls_released_early,
+        transport: {
+            let r = &s.reassembly;
+            TransportJson {
+                tcp_streams: r.tcp_streams,
+                tcp_segments: r.tcp_segments_with_data,
+                tcp_retransmitted_segments: r.tcp_retransmitted_segments,
+                tcp_out_of_order_segments: r.tcp_out_of_order_segments,
+                tcp_gaps: r.tcp_gaps,
+                tcp_missing_bytes: r.tcp_missing_bytes,
+                tcp_overlap_conflicts: r.tcp_overlap_conflicts,
+                tcp_messages: r.tcp_messages,
+                ws_messages: r.ws_messages,
+                sctp_messages: r.sctp_messages,
+                tls_flows: r.tls_flows,
+                ip_fragments: r.ip_fragments,
+                ip_datagrams_reassembled: r.ip_datagrams_reassembled,
+                ip_datagrams_incomplete: r.ip_datagrams_incomplete,
+            }
+        },
         read_error: input.read_error.clone(),
     }
 }

@@ -155,6 +155,11 @@ fn write_call(w: &mut dyn Write, n: u64, call: &Call) -> io::Result<()> {
             line,
             if record.retransmission {
                 " (retransmission)".dimmed().to_string()
+            } else if record.frames.len() > 1 {
+                let frames: Vec<String> = record.frames.iter().map(|f| f.0.to_string()).collect();
+                format!(" (frames {})", frames.join(", "))
+                    .dimmed()
+                    .to_string()
             } else {
                 String::new()
             }
@@ -351,6 +356,23 @@ fn write_summary(w: &mut dyn Write, input: &InputSummary) -> io::Result<()> {
             r.ip_datagrams_reassembled,
             r.ip_datagrams_incomplete
         )?;
+    }
+    if r.tcp_overlap_conflicts > 0 {
+        writeln!(
+            w,
+            "  TCP overlaps whose bytes differ from the first copy: {}",
+            r.tcp_overlap_conflicts
+        )?;
+    }
+    if r.sctp_data_chunks > 0 {
+        writeln!(
+            w,
+            "  SCTP: {} DATA chunks ({} duplicates), {} SIP messages, {} gaps",
+            r.sctp_data_chunks, r.sctp_duplicate_chunks, r.sctp_messages, r.sctp_gaps
+        )?;
+    }
+    if r.tls_flows > 0 {
+        writeln!(w, "  TLS flows (encrypted, not analysed): {}", r.tls_flows)?;
     }
     writeln!(w, "  decode issues: {}", s.decode_issues)?;
     for issue in &input.decode_issues {

@@ -207,6 +207,13 @@ fn check_fragments(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
         &["fragments-incomplete"],
         "capture without a port-only filter so that non-first fragments are kept, or send large messages over TCP (RFC 3261 §18.1.1)",
     );
+    each(
+        scope,
+        out,
+        &FRAGMENTS_MISSING,
+        &["fragment-beyond-maximum", "datagram-undecodable"],
+        "the fragments do not make a valid datagram (corrupt or hostile traffic); find the sender with the addresses and IP identification given",
+    );
 }
 
 fn check_encrypted(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
@@ -229,6 +236,8 @@ fn check_limits(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
         "sctp-gap",
         "no-content-length",
         "fragments-incomplete",
+        "fragment-beyond-maximum",
+        "datagram-undecodable",
         "encrypted",
     ];
     for event in scope.events.iter().filter(|e| !KNOWN.contains(&e.kind())) {
