@@ -517,3 +517,17 @@ fn a_message_spanning_several_frames_lists_them() {
     assert_eq!(invite.frames, vec![1, 2, 3, 4]);
     assert_eq!(run.summary().transport.ip_datagrams_reassembled, 1);
 }
+
+#[test]
+fn quiet_prints_findings_and_summary_only() {
+    let path = fixture("interleaved.pcap");
+    let (out, code) = text(&["-q", path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("Call-ID"), "no call ladders: {out}");
+    assert_eq!(out.matches("warning[SD04").count(), 2, "{out}");
+    assert!(
+        out.contains(
+            "summary: 23 frames, 23 SIP messages (0 retransmissions), 3 calls (3 answered)"
+        )
+    );
+}

@@ -66,6 +66,10 @@ pub struct Cli {
     )]
     pub call: Option<String>,
 
+    /// Text report: only the findings and the summary, no call ladders
+    #[arg(global = true, short = 'q', long)]
+    pub quiet: bool,
+
     /// Show only calls with a finding at warning or above
     #[arg(global = true, long)]
     pub problems: bool,

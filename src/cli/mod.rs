@@ -58,6 +58,8 @@ pub struct Config {
     pub output: Option<PathBuf>,
     /// Lowest severity that makes the run exit 1; `None` never fails.
     pub fail_on: Option<Severity>,
+    /// Text report without call ladders (`-q`).
+    pub quiet: bool,
     pub options: Options,
 }
 
@@ -212,6 +214,7 @@ fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
         format: cli.format.into(),
         output: cli.output.clone(),
         fail_on: fail_on.severity(),
+        quiet: cli.quiet,
         options: Options {
             policy,
             expectations,
@@ -294,7 +297,9 @@ fn analyze_into(
     let mut junit;
     let report: &mut dyn Report = match config.format {
         Format::Text => {
-            text = report::text::TextReport::new(w).flush_each_call(live);
+            text = report::text::TextReport::new(w)
+                .flush_each_call(live)
+                .quiet(config.quiet);
             &mut text
         }
         Format::Json => {

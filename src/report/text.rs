@@ -17,6 +17,8 @@ pub struct TextReport<'w> {
     w: &'w mut dyn Write,
     /// Flush after every call (live capture: show each call as it ends).
     flush_each_call: bool,
+    /// Only findings and the summary: no ladders, no calls without findings.
+    quiet: bool,
     inputs: usize,
 }
 
@@ -25,12 +27,19 @@ impl<'w> TextReport<'w> {
         TextReport {
             w,
             flush_each_call: false,
+            quiet: false,
             inputs: 0,
         }
     }
 }
 
 impl TextReport<'_> {
+    /// Writes only the findings and the summary.
+    pub fn quiet(mut self, on: bool) -> Self {
+        self.quiet = on;
+        self
+    }
+
     /// Flushes the output after every call.
     pub fn flush_each_call(mut self, on: bool) -> Self {
         self.flush_each_call = on;
@@ -40,8 +49,15 @@ impl TextReport<'_> {
 
 impl CallSink for TextReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
-        writeln!(self.w)?;
-        write_call_block(self.w, n, call, diagnostics)?;
+        if self.quiet {
+            for d in diagnostics {
+                writeln!(self.w)?;
+                write_diagnostic(self.w, d)?;
+            }
+        } else {
+            writeln!(self.w)?;
+            write_call_block(self.w, n, call, diagnostics)?;
+        }
         if self.flush_each_call {
             self.w.flush()?;
         }
