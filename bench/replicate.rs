@@ -77,7 +77,8 @@ fn parse_size(s: &str) -> Result<u64, Error> {
         Some('G') => 1_000_000_000,
         Some(_) => return Err(format!("bad size unit in '{s}' (K, M or G)")),
     };
-    n.checked_mul(mult).ok_or_else(|| format!("size '{s}' too large"))
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("size '{s}' too large"))
 }
 
 fn parse_args() -> Result<Options, Error> {
@@ -181,15 +182,33 @@ fn read_base(path: &str) -> Result<Base, Error> {
         .to_vec();
     let magic = [header[0], header[1], header[2], header[3]];
     let format = match magic {
-        [0xd4, 0xc3, 0xb2, 0xa1] => Format { big_endian: false, nanos: false },
-        [0xa1, 0xb2, 0xc3, 0xd4] => Format { big_endian: true, nanos: false },
-        [0x4d, 0x3c, 0xb2, 0xa1] => Format { big_endian: false, nanos: true },
-        [0xa1, 0xb2, 0x3c, 0x4d] => Format { big_endian: true, nanos: true },
-        _ => return Err(format!("{path}: not a legacy pcap file (pcapng is not supported)")),
+        [0xd4, 0xc3, 0xb2, 0xa1] => Format {
+            big_endian: false,
+            nanos: false,
+        },
+        [0xa1, 0xb2, 0xc3, 0xd4] => Format {
+            big_endian: true,
+            nanos: false,
+        },
+        [0x4d, 0x3c, 0xb2, 0xa1] => Format {
+            big_endian: false,
+            nanos: true,
+        },
+        [0xa1, 0xb2, 0x3c, 0x4d] => Format {
+            big_endian: true,
+            nanos: true,
+        },
+        _ => {
+            return Err(format!(
+                "{path}: not a legacy pcap file (pcapng is not supported)"
+            ));
+        }
     };
     let linktype = format.u32_at(&header, 20).unwrap_or(0) & 0x0fff_ffff;
     if linktype != ETHERNET {
-        return Err(format!("{path}: link type {linktype}, only Ethernet (1) is supported"));
+        return Err(format!(
+            "{path}: link type {linktype}, only Ethernet (1) is supported"
+        ));
     }
 
     let mut packets = Vec::new();
@@ -397,7 +416,8 @@ fn fix_checksum(d: &mut [u8], kind: L4, ip: usize, l4: usize, len: usize) {
         f.copy_from_slice(&[0, 0]);
     }
     let proto = if kind == L4::Udp { 17 } else { 6 };
-    let mut sum = ones_complement_sum(0, d.get(ip + 12..ip + 20).unwrap_or(&[])) + proto + len as u32;
+    let mut sum =
+        ones_complement_sum(0, d.get(ip + 12..ip + 20).unwrap_or(&[])) + proto + len as u32;
     sum = ones_complement_sum(sum, d.get(l4..l4 + len).unwrap_or(&[]));
     let mut c = fold(sum);
     if kind == L4::Udp && c == 0 {
@@ -454,7 +474,9 @@ fn run(opts: &Options) -> Result<(), Error> {
     let want = opts.size.saturating_sub(PCAP_HEADER_LEN as u64);
     let copies = want.div_ceil(copy_bytes).max(1);
     if copies > MAX_COPIES {
-        return Err(format!("{copies} copies needed, at most {MAX_COPIES} fit the counter"));
+        return Err(format!(
+            "{copies} copies needed, at most {MAX_COPIES} fit the counter"
+        ));
     }
     let unmarked = base
         .packets
@@ -502,7 +524,9 @@ fn run(opts: &Options) -> Result<(), Error> {
     let mut written = PCAP_HEADER_LEN as u64;
     let mut frames = 0u64;
     while let Some(std::cmp::Reverse((t, c, i))) = heap.pop() {
-        let Some(p) = base.packets.get(i) else { continue };
+        let Some(p) = base.packets.get(i) else {
+            continue;
+        };
         patch(p, c, &base, &mut buf);
         let ts = first + t;
         let secs = ts / 1_000_000_000;
