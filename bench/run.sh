@@ -11,7 +11,8 @@
 # so that a slow moment of a shared machine hits every tool alike. Reported per tool: the
 # median wall time, MB/s (10^6 bytes of capture file per second), SIP messages/s (the count
 # is sipdiag's summary of the capture, checked against nothing else), the median peak RSS
-# (/usr/bin/time %M) and, for sipdiag, how many times faster than tshark it is (text against
+# (/usr/bin/time %M), the median CPU time (user + system: steadier than wall time on a shared
+# machine) and, for sipdiag, how many times faster than tshark it is (text against
 # sip,stat, json against -T fields) and its share of tshark's memory.
 # The first, untimed run of each tool warms the page cache.
 set -euo pipefail
@@ -47,7 +48,7 @@ fi
 
 TOOLS=("sipdiag text" "sipdiag json" "tshark sip,stat" "tshark fields")
 
-# run_tool TOOL CAPTURE: runs one tool once; prints "WALL_SECONDS PEAK_RSS_KB".
+# run_tool TOOL CAPTURE: runs one tool once; prints "WALL_MS PEAK_RSS_KB CPU_MS".
 run_tool() {
     local tool=$1 cap=$2 start end rc=0 cmd
     case $tool in
@@ -57,14 +58,14 @@ run_tool() {
     "tshark fields") cmd=(tshark -r "$cap" -Y sip -T fields -e sip.Call-ID -e sip.Status-Code) ;;
     esac
     start=$(date +%s%N)
-    /usr/bin/time -f %M -o "$WORK/rss" "${cmd[@]}" >/dev/null 2>"$WORK/stderr" || rc=$?
+    /usr/bin/time -f '%M %U %S' -o "$WORK/rss" "${cmd[@]}" >/dev/null 2>"$WORK/stderr" || rc=$?
     end=$(date +%s%N)
     # sipdiag exits 1 when it has findings; 2 (or anything else) means the run failed.
     if [[ $rc -ne 0 && ! ($tool == sipdiag* && $rc -eq 1) ]]; then
         cat "$WORK/stderr" >&2
         die "$tool on $cap exited with status $rc"
     fi
-    echo "$(((end - start) / 1000000)) $(tail -1 "$WORK/rss")"
+    echo "$(((end - start) / 1000000)) $(tail -1 "$WORK/rss" | awk '{ printf "%d %d", $1, ($2 + $3) * 1000 }')"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
@@ -83,20 +84,22 @@ for cap in "${captures[@]}"; do
     for r in $(seq "$runs"); do
         for tool in "${TOOLS[@]}"; do
             res=$(run_tool "$tool" "$cap")
-            log "  run $r $tool: ${res% *} ms, ${res#* } KiB"
+            read -r w k c <<<"$res"
+            log "  run $r $tool: $w ms, $k KiB, CPU $c ms"
             echo "$res" >>"$WORK/${tool// /_}"
         done
     done
-    declare -A ms=() rss=()
+    declare -A ms=() rss=() cpu=()
     for tool in "${TOOLS[@]}"; do
         ms[$tool]=$(cut -d' ' -f1 "$WORK/${tool// /_}" | median)
         rss[$tool]=$(cut -d' ' -f2 "$WORK/${tool// /_}" | median)
+        cpu[$tool]=$(cut -d' ' -f3 "$WORK/${tool// /_}" | median)
     done
     echo
     echo "### $(basename "$cap"): $(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'), $msgs SIP messages"
     echo
-    echo "| tool | median wall | MB/s | SIP msg/s | peak RSS | speed vs tshark | RSS vs tshark |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| tool | median wall | MB/s | SIP msg/s | peak RSS | CPU | speed vs tshark (wall) | speed vs tshark (CPU) | RSS vs tshark |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for tool in "${TOOLS[@]}"; do
         ref=""
         case $tool in
@@ -104,12 +107,14 @@ for cap in "${captures[@]}"; do
         "sipdiag json") ref="tshark fields" ;;
         esac
         awk -v tool="$tool" -v ms="${ms[$tool]}" -v kb="${rss[$tool]}" -v b="$bytes" -v n="$msgs" \
+            -v cpu="${cpu[$tool]}" -v rcpu="${ref:+${cpu[$ref]}}" \
             -v rms="${ref:+${ms[$ref]}}" -v rkb="${ref:+${rss[$ref]}}" -v ref="$ref" 'BEGIN {
             s = (ms > 0 ? ms : 1) / 1000
             speed = ref == "" ? "" : sprintf("%.1f× (%s)", rms / (ms > 0 ? ms : 1), ref)
+            cspeed = ref == "" ? "" : sprintf("%.1f×", rcpu / (cpu > 0 ? cpu : 1))
             mem = ref == "" ? "" : sprintf("%.1f %%", 100 * kb / rkb)
-            printf "| %s | %.3f s | %.0f | %.0f | %.1f MiB | %s | %s |\n", tool, s, b / 1e6 / s, n / s, kb / 1024, speed, mem
+            printf "| %s | %.3f s | %.0f | %.0f | %.1f MiB | %.2f s | %s | %s | %s |\n", tool, s, b / 1e6 / s, n / s, kb / 1024, cpu / 1000, speed, cspeed, mem
         }'
     done
-    unset ms rss
+    unset ms rss cpu
 done
