@@ -2,6 +2,7 @@
 //! header lines and frames the body; accessors parse header values on demand.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use super::Span;
 use super::header::{Header, HeaderName};
@@ -92,6 +93,12 @@ pub struct Message {
     headers: Vec<Header>,
     body: Span,
     anomalies: Vec<Anomaly>,
+    /// The SDP body parsed on first use: several rules read it, parsing is
+    /// the costly part.
+    sdp: OnceCell<Option<Result<Sdp, SdpError>>>,
+    /// The top Via entry parsed on first use: transaction matching reads it
+    /// more than once per message.
+    top_via: OnceCell<Option<Via>>,
 }
 
 /// Headers that may appear at most once.
@@ -339,6 +346,8 @@ impl Message {
             headers,
             body,
             anomalies,
+            sdp: OnceCell::new(),
+            top_via: OnceCell::new(),
         })
     }
 
@@ -351,7 +360,11 @@ impl Message {
     /// The bytes of `span`, as UTF-8 with invalid sequences replaced; empty
     /// when the span does not lie in [`Message::raw`].
     pub fn text(&self, span: Span) -> Cow<'_, str> {
-        String::from_utf8_lossy(span.slice(&self.raw))
+        let bytes = span.slice(&self.raw);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        }
     }
 
     pub fn start_line(&self) -> &StartLine {
@@ -422,7 +435,12 @@ impl Message {
     pub fn header_value(&self, h: &Header) -> Cow<'_, str> {
         let bytes = h.value_span.slice(&self.raw);
         if !bytes.contains(&b'\n') {
-            return String::from_utf8_lossy(bytes);
+            // `from_utf8` checks ASCII a word at a time, faster than the lossy
+            // decoder on the valid text nearly every header holds.
+            return match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(bytes),
+            };
         }
         let mut out = String::with_capacity(bytes.len());
         for piece in bytes.split(|&b| b == b'\n') {
@@ -499,9 +517,18 @@ impl Message {
 
     /// The first entry of the first Via header.
     pub fn top_via(&self) -> Option<Via> {
-        let value = self.header(HeaderName::Via)?;
-        let first = split_top(&value, b',').find(|e| !e.trim().is_empty())?;
-        Via::parse(first)
+        self.top_via_ref().cloned()
+    }
+
+    /// The first entry of the first Via header, parsed on first use and kept.
+    pub fn top_via_ref(&self) -> Option<&Via> {
+        self.top_via
+            .get_or_init(|| {
+                let value = self.header(HeaderName::Via)?;
+                let first = split_top(&value, b',').find(|e| !e.trim().is_empty())?;
+                Via::parse(first)
+            })
+            .as_ref()
     }
 
     /// Every Via entry over all Via headers, in wire order; entries that do not
@@ -653,8 +680,22 @@ impl Message {
     }
 
     /// The SDP carried by the message, parsed; see [`Message::sdp_body`].
+    /// Parsed once per message; this returns a copy, [`Message::sdp_ref`]
+    /// a reference.
     pub fn sdp(&self) -> Option<Result<Sdp, SdpError>> {
-        self.sdp_body().map(Sdp::parse)
+        self.sdp_ref().cloned()
+    }
+
+    /// The SDP carried by the message, parsed on first use and kept.
+    pub fn sdp_ref(&self) -> Option<&Result<Sdp, SdpError>> {
+        self.sdp
+            .get_or_init(|| self.sdp_body().map(Sdp::parse))
+            .as_ref()
+    }
+
+    /// Whether the message carries a non-empty SDP body (nothing is parsed).
+    pub fn has_sdp(&self) -> bool {
+        self.sdp_body().is_some()
     }
 
     /// What was odd about the message, in the order found.

@@ -748,3 +748,40 @@ fn fuzz_random_bytes() {
         exercise(&b);
     }
 }
+
+#[test]
+fn sdp_is_parsed_once_and_kept() {
+    let m = Message::parse(INVITE.as_bytes()).unwrap();
+    assert!(m.has_sdp());
+    let first = m.sdp_ref().unwrap();
+    let second = m.sdp_ref().unwrap();
+    assert!(std::ptr::eq(first, second), "the second call parses again");
+    let expected = Sdp::parse(m.sdp_body().unwrap()).unwrap();
+    assert_eq!(first.as_ref().unwrap(), &expected);
+    assert_eq!(expected.media.first().map(|media| media.port), Some(49170));
+    assert_eq!(m.sdp(), Some(Ok(expected)));
+
+    let no_body = Message::parse(BAD_EXTENSION.as_bytes()).unwrap();
+    assert!(!no_body.has_sdp());
+    assert!(no_body.sdp_ref().is_none());
+    assert_eq!(no_body.sdp(), None);
+}
+
+#[test]
+fn top_via_is_parsed_once_and_kept() {
+    let m = Message::parse(INVITE.as_bytes()).unwrap();
+    let first = m.top_via_ref().unwrap();
+    assert!(std::ptr::eq(first, m.top_via_ref().unwrap()));
+    assert_eq!(first.branch.as_deref(), Some("z9hG4bK776asdhds"));
+    assert_eq!(first.host, "pc33.atlanta.example.com");
+    assert_eq!(m.top_via().as_ref(), Some(first));
+}
+
+#[test]
+fn header_values_that_are_not_utf8_are_decoded_lossily() {
+    let raw = b"OPTIONS sip:x@example.com SIP/2.0\r\nSubject: caf\xe9\r\nCall-ID: 1@h\r\n\r\n";
+    let m = Message::parse(raw).unwrap();
+    assert_eq!(m.header_named("Subject").as_deref(), Some("caf\u{fffd}"));
+    assert_eq!(m.call_id().as_deref(), Some("1@h"));
+    assert!(matches!(m.call_id(), Some(Cow::Borrowed(_))));
+}
