@@ -99,6 +99,10 @@ pub struct Message {
     /// The top Via entry parsed on first use: transaction matching reads it
     /// more than once per message.
     top_via: OnceCell<Option<Via>>,
+    /// From and To parsed on first use: dialog and retransmission matching
+    /// read them again for every later message of a transaction.
+    from: OnceCell<Option<NameAddr>>,
+    to: OnceCell<Option<NameAddr>>,
 }
 
 /// Headers that may appear at most once.
@@ -348,6 +352,8 @@ impl Message {
             anomalies,
             sdp: OnceCell::new(),
             top_via: OnceCell::new(),
+            from: OnceCell::new(),
+            to: OnceCell::new(),
         })
     }
 
@@ -549,11 +555,25 @@ impl Message {
     }
 
     pub fn from(&self) -> Option<NameAddr> {
-        NameAddr::parse(&self.header(HeaderName::From)?)
+        self.from_ref().cloned()
     }
 
     pub fn to(&self) -> Option<NameAddr> {
-        NameAddr::parse(&self.header(HeaderName::To)?)
+        self.to_ref().cloned()
+    }
+
+    /// The From header, parsed on first use and kept.
+    pub fn from_ref(&self) -> Option<&NameAddr> {
+        self.from
+            .get_or_init(|| NameAddr::parse(&self.header(HeaderName::From)?))
+            .as_ref()
+    }
+
+    /// The To header, parsed on first use and kept.
+    pub fn to_ref(&self) -> Option<&NameAddr> {
+        self.to
+            .get_or_init(|| NameAddr::parse(&self.header(HeaderName::To)?))
+            .as_ref()
     }
 
     /// Every Contact entry over all Contact headers (a 3xx may list several).

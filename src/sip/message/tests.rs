@@ -785,3 +785,17 @@ fn header_values_that_are_not_utf8_are_decoded_lossily() {
     assert_eq!(m.call_id().as_deref(), Some("1@h"));
     assert!(matches!(m.call_id(), Some(Cow::Borrowed(_))));
 }
+
+#[test]
+fn from_and_to_are_parsed_once_and_kept() {
+    let m = Message::parse(INVITE.as_bytes()).unwrap();
+    let from = m.from_ref().unwrap();
+    assert!(std::ptr::eq(from, m.from_ref().unwrap()));
+    assert_eq!(from.tag.as_deref(), Some("1928301774"));
+    assert_eq!(from.display.as_deref(), Some("Alice; the first, one"));
+    assert_eq!(m.from().as_ref(), Some(from));
+    let to = m.to_ref().unwrap();
+    assert_eq!(to.uri, "sip:bob@biloxi.example.com");
+    assert_eq!(to.tag, None);
+    assert_eq!(m.to().as_ref(), Some(to));
+}
