@@ -28,6 +28,10 @@ const READ_CHUNK: usize = 64 << 10;
 
 const PCAPNG_SHB_MAGIC: u32 = 0x0A0D_0D0A;
 const PCAPNG_BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
+/// Most interfaces one pcapng section may describe. Real captures have a
+/// handful; a section describing more is corrupt or hostile, and reading stops
+/// there instead of growing the interface table without bound.
+const MAX_INTERFACES: usize = 65_536;
 /// Size of the legacy pcap file header.
 const PCAP_HEADER_LEN: usize = 24;
 /// Smallest pcapng Section Header Block.
@@ -306,6 +310,11 @@ impl FileSource {
                         Step::Skip(record_len)
                     }
                     PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
+                        if self.interfaces.len() >= MAX_INTERFACES {
+                            return corrupt(format!(
+                                "the section describes more than {MAX_INTERFACES} interfaces"
+                            ));
+                        }
                         let Some(units_per_sec) = ts_units_per_sec(idb.if_tsresol) else {
                             return corrupt(format!(
                                 "interface {} has an invalid timestamp resolution (if_tsresol {})",

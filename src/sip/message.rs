@@ -42,7 +42,26 @@ pub enum Anomaly {
     /// A header every request or response must carry is absent
     /// (RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Via; Max-Forwards on requests).
     MissingHeader(HeaderName),
+    /// The message has more than [`MAX_HEADERS`] header lines: `dropped` of
+    /// them were not kept. Beyond the limit only the first From, To, Call-ID,
+    /// CSeq, Max-Forwards, Content-Length and Content-Type are still kept, so
+    /// that the message can be correlated and its body framed.
+    TooManyHeaders { dropped: u32 },
+    /// More than [`MAX_LINE_ANOMALIES`] header lines were malformed: `dropped`
+    /// more were found but not kept.
+    TooManyAnomalies { dropped: u32 },
 }
+
+/// Most header lines kept per message. Real messages carry a few dozen; a
+/// message with more is hostile or broken, and keeping them all would let one
+/// message cost twenty bytes per header line.
+pub const MAX_HEADERS: usize = 1_000;
+
+/// Most anomalies about single header lines (no colon, empty name, stray
+/// continuation) kept per message; without a limit, a message of lines without
+/// a colon would cost one entry per line. Anomalies about the message as a
+/// whole (missing or repeated headers, Content-Length) are always kept.
+pub const MAX_LINE_ANOMALIES: usize = 32;
 
 impl Anomaly {
     /// A lower-case description without a final period.
@@ -78,6 +97,14 @@ impl Anomaly {
             ),
             Anomaly::DuplicateHeader(name) => format!("{name} header appears more than once"),
             Anomaly::MissingHeader(name) => format!("mandatory {name} header is missing"),
+            Anomaly::TooManyHeaders { dropped } => format!(
+                "more than {MAX_HEADERS} header lines: {dropped} extra ones were not analysed"
+            ),
+            Anomaly::TooManyAnomalies { dropped } => {
+                format!(
+                    "too many malformed header lines: {dropped} more were not reported one by one"
+                )
+            }
         }
     }
 }
@@ -178,6 +205,16 @@ pub(crate) fn skip_crlf(bytes: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// Records an anomaly about one header line, up to [`MAX_LINE_ANOMALIES`];
+/// beyond it only counts it.
+fn note_line(anomalies: &mut Vec<Anomaly>, dropped: &mut u32, anomaly: Anomaly) {
+    if anomalies.len() < MAX_LINE_ANOMALIES {
+        anomalies.push(anomaly);
+    } else {
+        *dropped = dropped.saturating_add(1);
+    }
+}
+
 fn is_ws(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
@@ -230,6 +267,9 @@ impl Message {
         let mut seen = 0u64;
         let mut repeated = 0u64;
         let mut body_start = None;
+        let mut last_kept = true;
+        let mut dropped_headers = 0u32;
+        let mut dropped_anomalies = 0u32;
         while pos < bytes.len() {
             let (end, next) = line_at(bytes, pos);
             if end == pos {
@@ -241,6 +281,8 @@ impl Message {
                 // Folded continuation line (RFC 3261 §7.3.1).
                 let (cont_start, cont_end) = trim_range(bytes, pos, end);
                 match headers.last_mut() {
+                    // The continuation of a header dropped at the cap.
+                    Some(_) if !last_kept => {}
                     Some(h) if cont_end > cont_start => {
                         if h.value_span.is_empty() {
                             h.value_span = Span::new(cont_start, cont_end);
@@ -249,43 +291,71 @@ impl Message {
                         }
                     }
                     Some(_) => {}
-                    None => anomalies.push(Anomaly::ContinuationWithoutHeader {
-                        offset: Span::new(pos, pos).start,
-                    }),
+                    None => note_line(
+                        &mut anomalies,
+                        &mut dropped_anomalies,
+                        Anomaly::ContinuationWithoutHeader {
+                            offset: Span::new(pos, pos).start,
+                        },
+                    ),
                 }
                 pos = next;
                 continue;
             }
             let line = bytes.get(pos..end).unwrap_or_default();
             match line.iter().position(|&b| b == b':') {
-                None => anomalies.push(Anomaly::HeaderWithoutColon {
-                    offset: Span::new(pos, pos).start,
-                }),
+                None => note_line(
+                    &mut anomalies,
+                    &mut dropped_anomalies,
+                    Anomaly::HeaderWithoutColon {
+                        offset: Span::new(pos, pos).start,
+                    },
+                ),
                 Some(colon) => {
                     let (name_start, name_end) = trim_range(bytes, pos, pos + colon);
                     if name_end == name_start {
-                        anomalies.push(Anomaly::EmptyHeaderName {
-                            offset: Span::new(pos, pos).start,
-                        });
+                        note_line(
+                            &mut anomalies,
+                            &mut dropped_anomalies,
+                            Anomaly::EmptyHeaderName {
+                                offset: Span::new(pos, pos).start,
+                            },
+                        );
                     } else {
                         let name = HeaderName::from_wire(
                             bytes.get(name_start..name_end).unwrap_or_default(),
                         );
                         let (value_start, value_end) = trim_range(bytes, pos + colon + 1, end);
                         let b = bit(name);
+                        let first_single = SINGLE.contains(&name) && seen & b == 0;
                         repeated |= seen & b;
                         seen |= b;
-                        headers.push(Header {
-                            name,
-                            name_span: Span::new(name_start, name_end),
-                            value_span: Span::new(value_start, value_end),
-                        });
+                        last_kept = headers.len() < MAX_HEADERS || first_single;
+                        if last_kept {
+                            headers.push(Header {
+                                name,
+                                name_span: Span::new(name_start, name_end),
+                                value_span: Span::new(value_start, value_end),
+                            });
+                        } else {
+                            dropped_headers = dropped_headers.saturating_add(1);
+                        }
                     }
                 }
             }
             pos = next;
         }
 
+        if dropped_anomalies > 0 {
+            anomalies.push(Anomaly::TooManyAnomalies {
+                dropped: dropped_anomalies,
+            });
+        }
+        if dropped_headers > 0 {
+            anomalies.push(Anomaly::TooManyHeaders {
+                dropped: dropped_headers,
+            });
+        }
         for name in SINGLE {
             if repeated & bit(name) != 0 {
                 anomalies.push(Anomaly::DuplicateHeader(name));
@@ -735,13 +805,21 @@ fn multipart_sdp<'a>(body: &'a [u8], boundary: &[u8]) -> Option<&'a [u8]> {
     let mut delimiter = Vec::with_capacity(boundary.len() + 2);
     delimiter.extend_from_slice(b"--");
     delimiter.extend_from_slice(boundary);
-    let positions: Vec<usize> = body
-        .windows(delimiter.len())
-        .enumerate()
-        .filter(|(i, w)| *w == delimiter.as_slice() && (*i == 0 || body.get(i - 1) == Some(&b'\n')))
-        .map(|(i, _)| i)
-        .take(64)
-        .collect();
+    // Delimiters start a line: look at line starts only, one pass.
+    let mut positions: Vec<usize> = Vec::new();
+    let mut line = 0;
+    while line < body.len() && positions.len() < 64 {
+        if body
+            .get(line..)
+            .is_some_and(|rest| rest.starts_with(&delimiter))
+        {
+            positions.push(line);
+        }
+        match find_lf(body, line) {
+            Some(lf) => line = lf + 1,
+            None => break,
+        }
+    }
     for pair in positions.windows(2) {
         let &[from, to] = pair else {
             continue;

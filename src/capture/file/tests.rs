@@ -520,6 +520,30 @@ fn packet_block_on_an_undescribed_interface_is_corrupt() {
     );
 }
 
+#[test]
+fn section_with_too_many_interfaces_stops_reading() {
+    // Hostile input: a section describing 65 537 interfaces would grow the
+    // interface table without bound; reading stops at the cap, after the
+    // frames before it.
+    let mut ng = Ng::new(false);
+    ng.idb(1, None, None);
+    ng.epb(0, 0, b"fine", 4);
+    for _ in 1..65_536 {
+        ng.idb(1, None, None);
+    }
+    let offset = ng.out.len();
+    ng.idb(1, None, None);
+    ng.epb(65_535, 0, b"last", 4);
+    let (frames, err) = read_all(&mut source(ng.out).unwrap());
+    assert_eq!(frames.len(), 1);
+    assert_eq!(
+        err.unwrap().to_string(),
+        format!(
+            "corrupt capture at byte {offset}, after frame 1: the section describes more than 65536 interfaces"
+        )
+    );
+}
+
 /// Delivers its bytes a few at a time, like a pipe, then fails if asked.
 struct Trickle {
     data: Vec<u8>,

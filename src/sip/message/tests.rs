@@ -590,6 +590,8 @@ fn anomaly_descriptions_are_lowercase_without_period() {
         },
         Anomaly::DuplicateHeader(HeaderName::CSeq),
         Anomaly::MissingHeader(HeaderName::Via),
+        Anomaly::TooManyHeaders { dropped: 3 },
+        Anomaly::TooManyAnomalies { dropped: 3 },
     ];
     for a in all {
         let d = a.describe();
@@ -798,4 +800,85 @@ fn from_and_to_are_parsed_once_and_kept() {
     assert_eq!(to.uri, "sip:bob@biloxi.example.com");
     assert_eq!(to.tag, None);
     assert_eq!(m.to().as_ref(), Some(to));
+}
+
+#[test]
+fn headers_beyond_the_cap_are_dropped_but_framing_headers_kept() {
+    // Hostile input: 10 000 extension headers, then Call-ID and
+    // Content-Length. The extension headers beyond MAX_HEADERS are dropped
+    // and counted; Call-ID and Content-Length still frame and name the message.
+    let mut raw = String::from("OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n");
+    for _ in 0..10_000 {
+        raw.push_str("X: 1\r\n");
+    }
+    raw.push_str(" folded onto a dropped header\r\n");
+    raw.push_str("Call-ID: late\r\nContent-Length: 2\r\n\r\nokEXTRA");
+    let m = parse(&raw);
+    // Via + 999 X headers, then Call-ID and Content-Length past the cap.
+    assert_eq!(m.headers().len(), MAX_HEADERS + 2);
+    assert_eq!(m.call_id().as_deref(), Some("late"));
+    assert_eq!(m.body(), b"ok");
+    assert_eq!(m.header_value(&m.headers()[MAX_HEADERS - 1]), "1");
+    assert!(
+        m.anomalies()
+            .contains(&Anomaly::TooManyHeaders { dropped: 9_001 }),
+        "{:?}",
+        m.anomalies()
+    );
+}
+
+#[test]
+fn a_second_call_id_past_the_cap_is_dropped() {
+    let mut raw = String::from("OPTIONS sip:b@x SIP/2.0\r\nCall-ID: first\r\n");
+    for _ in 0..MAX_HEADERS {
+        raw.push_str("X: 1\r\n");
+    }
+    raw.push_str("Call-ID: second\r\n\r\n");
+    let m = parse(&raw);
+    assert_eq!(m.headers().len(), MAX_HEADERS);
+    assert_eq!(m.header_all(HeaderName::CallId), vec!["first"]);
+    assert!(
+        m.anomalies()
+            .contains(&Anomaly::TooManyHeaders { dropped: 2 })
+    );
+    assert!(
+        m.anomalies()
+            .contains(&Anomaly::DuplicateHeader(HeaderName::CallId))
+    );
+}
+
+#[test]
+fn malformed_header_lines_are_counted_beyond_the_cap() {
+    // Hostile input: 5 000 lines without a colon. The first ones are kept
+    // as anomalies, the rest counted; whole-message anomalies still follow.
+    let mut raw = String::from("OPTIONS sip:b@x SIP/2.0\r\n");
+    for _ in 0..5_000 {
+        raw.push_str("nocolon\r\n");
+    }
+    raw.push_str("\r\n");
+    let m = parse(&raw);
+    let per_line = m
+        .anomalies()
+        .iter()
+        .filter(|a| matches!(a, Anomaly::HeaderWithoutColon { .. }))
+        .count();
+    assert_eq!(per_line, MAX_LINE_ANOMALIES);
+    assert!(m.anomalies().contains(&Anomaly::TooManyAnomalies {
+        dropped: 5_000 - MAX_LINE_ANOMALIES as u32
+    }));
+    assert!(
+        m.anomalies()
+            .contains(&Anomaly::MissingHeader(HeaderName::CallId))
+    );
+}
+
+#[test]
+fn multipart_delimiters_are_found_at_line_starts_only() {
+    // A delimiter inside a line is not a delimiter (RFC 2046 §5.1.1).
+    let body = "x--b\r\n--b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n--b--\r\n";
+    let raw = format!(
+        "SIP/2.0 200 OK\r\nContent-Type: multipart/mixed;boundary=b\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    assert_eq!(parse(&raw).sdp_body(), Some(&b"v=0"[..]));
 }
