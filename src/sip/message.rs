@@ -413,6 +413,8 @@ impl Message {
             }
         };
 
+        // Messages live as long as their call: give back the spare capacity.
+        headers.shrink_to_fit();
         Some(Message {
             raw: bytes.into(),
             start,
