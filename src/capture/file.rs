@@ -36,6 +36,8 @@ const MAX_INTERFACES: usize = 65_536;
 const PCAP_HEADER_LEN: usize = 24;
 /// Smallest pcapng Section Header Block.
 const SHB_MIN_LEN: u32 = 28;
+/// Smallest pcapng block: type, length and trailing length, no body.
+const BLOCK_MIN_LEN: u64 = 12;
 /// libpcap keeps the link type in the low 26 bits of the header's link-type
 /// field; the upper bits may describe an FCS.
 const LINKTYPE_MASK: i32 = 0x03FF_FFFF;
@@ -256,6 +258,22 @@ impl FileSource {
         let offset = self.reader.consumed() as u64;
         let base = self.reader.data().as_ptr() as usize;
         let buffered = self.reader.data().len();
+        // pcap-parser 0.17 subtracts 12 from the length of a Process
+        // Information Block (type 0x80000001) that claims 4 to 11 bytes, which
+        // panics in debug builds: refuse every block shorter than an empty one.
+        if self.format == CaptureFormat::PcapNg
+            && let Some(claimed) = self.claimed_len()
+            && claimed < BLOCK_MIN_LEN
+        {
+            return Step::Fail(CaptureError::Corrupt {
+                after_frame,
+                offset,
+                what: format!(
+                    "{} is shorter than the {BLOCK_MIN_LEN} bytes of an empty block",
+                    self.describe_head()
+                ),
+            });
+        }
         match self.reader.next() {
             Ok((record_len, block)) => {
                 if record_len == 0 {

@@ -544,6 +544,29 @@ fn section_with_too_many_interfaces_stops_reading() {
     );
 }
 
+#[test]
+fn pcapng_block_shorter_than_an_empty_block_is_corrupt() {
+    // Regression (fuzz target capture_reader): a Process Information Block
+    // (type 0x80000001) claiming 8 bytes made pcap-parser 0.17 subtract 12
+    // from its length and panic.
+    let mut ng = Ng::new(false);
+    ng.idb(1, None, None);
+    ng.epb(0, 0, b"fine", 4);
+    let offset = ng.out.len();
+    ng.out.extend_from_slice(&[
+        0x01, 0x00, 0x00, 0x80, 0x08, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00,
+    ]);
+    ng.epb(0, 0, b"unread", 6);
+    let (frames, err) = read_all(&mut source(ng.out).unwrap());
+    assert_eq!(frames.len(), 1);
+    assert_eq!(
+        err.unwrap().to_string(),
+        format!(
+            "corrupt capture at byte {offset}, after frame 1: a pcapng block of type 0x80000001 and 8 bytes is shorter than the 12 bytes of an empty block"
+        )
+    );
+}
+
 /// Delivers its bytes a few at a time, like a pipe, then fails if asked.
 struct Trickle {
     data: Vec<u8>,
