@@ -40,6 +40,9 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    assert!(matches!(source.next_frame(), Ok(None)), "an ended source stays ended");
+    assert!(
+        matches!(source.next_frame(), Ok(None)),
+        "an ended source stays ended"
+    );
     assert_eq!(source.frames_read(), expected - 1);
 });

@@ -33,7 +33,11 @@ fuzz_target!(|input: &[u8]| {
     };
     let linktype = LINKTYPES[usize::from(selector & 0x0f) % LINKTYPES.len()];
     let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-    let orig_len = if selector & 0x80 != 0 { len.saturating_add(1000) } else { len };
+    let orig_len = if selector & 0x80 != 0 {
+        len.saturating_add(1000)
+    } else {
+        len
+    };
     let frame = FrameRef {
         number: FrameNo(1),
         ts: Timestamp::default(),
@@ -47,7 +51,10 @@ fuzz_target!(|input: &[u8]| {
             let _ = format!("{p:?}");
         }
         Ok(Decoded::Fragment(f)) => {
-            assert!(inside(data, f.payload), "fragment payload outside the frame");
+            assert!(
+                inside(data, f.payload),
+                "fragment payload outside the frame"
+            );
             let _ = f.byte_offset();
             let _ = format!("{f:?}");
         }

@@ -32,5 +32,8 @@ fuzz_target!(|data: &[u8]| {
 /// Every JSON line is valid UTF-8 and starts like an object.
 fn serde_json_check(line: &[u8]) {
     let text = std::str::from_utf8(line).expect("JSON output is UTF-8");
-    assert!(text.starts_with('{') && text.ends_with('}'), "not a JSON object: {text}");
+    assert!(
+        text.starts_with('{') && text.ends_with('}'),
+        "not a JSON object: {text}"
+    );
 }

@@ -12,9 +12,17 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let _ = (&sdp.origin_address, sdp.connection, sdp.direction, &sdp.skipped_lines);
+    let _ = (
+        &sdp.origin_address,
+        sdp.connection,
+        sdp.direction,
+        &sdp.skipped_lines,
+    );
     for m in &sdp.media {
-        let _ = (m.effective_direction(&sdp).as_str(), m.effective_connection(&sdp));
+        let _ = (
+            m.effective_direction(&sdp).as_str(),
+            m.effective_connection(&sdp),
+        );
         for f in &m.formats {
             let _ = f.name();
             assert!(f.same_codec(f) || f.pt.is_none() && f.encoding.is_none());

@@ -22,7 +22,12 @@ fuzz_target!(|data: &[u8]| {
         assert!(span.end as usize <= raw_len && span.start <= span.end);
     }
     let _ = (msg.start_line(), msg.start_line_text(), msg.is_request());
-    let _ = (msg.method(), msg.status(), msg.reason_phrase(), msg.request_uri());
+    let _ = (
+        msg.method(),
+        msg.status(),
+        msg.reason_phrase(),
+        msg.request_uri(),
+    );
     for h in msg.headers() {
         assert!(h.name_span.end as usize <= raw_len && h.value_span.end as usize <= raw_len);
         let _ = (msg.header_value(h), msg.header_name_text(h));
@@ -32,15 +37,31 @@ fuzz_target!(|data: &[u8]| {
         let _ = (msg.header(name), msg.header_all(name), msg.tokens(name));
         let _ = msg.auth(name).iter().map(|a| a.param("realm")).count();
     }
-    let _ = (msg.call_id(), msg.cseq(), msg.via_count(), msg.from(), msg.to());
+    let _ = (
+        msg.call_id(),
+        msg.cseq(),
+        msg.via_count(),
+        msg.from(),
+        msg.to(),
+    );
     if let Some(via) = msg.top_via() {
         let _ = via.sent_by();
     }
     for via in msg.vias() {
         let _ = via.sent_by();
     }
-    let _ = (msg.contacts(), msg.max_forwards(), msg.session_expires(), msg.min_se());
-    let _ = (msg.expires(), msg.min_expires(), msg.retry_after(), msg.warnings());
+    let _ = (
+        msg.contacts(),
+        msg.max_forwards(),
+        msg.session_expires(),
+        msg.min_se(),
+    );
+    let _ = (
+        msg.expires(),
+        msg.min_expires(),
+        msg.retry_after(),
+        msg.warnings(),
+    );
     let _ = (msg.reasons(), msg.rseq(), msg.rack(), msg.content_length());
     let _ = (msg.content_type(), msg.body(), msg.sdp_body());
     if let Some(Ok(sdp)) = msg.sdp() {

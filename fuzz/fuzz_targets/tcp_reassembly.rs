@@ -52,7 +52,10 @@ fuzz_target!(|data: &[u8]| {
             vlan: None,
             truncated: flags & 0x80 != 0,
         };
-        let ts = Timestamp { secs: i64::from(frame), nanos: 0 };
+        let ts = Timestamp {
+            secs: i64::from(frame),
+            nanos: 0,
+        };
         reassembler.push(FrameNo(frame), ts, &Decoded::Packet(packet), |bytes| {
             emitted = emitted.saturating_add(bytes.bytes.len());
             if let Some(msg) = Message::parse(bytes.bytes) {
