@@ -3,7 +3,7 @@
 # committed; fuzz/seeds/ holds a few small hand-made seeds that are).
 #
 #   capture_reader, pipeline: every fixture capture, broken ones included
-#   sip_scanner:              every SIP payload, extracted with tshark
+#   sip_scanner:              every SIP payload (UDP or TCP), extracted with tshark
 #   sdp_view:                 every non-empty SIP body
 #   decode_frame:             every frame, prefixed with its link-type selector
 #   tcp_reassembly:           the SIP payloads cut into segments
@@ -17,7 +17,7 @@ mkdir -p "$corpus/capture_reader" "$corpus/pipeline" "$corpus/sip_scanner" \
     "$corpus/sdp_view" "$corpus/decode_frame" "$corpus/tcp_reassembly"
 
 captures=$(ls "$root"/fixtures/*.pcap "$root"/fixtures/*.pcapng \
-    "$root"/fixtures/broken/*.pcap "$root"/fixtures/broken/*.pcapng 2>/dev/null || true)
+    "$root"/fixtures/*/*.pcap "$root"/fixtures/*/*.pcapng 2>/dev/null || true)
 for f in $captures; do
     # Large hostile files only slow the fuzzer down.
     [ "$(wc -c < "$f")" -le 65536 ] || continue
@@ -25,16 +25,19 @@ for f in $captures; do
     cp "$f" "$corpus/pipeline/"
 done
 
-for f in "$root"/fixtures/*.pcap "$root"/fixtures/*.pcapng; do
-    tshark -r "$f" -Y 'sip && udp' -T fields -e udp.payload 2>/dev/null
+for f in $captures; do
+    tshark -r "$f" -Y sip -T fields -e udp.payload -e tcp.payload 2>/dev/null | tr '\t,' '\n\n'
 done | python3 -c '
 import sys, hashlib, os, struct
 corpus = sys.argv[1]
 for line in sys.stdin:
-    line = line.strip()
-    if not line:
+    line = line.strip().replace(":", "")
+    try:
+        msg = bytes.fromhex(line)
+    except ValueError:  # several values in one field
         continue
-    msg = bytes.fromhex(line.replace(":", ""))
+    if not msg:
+        continue
     name = hashlib.sha1(msg).hexdigest()
     open(os.path.join(corpus, "sip_scanner", name), "wb").write(msg)
     _, sep, body = msg.partition(b"\r\n\r\n")
@@ -49,7 +52,7 @@ for line in sys.stdin:
     open(os.path.join(corpus, "tcp_reassembly", name), "wb").write(segs)
 ' "$corpus"
 
-python3 - "$corpus/decode_frame" "$root"/fixtures/*.pcap <<'PY'
+python3 - "$corpus/decode_frame" $captures <<'PY'
 import hashlib, os, struct, sys
 # Selector byte of the decode_frame target: index of the link type.
 SELECTOR = {0: 0, 1: 1, 12: 2, 14: 3, 101: 4, 108: 5, 113: 6, 228: 7, 229: 8, 276: 9}

@@ -58,6 +58,12 @@ fuzz_target!(|input: &[u8]| {
             let _ = f.byte_offset();
             let _ = format!("{f:?}");
         }
+        Ok(Decoded::Sctp(p)) => {
+            assert!(inside(data, p.chunks), "SCTP chunks outside the frame");
+            for chunk in p.data_chunks() {
+                let _ = format!("{chunk:?}");
+            }
+        }
         Ok(Decoded::Skipped(s)) => {
             let _ = format!("{s:?}");
         }

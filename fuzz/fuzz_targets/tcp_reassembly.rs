@@ -3,9 +3,8 @@
 //! length) and its data; two directions of one connection. Every message the
 //! stage emits is scanned, and must lie within what was fed.
 //!
-//! Written against `Reassembler::push` as it is on main: a stage that only
-//! counts TCP segments. It becomes a real stream-reassembly target when TCP
-//! reassembly lands behind the same API.
+//! The end of the input is the end of the capture: `finish` flushes what is
+//! left, and every reassembly event is rendered.
 #![no_main]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -13,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use libfuzzer_sys::fuzz_target;
 use sipdiag::capture::{FrameNo, Timestamp};
 use sipdiag::decode::{Decoded, Packet, TcpInfo, Transport};
-use sipdiag::reassembly::Reassembler;
+use sipdiag::reassembly::{Reassembler, SipBytes};
 use sipdiag::sip::Message;
 
 const HEADER: usize = 8;
@@ -56,12 +55,19 @@ fuzz_target!(|data: &[u8]| {
             secs: i64::from(frame),
             nanos: 0,
         };
-        reassembler.push(FrameNo(frame), ts, &Decoded::Packet(packet), |bytes| {
+        let mut emit = |bytes: SipBytes<'_>| {
             emitted = emitted.saturating_add(bytes.bytes.len());
             if let Some(msg) = Message::parse(bytes.bytes) {
                 let _ = (msg.call_id(), msg.cseq(), msg.top_via());
             }
-        });
+        };
+        reassembler.push(FrameNo(frame), ts, &Decoded::Packet(packet), &mut emit);
+    }
+    reassembler.finish(&mut |bytes: SipBytes<'_>| {
+        emitted = emitted.saturating_add(bytes.bytes.len());
+    });
+    for event in reassembler.events() {
+        let _ = format!("{event:?}");
     }
     // Reassembly never makes up bytes: retransmitted data is emitted once.
     assert!(emitted <= fed, "emitted {emitted} bytes out of {fed} fed");
