@@ -336,9 +336,15 @@ fn run_inner<E>(
             stats.truncated_frames += 1;
         }
         // Release what this frame's time shows finished, before the frame
-        // itself can add to a call (a Call-ID may be reused later).
-        if next_release.is_none_or(|t| frame.ts >= t) {
-            next_release = frame.ts.checked_add(RELEASE_EVERY);
+        // itself can add to a call (a Call-ID may be reused later). Calls
+        // released early by the full call table go at once: thousands of new
+        // calls within one second of capture time would otherwise pile up
+        // until the next tick, unbounded.
+        let tick = next_release.is_none_or(|t| frame.ts >= t);
+        if tick || correlator.has_released_early() {
+            if tick {
+                next_release = frame.ts.checked_add(RELEASE_EVERY);
+            }
             for call in correlator.take_finished() {
                 release(
                     call,

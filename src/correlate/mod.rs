@@ -774,6 +774,13 @@ impl Correlator {
         }
     }
 
+    /// Whether calls released early (the open-call table was full) wait to
+    /// be taken by [`Correlator::take_finished`]. They are no longer bounded
+    /// by the table: take them at once.
+    pub fn has_released_early(&self) -> bool {
+        !self.evicted.is_empty()
+    }
+
     /// Calls open now.
     pub fn open_calls(&self) -> usize {
         self.open.len()
