@@ -51,50 +51,8 @@ declare -A MESSAGES=(
 # What the base must contain at least once: methods and status codes.
 MUST_HAVE=(INVITE ACK BYE CANCEL REGISTER OPTIONS 100 180 183 200 401 420 422 486 487 503)
 
-BG_PIDS=()
-CAPTURE_PID=""
-
-log() { printf 'generate.sh: %s\n' "$*" >&2; }
-die() {
-    log "error: $*"
-    exit 1
-}
-
-stop_pid() { # stop_pid PID: TERM, then KILL after 2 s; reap it.
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || {
-        wait "$pid" 2>/dev/null || true
-        return 0
-    }
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 20); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local pid
-    for pid in "${BG_PIDS[@]}"; do
-        stop_pid "$pid"
-    done
-    ip netns del "$NS" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-forget_pid() {
-    local gone=$1 pid keep=()
-    for pid in "${BG_PIDS[@]}"; do
-        [[ $pid == "$gone" ]] || keep+=("$pid")
-    done
-    BG_PIDS=("${keep[@]}")
-}
-
-in_ns() { ip netns exec "$NS" "$@"; }
+# log, die, stop_pid, forget_pid, in_ns; cleanup on exit (needs NS and WORK).
+source "$ROOT/fixtures/lib/netns.sh"
 
 # tshark, without its warning about running as root.
 tshark() { command tshark "$@" 2> >(grep -v '^Running as user' >&2); }
