@@ -53,7 +53,7 @@ impl<'w> JunitReport<'w> {
 impl CallSink for JunitReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
         let mut system_out = Vec::new();
-        text::write_call_block(&mut system_out, n, call, diagnostics)?;
+        text::render_call_block(&mut system_out, n, call, diagnostics);
         let failures = diagnostics
             .iter()
             .filter(|d| self.failing(d))

@@ -10,6 +10,7 @@
 pub mod explain;
 pub mod json;
 pub mod junit;
+mod render;
 pub mod rules;
 pub mod text;
 
@@ -60,7 +61,8 @@ pub enum Format {
 /// Replaces control characters (C0, DEL, C1) with visible escapes: `\x1b`,
 /// `\r`, `\n`, `\t`, `\u{85}`. Everything else is kept as it is.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    // Fast path: printable ASCII, the common case, needs no char decoding.
+    if s.bytes().all(|b| matches!(b, 0x20..=0x7e)) || !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -79,6 +81,11 @@ pub fn escape(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// [`escape`] appended to a byte buffer.
+pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(escape(s).as_bytes());
 }
 
 /// Control characters, and the Unicode bidirectional overrides that can

@@ -3,12 +3,15 @@
 //! `colored` crate, switched on or off once by the CLI.
 
 use std::io::{self, Write};
+use std::time::Duration;
 
 use colored::{ColoredString, Colorize};
 
 use super::Report;
 use super::escape;
+use super::render;
 use crate::analysis::{CallSink, InputAnalysis, InputSummary};
+use crate::capture::FrameNo;
 use crate::correlate::{Call, Outcome, Record};
 use crate::rules::{Diagnostic, Evidence, START_LINE, Severity};
 
@@ -20,6 +23,8 @@ pub struct TextReport<'w> {
     /// Only findings and the summary: no ladders, no calls without findings.
     quiet: bool,
     inputs: usize,
+    /// Each call is rendered here, then written with one call.
+    buf: Vec<u8>,
 }
 
 impl<'w> TextReport<'w> {
@@ -29,6 +34,7 @@ impl<'w> TextReport<'w> {
             flush_each_call: false,
             quiet: false,
             inputs: 0,
+            buf: Vec::new(),
         }
     }
 }
@@ -49,15 +55,18 @@ impl TextReport<'_> {
 
 impl CallSink for TextReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        self.buf.clear();
         if self.quiet {
+            let mut out = Out::new(&mut self.buf);
             for d in diagnostics {
-                writeln!(self.w)?;
-                write_diagnostic(self.w, d)?;
+                out.str("\n");
+                render_diagnostic(&mut out, d);
             }
         } else {
-            writeln!(self.w)?;
-            write_call_block(self.w, n, call, diagnostics)?;
+            self.buf.push(b'\n');
+            render_call_block(&mut self.buf, n, call, diagnostics);
         }
+        self.w.write_all(&self.buf)?;
         if self.flush_each_call {
             self.w.flush()?;
         }
@@ -115,176 +124,308 @@ pub fn write_call_block(
     call: &Call,
     diagnostics: &[Diagnostic],
 ) -> io::Result<()> {
-    write_call(w, n, call)?;
-    for d in diagnostics {
-        writeln!(w)?;
-        write_diagnostic(w, d)?;
-    }
-    Ok(())
+    let mut buf = Vec::new();
+    render_call_block(&mut buf, n, call, diagnostics);
+    w.write_all(&buf)
 }
 
-fn write_call(w: &mut dyn Write, n: u64, call: &Call) -> io::Result<()> {
+/// [`write_call_block`] appended to a buffer: the report renders each block
+/// into one reused buffer and writes it with one call (no `core::fmt` and no
+/// trip through the writer per piece; see `report::render`).
+pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
+    let mut out = Out::new(buf);
+    render_call(&mut out, n, call);
+    for d in diagnostics {
+        out.str("\n");
+        render_diagnostic(&mut out, d);
+    }
+}
+
+/// A buffer being rendered into, and whether colour is on (read once from
+/// `colored`'s switch, which the CLI sets once).
+struct Out<'b> {
+    buf: &'b mut Vec<u8>,
+    colour: bool,
+}
+
+impl<'b> Out<'b> {
+    fn new(buf: &'b mut Vec<u8>) -> Out<'b> {
+        Out {
+            buf,
+            colour: colored::control::SHOULD_COLORIZE.should_colorize(),
+        }
+    }
+
+    fn str(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    fn escaped(&mut self, s: &str) {
+        super::push_escaped(self.buf, s);
+    }
+
+    fn u64(&mut self, n: u64) {
+        render::push_u64(self.buf, n);
+    }
+
+    /// `s` in a `colored` style, exactly as `colored` writes it; `s` alone
+    /// when colour is off (the common case: files, pipes, CI).
+    fn styled(&mut self, s: &str, style: fn(&str) -> ColoredString) {
+        if self.colour {
+            let _ = write!(self.buf, "{}", style(s));
+        } else {
+            self.str(s);
+        }
+    }
+
+    fn escaped_styled(&mut self, s: &str, style: fn(&str) -> ColoredString) {
+        if self.colour {
+            self.styled(&escape(s), style);
+        } else {
+            self.escaped(s);
+        }
+    }
+}
+
+fn bold(s: &str) -> ColoredString {
+    s.bold()
+}
+
+fn dimmed(s: &str) -> ColoredString {
+    s.dimmed()
+}
+
+fn blue_bold(s: &str) -> ColoredString {
+    s.blue().bold()
+}
+
+/// The first request of the call, or its first message: where
+/// [`Call::from`] and [`Call::to`] look, borrowed instead of cloned.
+fn first_message(call: &Call) -> Option<&Record> {
+    call.records
+        .iter()
+        .find(|r| r.msg.is_request())
+        .or(call.records.first())
+}
+
+fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
     let outcome = call.outcome();
-    writeln!(
-        w,
-        "{} Call-ID {}",
-        format!("call {n}").bold(),
-        escape(&call.call_id)
-    )?;
-    let from = call
-        .from()
-        .map(|a| a.uri)
-        .unwrap_or_else(|| "?".to_string());
-    let to = call.to().map(|a| a.uri).unwrap_or_else(|| "?".to_string());
-    let mut timing = String::new();
+    if out.colour {
+        out.styled(&format!("call {n}"), bold);
+    } else {
+        out.str("call ");
+        out.u64(n);
+    }
+    out.str(" Call-ID ");
+    out.escaped(&call.call_id);
+    out.str("\n  ");
+    let first = first_message(call);
+    match first.and_then(|r| r.msg.from_ref()) {
+        Some(from) => out.escaped(&from.uri),
+        None => out.str("?"),
+    }
+    out.str(" → ");
+    match first.and_then(|r| r.msg.to_ref()) {
+        Some(to) => out.escaped(&to.uri),
+        None => out.str("?"),
+    }
+    out.str("   outcome: ");
+    render_outcome(out, call, outcome);
     if let Some(pdd) = call.post_dial_delay() {
-        timing.push_str(&format!("   post-dial delay {}", millis(pdd)));
+        out.str("   post-dial delay ");
+        render_millis(out, pdd);
     }
     if let Some(setup) = call.setup_time() {
-        timing.push_str(&format!("   setup {}", millis(setup)));
+        out.str("   setup ");
+        render_millis(out, setup);
     }
-    writeln!(
-        w,
-        "  {} → {}   outcome: {}{timing}",
-        escape(&from),
-        escape(&to),
-        outcome_text(call, outcome)
-    )?;
+    out.str("\n");
     let start = call.records.first().map(|r| r.ts);
     for record in &call.records {
-        let offset = start.map_or(0.0, |s| record.ts.duration_since(s).as_secs_f64());
+        let offset = start.map_or(Duration::ZERO, |s| record.ts.duration_since(s));
+        out.str("  ");
+        render::push_right_aligned(out.buf, u64::from(record.frame.0), 6);
+        out.str("  ");
+        render::push_time_of_day(out.buf, record.ts);
+        out.str("  +");
+        render::push_secs_left_aligned(out.buf, offset, 6, 9);
+        out.str("  ");
+        render::push_socket_addr(out.buf, record.src);
+        out.str(" → ");
+        render::push_socket_addr(out.buf, record.dst);
+        out.str("  ");
+        out.str(record.transport.as_str());
+        out.str("  ");
         let line = record.msg.start_line_text();
-        let line = if record.msg.is_request() {
-            escape(&line).bold()
+        if record.msg.is_request() {
+            out.escaped_styled(&line, bold);
         } else {
-            status_colour(record, escape(&line).into_owned())
-        };
-        writeln!(
-            w,
-            "  {:>6}  {}  +{:<9.6}  {} → {}  {}  {}{}",
-            record.frame.0,
-            record.ts,
-            offset,
-            record.src,
-            record.dst,
-            record.transport.as_str(),
-            line,
-            if record.retransmission {
-                " (retransmission)".dimmed().to_string()
-            } else if record.frames.len() > 1 {
-                let frames: Vec<String> = record.frames.iter().map(|f| f.0.to_string()).collect();
-                format!(" (frames {})", frames.join(", "))
-                    .dimmed()
-                    .to_string()
-            } else {
-                String::new()
-            }
-        )?;
+            out.escaped_styled(&line, status_style(record));
+        }
+        if record.retransmission {
+            out.styled(" (retransmission)", dimmed);
+        } else if record.frames.len() > 1 {
+            render_frames(out, &record.frames);
+        }
+        out.str("\n");
     }
     if call.dropped_messages > 0 {
-        writeln!(
-            w,
-            "  … {} more messages not kept (call table limit)",
-            call.dropped_messages
-        )?;
+        out.str("  … ");
+        out.u64(call.dropped_messages);
+        out.str(" more messages not kept (call table limit)\n");
     }
-    Ok(())
 }
 
-fn outcome_text(call: &Call, outcome: Outcome) -> String {
-    let reason = |code: u16| {
-        call.records
-            .iter()
-            .find(|r| r.status().is_some_and(|s| s.0 == code))
-            .and_then(|r| r.msg.reason_phrase().map(|p| escape(&p).into_owned()))
-            .unwrap_or_default()
+/// ` (frames 3, 4, 5)`, dimmed.
+fn render_frames(out: &mut Out<'_>, frames: &[FrameNo]) {
+    let mut text = Vec::with_capacity(16 + 8 * frames.len());
+    text.extend_from_slice(b" (frames ");
+    for (i, f) in frames.iter().enumerate() {
+        if i > 0 {
+            text.extend_from_slice(b", ");
+        }
+        render::push_u64(&mut text, u64::from(f.0));
+    }
+    text.push(b')');
+    // Only ASCII digits and punctuation were written.
+    out.styled(&String::from_utf8_lossy(&text), dimmed);
+}
+
+/// `completed (200 OK)`, `cancelled`.
+fn render_outcome(out: &mut Out<'_>, call: &Call, outcome: Outcome) {
+    out.str(outcome.as_str());
+    let Some(status) = outcome.status() else {
+        return;
     };
-    match outcome.status() {
-        Some(s) => format!("{} ({} {})", outcome.as_str(), s.0, reason(s.0)),
-        None => outcome.as_str().to_string(),
+    out.str(" (");
+    out.u64(u64::from(status.0));
+    out.str(" ");
+    let reason = call
+        .records
+        .iter()
+        .find(|r| r.status() == Some(status))
+        .and_then(|r| r.msg.reason_phrase());
+    if let Some(reason) = reason {
+        out.escaped(&reason);
     }
+    out.str(")");
 }
 
-fn status_colour(record: &Record, line: String) -> ColoredString {
+fn status_style(record: &Record) -> fn(&str) -> ColoredString {
     match record.status().map(|s| s.0 / 100) {
-        Some(2) => line.green(),
-        Some(1) | Some(3) => line.normal(),
-        _ => line.red(),
+        Some(2) => |s| s.green(),
+        Some(1) | Some(3) => |s| s.normal(),
+        _ => |s| s.red(),
     }
 }
 
-fn severity_label(severity: Severity, id: &str) -> ColoredString {
-    let label = format!("{severity}[{id}]");
+fn severity_style(severity: Severity) -> fn(&str) -> ColoredString {
     match severity {
-        Severity::Error => label.red().bold(),
-        Severity::Warning => label.yellow().bold(),
-        Severity::Info => label.cyan().bold(),
+        Severity::Error => |s| s.red().bold(),
+        Severity::Warning => |s| s.yellow().bold(),
+        Severity::Info => |s| s.cyan().bold(),
     }
 }
 
 /// One diagnostic in the rustc style.
 pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
-    writeln!(
-        w,
-        "{}: {}",
-        severity_label(d.severity, d.rule.id),
-        escape(&d.message).bold()
-    )?;
-    let arrow = "-->".blue().bold();
-    match (d.src, d.dst) {
-        (Some(src), Some(dst)) => writeln!(w, "  {arrow} frame {}, {src} → {dst}", d.frame)?,
-        _ if d.frame.0 == 0 => writeln!(w, "  {arrow} whole capture")?,
-        _ => writeln!(w, "  {arrow} frame {}", d.frame)?,
+    let mut buf = Vec::new();
+    render_diagnostic(&mut Out::new(&mut buf), d);
+    w.write_all(&buf)
+}
+
+fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
+    if out.colour {
+        out.styled(
+            &format!("{}[{}]", d.severity, d.rule.id),
+            severity_style(d.severity),
+        );
+    } else {
+        out.str(d.severity.as_str());
+        out.str("[");
+        out.str(d.rule.id);
+        out.str("]");
     }
-    let bar = "|".blue().bold();
-    writeln!(w, "   {bar}")?;
-    for e in &d.evidence {
-        match e {
-            Evidence::Header {
-                frame,
-                header,
-                value,
-            } if header == START_LINE => {
-                writeln!(w, "   {bar} frame {:<5} {}", frame.0, escape(value))?
-            }
-            Evidence::Header {
-                frame,
-                header,
-                value,
-            } => writeln!(
-                w,
-                "   {bar} frame {:<5} {}: {}",
-                frame.0,
-                escape(header),
-                escape(value)
-            )?,
-            Evidence::Note { frame, note } => writeln!(
-                w,
-                "   {bar} frame {:<5} {} {}",
-                frame.0,
-                "note:".dimmed(),
-                escape(note)
-            )?,
+    out.str(": ");
+    out.escaped_styled(&d.message, bold);
+    out.str("\n  ");
+    out.styled("-->", blue_bold);
+    match (d.src, d.dst) {
+        (Some(src), Some(dst)) => {
+            out.str(" frame ");
+            out.u64(u64::from(d.frame.0));
+            out.str(", ");
+            render::push_socket_addr(out.buf, src);
+            out.str(" → ");
+            render::push_socket_addr(out.buf, dst);
+        }
+        _ if d.frame.0 == 0 => out.str(" whole capture"),
+        _ => {
+            out.str(" frame ");
+            out.u64(u64::from(d.frame.0));
         }
     }
-    writeln!(w, "   {bar}")?;
-    let eq = "=".blue().bold();
+    out.str("\n");
+    let bar = |out: &mut Out<'_>| {
+        out.str("   ");
+        out.styled("|", blue_bold);
+    };
+    bar(out);
+    out.str("\n");
+    for e in &d.evidence {
+        bar(out);
+        let (Evidence::Header { frame, .. } | Evidence::Note { frame, .. }) = e;
+        out.str(" frame ");
+        render::push_left_aligned(out.buf, u64::from(frame.0), 5);
+        out.str(" ");
+        match e {
+            Evidence::Header { header, value, .. } if header == START_LINE => out.escaped(value),
+            Evidence::Header { header, value, .. } => {
+                out.escaped(header);
+                out.str(": ");
+                out.escaped(value);
+            }
+            Evidence::Note { note, .. } => {
+                out.styled("note:", dimmed);
+                out.str(" ");
+                out.escaped(note);
+            }
+        }
+        out.str("\n");
+    }
+    bar(out);
+    out.str("\n");
+    let eq = |out: &mut Out<'_>| {
+        out.str("   ");
+        out.styled("=", blue_bold);
+        out.str(" ");
+    };
     if !d.why.is_empty() {
-        writeln!(w, "   {eq} {} {}", "why:".bold(), escape(&d.why))?;
+        eq(out);
+        out.styled("why:", bold);
+        out.str(" ");
+        out.escaped(&d.why);
+        out.str("\n");
     }
     if let Some(fix) = &d.fix {
-        writeln!(w, "   {eq} {} {}", "fix:".green().bold(), escape(fix))?;
+        eq(out);
+        out.styled("fix:", |s| s.green().bold());
+        out.str(" ");
+        out.escaped(fix);
+        out.str("\n");
     }
-    writeln!(
-        w,
-        "   {eq} {} sipdiag explain {}",
-        "explain:".bold(),
-        d.rule.id
-    )?;
+    eq(out);
+    out.styled("explain:", bold);
+    out.str(" sipdiag explain ");
+    out.str(d.rule.id);
+    out.str("\n");
     if let Some(status) = d.status {
-        writeln!(w, "   {eq} {} sipdiag explain {}", "code:".bold(), status.0)?;
+        eq(out);
+        out.styled("code:", bold);
+        out.str(" sipdiag explain ");
+        out.u64(u64::from(status.0));
+        out.str("\n");
     }
-    Ok(())
 }
 
 fn write_summary(w: &mut dyn Write, input: &InputSummary) -> io::Result<()> {
@@ -413,11 +554,13 @@ fn write_summary(w: &mut dyn Write, input: &InputSummary) -> io::Result<()> {
 }
 
 /// "0.4 ms", "12.0 ms", "1.250 s".
-fn millis(d: std::time::Duration) -> String {
+fn render_millis(out: &mut Out<'_>, d: Duration) {
     if d.as_millis() < 1000 {
-        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+        render::push_millis(out.buf, d, 1);
+        out.str(" ms");
     } else {
-        format!("{:.3} s", d.as_secs_f64())
+        render::push_secs(out.buf, d, 3);
+        out.str(" s");
     }
 }
 

@@ -1,0 +1,305 @@
+//! The values the reports print — integers, socket addresses, times and
+//! durations — written straight into a byte buffer.
+//!
+//! The reports run once per call and per message, so `core::fmt` (a virtual
+//! call per piece, padding logic, float formatting) showed up as a quarter of
+//! the whole run in the profile. Each function here writes exactly what the
+//! `format!` spelling named in its doc writes; the tests compare the two on
+//! edge values. Where the hand-written path would need care that does not pay
+//! (IPv6, years outside 0..=9999, rounding ties), it falls back to `core::fmt`.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::capture::Timestamp;
+
+/// The decimal digits of `n`, at the end of `buf`.
+fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        // `n % 10` is below 10: the cast cannot truncate.
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
+/// `{n}`.
+pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(digits(n, &mut [0; 20]));
+}
+
+/// `{n:0width$}`.
+pub(crate) fn push_zero_padded(out: &mut Vec<u8>, n: u64, width: usize) {
+    let mut buf = [0; 20];
+    let d = digits(n, &mut buf);
+    out.resize(out.len() + width.saturating_sub(d.len()), b'0');
+    out.extend_from_slice(d);
+}
+
+/// `{n:>width$}`.
+pub(crate) fn push_right_aligned(out: &mut Vec<u8>, n: u64, width: usize) {
+    let mut buf = [0; 20];
+    let d = digits(n, &mut buf);
+    out.resize(out.len() + width.saturating_sub(d.len()), b' ');
+    out.extend_from_slice(d);
+}
+
+/// `{n:<width$}`.
+pub(crate) fn push_left_aligned(out: &mut Vec<u8>, n: u64, width: usize) {
+    let start = out.len();
+    push_u64(out, n);
+    pad_to(out, start, width);
+}
+
+/// Spaces after what was written since `start`, up to `width` bytes (the
+/// text is ASCII, so bytes are characters).
+fn pad_to(out: &mut Vec<u8>, start: usize, width: usize) {
+    let written = out.len() - start;
+    out.resize(out.len() + width.saturating_sub(written), b' ');
+}
+
+/// `{addr}`: `192.0.2.1:5060`, `[2001:db8::1]:5060`.
+pub(crate) fn push_socket_addr(out: &mut Vec<u8>, addr: SocketAddr) {
+    match addr {
+        SocketAddr::V4(a) => {
+            let [a, b, c, d] = a.ip().octets();
+            for (i, octet) in [a, b, c, d].into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b'.');
+                }
+                push_u64(out, u64::from(octet));
+            }
+            out.push(b':');
+            push_u64(out, u64::from(addr.port()));
+        }
+        // Rare in captures, and the text form (zero-run compression, embedded
+        // IPv4, scope id) is best left to the standard library.
+        SocketAddr::V6(_) => {
+            let _ = write!(out, "{addr}");
+        }
+    }
+}
+
+/// `{ts}` ([`Timestamp`]'s `Display`): the UTC time of day with
+/// microseconds, `14:25:03.123456`.
+pub(crate) fn push_time_of_day(out: &mut Vec<u8>, ts: Timestamp) {
+    let of_day = ts.secs.rem_euclid(86_400).unsigned_abs();
+    push_hms(out, of_day);
+    out.push(b'.');
+    push_zero_padded(out, u64::from((ts.nanos / 1000).min(999_999)), 6);
+}
+
+/// `HH:MM:SS` of a second of the day.
+fn push_hms(out: &mut Vec<u8>, of_day: u64) {
+    push_zero_padded(out, of_day / 3600, 2);
+    out.push(b':');
+    push_zero_padded(out, of_day / 60 % 60, 2);
+    out.push(b':');
+    push_zero_padded(out, of_day % 60, 2);
+}
+
+/// [`super::json::rfc3339`]: `2024-11-21T14:25:03.123456789Z`.
+pub(crate) fn push_rfc3339(out: &mut Vec<u8>, ts: Timestamp) {
+    let (y, m, d) = super::json::civil_from_days(ts.secs.div_euclid(86_400));
+    let Ok(year @ 0..=9999) = u64::try_from(y) else {
+        // Years of five digits or before year 0: hostile timestamps only.
+        out.extend_from_slice(super::json::rfc3339(ts).as_bytes());
+        return;
+    };
+    push_zero_padded(out, year, 4);
+    out.push(b'-');
+    push_zero_padded(out, u64::from(m), 2);
+    out.push(b'-');
+    push_zero_padded(out, u64::from(d), 2);
+    out.push(b'T');
+    push_hms(out, ts.secs.rem_euclid(86_400).unsigned_abs());
+    out.push(b'.');
+    push_zero_padded(out, u64::from(ts.nanos), 9);
+    out.push(b'Z');
+}
+
+/// `{:.decimals$}` of `d.as_secs_f64()`: `0.000204`, `12.500`.
+pub(crate) fn push_secs(out: &mut Vec<u8>, d: Duration, decimals: u32) {
+    // Below 2^22 s the f64 is within half a nanosecond of the exact value, so
+    // rounding the exact nanoseconds gives the same digits unless the
+    // nanoseconds sit exactly halfway (then the f64's binary value decides).
+    if d.as_secs() < 1 << 22 && push_rounded(out, d.as_nanos(), 9, decimals) {
+        return;
+    }
+    let _ = write!(out, "{:.*}", decimals as usize, d.as_secs_f64());
+}
+
+/// [`push_secs`] left-aligned in `width` columns: `{:<width$.decimals$}`.
+pub(crate) fn push_secs_left_aligned(out: &mut Vec<u8>, d: Duration, decimals: u32, width: usize) {
+    let start = out.len();
+    push_secs(out, d, decimals);
+    pad_to(out, start, width);
+}
+
+/// `{:.decimals$}` of `d.as_secs_f64() * 1000.0` for `d` below one second.
+pub(crate) fn push_millis(out: &mut Vec<u8>, d: Duration, decimals: u32) {
+    // Below one second the f64 is far within a nanosecond of the exact value
+    // (see `push_secs`).
+    if d.as_secs() == 0 && push_rounded(out, d.as_nanos(), 6, decimals) {
+        return;
+    }
+    let _ = write!(out, "{:.*}", decimals as usize, d.as_secs_f64() * 1000.0);
+}
+
+/// Writes `n / 10^scale` rounded to `decimals` places (at most `scale`);
+/// false, writing nothing, when `n` lies exactly halfway between two results.
+fn push_rounded(out: &mut Vec<u8>, n: u128, scale: u32, decimals: u32) -> bool {
+    let Some(drop) = scale.checked_sub(decimals).map(|e| 10u128.pow(e)) else {
+        return false;
+    };
+    let (kept, rest) = (n / drop, n % drop);
+    if drop > 1 && rest * 2 == drop {
+        return false;
+    }
+    let kept = kept + u128::from(rest * 2 > drop);
+    let unit = 10u128.pow(decimals);
+    let (Ok(whole), Ok(frac)) = (u64::try_from(kept / unit), u64::try_from(kept % unit)) else {
+        return false;
+    };
+    push_u64(out, whole);
+    if decimals > 0 {
+        out.push(b'.');
+        push_zero_padded(out, frac, decimals as usize);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(f: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        f(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn integers_match_fmt() {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12_345,
+            999_999,
+            1_000_000,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            assert_eq!(render(|o| push_u64(o, n)), format!("{n}"));
+            assert_eq!(render(|o| push_zero_padded(o, n, 6)), format!("{n:06}"));
+            assert_eq!(render(|o| push_right_aligned(o, n, 6)), format!("{n:>6}"));
+            assert_eq!(render(|o| push_left_aligned(o, n, 5)), format!("{n:<5}"));
+        }
+    }
+
+    #[test]
+    fn socket_addresses_match_fmt() {
+        for a in [
+            "0.0.0.0:0",
+            "255.255.255.255:65535",
+            "127.0.1.8:5060",
+            "10.0.0.1:5",
+            "[::]:0",
+            "[2001:db8::1]:5060",
+            "[::ffff:192.0.2.1]:5061",
+            "[fe80::1%3]:5060",
+            "[2001:db8:0:0:1:0:0:1]:65535",
+        ] {
+            let a: SocketAddr = a.parse().unwrap();
+            assert_eq!(render(|o| push_socket_addr(o, a)), a.to_string());
+        }
+    }
+
+    #[test]
+    fn times_match_display_and_rfc3339() {
+        for (secs, nanos) in [
+            (0, 0),
+            (1_732_199_103, 123_456_789),
+            (951_782_400, 1),
+            (86_399, 999_999_999),
+            (-1, 999_000),
+            (-86_400 * 365 * 3000, 5),
+            (253_402_300_799, 999_999_999),
+            (253_402_300_800, 0),
+            (i64::MAX, 0),
+            (i64::MIN, 0),
+            (5, 1_500_000_000),
+        ] {
+            let ts = Timestamp { secs, nanos };
+            assert_eq!(render(|o| push_time_of_day(o, ts)), ts.to_string());
+            assert_eq!(
+                render(|o| push_rfc3339(o, ts)),
+                super::super::json::rfc3339(ts)
+            );
+        }
+    }
+
+    #[test]
+    fn durations_match_float_fmt() {
+        let mut cases = vec![
+            Duration::ZERO,
+            Duration::new(0, 1),
+            Duration::new(0, 204_000),
+            Duration::new(0, 499),
+            Duration::new(0, 500),
+            Duration::new(0, 501),
+            Duration::new(0, 1_500),
+            Duration::new(0, 2_500),
+            Duration::new(0, 999_999_499),
+            Duration::new(0, 999_999_500),
+            Duration::new(0, 999_999_999),
+            Duration::new(0, 50_000),
+            Duration::new(0, 150_000),
+            Duration::new(0, 999_950_000),
+            Duration::new(1, 250_000_000),
+            Duration::new(9, 999_999_500),
+            Duration::new(12, 345_678_901),
+            Duration::new((1 << 22) - 1, 999_999_999),
+            Duration::new(1 << 22, 123_456_789),
+            Duration::new(u64::MAX, 999_999_999),
+        ];
+        // Every nanosecond around a few rounding boundaries.
+        for base in [0, 1_000, 1_000_000, 123_000_000] {
+            cases.extend((0..2_000).map(|n| Duration::new(3, base + n)));
+            cases.extend((0..2_000).map(|n| Duration::new(0, base + n)));
+        }
+        for d in cases {
+            for decimals in [1, 3, 6, 9] {
+                let f = d.as_secs_f64();
+                assert_eq!(
+                    render(|o| push_secs(o, d, decimals)),
+                    format!("{f:.*}", decimals as usize),
+                    "{d:?}"
+                );
+                if d.as_secs() == 0 {
+                    let ms = f * 1000.0;
+                    assert_eq!(
+                        render(|o| push_millis(o, d, decimals)),
+                        format!("{ms:.*}", decimals as usize),
+                        "{d:?}"
+                    );
+                }
+            }
+            let f = d.as_secs_f64();
+            assert_eq!(
+                render(|o| push_secs_left_aligned(o, d, 6, 9)),
+                format!("{f:<9.6}")
+            );
+        }
+    }
+}
