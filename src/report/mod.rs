@@ -61,8 +61,7 @@ pub enum Format {
 /// Replaces control characters (C0, DEL, C1) with visible escapes: `\x1b`,
 /// `\r`, `\n`, `\t`, `\u{85}`. Everything else is kept as it is.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    // Fast path: printable ASCII, the common case, needs no char decoding.
-    if s.bytes().all(|b| matches!(b, 0x20..=0x7e)) || !s.chars().any(is_unsafe) {
+    if is_printable_ascii(s) || !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -81,6 +80,12 @@ pub fn escape(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Every byte printable ASCII: the common case, checked without decoding
+/// chars. A fold without early exit, so that it compiles to a vector loop.
+fn is_printable_ascii(s: &str) -> bool {
+    s.bytes().fold(true, |ok, b| ok & matches!(b, 0x20..=0x7e))
 }
 
 /// [`escape`] appended to a byte buffer.

@@ -29,6 +29,17 @@ fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[i..]
 }
 
+/// Writes `n` as exactly `N` digits, zero-padded (`n` must be below
+/// `10^N`; higher digits are dropped).
+fn fixed_digits<const N: usize>(mut n: u64) -> [u8; N] {
+    let mut out = [b'0'; N];
+    for d in out.iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out
+}
+
 /// `{n}`.
 pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(digits(n, &mut [0; 20]));
@@ -44,10 +55,12 @@ pub(crate) fn push_zero_padded(out: &mut Vec<u8>, n: u64, width: usize) {
 
 /// `{n:>width$}`.
 pub(crate) fn push_right_aligned(out: &mut Vec<u8>, n: u64, width: usize) {
-    let mut buf = [0; 20];
-    let d = digits(n, &mut buf);
-    out.resize(out.len() + width.saturating_sub(d.len()), b' ');
-    out.extend_from_slice(d);
+    let mut buf = [b' '; 20];
+    let len = digits(n, &mut buf).len();
+    // The padding is already in `buf` when it fits (one copy, the common case).
+    let from = buf.len() - len.max(width.min(buf.len()));
+    out.resize(out.len() + width.saturating_sub(buf.len()), b' ');
+    out.extend_from_slice(&buf[from..]);
 }
 
 /// `{n:<width$}`.
@@ -68,15 +81,26 @@ fn pad_to(out: &mut Vec<u8>, start: usize, width: usize) {
 pub(crate) fn push_socket_addr(out: &mut Vec<u8>, addr: SocketAddr) {
     match addr {
         SocketAddr::V4(a) => {
-            let [a, b, c, d] = a.ip().octets();
-            for (i, octet) in [a, b, c, d].into_iter().enumerate() {
+            // Byte pushes into reserved space: no `memcpy` call per piece.
+            out.reserve(21); // `255.255.255.255:65535`
+            for (i, octet) in a.ip().octets().into_iter().enumerate() {
                 if i > 0 {
                     out.push(b'.');
                 }
-                push_u64(out, u64::from(octet));
+                if octet >= 100 {
+                    out.push(b'0' + octet / 100);
+                }
+                if octet >= 10 {
+                    out.push(b'0' + octet / 10 % 10);
+                }
+                out.push(b'0' + octet % 10);
             }
             out.push(b':');
-            push_u64(out, u64::from(addr.port()));
+            let port = fixed_digits::<5>(u64::from(a.port()));
+            let zeros = port.iter().take(4).take_while(|&&d| d == b'0').count();
+            for &d in port.iter().skip(zeros) {
+                out.push(d);
+            }
         }
         // Rare in captures, and the text form (zero-run compression, embedded
         // IPv4, scope id) is best left to the standard library.
@@ -89,48 +113,59 @@ pub(crate) fn push_socket_addr(out: &mut Vec<u8>, addr: SocketAddr) {
 /// `{ts}` ([`Timestamp`]'s `Display`): the UTC time of day with
 /// microseconds, `14:25:03.123456`.
 pub(crate) fn push_time_of_day(out: &mut Vec<u8>, ts: Timestamp) {
-    let of_day = ts.secs.rem_euclid(86_400).unsigned_abs();
-    push_hms(out, of_day);
-    out.push(b'.');
-    push_zero_padded(out, u64::from((ts.nanos / 1000).min(999_999)), 6);
+    let mut text = [b'.'; 15];
+    text[..8].copy_from_slice(&hms(ts.secs.rem_euclid(86_400).unsigned_abs()));
+    text[9..].copy_from_slice(&fixed_digits::<6>(u64::from(
+        (ts.nanos / 1000).min(999_999),
+    )));
+    out.extend_from_slice(&text);
 }
 
 /// `HH:MM:SS` of a second of the day.
-fn push_hms(out: &mut Vec<u8>, of_day: u64) {
-    push_zero_padded(out, of_day / 3600, 2);
-    out.push(b':');
-    push_zero_padded(out, of_day / 60 % 60, 2);
-    out.push(b':');
-    push_zero_padded(out, of_day % 60, 2);
+fn hms(of_day: u64) -> [u8; 8] {
+    let [h1, h2] = fixed_digits::<2>(of_day / 3600);
+    let [m1, m2] = fixed_digits::<2>(of_day / 60 % 60);
+    let [s1, s2] = fixed_digits::<2>(of_day % 60);
+    [h1, h2, b':', m1, m2, b':', s1, s2]
 }
 
 /// [`super::json::rfc3339`]: `2024-11-21T14:25:03.123456789Z`.
 pub(crate) fn push_rfc3339(out: &mut Vec<u8>, ts: Timestamp) {
     let (y, m, d) = super::json::civil_from_days(ts.secs.div_euclid(86_400));
-    let Ok(year @ 0..=9999) = u64::try_from(y) else {
-        // Years of five digits or before year 0: hostile timestamps only.
+    let (Ok(year @ 0..=9999), 0..=999_999_999) = (u64::try_from(y), ts.nanos) else {
+        // Years of five digits or before year 0, nanoseconds out of range:
+        // hostile timestamps only.
         out.extend_from_slice(super::json::rfc3339(ts).as_bytes());
         return;
     };
-    push_zero_padded(out, year, 4);
-    out.push(b'-');
-    push_zero_padded(out, u64::from(m), 2);
-    out.push(b'-');
-    push_zero_padded(out, u64::from(d), 2);
-    out.push(b'T');
-    push_hms(out, ts.secs.rem_euclid(86_400).unsigned_abs());
-    out.push(b'.');
-    push_zero_padded(out, u64::from(ts.nanos), 9);
-    out.push(b'Z');
+    let mut text = [0; 30];
+    text[..4].copy_from_slice(&fixed_digits::<4>(year));
+    text[4] = b'-';
+    text[5..7].copy_from_slice(&fixed_digits::<2>(u64::from(m)));
+    text[7] = b'-';
+    text[8..10].copy_from_slice(&fixed_digits::<2>(u64::from(d)));
+    text[10] = b'T';
+    text[11..19].copy_from_slice(&hms(ts.secs.rem_euclid(86_400).unsigned_abs()));
+    text[19] = b'.';
+    text[20..29].copy_from_slice(&fixed_digits::<9>(u64::from(ts.nanos)));
+    text[29] = b'Z';
+    out.extend_from_slice(&text);
 }
+
+/// Largest whole seconds [`push_secs`] rounds by hand: below 2^22 s the f64
+/// of `as_secs_f64` is within half a nanosecond of the exact value.
+const EXACT_SECS: u64 = 1 << 22;
 
 /// `{:.decimals$}` of `d.as_secs_f64()`: `0.000204`, `12.500`.
 pub(crate) fn push_secs(out: &mut Vec<u8>, d: Duration, decimals: u32) {
-    // Below 2^22 s the f64 is within half a nanosecond of the exact value, so
-    // rounding the exact nanoseconds gives the same digits unless the
-    // nanoseconds sit exactly halfway (then the f64's binary value decides).
-    if d.as_secs() < 1 << 22 && push_rounded(out, d.as_nanos(), 9, decimals) {
-        return;
+    // Close enough to the exact value that rounding the exact nanoseconds
+    // gives the same digits, unless they sit exactly halfway (then the f64's
+    // binary value decides, so `core::fmt` does it).
+    if d.as_secs() < EXACT_SECS {
+        let nanos = d.as_secs() * 1_000_000_000 + u64::from(d.subsec_nanos());
+        if push_rounded(out, nanos, 9, decimals) {
+            return;
+        }
     }
     let _ = write!(out, "{:.*}", decimals as usize, d.as_secs_f64());
 }
@@ -146,7 +181,7 @@ pub(crate) fn push_secs_left_aligned(out: &mut Vec<u8>, d: Duration, decimals: u
 pub(crate) fn push_millis(out: &mut Vec<u8>, d: Duration, decimals: u32) {
     // Below one second the f64 is far within a nanosecond of the exact value
     // (see `push_secs`).
-    if d.as_secs() == 0 && push_rounded(out, d.as_nanos(), 6, decimals) {
+    if d.as_secs() == 0 && push_rounded(out, u64::from(d.subsec_nanos()), 6, decimals) {
         return;
     }
     let _ = write!(out, "{:.*}", decimals as usize, d.as_secs_f64() * 1000.0);
@@ -154,23 +189,25 @@ pub(crate) fn push_millis(out: &mut Vec<u8>, d: Duration, decimals: u32) {
 
 /// Writes `n / 10^scale` rounded to `decimals` places (at most `scale`);
 /// false, writing nothing, when `n` lies exactly halfway between two results.
-fn push_rounded(out: &mut Vec<u8>, n: u128, scale: u32, decimals: u32) -> bool {
-    let Some(drop) = scale.checked_sub(decimals).map(|e| 10u128.pow(e)) else {
+fn push_rounded(out: &mut Vec<u8>, n: u64, scale: u32, decimals: u32) -> bool {
+    let Some(drop) = scale
+        .checked_sub(decimals)
+        .and_then(|e| 10u64.checked_pow(e))
+    else {
         return false;
     };
     let (kept, rest) = (n / drop, n % drop);
     if drop > 1 && rest * 2 == drop {
         return false;
     }
-    let kept = kept + u128::from(rest * 2 > drop);
-    let unit = 10u128.pow(decimals);
-    let (Ok(whole), Ok(frac)) = (u64::try_from(kept / unit), u64::try_from(kept % unit)) else {
+    let kept = kept + u64::from(rest * 2 > drop);
+    let Some(unit) = 10u64.checked_pow(decimals) else {
         return false;
     };
-    push_u64(out, whole);
+    push_u64(out, kept / unit);
     if decimals > 0 {
         out.push(b'.');
-        push_zero_padded(out, frac, decimals as usize);
+        push_zero_padded(out, kept % unit, decimals as usize);
     }
     true
 }
