@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::Report;
+use super::{Report, render};
 use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::capture::Timestamp;
 use crate::correlate::{Call, Record};
@@ -170,6 +170,8 @@ pub struct JsonReport<'w> {
     /// Flush after every call (live capture: show each call as it ends).
     flush_each_call: bool,
     total: Findings,
+    /// Each call's lines are rendered here, then written with one call.
+    buf: Vec<u8>,
 }
 
 impl<'w> JsonReport<'w> {
@@ -178,6 +180,7 @@ impl<'w> JsonReport<'w> {
             w,
             flush_each_call: false,
             total: Findings::default(),
+            buf: Vec::new(),
         }
     }
 }
@@ -198,10 +201,12 @@ impl CallSink for JsonReport<'_> {
         call: &Call,
         diagnostics: &[Diagnostic],
     ) -> io::Result<()> {
-        emit(self.w, &Line::Call(call_json(input, call)))?;
+        self.buf.clear();
+        render_call_line(&mut self.buf, input, call);
         for d in diagnostics {
-            emit(self.w, &Line::Diagnostic(diagnostic_json(input, d)))?;
+            render_diagnostic_line(&mut self.buf, input, d);
         }
+        self.w.write_all(&self.buf)?;
         if self.flush_each_call {
             self.w.flush()?;
         }
@@ -231,7 +236,9 @@ impl Report for JsonReport<'_> {
             .iter()
             .chain(&summary.expectations)
         {
-            emit(self.w, &Line::Diagnostic(diagnostic_json(&summary.name, d)))?;
+            self.buf.clear();
+            render_diagnostic_line(&mut self.buf, &summary.name, d);
+            self.w.write_all(&self.buf)?;
         }
         let summary = summary_json(summary);
         self.total.error += summary.findings.error;
@@ -256,7 +263,9 @@ fn emit(w: &mut dyn Write, line: &Line) -> io::Result<()> {
     w.write_all(b"\n")
 }
 
-fn call_json(input: &str, call: &Call) -> CallJson {
+/// The `call` line of a call as a value (the report writes the same bytes
+/// without building it).
+pub fn call_json(input: &str, call: &Call) -> CallJson {
     let outcome = call.outcome();
     CallJson {
         input: input.to_string(),
@@ -275,7 +284,8 @@ fn call_json(input: &str, call: &Call) -> CallJson {
     }
 }
 
-fn message_json(r: &Record) -> MessageJson {
+/// One message of a `call` line.
+pub fn message_json(r: &Record) -> MessageJson {
     MessageJson {
         frame: r.frame.0,
         time: rfc3339(r.ts),
@@ -293,7 +303,9 @@ fn message_json(r: &Record) -> MessageJson {
     }
 }
 
-fn diagnostic_json(input: &str, d: &Diagnostic) -> DiagnosticJson {
+/// The `diagnostic` line of a finding as a value (the report writes the same
+/// bytes without building it).
+pub fn diagnostic_json(input: &str, d: &Diagnostic) -> DiagnosticJson {
     DiagnosticJson {
         input: input.to_string(),
         rule: d.rule.id.to_string(),
@@ -388,6 +400,227 @@ fn summary_json(input: &InputSummary) -> SummaryJson {
     }
 }
 
+// The `call` and `diagnostic` lines, one or more per call, are written by
+// hand: building the owned types above and serializing them through serde cost
+// more than the rest of the report (an allocation per field, `core::fmt` for
+// times and addresses). The test `hand_written_lines_match_the_schema_types`
+// holds them byte for byte to what serde writes for the types above, so the
+// types stay the schema.
+
+/// [`Line::Call`] of `call_json(input, call)`, with its line end.
+fn render_call_line(out: &mut Vec<u8>, input: &str, call: &Call) {
+    let outcome = call.outcome();
+    out.extend_from_slice(br#"{"type":"call","data":{"input":"#);
+    push_str(out, input);
+    out.extend_from_slice(br#","call_id":"#);
+    push_str(out, &call.call_id);
+    // `Call::from` and `Call::to`, borrowed instead of cloned.
+    let first = call
+        .records
+        .iter()
+        .find(|r| r.msg.is_request())
+        .or(call.records.first());
+    out.extend_from_slice(br#","from":"#);
+    push_opt_str(out, first.and_then(|r| r.msg.from_ref()).map(|a| &*a.uri));
+    out.extend_from_slice(br#","to":"#);
+    push_opt_str(out, first.and_then(|r| r.msg.to_ref()).map(|a| &*a.uri));
+    out.extend_from_slice(br#","outcome":"#);
+    push_str(out, outcome.as_str());
+    out.extend_from_slice(br#","status":"#);
+    push_opt_u64(out, outcome.status().map(|s| u64::from(s.0)));
+    let millis = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    out.extend_from_slice(br#","post_dial_delay_ms":"#);
+    push_opt_u64(out, call.post_dial_delay().map(millis));
+    out.extend_from_slice(br#","setup_time_ms":"#);
+    push_opt_u64(out, call.setup_time().map(millis));
+    out.extend_from_slice(br#","messages":["#);
+    for (i, r) in call.records.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        render_message(out, r);
+    }
+    out.extend_from_slice(b"]}}\n");
+}
+
+/// `message_json(r)`.
+fn render_message(out: &mut Vec<u8>, r: &Record) {
+    out.extend_from_slice(br#"{"frame":"#);
+    render::push_u64(out, u64::from(r.frame.0));
+    // Times and addresses are digits and punctuation: nothing to escape.
+    out.extend_from_slice(br#","time":""#);
+    render::push_rfc3339(out, r.ts);
+    out.extend_from_slice(br#"","src":""#);
+    render::push_socket_addr(out, r.src);
+    out.extend_from_slice(br#"","dst":""#);
+    render::push_socket_addr(out, r.dst);
+    out.extend_from_slice(br#"","transport":"#);
+    push_str(out, r.transport.as_str());
+    if let Some(method) = r.msg.method() {
+        out.extend_from_slice(br#","method":"#);
+        push_str(out, method.as_str());
+    }
+    if let Some(status) = r.status() {
+        out.extend_from_slice(br#","status":"#);
+        render::push_u64(out, u64::from(status.0));
+    }
+    out.extend_from_slice(br#","cseq":"#);
+    match r.msg.cseq() {
+        Some(c) => {
+            out.push(b'"');
+            render::push_u64(out, u64::from(c.seq));
+            out.push(b' ');
+            push_str_contents(out, c.method.as_str());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(if r.retransmission {
+        br#","retransmission":true"#
+    } else {
+        br#","retransmission":false"#
+    });
+    if !r.frames.is_empty() {
+        out.extend_from_slice(br#","frames":["#);
+        for (i, f) in r.frames.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            render::push_u64(out, u64::from(f.0));
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
+}
+
+/// [`Line::Diagnostic`] of `diagnostic_json(input, d)`, with its line end.
+fn render_diagnostic_line(out: &mut Vec<u8>, input: &str, d: &Diagnostic) {
+    out.extend_from_slice(br#"{"type":"diagnostic","data":{"input":"#);
+    push_str(out, input);
+    out.extend_from_slice(br#","rule":"#);
+    push_str(out, d.rule.id);
+    out.extend_from_slice(br#","name":"#);
+    push_str(out, d.rule.name);
+    out.extend_from_slice(br#","severity":"#);
+    push_str(out, d.severity.as_str());
+    if let Some(status) = d.status {
+        out.extend_from_slice(br#","status":"#);
+        render::push_u64(out, u64::from(status.0));
+    }
+    out.extend_from_slice(br#","call_id":"#);
+    push_str(out, &d.call_id);
+    out.extend_from_slice(br#","frame":"#);
+    render::push_u64(out, u64::from(d.frame.0));
+    for (key, addr) in [(br#","src":"#, d.src), (br#","dst":"#, d.dst)] {
+        out.extend_from_slice(key);
+        match addr {
+            Some(a) => {
+                out.push(b'"');
+                render::push_socket_addr(out, a);
+                out.push(b'"');
+            }
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.extend_from_slice(br#","message":"#);
+    push_str(out, &d.message);
+    out.extend_from_slice(br#","why":"#);
+    push_str(out, &d.why);
+    out.extend_from_slice(br#","fix":"#);
+    push_opt_str(out, d.fix.as_deref());
+    out.extend_from_slice(br#","evidence":["#);
+    for (i, e) in d.evidence.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match e {
+            Evidence::Header {
+                frame,
+                header,
+                value,
+            } => {
+                out.extend_from_slice(br#"{"frame":"#);
+                render::push_u64(out, u64::from(frame.0));
+                out.extend_from_slice(br#","header":"#);
+                push_str(out, header);
+                out.extend_from_slice(br#","value":"#);
+                push_str(out, value);
+            }
+            Evidence::Note { frame, note } => {
+                out.extend_from_slice(br#"{"frame":"#);
+                render::push_u64(out, u64::from(frame.0));
+                out.extend_from_slice(br#","note":"#);
+                push_str(out, note);
+            }
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}}\n");
+}
+
+/// A JSON string as serde_json writes it.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    push_str_contents(out, s);
+    out.push(b'"');
+}
+
+/// The inside of a JSON string as serde_json writes it: `"` and `\` escaped,
+/// control characters below 0x20 as `\b \t \n \f \r` or `\u00xx`; DEL and
+/// everything else as it is.
+fn push_str_contents(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    // A fold without early exit, so that it compiles to a vector loop.
+    let plain = bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b >= 0x20 && b != b'"' && b != b'\\'));
+    if plain {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'"' => br#"\""#,
+            b'\\' => br"\\",
+            b'\x08' => br"\b",
+            b'\t' => br"\t",
+            b'\n' => br"\n",
+            b'\x0c' => br"\f",
+            b'\r' => br"\r",
+            0..=0x1f => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ],
+            _ => continue,
+        };
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        out.extend_from_slice(escaped);
+        start = i + 1;
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+}
+
+const HEX: [u8; 16] = *b"0123456789abcdef";
+
+fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn push_opt_u64(out: &mut Vec<u8>, n: Option<u64>) {
+    match n {
+        Some(n) => render::push_u64(out, n),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
 /// `2024-11-21T14:25:03.123456789Z`: UTC, nanoseconds.
 pub fn rfc3339(ts: Timestamp) -> String {
     let days = ts.secs.div_euclid(86_400);
@@ -419,6 +652,95 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::FileSource;
+
+    /// Every fixture capture, analysed.
+    fn fixture_analyses() -> Vec<InputAnalysis> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut paths = Vec::new();
+        for dir in [root.clone(), root.join("broken")] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let ext = path.extension().and_then(|e| e.to_str());
+                if matches!(ext, Some("pcap" | "pcapng")) {
+                    paths.push(path);
+                }
+            }
+        }
+        paths.sort();
+        assert!(paths.len() > 20, "fixtures not found");
+        paths
+            .iter()
+            .filter_map(|p| {
+                let mut source = FileSource::open(p).ok()?;
+                Some(crate::analysis::analyze(
+                    p.display().to_string(),
+                    &mut source,
+                ))
+            })
+            .collect()
+    }
+
+    fn serde_line(line: &Line) -> Vec<u8> {
+        let mut out = serde_json::to_vec(line).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    #[test]
+    fn hand_written_lines_match_the_schema_types() {
+        let (mut calls, mut diagnostics) = (0, 0);
+        for input in fixture_analyses() {
+            let name = format!("{}\u{1b}\"odd\\name\tü", input.name);
+            for (call, found) in input.calls().iter().zip(&input.diagnostics) {
+                let mut out = Vec::new();
+                render_call_line(&mut out, &name, call);
+                let expected = serde_line(&Line::Call(call_json(&name, call)));
+                assert_eq!(
+                    String::from_utf8_lossy(&out),
+                    String::from_utf8_lossy(&expected)
+                );
+                calls += 1;
+                for d in found.iter().chain(&input.summary.capture_diagnostics) {
+                    let mut out = Vec::new();
+                    render_diagnostic_line(&mut out, &name, d);
+                    let expected = serde_line(&Line::Diagnostic(diagnostic_json(&name, d)));
+                    assert_eq!(
+                        String::from_utf8_lossy(&out),
+                        String::from_utf8_lossy(&expected)
+                    );
+                    diagnostics += 1;
+                }
+            }
+        }
+        assert!(
+            calls > 50 && diagnostics > 50,
+            "{calls} calls, {diagnostics} diagnostics"
+        );
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_does() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("ü€\u{85}\u{202e}😀");
+        for s in [
+            &*all,
+            "",
+            "plain",
+            "\"",
+            "\\",
+            "a\"b\\c\n",
+            "\u{7f}",
+            "\u{1f}x",
+        ] {
+            let mut out = Vec::new();
+            push_str(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn formats_rfc3339_times() {
