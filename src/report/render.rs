@@ -190,9 +190,8 @@ pub(crate) fn push_millis(out: &mut Vec<u8>, d: Duration, decimals: u32) {
 /// Writes `n / 10^scale` rounded to `decimals` places (at most `scale`);
 /// false, writing nothing, when `n` lies exactly halfway between two results.
 fn push_rounded(out: &mut Vec<u8>, n: u64, scale: u32, decimals: u32) -> bool {
-    let Some(drop) = scale
-        .checked_sub(decimals)
-        .and_then(|e| 10u64.checked_pow(e))
+    let pow10 = |e: u32| POW10.get(e as usize).copied();
+    let (Some(drop), Some(unit)) = (scale.checked_sub(decimals).and_then(pow10), pow10(decimals))
     else {
         return false;
     };
@@ -201,9 +200,6 @@ fn push_rounded(out: &mut Vec<u8>, n: u64, scale: u32, decimals: u32) -> bool {
         return false;
     }
     let kept = kept + u64::from(rest * 2 > drop);
-    let Some(unit) = 10u64.checked_pow(decimals) else {
-        return false;
-    };
     push_u64(out, kept / unit);
     if decimals > 0 {
         out.push(b'.');
@@ -211,6 +207,17 @@ fn push_rounded(out: &mut Vec<u8>, n: u64, scale: u32, decimals: u32) -> bool {
     }
     true
 }
+
+/// `10^i`, up to the largest power a `u64` holds.
+static POW10: [u64; 20] = {
+    let mut table = [1; 20];
+    let mut i = 1;
+    while i < table.len() {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
