@@ -658,7 +658,13 @@ mod tests {
     fn fixture_analyses() -> Vec<InputAnalysis> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut paths = Vec::new();
-        for dir in [root.clone(), root.join("broken")] {
+        for dir in [
+            root.clone(),
+            root.join("broken"),
+            root.join("crafted"),
+            root.join("transport"),
+            root.join("tunnels"),
+        ] {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
                 let ext = path.extension().and_then(|e| e.to_str());
