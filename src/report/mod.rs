@@ -115,4 +115,15 @@ mod tests {
         assert_eq!(escape("tab\tx"), "tab\\tx");
         assert_eq!(escape("ünïcödé"), "ünïcödé");
     }
+
+    #[test]
+    fn safe_text_is_borrowed() {
+        use std::borrow::Cow;
+        assert!(matches!(escape(" ~ printable ASCII"), Cow::Borrowed(_)));
+        assert!(matches!(escape("ünïcödé"), Cow::Borrowed(_)));
+        assert!(matches!(escape(""), Cow::Borrowed(_)));
+        // A control character after a long run that the fast path checks.
+        let long = format!("{}\u{7f}", "x".repeat(100));
+        assert_eq!(escape(&long), format!("{}\\x7f", "x".repeat(100)));
+    }
 }
