@@ -26,6 +26,8 @@ mod message;
 #[cfg(test)]
 mod rsip_oracle;
 pub mod sdp;
+#[cfg(test)]
+mod sdp_oracle;
 mod start_line;
 mod values;
 

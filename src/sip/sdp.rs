@@ -1,8 +1,14 @@
 //! A typed view of SDP bodies (RFC 8866, offer/answer per RFC 3264): what the
-//! diagnosis compares between an offer and an answer. Parsing is done by the
-//! `sdp-types` crate after a cleaning pass that makes it accept what SIP peers
-//! send: trailing whitespace is trimmed from every line, and lines that are not
-//! `x=value` are skipped and their numbers recorded in [`Sdp::skipped_lines`].
+//! diagnosis compares between an offer and an answer.
+//!
+//! The reader is lenient about what SIP peers send: trailing whitespace is
+//! trimmed from every line, and lines that are not `x=value` are skipped and
+//! their numbers recorded in [`Sdp::skipped_lines`]. On the lines it keeps it
+//! applies the rules of the `sdp-types` crate, which read the bodies before
+//! (same accepted bodies, same error messages; a differential test holds the
+//! two together): `v=0` first, then the fields RFC 8866 §5 types must parse.
+//! It reads only what [`Sdp`] holds and builds nothing else, one pass over the
+//! body.
 
 use std::net::IpAddr;
 
@@ -25,14 +31,16 @@ impl Direction {
         }
     }
 
+    /// The direction an attribute name sets (any case), if any.
     fn from_attribute(name: &str) -> Option<Direction> {
-        match name.to_ascii_lowercase().as_str() {
-            "sendrecv" => Some(Direction::SendRecv),
-            "sendonly" => Some(Direction::SendOnly),
-            "recvonly" => Some(Direction::RecvOnly),
-            "inactive" => Some(Direction::Inactive),
-            _ => None,
-        }
+        [
+            Direction::SendRecv,
+            Direction::SendOnly,
+            Direction::RecvOnly,
+            Direction::Inactive,
+        ]
+        .into_iter()
+        .find(|d| name.eq_ignore_ascii_case(d.as_str()))
     }
 }
 
@@ -177,19 +185,258 @@ pub enum SdpError {
     Malformed { detail: String },
 }
 
-/// The address of a `c=` line without a `/ttl` or `/count` suffix.
-fn connection_ip(c: &sdp_types::Connection) -> Option<IpAddr> {
-    c.connection_address.split('/').next()?.trim().parse().ok()
+/// Why a kept line was refused. The wording of [`Fault::message`] is that of
+/// the `sdp-types` crate, which read the bodies before this reader did and
+/// whose messages the reports show; the field names (`Media Port`,
+/// `TimeZone offset`, ...) are its own, capitals included.
+#[derive(Debug)]
+enum Fault {
+    NoVersion,
+    Version(Vec<u8>),
+    Encoding(&'static str),
+    Format(&'static str),
+    Missing(&'static str),
+    Trailing(&'static str),
+    /// A line that may appear once appears again: `origins`, `keys`, ...
+    Multiple(&'static str),
+    RepeatWithoutTime,
 }
 
-fn direction_of(attributes: &[sdp_types::Attribute]) -> Option<Direction> {
-    attributes
-        .iter()
-        .find_map(|a| Direction::from_attribute(&a.attribute))
+impl Fault {
+    /// The message for a fault on kept line `n` (kept lines are numbered
+    /// from 1, skipped ones not counted).
+    fn message(&self, n: usize) -> String {
+        match self {
+            Fault::NoVersion => "no version line".to_string(),
+            Fault::Version(v) => {
+                format!(
+                    "invalid version at line {n}: {}",
+                    String::from_utf8_lossy(v)
+                )
+            }
+            Fault::Encoding(field) => format!("invalid field encoding in line {n} at {field}"),
+            Fault::Format(field) => format!("invalid field formatting in line {n} at {field}"),
+            Fault::Missing(field) => format!("missing field {field} in line {n}"),
+            Fault::Trailing(field) => format!("field {field} in line {n} has trailing data"),
+            Fault::Multiple(what) => format!("multiple {what} in line {n}"),
+            Fault::RepeatWithoutTime => {
+                format!("repeat line {n} without a preceding time line")
+            }
+        }
+    }
 }
+
+/// Fields separated by runs of spaces (tabs belong to the field).
+fn spaced(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value.split(|&b| b == b' ').filter(|f| !f.is_empty())
+}
+
+fn utf8<'a>(field: &'a [u8], name: &'static str) -> Result<&'a str, Fault> {
+    std::str::from_utf8(field).map_err(|_| Fault::Encoding(name))
+}
+
+fn next_str<'a>(
+    fields: &mut impl Iterator<Item = &'a [u8]>,
+    name: &'static str,
+) -> Result<&'a str, Fault> {
+    utf8(fields.next().ok_or(Fault::Missing(name))?, name)
+}
+
+fn next_u64<'a>(
+    fields: &mut impl Iterator<Item = &'a [u8]>,
+    name: &'static str,
+) -> Result<u64, Fault> {
+    next_str(fields, name)?
+        .parse()
+        .map_err(|_| Fault::Format(name))
+}
+
+/// A `token` of RFC 8866 §9 (`nettype`, `addrtype`).
+fn next_token<'a>(
+    fields: &mut impl Iterator<Item = &'a [u8]>,
+    name: &'static str,
+) -> Result<(), Fault> {
+    let field = fields.next().ok_or(Fault::Missing(name))?;
+    let is_token = !field.is_empty()
+        && field.iter().all(|b| {
+            matches!(
+                b,
+                0x21 | 0x23..=0x27 | 0x2a..=0x2b | 0x2d..=0x2e | 0x30..=0x39 | 0x41..=0x5a | 0x5e..=0x7e
+            )
+        });
+    if is_token {
+        Ok(())
+    } else {
+        Err(Fault::Format(name))
+    }
+}
+
+/// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>`:
+/// the address.
+fn origin_address(value: &[u8]) -> Result<&str, Fault> {
+    let mut fields = spaced(value);
+    next_str(&mut fields, "Origin username")?;
+    next_str(&mut fields, "Origin sess-id")?;
+    next_u64(&mut fields, "Origin sess-version")?;
+    next_token(&mut fields, "Origin nettype")?;
+    next_token(&mut fields, "Origin addrtype")?;
+    let address = next_str(&mut fields, "Origin unicast-address")?;
+    if fields.next().is_some() {
+        return Err(Fault::Trailing("Origin"));
+    }
+    Ok(address)
+}
+
+/// `c=<nettype> <addrtype> <connection-address>`: the address without a
+/// `/ttl` or `/count` suffix, `None` when it is not an IP address.
+fn connection(value: &[u8]) -> Result<Option<IpAddr>, Fault> {
+    let mut fields = spaced(value);
+    next_token(&mut fields, "Connection nettype")?;
+    next_token(&mut fields, "Connection addrtype")?;
+    let address = next_str(&mut fields, "Connection connection-address")?;
+    if fields.next().is_some() {
+        return Err(Fault::Trailing("Connection"));
+    }
+    Ok(address
+        .split('/')
+        .next()
+        .and_then(|a| a.trim().parse().ok()))
+}
+
+/// `b=<bwtype>:<bandwidth>`.
+fn check_bandwidth(value: &[u8]) -> Result<(), Fault> {
+    let mut fields = value.split(|&b| b == b':');
+    next_str(&mut fields, "Bandwidth bwtype")?;
+    next_u64(&mut fields, "Bandwidth bandwidth")?;
+    if fields.next().is_some() {
+        return Err(Fault::Trailing("Bandwidth"));
+    }
+    Ok(())
+}
+
+/// `t=<start-time> <stop-time>`.
+fn check_time(value: &[u8]) -> Result<(), Fault> {
+    let mut fields = spaced(value);
+    next_u64(&mut fields, "Time start-time")?;
+    next_u64(&mut fields, "Time stop-time")?;
+    if fields.next().is_some() {
+        return Err(Fault::Trailing("Time"));
+    }
+    Ok(())
+}
+
+/// A time with an optional unit suffix (`7d`, `1h`, `90m`, `25s`, `3600`), in
+/// seconds.
+fn typed_time(field: &[u8], name: &'static str) -> Result<u64, Fault> {
+    let (&last, prefix) = field.split_last().ok_or(Fault::Format(name))?;
+    let (number, factor) = match last {
+        b'd' => (prefix, 86_400),
+        b'h' => (prefix, 3_600),
+        b'm' => (prefix, 60),
+        b's' => (prefix, 1),
+        _ => (field, 1),
+    };
+    utf8(number, name)?
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .ok_or(Fault::Format(name))
+}
+
+/// `r=<repeat interval> <active duration> <offsets from start-time>`.
+fn check_repeat(value: &[u8]) -> Result<(), Fault> {
+    let mut fields = spaced(value);
+    for name in ["Repeat repeat-interval", "Repeat active-duration"] {
+        typed_time(fields.next().ok_or(Fault::Missing(name))?, name)?;
+    }
+    for offset in fields {
+        typed_time(offset, "Repeat offset")?;
+    }
+    Ok(())
+}
+
+/// `z=<adjustment time> <offset> <adjustment time> <offset> ...`; offsets
+/// must fit in an `i64`.
+fn check_time_zones(value: &[u8]) -> Result<(), Fault> {
+    const OFFSET: &str = "TimeZone offset";
+    let mut fields = spaced(value);
+    while let Some(adjustment) = fields.next() {
+        utf8(adjustment, "TimeZone adjustment-time")?
+            .parse::<u64>()
+            .map_err(|_| Fault::Format("TimeZone adjustment-time"))?;
+        let offset = fields.next().ok_or(Fault::Missing(OFFSET))?;
+        let (negative, magnitude) = match offset.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, offset),
+        };
+        let seconds = typed_time(magnitude, OFFSET)?;
+        let limit = if negative {
+            i64::MIN.unsigned_abs()
+        } else {
+            i64::MAX.unsigned_abs()
+        };
+        if seconds > limit {
+            return Err(Fault::Format(OFFSET));
+        }
+    }
+    Ok(())
+}
+
+/// `<name>:<value>` or `<name>` (`a=` and `k=` lines).
+fn name_value<'a>(
+    value: &'a [u8],
+    name_field: &'static str,
+    value_field: &'static str,
+) -> Result<(&'a str, Option<&'a str>), Fault> {
+    let mut parts = value.splitn(2, |&b| b == b':');
+    let name = next_str(&mut parts, name_field)?;
+    let value = parts.next().map(|v| utf8(v, value_field)).transpose()?;
+    Ok((name, value))
+}
+
+/// The fields of an `m=` line that [`Media`] keeps.
+struct MediaLine<'a> {
+    kind: &'a str,
+    port: u16,
+    proto: &'a str,
+    /// The formats as written, separated by whitespace.
+    fmt: &'a str,
+}
+
+/// `m=<media> <port>[/<number of ports>] <proto> <fmt> ...`; single spaces
+/// between the first four fields.
+fn media_line(value: &[u8]) -> Result<MediaLine<'_>, Fault> {
+    let mut fields = value.splitn(4, |&b| b == b' ');
+    let kind = next_str(&mut fields, "Media name")?;
+    let port = utf8(
+        fields.next().ok_or(Fault::Missing("Media port"))?,
+        "Media Port",
+    )?;
+    let (port, ports) = match port.split_once('/') {
+        Some((port, ports)) => (port, Some(ports)),
+        None => (port, None),
+    };
+    let port = port.parse().map_err(|_| Fault::Format("Media port"))?;
+    if let Some(ports) = ports {
+        ports
+            .parse::<u16>()
+            .map_err(|_| Fault::Format("Media num-ports"))?;
+    }
+    let proto = next_str(&mut fields, "Media proto")?;
+    let fmt = next_str(&mut fields, "Media fmt")?;
+    Ok(MediaLine {
+        kind,
+        port,
+        proto,
+        fmt,
+    })
+}
+
+/// An `a=rtpmap` value: payload type, encoding, clock rate, channels.
+type Rtpmap<'a> = (u8, &'a str, Option<u32>, Option<u8>);
 
 /// `96 opus/48000/2` → (96, "opus", 48000, Some(2)).
-fn parse_rtpmap(value: &str) -> Option<(u8, &str, Option<u32>, Option<u8>)> {
+fn parse_rtpmap(value: &str) -> Option<Rtpmap<'_>> {
     let (pt, rest) = value.trim().split_once(|c: char| c.is_ascii_whitespace())?;
     let pt = pt.parse().ok()?;
     let mut parts = rest.trim().split('/');
@@ -202,16 +449,10 @@ fn parse_rtpmap(value: &str) -> Option<(u8, &str, Option<u32>, Option<u8>)> {
     Some((pt, encoding, clock, channels))
 }
 
-fn formats_of(m: &sdp_types::Media) -> Vec<Format> {
-    let rtpmaps: Vec<_> = m
-        .attributes
-        .iter()
-        .filter(|a| a.attribute.eq_ignore_ascii_case("rtpmap"))
-        .filter_map(|a| a.value.as_deref().and_then(parse_rtpmap))
-        .collect();
-    let is_audio = m.media.eq_ignore_ascii_case("audio");
-    m.fmt
-        .split_ascii_whitespace()
+/// The formats of an `m=` line, each described by the first `a=rtpmap` for
+/// its payload type, else by the static table.
+fn formats_of(fmt: &str, is_audio: bool, rtpmaps: &[Rtpmap<'_>]) -> Vec<Format> {
+    fmt.split_ascii_whitespace()
         .map(|fmt| {
             let Ok(pt) = fmt.parse::<u8>() else {
                 return Format {
@@ -247,60 +488,229 @@ fn formats_of(m: &sdp_types::Media) -> Vec<Format> {
         .collect()
 }
 
+/// The media section being read.
+struct Section<'a> {
+    line: MediaLine<'a>,
+    /// The first `c=` of the section (`Some(None)`: present, not an IP address).
+    connection: Option<Option<IpAddr>>,
+    direction: Option<Direction>,
+    has_title: bool,
+    has_key: bool,
+}
+
+/// What the lines read so far have set. The rules are those of `sdp-types`:
+/// `v=0` first; `o=`, `s=`, `i=`, `u=`, `c=`, `z=` and `k=` at most once per
+/// session (`i=` and `k=` also once per media section); `r=` after a `t=`;
+/// every field the grammar types must parse; unknown line types are ignored.
+#[derive(Default)]
+struct Reader<'a> {
+    has_version: bool,
+    origin_address: Option<&'a str>,
+    has_name: bool,
+    has_info: bool,
+    has_uri: bool,
+    has_connection: bool,
+    has_time: bool,
+    has_zones: bool,
+    has_key: bool,
+    connection: Option<IpAddr>,
+    direction: Option<Direction>,
+    media: Vec<Media>,
+    section: Option<Section<'a>>,
+    /// The `a=rtpmap` values of the current section.
+    rtpmaps: Vec<Rtpmap<'a>>,
+}
+
+/// Fails with `Multiple(what)` when `seen` is already set; sets it.
+fn once(seen: &mut bool, what: &'static str) -> Result<(), Fault> {
+    if std::mem::replace(seen, true) {
+        Err(Fault::Multiple(what))
+    } else {
+        Ok(())
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn line(&mut self, key: u8, value: &'a [u8]) -> Result<(), Fault> {
+        if !self.has_version {
+            if key != b'v' {
+                return Err(Fault::NoVersion);
+            }
+            if value != b"0" {
+                return Err(Fault::Version(value.to_vec()));
+            }
+            self.has_version = true;
+            return Ok(());
+        }
+        if key == b'm' {
+            let line = media_line(value)?;
+            self.end_section();
+            self.section = Some(Section {
+                line,
+                connection: None,
+                direction: None,
+                has_title: false,
+                has_key: false,
+            });
+            return Ok(());
+        }
+        match &mut self.section {
+            Some(section) => match key {
+                b'i' => {
+                    once(&mut section.has_title, "media titles")?;
+                    utf8(value, "Media Title")?;
+                }
+                b'c' => {
+                    let ip = connection(value)?;
+                    section.connection.get_or_insert(ip);
+                }
+                b'b' => check_bandwidth(value)?,
+                b'k' => {
+                    once(&mut section.has_key, "keys")?;
+                    name_value(value, "Key method", "Key encryption-key")?;
+                }
+                b'a' => {
+                    let (name, value) = name_value(value, "Attribute name", "Attribute value")?;
+                    if section.direction.is_none() {
+                        section.direction = Direction::from_attribute(name);
+                    }
+                    if name.eq_ignore_ascii_case("rtpmap")
+                        && let Some(rtpmap) = value.and_then(parse_rtpmap)
+                    {
+                        self.rtpmaps.push(rtpmap);
+                    }
+                }
+                _ => {}
+            },
+            None => match key {
+                b'o' => {
+                    if self.origin_address.is_some() {
+                        return Err(Fault::Multiple("origins"));
+                    }
+                    self.origin_address = Some(origin_address(value)?);
+                }
+                b's' => {
+                    once(&mut self.has_name, "session-names")?;
+                    utf8(value, "Session Name")?;
+                }
+                b'i' => {
+                    once(&mut self.has_info, "session-information")?;
+                    utf8(value, "Session Description")?;
+                }
+                b'u' => {
+                    once(&mut self.has_uri, "URIs")?;
+                    utf8(value, "Uri")?;
+                }
+                b'e' => {
+                    utf8(value, "E-Mail")?;
+                }
+                b'p' => {
+                    utf8(value, "Phone")?;
+                }
+                b'c' => {
+                    once(&mut self.has_connection, "connections")?;
+                    self.connection = connection(value)?;
+                }
+                b'b' => check_bandwidth(value)?,
+                b't' => {
+                    check_time(value)?;
+                    self.has_time = true;
+                }
+                b'r' => {
+                    if !self.has_time {
+                        return Err(Fault::RepeatWithoutTime);
+                    }
+                    check_repeat(value)?;
+                }
+                b'z' => {
+                    once(&mut self.has_zones, "zones")?;
+                    check_time_zones(value)?;
+                }
+                b'k' => {
+                    once(&mut self.has_key, "keys")?;
+                    name_value(value, "Key method", "Key encryption-key")?;
+                }
+                b'a' => {
+                    let (name, _) = name_value(value, "Attribute name", "Attribute value")?;
+                    if self.direction.is_none() {
+                        self.direction = Direction::from_attribute(name);
+                    }
+                }
+                _ => {}
+            },
+        }
+        Ok(())
+    }
+
+    /// Closes the current media section, if any.
+    fn end_section(&mut self) {
+        let Some(section) = self.section.take() else {
+            return;
+        };
+        let MediaLine {
+            kind,
+            port,
+            proto,
+            fmt,
+        } = section.line;
+        let is_audio = kind.eq_ignore_ascii_case("audio");
+        self.media.push(Media {
+            kind: kind.to_string(),
+            port,
+            proto: proto.to_string(),
+            formats: formats_of(fmt, is_audio, &self.rtpmaps),
+            connection: section.connection.flatten(),
+            direction: section.direction,
+        });
+        self.rtpmaps.clear();
+    }
+
+    fn finish(mut self, skipped_lines: Vec<usize>) -> Sdp {
+        self.end_section();
+        // Without an `o=` line, sdp-types filled in `0.0.0.0`.
+        let origin_address = match self.origin_address {
+            Some(address) => Some(address.trim())
+                .filter(|a| !a.is_empty() && *a != "-")
+                .map(str::to_string),
+            None => Some("0.0.0.0".to_string()),
+        };
+        Sdp {
+            origin_address,
+            connection: self.connection,
+            direction: self.direction,
+            media: self.media,
+            skipped_lines,
+        }
+    }
+}
+
 impl Sdp {
     /// Parses an SDP body leniently (see the module docs).
     pub fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
-        let mut cleaned = Vec::with_capacity(body.len() + 16);
+        let mut reader = Reader::default();
         let mut skipped_lines = Vec::new();
+        let mut kept = 0;
         for (i, line) in body.split(|&b| b == b'\n').enumerate() {
             let line = line.trim_ascii_end();
-            if line.is_empty() {
-                continue;
+            match line {
+                [] => {}
+                [key, b'=', value @ ..]
+                    if key.is_ascii_alphabetic() && !value.iter().any(|&b| b == b'\r' || b == 0) =>
+                {
+                    kept += 1;
+                    reader
+                        .line(*key, value)
+                        .map_err(|fault| SdpError::Malformed {
+                            detail: fault.message(kept),
+                        })?;
+                }
+                _ => skipped_lines.push(i + 1),
             }
-            let keyed = line.get(1) == Some(&b'=')
-                && line.first().is_some_and(u8::is_ascii_alphabetic)
-                && !line.iter().any(|&b| b == b'\r' || b == 0);
-            if !keyed {
-                skipped_lines.push(i + 1);
-                continue;
-            }
-            cleaned.extend_from_slice(line);
-            cleaned.extend_from_slice(b"\r\n");
         }
-        if cleaned.is_empty() {
+        if kept == 0 {
             return Err(SdpError::Empty);
         }
-        let session = sdp_types::Session::parse(&cleaned).map_err(|e| {
-            let detail = e.to_string();
-            let mut chars = detail.chars();
-            let detail = match chars.next() {
-                Some(c) => c.to_lowercase().chain(chars).collect(),
-                None => detail,
-            };
-            SdpError::Malformed { detail }
-        })?;
-        let origin_address = Some(session.origin.unicast_address.trim())
-            .filter(|a| !a.is_empty() && *a != "-")
-            .map(str::to_string);
-        let media = session
-            .medias
-            .iter()
-            .map(|m| Media {
-                kind: m.media.clone(),
-                port: m.port,
-                proto: m.proto.clone(),
-                formats: formats_of(m),
-                connection: m.connections.first().and_then(connection_ip),
-                direction: direction_of(&m.attributes),
-            })
-            .collect();
-        Ok(Sdp {
-            origin_address,
-            connection: session.connection.as_ref().and_then(connection_ip),
-            direction: direction_of(&session.attributes),
-            media,
-            skipped_lines,
-        })
+        Ok(reader.finish(skipped_lines))
     }
 }
 
