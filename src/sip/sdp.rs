@@ -257,13 +257,12 @@ fn next_token<'a>(
     name: &'static str,
 ) -> Result<(), Fault> {
     let field = fields.next().ok_or(Fault::Missing(name))?;
-    let is_token = !field.is_empty()
-        && field.iter().all(|b| {
-            matches!(
-                b,
-                0x21 | 0x23..=0x27 | 0x2a..=0x2b | 0x2d..=0x2e | 0x30..=0x39 | 0x41..=0x5a | 0x5e..=0x7e
-            )
-        });
+    let is_token = !field.is_empty() && field.iter().all(|b| {
+        matches!(
+            b,
+            0x21 | 0x23..=0x27 | 0x2a..=0x2b | 0x2d..=0x2e | 0x30..=0x39 | 0x41..=0x5a | 0x5e..=0x7e
+        )
+    });
     if is_token {
         Ok(())
     } else {
@@ -695,7 +694,8 @@ impl Sdp {
             match line {
                 [] => {}
                 [key, b'=', value @ ..]
-                    if key.is_ascii_alphabetic() && !value.iter().any(|&b| b == b'\r' || b == 0) =>
+                    if key.is_ascii_alphabetic()
+                        && !value.iter().any(|&b| b == b'\r' || b == 0) =>
                 {
                     kept += 1;
                     reader
