@@ -29,17 +29,13 @@ impl<'a> Iterator for SplitTop<'a> {
         }
         let bytes = self.s.as_bytes();
         let start = self.pos;
-        // Fast path: up to the separator, as long as nothing needs the state machine.
-        let mut i = start;
-        while let Some(&b) = bytes.get(i) {
-            if b == self.sep {
-                self.pos = i + 1;
-                return self.s.get(start..i);
-            }
-            if matches!(b, b'"' | b'<' | b'(') {
-                break;
-            }
-            i += 1;
+        // Fast path: up to the separator, as long as nothing needs the state
+        // machine. The first byte that is the separator or opens a quoted
+        // string, URI or comment is found eight bytes at a time.
+        let mut i = find_any4(bytes, start, [self.sep, b'"', b'<', b'(']);
+        if bytes.get(i) == Some(&self.sep) {
+            self.pos = i + 1;
+            return self.s.get(start..i);
         }
         let mut in_quote = false;
         let mut in_angle = false;
@@ -80,6 +76,42 @@ impl<'a> Iterator for SplitTop<'a> {
     }
 }
 
+/// Bytes equal to `b` in `word` get their high bit set, others not, as long as
+/// no earlier byte matched (the usual SWAR zero-byte test: exact for the first
+/// match, which is all callers look at).
+fn match_mask(word: u64, b: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ (LO * u64::from(b));
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// The position of the first byte at or after `from` that is one of
+/// `needles`, or `bytes.len()`.
+pub(crate) fn find_any4(bytes: &[u8], from: usize, needles: [u8; 4]) -> usize {
+    let Some(rest) = bytes.get(from..) else {
+        return bytes.len();
+    };
+    let mut chunks = rest.chunks_exact(8);
+    let mut base = from;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let hits = needles.iter().fold(0, |acc, &n| acc | match_mask(word, n));
+        if hits != 0 {
+            // The lowest flagged byte is the first match (little-endian).
+            return base + (hits.trailing_zeros() / 8) as usize;
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|b| needles.contains(b))
+        .map_or(bytes.len(), |p| base + p)
+}
+
 /// The position of the first `needle` byte outside quoted strings.
 pub(crate) fn find_unquoted(s: &str, needle: u8) -> Option<usize> {
     let bytes = s.as_bytes();
@@ -111,6 +143,16 @@ pub(crate) fn param(p: &str) -> (&str, Option<String>) {
     }
 }
 
+/// A parameter `name[=value]` as written: the name and the value trimmed,
+/// the value still quoted ([`param`] without the allocation, for callers that
+/// look at the name first).
+pub(crate) fn param_raw(p: &str) -> (&str, Option<&str>) {
+    match p.split_once('=') {
+        Some((name, value)) => (name.trim(), Some(value.trim())),
+        None => (p.trim(), None),
+    }
+}
+
 /// The value of parameter `name` (case-insensitive) among `;`-separated
 /// parameters; `Some(None)` for a flag without a value.
 pub(crate) fn find_param<'a, I>(params: I, name: &str) -> Option<Option<String>>
@@ -118,8 +160,8 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     params.into_iter().find_map(|p| {
-        let (n, v) = param(p);
-        n.eq_ignore_ascii_case(name).then_some(v)
+        let (n, v) = param_raw(p);
+        n.eq_ignore_ascii_case(name).then(|| v.map(unquote))
     })
 }
 
@@ -196,12 +238,39 @@ mod tests {
     }
 
     #[test]
+    fn find_any4_every_position() {
+        let needles = [b',', b'"', b'<', b'('];
+        for len in 0..20 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = b'<';
+                }
+                for from in 0..=len + 1 {
+                    let expected = if from <= at && at < len { at } else { len };
+                    assert_eq!(
+                        find_any4(&bytes, from, needles),
+                        expected,
+                        "{len} {at} {from}"
+                    );
+                }
+            }
+        }
+        // The first of several matches, bytes with the high bit set around.
+        assert_eq!(find_any4(b"\xff\xfe(\x80,\xff\"<", 0, needles), 2);
+        assert_eq!(find_any4(b"abcdefgh\x81\x80\x00,", 0, needles), 11);
+        assert_eq!(find_any4("é€,".as_bytes(), 0, needles), 5);
+    }
+
+    #[test]
     fn unquote_and_params() {
         assert_eq!(unquote(r#""User \"busy\"" "#), r#"User "busy""#);
         assert_eq!(unquote("token"), "token");
         assert_eq!(unquote("\"open"), "open");
         assert_eq!(param(" text = \"a=b\" "), ("text", Some("a=b".to_string())));
         assert_eq!(param("lr"), ("lr", None));
+        assert_eq!(param_raw(" text = \"a=b\" "), ("text", Some("\"a=b\"")));
+        assert_eq!(param_raw(" lr "), ("lr", None));
         assert_eq!(
             find_param(["branch=z9", "RPORT"], "rport"),
             Some(None::<String>)

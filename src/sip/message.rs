@@ -125,11 +125,18 @@ pub struct Message {
     sdp: OnceCell<Option<Result<Sdp, SdpError>>>,
     /// The top Via entry parsed on first use: transaction matching reads it
     /// more than once per message.
-    top_via: OnceCell<Option<Via>>,
+    top_via: OnceCell<Option<TopVia>>,
     /// From and To parsed on first use: dialog and retransmission matching
     /// read them again for every later message of a transaction.
     from: OnceCell<Option<NameAddr>>,
     to: OnceCell<Option<NameAddr>>,
+}
+
+/// The top Via entry and its sent-by, which transaction matching keys on.
+#[derive(Debug, Clone)]
+struct TopVia {
+    via: Via,
+    sent_by: String,
 }
 
 /// Headers that may appear at most once.
@@ -600,11 +607,29 @@ impl Message {
 
     /// The first entry of the first Via header, parsed on first use and kept.
     pub fn top_via_ref(&self) -> Option<&Via> {
+        self.top_via_entry().map(|t| &t.via)
+    }
+
+    /// The branch of the top Via, borrowed: no copy, unlike
+    /// `top_via().and_then(|v| v.branch)`.
+    pub fn top_via_branch(&self) -> Option<&str> {
+        self.top_via_ref()?.branch.as_deref()
+    }
+
+    /// The sent-by of the top Via ([`Via::sent_by`]), built once per message
+    /// and borrowed: use it instead of `top_via().map(|v| v.sent_by())`.
+    pub fn top_via_sent_by(&self) -> Option<&str> {
+        self.top_via_entry().map(|t| t.sent_by.as_str())
+    }
+
+    fn top_via_entry(&self) -> Option<&TopVia> {
         self.top_via
             .get_or_init(|| {
                 let value = self.header(HeaderName::Via)?;
                 let first = split_top(&value, b',').find(|e| !e.trim().is_empty())?;
-                Via::parse(first)
+                let via = Via::parse(first)?;
+                let sent_by = via.sent_by();
+                Some(TopVia { via, sent_by })
             })
             .as_ref()
     }
@@ -646,6 +671,16 @@ impl Message {
         self.to
             .get_or_init(|| NameAddr::parse(&self.header(HeaderName::To)?))
             .as_ref()
+    }
+
+    /// The From tag, borrowed: no copy, unlike `from().and_then(|f| f.tag)`.
+    pub fn from_tag(&self) -> Option<&str> {
+        self.from_ref()?.tag.as_deref()
+    }
+
+    /// The To tag, borrowed: no copy, unlike `to().and_then(|t| t.tag)`.
+    pub fn to_tag(&self) -> Option<&str> {
+        self.to_ref()?.tag.as_deref()
     }
 
     /// Every Contact entry over all Contact headers (a 3xx may list several).

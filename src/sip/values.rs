@@ -2,7 +2,9 @@
 //! function is lenient about whitespace and returns `None` when the value does
 //! not have the shape its RFC describes.
 
-use super::lex::{delta_seconds, find_param, find_unquoted, leading_digits, split_top, unquote};
+use super::lex::{
+    delta_seconds, find_param, find_unquoted, leading_digits, param_raw, split_top, unquote,
+};
 use super::start_line::Method;
 
 /// A `CSeq` value (RFC 3261 §20.16).
@@ -65,15 +67,22 @@ impl Via {
     /// The sent-by as written in a Via: `host:port` or `host`, an IPv6 host in
     /// brackets (`[::1]:5060`).
     pub fn sent_by(&self) -> String {
-        let host = if self.host.contains(':') {
-            format!("[{}]", self.host)
-        } else {
-            self.host.clone()
-        };
-        match self.port {
-            Some(port) => format!("{host}:{port}"),
-            None => host,
+        // Built by hand: `format!` costs more than the rest of the work, and
+        // the transaction layer asks for every message's top Via.
+        let mut out = String::with_capacity(self.host.len() + 8);
+        let bracketed = self.host.contains(':');
+        if bracketed {
+            out.push('[');
         }
+        out.push_str(&self.host);
+        if bracketed {
+            out.push(']');
+        }
+        if let Some(port) = self.port {
+            out.push(':');
+            push_decimal(&mut out, port);
+        }
+        out
     }
 
     /// One Via entry: `SIP/2.0/UDP host:port;branch=...;received=...;rport`.
@@ -81,11 +90,10 @@ impl Via {
     pub fn parse(entry: &str) -> Option<Via> {
         let mut parts = split_top(entry, b';');
         let head = parts.next()?.trim();
-        let mut proto = head.splitn(3, '/');
-        let name = proto.next()?.trim();
-        let _version = proto.next()?;
-        let rest = proto.next()?.trim_start();
-        if name.is_empty() {
+        let (name, rest) = head.split_once('/')?;
+        let (_version, rest) = rest.split_once('/')?;
+        let rest = rest.trim_start();
+        if name.trim().is_empty() {
             return None;
         }
         let transport_end = rest
@@ -109,16 +117,42 @@ impl Via {
             rport: None,
         };
         for p in parts {
-            let (name, value) = super::lex::param(p);
-            if name.eq_ignore_ascii_case("branch") {
-                via.branch.get_or_insert(value.unwrap_or_default());
+            // Only the first of each kept parameter is unquoted (copied).
+            let (name, value) = param_raw(p);
+            let slot = if name.eq_ignore_ascii_case("branch") {
+                &mut via.branch
             } else if name.eq_ignore_ascii_case("received") {
-                via.received.get_or_insert(value.unwrap_or_default());
+                &mut via.received
             } else if name.eq_ignore_ascii_case("rport") {
-                via.rport.get_or_insert(value.unwrap_or_default());
+                &mut via.rport
+            } else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(value.map(unquote).unwrap_or_default());
             }
         }
         Some(via)
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, n: u16) {
+    let mut digits = [0u8; 5];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(d));
     }
 }
 
@@ -465,6 +499,20 @@ mod tests {
         let v = Via::parse("SIP/2.0/UDP 2001:db8::2").unwrap();
         assert_eq!((v.host.as_str(), v.port), ("2001:db8::2", None));
         assert_eq!(v.sent_by(), "[2001:db8::2]");
+
+        for port in [0u16, 7, 10, 99, 100, 5060, 9999, 10000, 65535] {
+            let v = Via::parse(&format!("SIP/2.0/UDP h:{port}")).unwrap();
+            assert_eq!(v.sent_by(), format!("h:{port}"));
+        }
+        let v = Via::parse("SIP/2.0/UDP h:05060;branch=\"z9hG4bK\\\"q\";BRANCH=x;maddr=m").unwrap();
+        assert_eq!(v.sent_by(), "h:5060");
+        assert_eq!(v.branch, s("z9hG4bK\"q"));
+        let v = Via::parse("SIP/2.0/UDP h;branch;rport=;received").unwrap();
+        assert_eq!((v.branch, v.rport, v.received), (s(""), s(""), s("")));
+        assert_eq!(Via::parse(" /2.0/UDP h"), None);
+        assert_eq!(Via::parse("SIP/UDP h"), None);
+        let v = Via::parse("SIP/2.0/UDP/X h").unwrap();
+        assert_eq!((v.transport.as_str(), v.host.as_str()), ("UDP/X", "h"));
 
         let v = Via::parse("SIP/2.0/UDP host:99999").unwrap();
         assert_eq!((v.host.as_str(), v.port), ("host", None));

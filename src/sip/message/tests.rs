@@ -882,3 +882,25 @@ fn multipart_delimiters_are_found_at_line_starts_only() {
     );
     assert_eq!(parse(&raw).sdp_body(), Some(&b"v=0"[..]));
 }
+
+#[test]
+fn borrowed_via_and_tag_accessors() {
+    let m = Message::parse(INVITE.as_bytes()).unwrap();
+    assert_eq!(m.top_via_branch(), Some("z9hG4bK776asdhds"));
+    assert_eq!(
+        m.top_via_sent_by(),
+        Some(m.top_via().unwrap().sent_by().as_str())
+    );
+    assert_eq!(m.top_via_sent_by(), Some("pc33.atlanta.example.com"));
+    assert_eq!(m.from_tag(), m.from().unwrap().tag.as_deref());
+    assert_eq!(m.to_tag(), None);
+    let raw = "SIP/2.0 200 OK\r\nv: SIP/2.0/UDP [2001:db8::9]:5062 ;branch=z9hG4bKv6, SIP/2.0/UDP h2\r\n\
+t: <sip:b@h>;tag=tt\r\nf: <sip:a@h>;tag=ff\r\ni: 1@h\r\nCSeq: 1 INVITE\r\n\r\n";
+    let m = Message::parse(raw.as_bytes()).unwrap();
+    assert_eq!(m.top_via_sent_by(), Some("[2001:db8::9]:5062"));
+    assert_eq!(m.top_via_branch(), Some("z9hG4bKv6"));
+    assert_eq!((m.from_tag(), m.to_tag()), (Some("ff"), Some("tt")));
+    let m = Message::parse(b"OPTIONS sip:x@h SIP/2.0\r\nVia: garbage\r\n\r\n").unwrap();
+    assert_eq!((m.top_via_branch(), m.top_via_sent_by()), (None, None));
+    assert_eq!((m.from_tag(), m.to_tag()), (None, None));
+}
