@@ -112,6 +112,57 @@ pub(crate) fn find_any4(bytes: &[u8], from: usize, needles: [u8; 4]) -> usize {
         .map_or(bytes.len(), |p| base + p)
 }
 
+/// Whitespace as `char::is_whitespace` sees it, in the ASCII range.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// `s.trim()`, cheaper on the short ASCII texts headers hold: the generic
+/// `trim` goes through the `char` pattern machinery for every call. Falls
+/// back to it when a non-ASCII character ends the trimmed text (it may be
+/// Unicode whitespace).
+pub(crate) fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|&b| !is_ascii_space(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_ascii_space(b))
+        .map_or(start, |p| p + 1);
+    let non_ascii_end = |i: usize| bytes.get(i).is_some_and(|b| !b.is_ascii());
+    if non_ascii_end(start) || (end > start && non_ascii_end(end - 1)) {
+        return s.trim();
+    }
+    s.get(start..end).unwrap_or_default()
+}
+
+/// `s.trim_start()`, with the fast path of [`trim`].
+pub(crate) fn trim_start(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|&b| !is_ascii_space(b))
+        .unwrap_or(bytes.len());
+    if bytes.get(start).is_some_and(|b| !b.is_ascii()) {
+        return s.trim_start();
+    }
+    s.get(start..).unwrap_or_default()
+}
+
+/// The position of the first `needle` byte (an ASCII byte, so a character
+/// boundary): a plain loop, cheaper than `str::find` on short texts.
+pub(crate) fn find_byte(s: &str, needle: u8) -> Option<usize> {
+    s.bytes().position(|b| b == needle)
+}
+
+/// `s.split_once(needle)` for an ASCII `needle`, with [`find_byte`].
+pub(crate) fn split_once_byte(s: &str, needle: u8) -> Option<(&str, &str)> {
+    let at = find_byte(s, needle)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
 /// The position of the first `needle` byte outside quoted strings.
 pub(crate) fn find_unquoted(s: &str, needle: u8) -> Option<usize> {
     let bytes = s.as_bytes();
@@ -147,9 +198,9 @@ pub(crate) fn param(p: &str) -> (&str, Option<String>) {
 /// the value still quoted ([`param`] without the allocation, for callers that
 /// look at the name first).
 pub(crate) fn param_raw(p: &str) -> (&str, Option<&str>) {
-    match p.split_once('=') {
-        Some((name, value)) => (name.trim(), Some(value.trim())),
-        None => (p.trim(), None),
+    match split_once_byte(p, b'=') {
+        Some((name, value)) => (trim(name), Some(trim(value))),
+        None => (trim(p), None),
     }
 }
 
@@ -169,7 +220,7 @@ where
 /// `s` itself (trimmed) when it does not start with a quote. An unterminated
 /// quoted string runs to the end.
 pub(crate) fn unquote(s: &str) -> String {
-    let s = s.trim();
+    let s = trim(s);
     let Some(inner) = s.strip_prefix('"') else {
         return s.to_string();
     };
@@ -260,6 +311,33 @@ mod tests {
         assert_eq!(find_any4(b"\xff\xfe(\x80,\xff\"<", 0, needles), 2);
         assert_eq!(find_any4(b"abcdefgh\x81\x80\x00,", 0, needles), 11);
         assert_eq!(find_any4("é€,".as_bytes(), 0, needles), 5);
+    }
+
+    #[test]
+    fn trims_like_std() {
+        let cases = [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\t\x0b\x0ca b\r\n",
+            "\u{a0}x\u{2003}",
+            " \u{85}x\u{85} ",
+            "é ",
+            " é",
+            "\u{3000}",
+            "x\u{3000}",
+            "a\u{1680}",
+            "\x1fa\x1f",
+        ];
+        for s in cases {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+        }
+        assert_eq!(split_once_byte("a=b=c", b'='), Some(("a", "b=c")));
+        assert_eq!(split_once_byte("é=", b'='), Some(("é", "")));
+        assert_eq!(split_once_byte("abc", b'='), None);
+        assert_eq!(find_byte("a]b", b']'), Some(1));
     }
 
     #[test]

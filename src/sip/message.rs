@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 
 use super::Span;
 use super::header::{Header, HeaderName};
-use super::lex::{delta_seconds, split_top};
+use super::lex::{delta_seconds, split_top, trim};
 use super::sdp::{Sdp, SdpError};
 use super::start_line::{Method, StartLine, StatusCode, parse_start_line};
 use super::values::{
@@ -626,7 +626,7 @@ impl Message {
         self.top_via
             .get_or_init(|| {
                 let value = self.header(HeaderName::Via)?;
-                let first = split_top(&value, b',').find(|e| !e.trim().is_empty())?;
+                let first = split_top(&value, b',').find(|e| !trim(e).is_empty())?;
                 let via = Via::parse(first)?;
                 let sent_by = via.sent_by();
                 Some(TopVia { via, sent_by })

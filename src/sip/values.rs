@@ -3,7 +3,8 @@
 //! not have the shape its RFC describes.
 
 use super::lex::{
-    delta_seconds, find_param, find_unquoted, leading_digits, param_raw, split_top, unquote,
+    delta_seconds, find_byte, find_param, find_unquoted, leading_digits, param_raw,
+    split_once_byte, split_top, trim, trim_start, unquote,
 };
 use super::start_line::Method;
 
@@ -70,7 +71,7 @@ impl Via {
         // Built by hand: `format!` costs more than the rest of the work, and
         // the transaction layer asks for every message's top Via.
         let mut out = String::with_capacity(self.host.len() + 8);
-        let bracketed = self.host.contains(':');
+        let bracketed = find_byte(&self.host, b':').is_some();
         if bracketed {
             out.push('[');
         }
@@ -89,18 +90,19 @@ impl Via {
     /// Whitespace is allowed around the slashes (RFC 3261 §25.1 `SLASH`).
     pub fn parse(entry: &str) -> Option<Via> {
         let mut parts = split_top(entry, b';');
-        let head = parts.next()?.trim();
-        let (name, rest) = head.split_once('/')?;
-        let (_version, rest) = rest.split_once('/')?;
-        let rest = rest.trim_start();
-        if name.trim().is_empty() {
+        let head = trim(parts.next()?);
+        let (name, rest) = split_once_byte(head, b'/')?;
+        let (_version, rest) = split_once_byte(rest, b'/')?;
+        let rest = trim_start(rest);
+        if trim(name).is_empty() {
             return None;
         }
         let transport_end = rest
-            .find(|c: char| c.is_ascii_whitespace())
+            .bytes()
+            .position(|b| b.is_ascii_whitespace())
             .unwrap_or(rest.len());
         let (transport, sent_by) = rest.split_at(transport_end);
-        let sent_by = sent_by.trim();
+        let sent_by = trim(sent_by);
         if transport.is_empty() || sent_by.is_empty() {
             return None;
         }
@@ -160,16 +162,18 @@ fn push_decimal(out: &mut String, n: u16) {
 /// (several colons, no brackets) is all host.
 fn split_host_port(s: &str) -> (&str, Option<u16>) {
     if let Some(rest) = s.strip_prefix('[') {
-        let Some(close) = rest.find(']') else {
-            return (rest.trim(), None);
+        let Some(close) = find_byte(rest, b']') else {
+            return (trim(rest), None);
         };
-        let host = rest.get(..close).unwrap_or_default().trim();
-        let after = rest.get(close + 1..).unwrap_or_default().trim_start();
-        let port = after.strip_prefix(':').and_then(|p| p.trim().parse().ok());
+        let host = trim(rest.get(..close).unwrap_or_default());
+        let after = trim_start(rest.get(close + 1..).unwrap_or_default());
+        let port = after.strip_prefix(':').and_then(|p| trim(p).parse().ok());
         return (host, port);
     }
-    match s.split_once(':') {
-        Some((host, port)) if !port.contains(':') => (host.trim(), port.trim().parse().ok()),
+    match split_once_byte(s, b':') {
+        Some((host, port)) if find_byte(port, b':').is_none() => {
+            (trim(host), trim(port).parse().ok())
+        }
         Some(_) => (s, None),
         None => (s, None),
     }
@@ -191,15 +195,15 @@ impl NameAddr {
     /// In the bare form every `;` parameter belongs to the header, not to the
     /// URI (RFC 3261 §20.10).
     pub fn parse(entry: &str) -> Option<NameAddr> {
-        let entry = entry.trim();
+        let entry = trim(entry);
         if entry.is_empty() {
             return None;
         }
         let (display, uri, params) = match find_unquoted(entry, b'<') {
             Some(lt) => {
-                let display = entry.get(..lt).unwrap_or_default().trim();
+                let display = trim(entry.get(..lt).unwrap_or_default());
                 let after = entry.get(lt + 1..).unwrap_or_default();
-                let (uri, params) = match after.find('>') {
+                let (uri, params) = match find_byte(after, b'>') {
                     Some(gt) => (
                         after.get(..gt).unwrap_or_default(),
                         after.get(gt + 1..).unwrap_or_default(),
@@ -211,13 +215,13 @@ impl NameAddr {
                 } else {
                     Some(unquote(display)).filter(|d| !d.is_empty())
                 };
-                (display, uri.trim(), params)
+                (display, trim(uri), params)
             }
             None => {
                 let semi = find_unquoted(entry, b';').unwrap_or(entry.len());
                 (
                     None,
-                    entry.get(..semi).unwrap_or_default().trim(),
+                    trim(entry.get(..semi).unwrap_or_default()),
                     entry.get(semi..).unwrap_or_default(),
                 )
             }
