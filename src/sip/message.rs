@@ -120,6 +120,9 @@ pub struct Message {
     headers: Vec<Header>,
     body: Span,
     anomalies: Vec<Anomaly>,
+    /// Whether some header value spans folded lines (and so holds a line end):
+    /// the other values are read without looking for one.
+    folded: bool,
     /// The SDP body parsed on first use: several rules read it, parsing is
     /// the costly part.
     sdp: OnceCell<Option<Result<Sdp, SdpError>>>,
@@ -277,6 +280,7 @@ impl Message {
         let mut last_kept = true;
         let mut dropped_headers = 0u32;
         let mut dropped_anomalies = 0u32;
+        let mut folded = false;
         while pos < bytes.len() {
             let (end, next) = line_at(bytes, pos);
             if end == pos {
@@ -295,6 +299,7 @@ impl Message {
                             h.value_span = Span::new(cont_start, cont_end);
                         } else {
                             h.value_span.end = Span::new(cont_start, cont_end).end;
+                            folded = true;
                         }
                     }
                     Some(_) => {}
@@ -429,6 +434,7 @@ impl Message {
             headers,
             body,
             anomalies,
+            folded,
             sdp: OnceCell::new(),
             top_via: OnceCell::new(),
             from: OnceCell::new(),
@@ -519,7 +525,7 @@ impl Message {
     /// The value of a header, with folded lines joined by one space.
     pub fn header_value(&self, h: &Header) -> Cow<'_, str> {
         let bytes = h.value_span.slice(&self.raw);
-        if !bytes.contains(&b'\n') {
+        if !self.folded || !bytes.contains(&b'\n') {
             // `from_utf8` checks ASCII a word at a time, faster than the lossy
             // decoder on the valid text nearly every header holds.
             return match std::str::from_utf8(bytes) {
