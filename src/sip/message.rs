@@ -425,8 +425,12 @@ impl Message {
             }
         };
 
-        // Messages live as long as their call: give back the spare capacity.
-        headers.shrink_to_fit();
+        // Messages live as long as their call: give back the spare capacity
+        // when it is large. A few spare entries (at most 8 × 20 bytes) are
+        // kept: shrinking costs a reallocation on nearly every message.
+        if headers.capacity() - headers.len() > 8 {
+            headers.shrink_to_fit();
+        }
         Some(Message {
             raw: bytes.into(),
             start,
