@@ -12,6 +12,8 @@
 
 use std::net::IpAddr;
 
+use super::message::find_lf;
+
 /// Media direction attribute (RFC 3264 §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -689,7 +691,16 @@ impl Sdp {
         let mut reader = Reader::default();
         let mut skipped_lines = Vec::new();
         let mut kept = 0;
-        for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+        // Lines are found eight bytes at a time (`find_lf`), not byte by byte.
+        let mut start = 0;
+        let lines = std::iter::from_fn(|| {
+            let rest = body.get(start..)?;
+            let end = find_lf(body, start).unwrap_or(body.len());
+            let line = rest.get(..end - start)?;
+            start = end + 1;
+            Some(line)
+        });
+        for (i, line) in lines.enumerate() {
             let line = line.trim_ascii_end();
             match line {
                 [] => {}
