@@ -1,6 +1,7 @@
 //! Micro-benchmark of the SIP scanner: `sipdiag::sip::Message::parse` and the
-//! accessors every message goes through (`call_id`, `cseq`, `top_via`), on
-//! real messages from the test captures.
+//! accessors every message goes through (`call_id`, `cseq`, the top Via's
+//! branch and sent-by, the From and To tags), and `Sdp::parse`, on real
+//! messages from the test captures.
 //!
 //! `cargo bench --bench sip_scanner`. Throughput is reported in bytes of SIP
 //! message and in messages.
@@ -10,7 +11,7 @@ mod common;
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use sipdiag::decode::{self, Decoded};
-use sipdiag::sip::{Message, looks_like_sip};
+use sipdiag::sip::{Message, Sdp, looks_like_sip};
 
 fn main() {
     divan::main();
@@ -74,9 +75,29 @@ fn parse_and_read_keys(bencher: Bencher, capture: &str) {
             if let Some(msg) = Message::parse(black_box(m)) {
                 n += msg.call_id().map_or(0, |c| c.len());
                 n += msg.cseq().map_or(0, |c| c.seq as usize);
-                n += msg.top_via().map_or(0, |v| v.branch.map_or(1, |b| b.len()));
+                n += msg.top_via_branch().map_or(1, str::len);
+                n += msg.top_via_sent_by().map_or(0, str::len);
+                n += msg.from_tag().map_or(0, str::len) + msg.to_tag().map_or(0, str::len);
             }
         }
         n
+    });
+}
+
+/// `Sdp::parse` on the SDP bodies of a capture.
+#[divan::bench(args = ["basic-call.pcap", "183-sdp.pcap"])]
+fn parse_sdp(bencher: Bencher, capture: &str) {
+    let bodies: Vec<Vec<u8>> = messages(capture)
+        .iter()
+        .filter_map(|m| Some(Message::parse(m)?.sdp_body()?.to_vec()))
+        .collect();
+    assert!(!bodies.is_empty(), "{capture}: no SDP body");
+    let (bytes, items) = counters(&bodies);
+    bencher.counter(bytes).counter(items).bench(|| {
+        bodies
+            .iter()
+            .filter_map(|b| Sdp::parse(black_box(b)).ok())
+            .map(|s| s.media.len())
+            .sum::<usize>()
     });
 }
