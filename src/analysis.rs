@@ -9,11 +9,13 @@ use std::collections::BTreeMap;
 use std::io;
 use std::time::Duration;
 
-use crate::capture::{CaptureError, FrameSource, SourceEvent, Timestamp};
-use crate::correlate::{Call, Correlated, Correlator, Timers};
+use std::net::SocketAddr;
+
+use crate::capture::{CaptureError, FrameNo, FrameSource, SourceEvent, Timestamp};
+use crate::correlate::{Call, Correlated, Correlator, MediaPacket, Timers};
 use crate::decode::{self, DecodeIssue};
 use crate::expect::{Checker, Expectations};
-use crate::reassembly::{Reassembler, ReassemblyEvent, ReassemblyStats, SipBytes};
+use crate::reassembly::{Reassembler, ReassemblyEvent, ReassemblyStats, SipBytes, Transport};
 use crate::rules::policy::Policy;
 use crate::rules::{self, Diagnostic, Severity};
 use crate::sip::Message;
@@ -289,6 +291,300 @@ pub fn run(
 /// How often (in capture time) finished calls are released.
 const RELEASE_EVERY: Duration = Duration::from_secs(1);
 
+/// What the front half of the pipeline (reading, decoding, reassembly,
+/// scanning) hands to the back half (correlation, rules, reports), in capture
+/// order. The same steps flow in one thread ([`run`]) or across two
+/// ([`run_parallel`]), so both give the same report.
+enum Step {
+    /// A frame was read; `cut`: the snap length cut it.
+    Frame {
+        ts: Timestamp,
+        cut: bool,
+    },
+    /// A live source was quiet; it is now this time.
+    Idle(Timestamp),
+    /// A UDP datagram that is not SIP (RTP, RTCP or other).
+    Media {
+        frame: FrameNo,
+        ts: Timestamp,
+        src: SocketAddr,
+        dst: SocketAddr,
+        packet: MediaPacket,
+    },
+    /// A SIP message and where it was found.
+    Message(Box<(Found, Message)>),
+    DecodeIssue(DecodeIssue),
+}
+
+/// Where a SIP message was found: [`SipBytes`] without the bytes, which the
+/// parsed message owns.
+struct Found {
+    frame: FrameNo,
+    ts: Timestamp,
+    src: SocketAddr,
+    dst: SocketAddr,
+    transport: Transport,
+    truncated: bool,
+    /// Every frame of the message when there were several; empty when it came
+    /// whole in `frame`.
+    frames: Vec<FrameNo>,
+}
+
+/// How the front half ended.
+struct FrontEnd {
+    reassembly: ReassemblyStats,
+    events: Vec<ReassemblyEvent>,
+    read_error: Option<String>,
+}
+
+/// The front half: reads `source` to its end (or first error) and hands every
+/// step to `out`. `out` returns `false` to stop early (the back half failed).
+/// `warm`: also parse the header values the correlator and the rules read
+/// (SDP, top Via, From, To), so that a second thread does that work.
+fn run_front(
+    source: &mut dyn FrameSource,
+    warm: bool,
+    out: &mut dyn FnMut(Step) -> bool,
+) -> FrontEnd {
+    let mut reassembler = Reassembler::new();
+    let mut frames = 0u64;
+    let mut read_error = None;
+    let mut go_on = true;
+    while go_on {
+        let frame = match source.next_event() {
+            Ok(SourceEvent::Frame(frame)) => frame,
+            Ok(SourceEvent::Idle(now)) => {
+                go_on = out(Step::Idle(now));
+                continue;
+            }
+            Ok(SourceEvent::End) => break,
+            Err(e) => {
+                read_error = Some(describe_read_error(&e, frames));
+                break;
+            }
+        };
+        frames += 1;
+        go_on = out(Step::Frame {
+            ts: frame.ts,
+            cut: (frame.data.len() as u64) < u64::from(frame.orig_len),
+        });
+        match decode::decode(&frame) {
+            Ok(decoded) => {
+                if let decode::Decoded::Packet(p) = &decoded {
+                    if p.transport == decode::Transport::Udp
+                        && !crate::sip::looks_like_sip(p.payload)
+                    {
+                        go_on &= out(Step::Media {
+                            frame: frame.number,
+                            ts: frame.ts,
+                            src: p.src,
+                            dst: p.dst,
+                            packet: MediaPacket::classify(p.payload),
+                        });
+                    }
+                }
+                reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
+                    go_on &= found(&bytes, warm, out);
+                });
+            }
+            Err(issue) => go_on &= out(Step::DecodeIssue(issue)),
+        }
+    }
+    if go_on {
+        reassembler.finish(&mut |bytes| {
+            go_on &= found(&bytes, warm, out);
+        });
+    }
+    FrontEnd {
+        reassembly: reassembler.stats(),
+        events: reassembler.events().to_vec(),
+        read_error,
+    }
+}
+
+/// Scans one candidate message; hands it on if it is SIP.
+fn found(bytes: &SipBytes<'_>, warm: bool, out: &mut dyn FnMut(Step) -> bool) -> bool {
+    let Some(msg) = Message::parse(bytes.bytes) else {
+        return true;
+    };
+    if warm {
+        let _ = (
+            msg.sdp_ref(),
+            msg.top_via_ref(),
+            msg.from_ref(),
+            msg.to_ref(),
+        );
+    }
+    let found = Found {
+        frame: bytes.frame,
+        ts: bytes.ts,
+        src: bytes.src,
+        dst: bytes.dst,
+        transport: bytes.transport,
+        truncated: bytes.truncated,
+        frames: if bytes.frames == [bytes.frame] {
+            Vec::new()
+        } else {
+            bytes.frames.to_vec()
+        },
+    };
+    out(Step::Message(Box::new((found, msg))))
+}
+
+/// The back half: correlates, releases finished calls through the rules to
+/// `emit`, and keeps the counts.
+struct Back<'o> {
+    options: &'o Options,
+    stats: Stats,
+    correlator: Correlator,
+    checker: Option<Checker<'o>>,
+    decode_issues: Vec<DecodeIssue>,
+    next_release: Option<Timestamp>,
+}
+
+impl<'o> Back<'o> {
+    fn new(options: &'o Options) -> Back<'o> {
+        Back {
+            options,
+            stats: Stats::default(),
+            correlator: Correlator::with_timers(options.timers),
+            checker: options.expectations.as_ref().map(Expectations::checker),
+            decode_issues: Vec::new(),
+            next_release: None,
+        }
+    }
+
+    fn step<E>(
+        &mut self,
+        step: Step,
+        emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match step {
+            Step::Frame { ts, cut } => {
+                self.stats.frames += 1;
+                self.stats.first_ts.get_or_insert(ts);
+                self.stats.last_ts = Some(ts);
+                self.correlator.observe(ts);
+                if cut {
+                    self.stats.truncated_frames += 1;
+                }
+                // Release what this frame's time shows finished, before the
+                // frame itself can add to a call (a Call-ID may be reused
+                // later). Calls released early by the full call table go at
+                // once: thousands of new calls within one second of capture
+                // time would otherwise pile up until the next tick, unbounded.
+                let tick = self.next_release.is_none_or(|t| ts >= t);
+                if tick || self.correlator.has_released_early() {
+                    if tick {
+                        self.next_release = ts.checked_add(RELEASE_EVERY);
+                    }
+                    self.release_finished(emit)?;
+                }
+            }
+            Step::Idle(now) => {
+                // A quiet live interface: time moves on all the same.
+                self.correlator.observe(now);
+                self.release_finished(emit)?;
+            }
+            Step::Media {
+                frame,
+                ts,
+                src,
+                dst,
+                packet,
+            } => self.correlator.push_media(frame, ts, src, dst, packet),
+            Step::Message(boxed) => {
+                let (found, msg) = *boxed;
+                self.stats.sip_messages += 1;
+                if !msg.anomalies().is_empty() {
+                    self.stats.malformed_messages += 1;
+                }
+                let frames = if found.frames.is_empty() {
+                    std::slice::from_ref(&found.frame)
+                } else {
+                    &found.frames
+                };
+                let bytes = SipBytes {
+                    frame: found.frame,
+                    ts: found.ts,
+                    src: found.src,
+                    dst: found.dst,
+                    transport: found.transport,
+                    bytes: &[],
+                    truncated: found.truncated,
+                    frames,
+                };
+                self.correlator.push(&bytes, msg);
+            }
+            Step::DecodeIssue(issue) => {
+                self.stats.decode_issues += 1;
+                if self.decode_issues.len() < MAX_DECODE_ISSUES {
+                    self.decode_issues.push(issue);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn release_finished<E>(
+        &mut self,
+        emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for call in self.correlator.take_finished() {
+            release_with(
+                call,
+                self.correlator.facts(),
+                self.options,
+                &mut self.stats,
+                self.checker.as_mut(),
+                emit,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Releases every call left, runs the capture-wide rules and sums up.
+    fn finish<E>(
+        mut self,
+        name: String,
+        front: FrontEnd,
+        emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
+        facts_out: &mut Correlated,
+    ) -> Result<InputSummary, E> {
+        self.stats.reassembly = front.reassembly;
+        self.release_finished(emit)?;
+        let mut stats = self.stats;
+        let options = self.options;
+        let mut checker = self.checker;
+        stats.calls_released_early = self.correlator.released_early;
+        let mut facts = self.correlator.finish();
+        for call in std::mem::take(&mut facts.calls) {
+            release_with(call, &facts, options, &mut stats, checker.as_mut(), emit)?;
+        }
+        *facts_out = facts;
+
+        let mut capture_diagnostics = rules::check_capture(&rules::CaptureScope {
+            events: &front.events,
+            calls_released_early: stats.calls_released_early,
+        });
+        options.policy.apply(&mut capture_diagnostics);
+        stats.add_findings(&capture_diagnostics);
+        let mut expectations = checker.map(Checker::finish).unwrap_or_default();
+        options.policy.apply(&mut expectations);
+        stats.add_findings(&expectations);
+
+        Ok(InputSummary {
+            name,
+            stats,
+            expectations,
+            capture_diagnostics,
+            decode_issues: self.decode_issues,
+            read_error: front.read_error,
+            capture_events: front.events,
+        })
+    }
+}
+
 fn run_inner<E>(
     name: String,
     source: &mut dyn FrameSource,
@@ -296,138 +592,71 @@ fn run_inner<E>(
     emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
     facts_out: &mut Correlated,
 ) -> Result<InputSummary, E> {
-    let mut stats = Stats::default();
-    let mut reassembler = Reassembler::new();
-    let mut correlator = Correlator::with_timers(options.timers);
-    let mut decode_issues = Vec::new();
-    let mut read_error = None;
-    let mut checker = options.expectations.as_ref().map(Expectations::checker);
-    let mut next_release: Option<Timestamp> = None;
-
-    loop {
-        let frame = match source.next_event() {
-            Ok(SourceEvent::Frame(frame)) => frame,
-            Ok(SourceEvent::Idle(now)) => {
-                // A quiet live interface: time moves on all the same.
-                correlator.observe(now);
-                for call in correlator.take_finished() {
-                    release(
-                        call,
-                        &correlator,
-                        options,
-                        &mut stats,
-                        checker.as_mut(),
-                        emit,
-                    )?;
-                }
-                continue;
-            }
-            Ok(SourceEvent::End) => break,
-            Err(e) => {
-                read_error = Some(describe_read_error(&e, stats.frames));
-                break;
-            }
-        };
-        stats.frames += 1;
-        stats.first_ts.get_or_insert(frame.ts);
-        stats.last_ts = Some(frame.ts);
-        correlator.observe(frame.ts);
-        if (frame.data.len() as u64) < u64::from(frame.orig_len) {
-            stats.truncated_frames += 1;
+    let mut back = Back::new(options);
+    let mut failed = None;
+    let front = run_front(source, false, &mut |step| match back.step(step, emit) {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
         }
-        // Release what this frame's time shows finished, before the frame
-        // itself can add to a call (a Call-ID may be reused later). Calls
-        // released early by the full call table go at once: thousands of new
-        // calls within one second of capture time would otherwise pile up
-        // until the next tick, unbounded.
-        let tick = next_release.is_none_or(|t| frame.ts >= t);
-        if tick || correlator.has_released_early() {
-            if tick {
-                next_release = frame.ts.checked_add(RELEASE_EVERY);
-            }
-            for call in correlator.take_finished() {
-                release(
-                    call,
-                    &correlator,
-                    options,
-                    &mut stats,
-                    checker.as_mut(),
-                    emit,
-                )?;
-            }
-        }
-        match decode::decode(&frame) {
-            Ok(decoded) => {
-                if let decode::Decoded::Packet(p) = &decoded {
-                    if p.transport == decode::Transport::Udp
-                        && !crate::sip::looks_like_sip(p.payload)
-                    {
-                        correlator.push_media(frame.number, frame.ts, p.src, p.dst, p.payload);
-                    }
-                }
-                reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
-                    take_message(&mut stats, &mut correlator, &bytes);
-                });
-            }
-            Err(issue) => {
-                stats.decode_issues += 1;
-                if decode_issues.len() < MAX_DECODE_ISSUES {
-                    decode_issues.push(issue);
-                }
-            }
-        }
-    }
-    reassembler.finish(&mut |bytes| take_message(&mut stats, &mut correlator, &bytes));
-    stats.reassembly = reassembler.stats();
-    let capture_events = reassembler.events().to_vec();
-
-    for call in correlator.take_finished() {
-        release(
-            call,
-            &correlator,
-            options,
-            &mut stats,
-            checker.as_mut(),
-            emit,
-        )?;
-    }
-    stats.calls_released_early = correlator.released_early;
-    let mut facts = correlator.finish();
-    for call in std::mem::take(&mut facts.calls) {
-        release_with(call, &facts, options, &mut stats, checker.as_mut(), emit)?;
-    }
-    *facts_out = facts;
-
-    let mut capture_diagnostics = rules::check_capture(&rules::CaptureScope {
-        events: &capture_events,
-        calls_released_early: stats.calls_released_early,
     });
-    options.policy.apply(&mut capture_diagnostics);
-    stats.add_findings(&capture_diagnostics);
-    let mut expectations = checker.map(Checker::finish).unwrap_or_default();
-    options.policy.apply(&mut expectations);
-    stats.add_findings(&expectations);
-
-    Ok(InputSummary {
-        name,
-        stats,
-        expectations,
-        capture_diagnostics,
-        decode_issues,
-        read_error,
-        capture_events,
-    })
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    back.finish(name, front, emit, facts_out)
 }
 
-fn release<E>(
-    call: Call,
-    correlator: &Correlator,
+/// Steps sent across threads at once: one channel operation per batch.
+const BATCH: usize = 512;
+/// Batches in flight between the two threads: bounds the memory between them.
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// [`run`] on two threads: this one correlates, checks and reports while a
+/// second one reads, decodes, reassembles and scans (and parses the header
+/// values the rules read). The report is the same as [`run`]'s, in the same
+/// order.
+pub fn run_parallel(
+    name: String,
+    source: &mut (dyn FrameSource + Send),
     options: &Options,
-    stats: &mut Stats,
-    checker: Option<&mut Checker<'_>>,
-    emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
-) -> Result<(), E> {
-    release_with(call, correlator.facts(), options, stats, checker, emit)
+    sink: &mut dyn CallSink,
+) -> io::Result<InputSummary> {
+    let input = name.clone();
+    let mut facts = Correlated::default();
+    let mut emit = |call: Call, diagnostics: Vec<Diagnostic>, n: u64| {
+        sink.call(&input, n, &call, &diagnostics)
+    };
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step>>(BATCHES_IN_FLIGHT);
+        let front = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let front = run_front(source, true, &mut |step| {
+                batch.push(step);
+                if batch.len() < BATCH {
+                    return true;
+                }
+                // The back half hung up: it failed and reports why.
+                tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_ok()
+            });
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            front
+        });
+        let mut back = Back::new(options);
+        for batch in rx.iter() {
+            for step in batch {
+                // On an error `rx` is dropped on return, which stops the front.
+                back.step(step, &mut emit)?;
+            }
+        }
+        let front = front
+            .join()
+            .map_err(|_| io::Error::other("the capture reading thread failed"))?;
+        back.finish(name, front, &mut emit, &mut facts)
+    })
 }
 
 /// Checks a finished call, counts it, and hands it on if the filter shows it.
@@ -473,17 +702,6 @@ fn release_with<E>(
     }
     let n = stats.calls - stats.calls_hidden;
     emit(call, found, n)
-}
-
-/// Parses one candidate message and hands it to the correlator.
-fn take_message(stats: &mut Stats, correlator: &mut Correlator, bytes: &SipBytes<'_>) {
-    if let Some(msg) = Message::parse(bytes.bytes) {
-        stats.sip_messages += 1;
-        if !msg.anomalies().is_empty() {
-            stats.malformed_messages += 1;
-        }
-        correlator.push(bytes, msg);
-    }
 }
 
 fn describe_read_error(e: &CaptureError, frames: u64) -> String {

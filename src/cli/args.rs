@@ -82,6 +82,12 @@ pub struct Cli {
     /// Expectations the recorded flow must meet (TOML); unmet ones fail the run
     #[arg(global = true, long, value_name = "FILE")]
     pub expect: Option<PathBuf>,
+
+    /// Threads for capture files: 1, or 2 to read and parse on one while the
+    /// other correlates, checks and reports [default: 2 on a machine with two
+    /// CPUs or more]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub threads: Option<u8>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,7 +48,7 @@ pub fn run(args: &LiveArgs, config: &Config) -> Result<i32> {
     let name = format!("live:{}", args.interface);
     super::analyze(
         config,
-        vec![(name, Box::new(source) as Box<dyn FrameSource>)],
+        vec![(name, Box::new(source) as Box<dyn FrameSource + Send>)],
         true,
     )
 }

@@ -60,6 +60,8 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     /// Text report without call ladders (`-q`).
     pub quiet: bool,
+    /// Two threads per capture file (`--threads`): see [`analysis::run_parallel`].
+    pub parallel: bool,
     pub options: Options,
 }
 
@@ -215,6 +217,10 @@ fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
         output: cli.output.clone(),
         fail_on: fail_on.severity(),
         quiet: cli.quiet,
+        parallel: match cli.threads {
+            Some(n) => n > 1,
+            None => std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
+        },
         options: Options {
             policy,
             expectations,
@@ -231,7 +237,7 @@ fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
 }
 
 /// Opens every input first, so that a bad one fails the run before any output.
-fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, Box<dyn FrameSource>)>> {
+fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, Box<dyn FrameSource + Send>)>> {
     let mut stdin_used = false;
     inputs
         .iter()
@@ -248,7 +254,7 @@ fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, Box<dyn FrameSource>)>> 
                     }
                     stdin_used = true;
                     FileSource::from_reader(name.clone(), Box::new(io::stdin()))
-                        .map(|source| Box::new(source) as Box<dyn FrameSource>)
+                        .map(|source| Box::new(source) as Box<dyn FrameSource + Send>)
                 }
             }
             .with_context(|| format!("cannot read capture {name}"))?;
@@ -261,7 +267,7 @@ fn open_inputs(inputs: &[Input]) -> Result<Vec<(String, Box<dyn FrameSource>)>> 
 /// and returns the exit code.
 fn analyze(
     config: &Config,
-    sources: Vec<(String, Box<dyn FrameSource>)>,
+    sources: Vec<(String, Box<dyn FrameSource + Send>)>,
     live: bool,
 ) -> Result<i32> {
     match &config.output {
@@ -289,7 +295,7 @@ fn analyze(
 fn analyze_into(
     w: &mut dyn Write,
     config: &Config,
-    sources: Vec<(String, Box<dyn FrameSource>)>,
+    sources: Vec<(String, Box<dyn FrameSource + Send>)>,
     live: bool,
 ) -> io::Result<i32> {
     let mut text;
@@ -316,7 +322,12 @@ fn analyze_into(
     let mut failing = false;
     for (name, mut source) in sources {
         report.begin_input(&name)?;
-        let summary = analysis::run(name, source.as_mut(), &config.options, report)?;
+        // A live capture stays on one thread: its calls are shown as they end.
+        let summary = if config.parallel && !live {
+            analysis::run_parallel(name, source.as_mut(), &config.options, report)?
+        } else {
+            analysis::run(name, source.as_mut(), &config.options, report)?
+        };
         if let Some(e) = &summary.read_error {
             eprintln!(
                 "sipdiag: warning: {}: {}",

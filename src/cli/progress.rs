@@ -21,7 +21,7 @@ pub struct Progress {
 
 impl Progress {
     /// Wraps `source` when its file is large and stderr is a terminal.
-    pub fn wrap(source: FileSource, size: Option<u64>) -> Box<dyn FrameSource> {
+    pub fn wrap(source: FileSource, size: Option<u64>) -> Box<dyn FrameSource + Send> {
         match size {
             Some(size) if size >= MIN_BYTES && std::io::stderr().is_terminal() => {
                 let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());

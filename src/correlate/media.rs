@@ -116,6 +116,32 @@ pub struct MediaTable {
     pub other_datagrams: u64,
 }
 
+/// What a non-SIP UDP datagram is, as far as the media table cares: read
+/// where the frame is decoded, so that the table needs no copy of the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaPacket {
+    Rtp {
+        header: RtpHeader,
+        /// UDP payload bytes.
+        len: usize,
+    },
+    Rtcp,
+    Other,
+}
+
+impl MediaPacket {
+    pub fn classify(payload: &[u8]) -> MediaPacket {
+        match RtpHeader::parse(payload) {
+            Some(header) => MediaPacket::Rtp {
+                header,
+                len: payload.len(),
+            },
+            None if RtpHeader::is_rtcp(payload) => MediaPacket::Rtcp,
+            None => MediaPacket::Other,
+        }
+    }
+}
+
 impl MediaTable {
     /// Counts one non-SIP UDP datagram.
     pub fn push(
@@ -126,13 +152,28 @@ impl MediaTable {
         dst: SocketAddr,
         payload: &[u8],
     ) {
-        let Some(rtp) = RtpHeader::parse(payload) else {
-            if RtpHeader::is_rtcp(payload) {
+        self.push_packet(frame, ts, src, dst, MediaPacket::classify(payload));
+    }
+
+    /// Counts one non-SIP UDP datagram already classified.
+    pub fn push_packet(
+        &mut self,
+        frame: FrameNo,
+        ts: Timestamp,
+        src: SocketAddr,
+        dst: SocketAddr,
+        packet: MediaPacket,
+    ) {
+        let (rtp, len) = match packet {
+            MediaPacket::Rtp { header, len } => (header, len),
+            MediaPacket::Rtcp => {
                 self.rtcp_packets = self.rtcp_packets.saturating_add(1);
-            } else {
-                self.other_datagrams = self.other_datagrams.saturating_add(1);
+                return;
             }
-            return;
+            MediaPacket::Other => {
+                self.other_datagrams = self.other_datagrams.saturating_add(1);
+                return;
+            }
         };
         let i = match self.index.get(&(src, dst)) {
             Some(&i) => i,
@@ -163,7 +204,7 @@ impl MediaTable {
             return;
         };
         flow.packets = flow.packets.saturating_add(1);
-        flow.bytes = flow.bytes.saturating_add(payload.len() as u64);
+        flow.bytes = flow.bytes.saturating_add(len as u64);
         if ts < flow.first_ts {
             flow.first_ts = ts;
             flow.first_frame = frame;

@@ -30,7 +30,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use dialog::{Dialog, DialogState};
-pub use media::{MediaFlow, MediaTable, RtpHeader};
+pub use media::{MediaFlow, MediaPacket, MediaTable, RtpHeader};
 pub use outcome::Outcome;
 
 use crate::capture::{FrameNo, Timestamp};
@@ -709,10 +709,10 @@ impl Correlator {
         ts: Timestamp,
         src: SocketAddr,
         dst: SocketAddr,
-        payload: &[u8],
+        packet: MediaPacket,
     ) {
         self.observe(ts);
-        self.facts.media.push(frame, ts, src, dst, payload);
+        self.facts.media.push_packet(frame, ts, src, dst, packet);
     }
 
     /// Adds one parsed message seen in `bytes`' frame.
