@@ -46,13 +46,13 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 .get(r.tx)
                 .is_some_and(|t| t.method == Method::Invite)
     }) {
-        let Some(Ok(answer)) = response.msg.sdp() else {
+        let Some(Ok(answer)) = response.msg.sdp_ref() else {
             continue;
         };
         let Some(request) = call.request_for(response) else {
             continue;
         };
-        let Some(Ok(offer)) = request.msg.sdp() else {
+        let Some(Ok(offer)) = request.msg.sdp_ref() else {
             continue;
         };
         for (i, m) in answer.media.iter().enumerate() {

@@ -46,9 +46,11 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::about(&RULE, scope, response);
         d.why = response.status().map(meaning).unwrap_or_default();
         let request = request_and_response(&mut d, scope.call, response);
-        let offer = request.and_then(|r| r.msg.sdp()).and_then(Result::ok);
+        let offer = request
+            .and_then(|r| r.msg.sdp_ref())
+            .and_then(|s| s.as_ref().ok());
         let mut offered = Vec::new();
-        if let (Some(offer), Some(req)) = (&offer, request) {
+        if let (Some(offer), Some(req)) = (offer, request) {
             for m in &offer.media {
                 let names: Vec<String> = m.formats.iter().map(|f| f.name()).collect();
                 offered.push(format!("{} {}", m.kind, names.join(", ")));
@@ -73,16 +75,14 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             .extend(Evidence::headers(response, HeaderName::Warning));
         let warnings = response.msg.warnings();
         let media_warning = warnings.iter().find(|w| (300..=399).contains(&w.code));
-        if let Some(answer) = response.msg.sdp().and_then(Result::ok) {
+        if let Some(Ok(answer)) = response.msg.sdp_ref() {
             for m in &answer.media {
                 let names: Vec<String> = m.formats.iter().map(|f| f.name()).collect();
                 d.evidence.push(Evidence::note(
                     response.frame,
                     format!("the peer supports m={}: {}", m.kind, names.join(", ")),
                 ));
-                if let Some(o) = offer
-                    .as_ref()
-                    .and_then(|o| o.media.iter().find(|om| om.kind == m.kind))
+                if let Some(o) = offer.and_then(|o| o.media.iter().find(|om| om.kind == m.kind))
                 {
                     let common: Vec<String> = crate::sip::common_formats(o, m)
                         .iter()

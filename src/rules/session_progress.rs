@@ -51,8 +51,8 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         }
         d.evidence.push(Evidence::start_line(response));
 
-        match response.msg.sdp() {
-            Some(Ok(answer)) => early_media(&mut d, request, response, &answer),
+        match response.msg.sdp_ref() {
+            Some(Ok(answer)) => early_media(&mut d, request, response, answer),
             Some(Err(e)) => {
                 d.severity = Severity::Warning;
                 d.message = "183 Session Progress with an SDP body that does not parse".to_string();
@@ -74,7 +74,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         reliability(scope, &mut d, response);
-        if response.msg.sdp().is_some() {
+        if response.msg.sdp_ref().is_some() {
             d.evidence.extend(super::media_flow::early_media_notes(
                 scope.call,
                 scope.capture,
@@ -86,7 +86,9 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, answer: &Sdp) {
-    let offer = request.and_then(|r| r.msg.sdp()).and_then(Result::ok);
+    let offer = request
+        .and_then(|r| r.msg.sdp_ref())
+        .and_then(|s| s.as_ref().ok());
     let mut parts = Vec::new();
     let mut no_common = false;
     for (i, media) in answer.media.iter().enumerate() {
@@ -97,7 +99,7 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             Some(ip) => format!("{ip}:{}", media.port),
             None => format!("port {}", media.port),
         };
-        let offered = offer.as_ref().and_then(|o| {
+        let offered = offer.and_then(|o| {
             o.media
                 .get(i)
                 .or_else(|| o.media.iter().find(|m| m.kind == media.kind))
@@ -109,14 +111,12 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
                 format!(
                     "offer m={} {}: {} ({})",
                     o.kind,
-                    match o.connection.or(offer.as_ref().and_then(|s| s.connection)) {
+                    match o.connection.or(offer.and_then(|s| s.connection)) {
                         Some(ip) => format!("{ip}:{}", o.port),
                         None => format!("port {}", o.port),
                     },
                     offered_names.join(", "),
-                    offer
-                        .as_ref()
-                        .map_or("sendrecv", |s| o.effective_direction(s).as_str())
+                    offer.map_or("sendrecv", |s| o.effective_direction(s).as_str())
                 ),
             ));
             d.evidence.push(answer_note(
