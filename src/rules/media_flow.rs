@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use super::{Diagnostic, Evidence, Rule, Scope, Severity};
+use super::{Diagnostic, Evidence, Rule, Scope, Severity, format_names};
 use crate::correlate::{Call, Correlated, MediaFlow, Record};
 use crate::sip::{Direction, Method, Sdp};
 
@@ -209,9 +209,11 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     .zip(&fm.formats)
                     .all(|(a, b)| a.same_codec(b));
             if !same {
-                let en: Vec<String> = em.formats.iter().map(|f| f.name()).collect();
-                let fnames: Vec<String> = fm.formats.iter().map(|f| f.name()).collect();
-                changes.push(format!("codecs {} → {}", en.join(", "), fnames.join(", ")));
+                changes.push(format!(
+                    "codecs {} → {}",
+                    format_names(&em.formats),
+                    format_names(&fm.formats)
+                ));
             }
         }
         if changes.is_empty() {
@@ -244,14 +246,13 @@ fn summary(sdp: &Sdp) -> String {
     sdp.media
         .iter()
         .map(|m| {
-            let names: Vec<String> = m.formats.iter().map(|f| f.name()).collect();
             format!(
                 "m={} {}:{} {} ({})",
                 m.kind,
                 m.effective_connection(sdp)
                     .map_or("?".to_string(), |a| a.to_string()),
                 m.port,
-                names.join(", "),
+                format_names(&m.formats),
                 m.effective_direction(sdp).as_str()
             )
         })

@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::capture::FrameNo;
 use crate::correlate::{Call, Correlated, Record};
-use crate::sip::{HeaderName, StatusCode};
+use crate::sip::{Format, HeaderName, Media, StatusCode};
 
 /// How much a finding matters. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -309,6 +309,44 @@ fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
         .map(|s| format!("`{}`", s.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Media format names joined by `, ` (`PCMU/8000, telephone-event/8000`),
+/// written into one string: evidence lists many of them, and a `Vec` of
+/// [`Format::name`] strings joined afterwards costs an allocation per name.
+fn format_names<'a>(formats: impl IntoIterator<Item = &'a Format>) -> String {
+    let mut out = String::new();
+    for (i, f) in formats.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_format_name(&mut out, f);
+    }
+    out
+}
+
+/// Appends [`Format::name`] to `out` without an intermediate string.
+fn push_format_name(out: &mut String, f: &Format) {
+    use fmt::Write;
+    // Writing into a String cannot fail.
+    let _ = match (&f.encoding, f.clock_rate, f.channels) {
+        (Some(enc), Some(clock), Some(ch)) if ch > 1 => write!(out, "{enc}/{clock}/{ch}"),
+        (Some(enc), Some(clock), _) => write!(out, "{enc}/{clock}"),
+        (Some(enc), None, _) => out.write_str(enc),
+        (None, _, _) => match f.pt {
+            Some(pt) => write!(out, "pt {pt}"),
+            None => out.write_str("unknown format"),
+        },
+    };
+}
+
+/// Whether two media lines share a codec: [`crate::sip::common_formats`] is
+/// not empty, without collecting it.
+fn has_common_format(offer: &Media, answer: &Media) -> bool {
+    offer
+        .formats
+        .iter()
+        .any(|f| answer.formats.iter().any(|g| f.same_codec(g)))
 }
 
 /// Case-insensitive membership for option tags and methods.
