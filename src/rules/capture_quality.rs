@@ -159,10 +159,10 @@ fn check_request_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
 
 fn check_one_direction(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     let call = scope.call;
-    let kept: Vec<&Record> = call.records.iter().filter(|r| !r.retransmission).collect();
     if !one_direction_only(call) {
         return;
     }
+    let kept: Vec<&Record> = call.records.iter().filter(|r| !r.retransmission).collect();
     let Some(first) = kept.first() else {
         return;
     };

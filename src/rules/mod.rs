@@ -95,6 +95,11 @@ pub struct Rule {
 pub enum Check {
     /// One call at a time, when it is finished.
     Call(fn(&Scope<'_>, &mut Vec<Diagnostic>)),
+    /// One finished call, only when it holds a response with a status of 300
+    /// or more (a redirect or a failure): the rules about such responses.
+    /// Most calls have none, and skip these rules after one look at their
+    /// status codes.
+    Failure(fn(&Scope<'_>, &mut Vec<Diagnostic>)),
     /// The capture as a whole, at its end (what it lacks or hides).
     Capture(fn(&CaptureScope<'_>, &mut Vec<Diagnostic>)),
     /// Raised by another stage (expectations, `--expect`).
@@ -258,9 +263,15 @@ impl Diagnostic {
 pub fn check_call(call: &Call, capture: &Correlated) -> Vec<Diagnostic> {
     let scope = Scope { call, capture };
     let mut out = Vec::new();
+    let has_failure = call
+        .records
+        .iter()
+        .any(|r| r.status().is_some_and(|s| s.0 >= 300));
     for rule in RULES {
-        if let Check::Call(check) = rule.check {
-            check(&scope, &mut out);
+        match rule.check {
+            Check::Call(check) => check(&scope, &mut out),
+            Check::Failure(check) if has_failure => check(&scope, &mut out),
+            _ => {}
         }
     }
     // Evidence reads in capture order; within a frame, in the rule's order.
@@ -433,7 +444,8 @@ fn offset(from: crate::capture::Timestamp, to: crate::capture::Timestamp) -> Str
 /// distinct messages (retransmissions aside), all sent the same way. A lone
 /// request retransmitted without answer is not "one direction": it is unanswered.
 fn one_direction_only(call: &Call) -> bool {
-    call.records.iter().filter(|r| !r.retransmission).count() >= 2 && !both_directions(call)
+    // Both directions is the common answer and usually decided by the second record.
+    !both_directions(call) && call.records.iter().filter(|r| !r.retransmission).count() >= 2
 }
 
 /// Whether a call has messages in both directions between its first two peers.

@@ -11,7 +11,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "481: the peer knows no dialog or transaction for the request; compares its tags with the call's dialogs",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\
