@@ -488,3 +488,89 @@ fn seconds(d: std::time::Duration) -> String {
         format!("{s:.3} s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format(pt: Option<u8>, enc: Option<&str>, clock: Option<u32>, ch: Option<u8>) -> Format {
+        Format {
+            pt,
+            encoding: enc.map(str::to_string),
+            clock_rate: clock,
+            channels: ch,
+        }
+    }
+
+    fn media(formats: Vec<Format>) -> Media {
+        Media {
+            kind: "audio".to_string(),
+            port: 6000,
+            proto: "RTP/AVP".to_string(),
+            formats,
+            connection: None,
+            direction: None,
+        }
+    }
+
+    #[test]
+    fn format_names_spell_every_format_as_format_name_does() {
+        let formats = [
+            format(Some(111), Some("opus"), Some(48000), Some(2)),
+            format(Some(0), Some("PCMU"), Some(8000), Some(1)),
+            format(Some(8), Some("PCMA"), Some(8000), None),
+            format(None, Some("t38"), None, None),
+            format(Some(96), None, None, None),
+            format(None, None, None, None),
+        ];
+        let expected = "opus/48000/2, PCMU/8000, PCMA/8000, t38, pt 96, unknown format";
+        assert_eq!(format_names(&formats), expected);
+        let joined: Vec<String> = formats.iter().map(Format::name).collect();
+        assert_eq!(joined.join(", "), expected);
+        assert_eq!(format_names(&[]), "");
+    }
+
+    #[test]
+    fn has_common_format_agrees_with_common_formats() {
+        let offer = media(vec![
+            format(Some(0), Some("PCMU"), Some(8000), None),
+            format(Some(101), Some("telephone-event"), Some(8000), None),
+        ]);
+        let same_codec_other_pt = media(vec![format(
+            Some(100),
+            Some("Telephone-Event"),
+            Some(8000),
+            None,
+        )]);
+        let other = media(vec![format(Some(18), Some("G729"), Some(8000), None)]);
+        let empty = media(vec![]);
+        for answer in [&same_codec_other_pt, &other, &empty] {
+            assert_eq!(
+                has_common_format(&offer, answer),
+                !crate::sip::common_formats(&offer, answer).is_empty()
+            );
+        }
+        assert!(has_common_format(&offer, &same_codec_other_pt));
+        assert!(!has_common_format(&offer, &other));
+        assert!(!has_common_format(&offer, &empty));
+    }
+
+    #[test]
+    fn failure_rules_are_the_rules_about_3xx_to_6xx_responses() {
+        // Check::Failure rules are skipped for calls without a status >= 300:
+        // each must be about such responses only.
+        let failure: Vec<&str> = RULES
+            .iter()
+            .filter(|r| matches!(r.check, Check::Failure(_)))
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            failure,
+            [
+                "SD0300", "SD0401", "SD0408", "SD0415", "SD0420", "SD0422", "SD0423", "SD0480",
+                "SD0481", "SD0482", "SD0488", "SD0491", "SD0501", "SD1000", "SD1405", "SD1420",
+                "SD1422",
+            ]
+        );
+    }
+}
