@@ -9,7 +9,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "405 Method Not Allowed without Allow: the client cannot learn which methods to use",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

@@ -1,7 +1,7 @@
 //! SD4001 answer-without-common-codec: a 2xx whose SDP answer shares no codec with the offer.
 
-use super::{Diagnostic, Evidence, Rule, Scope, Severity};
-use crate::sip::{Method, common_formats};
+use super::{Diagnostic, Evidence, Rule, Scope, Severity, format_names, has_common_format};
+use crate::sip::Method;
 
 pub(super) const RULE: Rule = Rule {
     id: "SD4001",
@@ -46,13 +46,13 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 .get(r.tx)
                 .is_some_and(|t| t.method == Method::Invite)
     }) {
-        let Some(Ok(answer)) = response.msg.sdp() else {
+        let Some(Ok(answer)) = response.msg.sdp_ref() else {
             continue;
         };
         let Some(request) = call.request_for(response) else {
             continue;
         };
-        let Some(Ok(offer)) = request.msg.sdp() else {
+        let Some(Ok(offer)) = request.msg.sdp_ref() else {
             continue;
         };
         for (i, m) in answer.media.iter().enumerate() {
@@ -67,22 +67,22 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            if !common_formats(o, m).is_empty() {
+            if has_common_format(o, m) {
                 continue;
             }
-            let offered: Vec<String> = o.formats.iter().map(|f| f.name()).collect();
-            let answered: Vec<String> = m.formats.iter().map(|f| f.name()).collect();
+            let offered = format_names(&o.formats);
+            let answered = format_names(&m.formats);
             let mut d = Diagnostic::about(&RULE, scope, response);
             d.why = "an SDP answer must use formats from the offer (RFC 3264 §6.1); without a common codec no media can flow".to_string();
             d.evidence.push(Evidence::start_line(request));
             d.evidence.push(Evidence::note(
                 request.frame,
-                format!("offer m={}: {}", o.kind, offered.join(", ")),
+                format!("offer m={}: {}", o.kind, offered),
             ));
             d.evidence.push(Evidence::start_line(response));
             d.evidence.push(Evidence::note(
                 response.frame,
-                format!("answer m={}: {}", m.kind, answered.join(", ")),
+                format!("answer m={}: {}", m.kind, answered),
             ));
             d.evidence.push(Evidence::note(
                 response.frame,
@@ -92,14 +92,12 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 "the {} answer for m={} shares no codec with the offer: offered {}, answered {}",
                 response.status().map_or(200, |s| s.0),
                 m.kind,
-                offered.join(", "),
-                answered.join(", ")
+                offered,
+                answered
             );
             d.fix = Some(format!(
                 "make {} answer with a codec from the offer ({}), or add {} to the caller's offer",
-                response.src,
-                offered.join(", "),
-                answered.join(", ")
+                response.src, offered, answered
             ));
             out.push(d);
         }

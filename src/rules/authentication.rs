@@ -13,7 +13,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "401/407 challenge: answered by a successful retry, repeated, or refused with 403",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

@@ -12,7 +12,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "420 Bad Extension: the request required an option tag the server does not support",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

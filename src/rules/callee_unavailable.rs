@@ -12,7 +12,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "480/486/503/600/603: the callee is busy, absent, declined or the service is down",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

@@ -159,10 +159,10 @@ fn check_request_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
 
 fn check_one_direction(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     let call = scope.call;
-    let kept: Vec<&Record> = call.records.iter().filter(|r| !r.retransmission).collect();
     if !one_direction_only(call) {
         return;
     }
+    let kept: Vec<&Record> = call.records.iter().filter(|r| !r.retransmission).collect();
     let Some(first) = kept.first() else {
         return;
     };
@@ -194,7 +194,7 @@ fn check_mid_call(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     };
     let in_dialog = first.msg.is_request()
         && first.msg.method() != Some(&Method::Cancel)
-        && first.msg.to().is_some_and(|t| t.tag.is_some());
+        && first.msg.to_ref().is_some_and(|t| t.tag.is_some());
     if first.msg.is_request() && !in_dialog {
         return;
     }

@@ -18,7 +18,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "a 4xx/5xx/6xx response without a rule of its own, explained from the knowledge base",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

@@ -12,7 +12,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "423 Interval Too Brief: Expires below the registrar's Min-Expires",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

@@ -12,7 +12,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "482/483: the request looped or ran out of Max-Forwards; shows Max-Forwards and the Via path",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

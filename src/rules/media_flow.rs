@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use super::{Diagnostic, Evidence, Rule, Scope, Severity};
+use super::{Diagnostic, Evidence, Rule, Scope, Severity, format_names};
 use crate::correlate::{Call, Correlated, MediaFlow, Record};
 use crate::sip::{Direction, Method, Sdp};
 
@@ -118,9 +118,9 @@ pub(super) fn early_media_notes(
     };
     let Some((caller, _)) = request
         .msg
-        .sdp()
-        .and_then(Result::ok)
-        .and_then(|s| media_target(&s))
+        .sdp_ref()
+        .and_then(|s| s.as_ref().ok())
+        .and_then(media_target)
     else {
         return notes;
     };
@@ -150,10 +150,9 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let Some(Ok(final_sdp)) = fin.msg.sdp() else {
-            continue;
-        };
-        let tag = fin.msg.to().and_then(|t| t.tag);
+        // Cheap checks first: most answered calls have no early SDP at all,
+        // and then neither SDP needs to be looked at.
+        let tag = fin.msg.to_ref().and_then(|t| t.tag.as_deref());
         let early = t
             .responses
             .iter()
@@ -161,13 +160,16 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             .find(|r| {
                 !r.retransmission
                     && r.status().is_some_and(|s| s.is_provisional())
-                    && r.msg.to().and_then(|t| t.tag) == tag
-                    && r.msg.sdp().is_some_and(|s| s.is_ok())
+                    && r.msg.to_ref().and_then(|t| t.tag.as_deref()) == tag
+                    && r.msg.sdp_ref().is_some_and(|s| s.is_ok())
             });
         let Some(early) = early else {
             continue;
         };
-        let Some(Ok(early_sdp)) = early.msg.sdp() else {
+        let Some(Ok(final_sdp)) = fin.msg.sdp_ref() else {
+            continue;
+        };
+        let Some(Ok(early_sdp)) = early.msg.sdp_ref() else {
             continue;
         };
         // A PRACK or UPDATE with SDP in between is a new offer/answer.
@@ -175,7 +177,7 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             r.frame > early.frame
                 && r.frame < fin.frame
                 && matches!(r.msg.method(), Some(Method::Prack | Method::Update))
-                && r.msg.sdp().is_some()
+                && r.msg.has_sdp()
         });
         if renegotiated {
             continue;
@@ -187,8 +189,8 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let (ea, fa) = (
-                em.effective_connection(&early_sdp),
-                fm.effective_connection(&final_sdp),
+                em.effective_connection(early_sdp),
+                fm.effective_connection(final_sdp),
             );
             if ea != fa {
                 changes.push(format!(
@@ -200,8 +202,6 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             if em.port != fm.port {
                 changes.push(format!("port {} → {}", em.port, fm.port));
             }
-            let en: Vec<String> = em.formats.iter().map(|f| f.name()).collect();
-            let fnames: Vec<String> = fm.formats.iter().map(|f| f.name()).collect();
             let same = em.formats.len() == fm.formats.len()
                 && em
                     .formats
@@ -209,7 +209,11 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     .zip(&fm.formats)
                     .all(|(a, b)| a.same_codec(b));
             if !same {
-                changes.push(format!("codecs {} → {}", en.join(", "), fnames.join(", ")));
+                changes.push(format!(
+                    "codecs {} → {}",
+                    format_names(&em.formats),
+                    format_names(&fm.formats)
+                ));
             }
         }
         if changes.is_empty() {
@@ -220,12 +224,12 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         d.evidence.push(Evidence::start_line(early));
         d.evidence.push(Evidence::note(
             early.frame,
-            format!("early answer: {}", summary(&early_sdp)),
+            format!("early answer: {}", summary(early_sdp)),
         ));
         d.evidence.push(Evidence::start_line(fin));
         d.evidence.push(Evidence::note(
             fin.frame,
-            format!("final answer: {}", summary(&final_sdp)),
+            format!("final answer: {}", summary(final_sdp)),
         ));
         d.message = format!(
             "the {} answer differs from the {}'s early-media SDP: {}",
@@ -242,14 +246,13 @@ fn summary(sdp: &Sdp) -> String {
     sdp.media
         .iter()
         .map(|m| {
-            let names: Vec<String> = m.formats.iter().map(|f| f.name()).collect();
             format!(
                 "m={} {}:{} {} ({})",
                 m.kind,
                 m.effective_connection(sdp)
                     .map_or("?".to_string(), |a| a.to_string()),
                 m.port,
-                names.join(", "),
+                format_names(&m.formats),
                 m.effective_direction(sdp).as_str()
             )
         })
@@ -273,11 +276,11 @@ fn check_one_way(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         let Some(request) = call.request_of(tx) else {
             continue;
         };
-        let (Some(Ok(offer)), Some(Ok(answer))) = (request.msg.sdp(), fin.msg.sdp()) else {
+        let (Some(Ok(offer)), Some(Ok(answer))) = (request.msg.sdp_ref(), fin.msg.sdp_ref()) else {
             continue;
         };
         let (Some((caller, cdir)), Some((callee, adir))) =
-            (media_target(&offer), media_target(&answer))
+            (media_target(offer), media_target(answer))
         else {
             continue;
         };

@@ -1,8 +1,8 @@
 //! SD0488 media-not-acceptable: 488/606 with the offer's codecs, the Warning code and what the peer has.
 
 use super::{
-    Diagnostic, Evidence, Rule, Scope, Severity, meaning, request_and_response, responses_in,
-    status_text,
+    Diagnostic, Evidence, Rule, Scope, Severity, format_names, meaning, request_and_response,
+    responses_in, status_text,
 };
 use crate::sip::HeaderName;
 
@@ -12,7 +12,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "488/606: the peer accepts none of the offered media; shows the offer and the Warning code",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\
@@ -46,21 +46,17 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::about(&RULE, scope, response);
         d.why = response.status().map(meaning).unwrap_or_default();
         let request = request_and_response(&mut d, scope.call, response);
-        let offer = request.and_then(|r| r.msg.sdp()).and_then(Result::ok);
+        let offer = request
+            .and_then(|r| r.msg.sdp_ref())
+            .and_then(|s| s.as_ref().ok());
         let mut offered = Vec::new();
-        if let (Some(offer), Some(req)) = (&offer, request) {
+        if let (Some(offer), Some(req)) = (offer, request) {
             for m in &offer.media {
-                let names: Vec<String> = m.formats.iter().map(|f| f.name()).collect();
-                offered.push(format!("{} {}", m.kind, names.join(", ")));
+                let names = format_names(&m.formats);
+                offered.push(format!("{} {}", m.kind, names));
                 d.evidence.push(Evidence::note(
                     req.frame,
-                    format!(
-                        "offer m={} {} {}: {}",
-                        m.kind,
-                        m.port,
-                        m.proto,
-                        names.join(", ")
-                    ),
+                    format!("offer m={} {} {}: {}", m.kind, m.port, m.proto, names),
                 ));
             }
         } else if request.is_some() {
@@ -73,24 +69,21 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             .extend(Evidence::headers(response, HeaderName::Warning));
         let warnings = response.msg.warnings();
         let media_warning = warnings.iter().find(|w| (300..=399).contains(&w.code));
-        if let Some(answer) = response.msg.sdp().and_then(Result::ok) {
+        if let Some(Ok(answer)) = response.msg.sdp_ref() {
             for m in &answer.media {
-                let names: Vec<String> = m.formats.iter().map(|f| f.name()).collect();
                 d.evidence.push(Evidence::note(
                     response.frame,
-                    format!("the peer supports m={}: {}", m.kind, names.join(", ")),
+                    format!(
+                        "the peer supports m={}: {}",
+                        m.kind,
+                        format_names(&m.formats)
+                    ),
                 ));
-                if let Some(o) = offer
-                    .as_ref()
-                    .and_then(|o| o.media.iter().find(|om| om.kind == m.kind))
-                {
-                    let common: Vec<String> = crate::sip::common_formats(o, m)
-                        .iter()
-                        .map(|f| f.name())
-                        .collect();
+                if let Some(o) = offer.and_then(|o| o.media.iter().find(|om| om.kind == m.kind)) {
+                    let common = format_names(crate::sip::common_formats(o, m));
                     d.evidence.push(Evidence::note(
                         response.frame,
-                        format!("common codecs for m={}: {{{}}}", m.kind, common.join(", ")),
+                        format!("common codecs for m={}: {{{common}}}", m.kind),
                     ));
                 }
             }

@@ -9,7 +9,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Warning,
     summary: "422 Session Interval Too Small without Min-SE: the client cannot tell which interval to ask for",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::capture::FrameNo;
 use crate::correlate::{Call, Correlated, Record};
-use crate::sip::{HeaderName, StatusCode};
+use crate::sip::{Format, HeaderName, Media, StatusCode};
 
 /// How much a finding matters. Ordered: `Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -95,6 +95,11 @@ pub struct Rule {
 pub enum Check {
     /// One call at a time, when it is finished.
     Call(fn(&Scope<'_>, &mut Vec<Diagnostic>)),
+    /// One finished call, only when it holds a response with a status of 300
+    /// or more (a redirect or a failure): the rules about such responses.
+    /// Most calls have none, and skip these rules after one look at their
+    /// status codes.
+    Failure(fn(&Scope<'_>, &mut Vec<Diagnostic>)),
     /// The capture as a whole, at its end (what it lacks or hides).
     Capture(fn(&CaptureScope<'_>, &mut Vec<Diagnostic>)),
     /// Raised by another stage (expectations, `--expect`).
@@ -258,9 +263,15 @@ impl Diagnostic {
 pub fn check_call(call: &Call, capture: &Correlated) -> Vec<Diagnostic> {
     let scope = Scope { call, capture };
     let mut out = Vec::new();
+    let has_failure = call
+        .records
+        .iter()
+        .any(|r| r.status().is_some_and(|s| s.0 >= 300));
     for rule in RULES {
-        if let Check::Call(check) = rule.check {
-            check(&scope, &mut out);
+        match rule.check {
+            Check::Call(check) => check(&scope, &mut out),
+            Check::Failure(check) if has_failure => check(&scope, &mut out),
+            _ => {}
         }
     }
     // Evidence reads in capture order; within a frame, in the rule's order.
@@ -309,6 +320,44 @@ fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
         .map(|s| format!("`{}`", s.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Media format names joined by `, ` (`PCMU/8000, telephone-event/8000`),
+/// written into one string: evidence lists many of them, and a `Vec` of
+/// [`Format::name`] strings joined afterwards costs an allocation per name.
+fn format_names<'a>(formats: impl IntoIterator<Item = &'a Format>) -> String {
+    let mut out = String::new();
+    for (i, f) in formats.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_format_name(&mut out, f);
+    }
+    out
+}
+
+/// Appends [`Format::name`] to `out` without an intermediate string.
+fn push_format_name(out: &mut String, f: &Format) {
+    use fmt::Write;
+    // Writing into a String cannot fail.
+    let _ = match (&f.encoding, f.clock_rate, f.channels) {
+        (Some(enc), Some(clock), Some(ch)) if ch > 1 => write!(out, "{enc}/{clock}/{ch}"),
+        (Some(enc), Some(clock), _) => write!(out, "{enc}/{clock}"),
+        (Some(enc), None, _) => out.write_str(enc),
+        (None, _, _) => match f.pt {
+            Some(pt) => write!(out, "pt {pt}"),
+            None => out.write_str("unknown format"),
+        },
+    };
+}
+
+/// Whether two media lines share a codec: [`crate::sip::common_formats`] is
+/// not empty, without collecting it.
+fn has_common_format(offer: &Media, answer: &Media) -> bool {
+    offer
+        .formats
+        .iter()
+        .any(|f| answer.formats.iter().any(|g| f.same_codec(g)))
 }
 
 /// Case-insensitive membership for option tags and methods.
@@ -395,7 +444,8 @@ fn offset(from: crate::capture::Timestamp, to: crate::capture::Timestamp) -> Str
 /// distinct messages (retransmissions aside), all sent the same way. A lone
 /// request retransmitted without answer is not "one direction": it is unanswered.
 fn one_direction_only(call: &Call) -> bool {
-    call.records.iter().filter(|r| !r.retransmission).count() >= 2 && !both_directions(call)
+    // Both directions is the common answer and usually decided by the second record.
+    !both_directions(call) && call.records.iter().filter(|r| !r.retransmission).count() >= 2
 }
 
 /// Whether a call has messages in both directions between its first two peers.
@@ -436,5 +486,91 @@ fn seconds(d: std::time::Duration) -> String {
         format!("{s:.0} s")
     } else {
         format!("{s:.3} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format(pt: Option<u8>, enc: Option<&str>, clock: Option<u32>, ch: Option<u8>) -> Format {
+        Format {
+            pt,
+            encoding: enc.map(str::to_string),
+            clock_rate: clock,
+            channels: ch,
+        }
+    }
+
+    fn media(formats: Vec<Format>) -> Media {
+        Media {
+            kind: "audio".to_string(),
+            port: 6000,
+            proto: "RTP/AVP".to_string(),
+            formats,
+            connection: None,
+            direction: None,
+        }
+    }
+
+    #[test]
+    fn format_names_spell_every_format_as_format_name_does() {
+        let formats = [
+            format(Some(111), Some("opus"), Some(48000), Some(2)),
+            format(Some(0), Some("PCMU"), Some(8000), Some(1)),
+            format(Some(8), Some("PCMA"), Some(8000), None),
+            format(None, Some("t38"), None, None),
+            format(Some(96), None, None, None),
+            format(None, None, None, None),
+        ];
+        let expected = "opus/48000/2, PCMU/8000, PCMA/8000, t38, pt 96, unknown format";
+        assert_eq!(format_names(&formats), expected);
+        let joined: Vec<String> = formats.iter().map(Format::name).collect();
+        assert_eq!(joined.join(", "), expected);
+        assert_eq!(format_names(&[]), "");
+    }
+
+    #[test]
+    fn has_common_format_agrees_with_common_formats() {
+        let offer = media(vec![
+            format(Some(0), Some("PCMU"), Some(8000), None),
+            format(Some(101), Some("telephone-event"), Some(8000), None),
+        ]);
+        let same_codec_other_pt = media(vec![format(
+            Some(100),
+            Some("Telephone-Event"),
+            Some(8000),
+            None,
+        )]);
+        let other = media(vec![format(Some(18), Some("G729"), Some(8000), None)]);
+        let empty = media(vec![]);
+        for answer in [&same_codec_other_pt, &other, &empty] {
+            assert_eq!(
+                has_common_format(&offer, answer),
+                !crate::sip::common_formats(&offer, answer).is_empty()
+            );
+        }
+        assert!(has_common_format(&offer, &same_codec_other_pt));
+        assert!(!has_common_format(&offer, &other));
+        assert!(!has_common_format(&offer, &empty));
+    }
+
+    #[test]
+    fn failure_rules_are_the_rules_about_3xx_to_6xx_responses() {
+        // Check::Failure rules are skipped for calls without a status >= 300:
+        // each must be about such responses only.
+        let failure: Vec<&str> = RULES
+            .iter()
+            .filter(|r| matches!(r.check, Check::Failure(_)))
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            failure,
+            [
+                "SD0300", "SD0401", "SD0408", "SD0415", "SD0420", "SD0422", "SD0423", "SD0480",
+                "SD0481", "SD0482", "SD0488", "SD0491", "SD0501", "SD1000", "SD1405", "SD1420",
+                "SD1422",
+            ]
+        );
     }
 }

@@ -11,7 +11,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "481: the peer knows no dialog or transaction for the request; compares its tags with the call's dialogs",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\
@@ -37,8 +37,13 @@ References
   RFC 3261 §12.2.2, RFC 3261 §15.1.2, RFC 3261 §21.4.19";
 
 fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    let mut responses = responses_in(scope.call, &[481]).peekable();
+    if responses.peek().is_none() {
+        return;
+    }
+    // Only a call with a 481 needs its dialogs (building them parses From and To).
     let dialogs = scope.call.dialogs();
-    for response in responses_in(scope.call, &[481]) {
+    for response in responses {
         let mut d = Diagnostic::about(&RULE, scope, response);
         d.why = meaning(StatusCode(481));
         let request = request_and_response(&mut d, scope.call, response);
@@ -47,13 +52,21 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             .unwrap_or_else(|| "request".to_string());
         d.message = format!("481 Call/Transaction Does Not Exist for {method}");
         if let Some(r) = request {
-            let from = r.msg.from().and_then(|f| f.tag).unwrap_or_default();
-            let to = r.msg.to().and_then(|t| t.tag).unwrap_or_default();
+            let from = r
+                .msg
+                .from_ref()
+                .and_then(|f| f.tag.as_deref())
+                .unwrap_or_default();
+            let to = r
+                .msg
+                .to_ref()
+                .and_then(|t| t.tag.as_deref())
+                .unwrap_or_default();
             d.evidence.push(Evidence::note(
                 r.frame,
                 format!(
                     "request tags: From tag={from}, To tag={}",
-                    if to.is_empty() { "(none)" } else { &to }
+                    if to.is_empty() { "(none)" } else { to }
                 ),
             ));
             let known = dialogs.iter().find(|dl| {

@@ -11,7 +11,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Info,
     summary: "3xx redirection: the Contact targets and whether the caller tried them",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

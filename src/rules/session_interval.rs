@@ -12,7 +12,7 @@ pub(super) const RULE: Rule = Rule {
     default_severity: Severity::Error,
     summary: "422 Session Interval Too Small: Session-Expires below the peer's Min-SE",
     explanation: EXPLANATION,
-    check: super::Check::Call(check),
+    check: super::Check::Failure(check),
 };
 
 const EXPLANATION: &str = "\

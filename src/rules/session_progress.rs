@@ -1,6 +1,8 @@
 //! SD0183 session-progress: early media or not, and how the answer compares with the offer.
 
-use super::{Diagnostic, Evidence, Rule, Scope, Severity, meaning, responses_with};
+use std::fmt::Write;
+
+use super::{Diagnostic, Evidence, Rule, Scope, Severity, format_names, meaning, responses_with};
 use crate::correlate::Record;
 use crate::sip::{HeaderName, Method, Sdp, StatusCode, common_formats};
 
@@ -51,8 +53,8 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         }
         d.evidence.push(Evidence::start_line(response));
 
-        match response.msg.sdp() {
-            Some(Ok(answer)) => early_media(&mut d, request, response, &answer),
+        match response.msg.sdp_ref() {
+            Some(Ok(answer)) => early_media(&mut d, request, response, answer),
             Some(Err(e)) => {
                 d.severity = Severity::Warning;
                 d.message = "183 Session Progress with an SDP body that does not parse".to_string();
@@ -74,7 +76,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         reliability(scope, &mut d, response);
-        if response.msg.sdp().is_some() {
+        if response.msg.sdp_ref().is_some() {
             d.evidence.extend(super::media_flow::early_media_notes(
                 scope.call,
                 scope.capture,
@@ -86,37 +88,30 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, answer: &Sdp) {
-    let offer = request.and_then(|r| r.msg.sdp()).and_then(Result::ok);
-    let mut parts = Vec::new();
+    let offer = request
+        .and_then(|r| r.msg.sdp_ref())
+        .and_then(|s| s.as_ref().ok());
+    // The streams that are not disabled, for the message: `audio PCMA/8000 (sendonly); ...`.
+    let mut streams = String::new();
     let mut no_common = false;
     for (i, media) in answer.media.iter().enumerate() {
-        let codecs: Vec<String> = media.formats.iter().map(|f| f.name()).collect();
+        let codecs = format_names(&media.formats);
         let direction = media.effective_direction(answer);
-        let address = media.connection.or(answer.connection);
-        let target = match address {
-            Some(ip) => format!("{ip}:{}", media.port),
-            None => format!("port {}", media.port),
-        };
-        let offered = offer.as_ref().and_then(|o| {
+        let target = target_text(media.connection.or(answer.connection), media.port);
+        let offered = offer.and_then(|o| {
             o.media
                 .get(i)
                 .or_else(|| o.media.iter().find(|m| m.kind == media.kind))
         });
         if let (Some(o), Some(req)) = (offered, request) {
-            let offered_names: Vec<String> = o.formats.iter().map(|f| f.name()).collect();
             d.evidence.push(Evidence::note(
                 req.frame,
                 format!(
                     "offer m={} {}: {} ({})",
                     o.kind,
-                    match o.connection.or(offer.as_ref().and_then(|s| s.connection)) {
-                        Some(ip) => format!("{ip}:{}", o.port),
-                        None => format!("port {}", o.port),
-                    },
-                    offered_names.join(", "),
-                    offer
-                        .as_ref()
-                        .map_or("sendrecv", |s| o.effective_direction(s).as_str())
+                    target_text(o.connection.or(offer.and_then(|s| s.connection)), o.port),
+                    format_names(&o.formats),
+                    offer.map_or("sendrecv", |s| o.effective_direction(s).as_str())
                 ),
             ));
             d.evidence.push(answer_note(
@@ -126,14 +121,13 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
                 &codecs,
                 direction,
             ));
-            let common: Vec<String> = common_formats(o, media).iter().map(|f| f.name()).collect();
+            let common = common_formats(o, media);
             if !common.is_empty() {
                 d.evidence.push(Evidence::note(
                     response.frame,
-                    format!("codecs in common: {}", common.join(", ")),
+                    format!("codecs in common: {}", format_names(common)),
                 ));
-            }
-            if media.port != 0 && common.is_empty() {
+            } else if media.port != 0 {
                 no_common = true;
                 d.evidence.push(Evidence::note(
                     response.frame,
@@ -151,12 +145,17 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             ));
         }
         if media.port != 0 {
-            parts.push(format!(
+            if !streams.is_empty() {
+                streams.push_str("; ");
+            }
+            // Writing into a String cannot fail.
+            let _ = write!(
+                streams,
                 "{} {} ({})",
                 media.kind,
-                codecs.join(", "),
+                codecs,
                 direction.as_str()
-            ));
+            );
         }
     }
     if offer.is_none() {
@@ -167,10 +166,10 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
     }
     d.message = format!(
         "183 Session Progress with SDP: early media {}",
-        if parts.is_empty() {
-            "with every stream disabled (port 0)".to_string()
+        if streams.is_empty() {
+            "with every stream disabled (port 0)"
         } else {
-            parts.join("; ")
+            &streams
         }
     );
     if no_common {
@@ -182,18 +181,25 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
     }
 }
 
+/// `192.0.2.7:6000`, or `port 6000` when the SDP has no address.
+fn target_text(address: Option<std::net::IpAddr>, port: u16) -> String {
+    match address {
+        Some(ip) => format!("{ip}:{port}"),
+        None => format!("port {port}"),
+    }
+}
+
 fn answer_note(
     response: &Record,
     kind: &str,
     target: &str,
-    codecs: &[String],
+    codecs: &str,
     direction: crate::sip::Direction,
 ) -> Evidence {
     Evidence::note(
         response.frame,
         format!(
-            "answer m={kind} {target}: {} ({})",
-            codecs.join(", "),
+            "answer m={kind} {target}: {codecs} ({})",
             direction.as_str()
         ),
     )
@@ -201,14 +207,18 @@ fn answer_note(
 
 /// A reliable 183 (Require: 100rel and RSeq) should be acknowledged with PRACK.
 fn reliability(scope: &Scope<'_>, d: &mut Diagnostic, response: &Record) {
+    // RSeq first: most 183s have none, and then Require need not be split.
+    let Some(rseq) = response.msg.rseq() else {
+        return;
+    };
     let reliable = response
         .msg
         .tokens(HeaderName::Require)
         .iter()
         .any(|t| t.eq_ignore_ascii_case("100rel"));
-    let Some(rseq) = response.msg.rseq().filter(|_| reliable) else {
+    if !reliable {
         return;
-    };
+    }
     d.evidence
         .extend(Evidence::headers(response, HeaderName::Require));
     d.evidence
