@@ -25,7 +25,8 @@ mod dialog;
 pub mod media;
 mod outcome;
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -35,7 +36,7 @@ pub use outcome::Outcome;
 
 use crate::capture::{FrameNo, Timestamp};
 use crate::reassembly::{SipBytes, Transport};
-use crate::sip::{Message, Method, NameAddr, StatusCode};
+use crate::sip::{Message, Method, NameAddr, StatusCode, Via};
 
 /// RFC 3261 §8.1.1.7: branches starting with this were made by an RFC 3261 client.
 const MAGIC_COOKIE: &str = "z9hG4bK";
@@ -175,16 +176,34 @@ pub struct Call {
     pub transactions: Vec<Transaction>,
     /// Messages not kept because the call reached [`MAX_MESSAGES_PER_CALL`].
     pub dropped_messages: u64,
-    keys: HashMap<TxKey, usize>,
-    /// Transactions per (branch, sent-by), at most [`MAX_TX_PER_BRANCH`] each:
-    /// CANCEL, ACK and a mismatched CSeq method share their request's branch.
-    by_branch: HashMap<(String, String), Vec<usize>>,
+    /// The method each transaction is keyed by, parallel to `transactions`
+    /// (it differs from [`Transaction::method`] when a request's CSeq method
+    /// is not its own, and an ACK of a failure is keyed as INVITE).
+    key_methods: Vec<Method>,
+    /// Hash maps over the transaction keys, built once the call has more than
+    /// [`SCAN_LIMIT`] transactions; smaller calls are searched by a scan.
+    index: Option<Box<TxIndex>>,
+    /// The latest capture time of a kept record (what [`Call::last_ts`] computes).
+    last_seen: Option<Timestamp>,
+    /// Creation order among the correlator's calls (a Call-ID can come back
+    /// after its call was released).
+    serial: u64,
+    /// The deadline of the call's live entry in [`Correlator`]'s release queue.
+    scheduled: Option<Timestamp>,
 }
 
 /// Most transactions remembered per branch (a request, its CANCEL, its ACK,
 /// a stray response with another CSeq method).
 const MAX_TX_PER_BRANCH: usize = 8;
 
+/// Up to this many transactions a call is searched by a scan: calls have a
+/// handful of transactions, and comparing a method and two short strings in
+/// place costs less than hashing them (and no key is allocated per message).
+/// Beyond it the keys go into hash maps, so a call flooded with transactions
+/// costs O(1) per message, not O(transactions).
+const SCAN_LIMIT: usize = 32;
+
+/// A transaction key (RFC 3261 §17.1.3, §17.2.3), owned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct TxKey {
     branch: String,
@@ -192,15 +211,78 @@ struct TxKey {
     method: Method,
 }
 
+/// A transaction key borrowed from the message being matched and the
+/// correlator's scratch buffers.
+#[derive(Debug, Clone, Copy)]
+struct KeyRef<'a> {
+    branch: &'a str,
+    sent_by: &'a str,
+    method: &'a Method,
+}
+
+impl KeyRef<'_> {
+    fn with_method<'m>(&self, method: &'m Method) -> KeyRef<'m>
+    where
+        Self: 'm,
+    {
+        KeyRef {
+            branch: self.branch,
+            sent_by: self.sent_by,
+            method,
+        }
+    }
+
+    fn to_owned_key(self) -> TxKey {
+        TxKey {
+            branch: self.branch.to_string(),
+            sent_by: self.sent_by.to_string(),
+            method: self.method.clone(),
+        }
+    }
+}
+
+/// The hashed transaction index of a call with many transactions.
+#[derive(Debug, Default)]
+struct TxIndex {
+    keys: HashMap<TxKey, usize>,
+    /// Transactions per (branch, sent-by), at most [`MAX_TX_PER_BRANCH`] each:
+    /// CANCEL, ACK and a mismatched CSeq method share their request's branch.
+    by_branch: HashMap<(String, String), Vec<usize>>,
+}
+
+impl TxIndex {
+    fn insert(&mut self, key: TxKey, tx: usize) {
+        let same_branch = self
+            .by_branch
+            .entry((key.branch.clone(), key.sent_by.clone()))
+            .or_default();
+        if same_branch.len() < MAX_TX_PER_BRANCH {
+            same_branch.push(tx);
+        }
+        self.keys.insert(key, tx);
+    }
+}
+
+/// Reused buffers for the parts of a transaction key that are not a plain
+/// slice of the message (the sent-by, the RFC 2543 fallback branch).
+#[derive(Debug, Default)]
+struct KeyScratch {
+    branch: String,
+    sent_by: String,
+}
+
 impl Call {
-    fn new(call_id: String) -> Call {
+    fn new(call_id: String, serial: u64) -> Call {
         Call {
             call_id,
             records: Vec::new(),
             transactions: Vec::new(),
             dropped_messages: 0,
-            keys: HashMap::new(),
-            by_branch: HashMap::new(),
+            key_methods: Vec::new(),
+            index: None,
+            last_seen: None,
+            serial,
+            scheduled: None,
         }
     }
 
@@ -250,7 +332,7 @@ impl Call {
             t.method == Method::Invite
                 && self
                     .request_of(*i)
-                    .is_some_and(|r| r.msg.to().is_none_or(|to| to.tag.is_none()))
+                    .is_some_and(|r| r.msg.to_ref().is_none_or(|to| to.tag.is_none()))
         })
     }
 
@@ -397,21 +479,49 @@ impl Call {
         if t.request.is_some() || matches!(t.method, Method::Cancel | Method::Ack) {
             return None;
         }
-        self.by_branch
-            .get(&(t.branch.clone(), t.sent_by.clone()))?
-            .iter()
-            .copied()
-            .find(|&i| {
-                self.transactions.get(i).is_some_and(|o| {
-                    i != tx
-                        && o.request.is_some()
-                        && o.method != t.method
-                        && !matches!(o.method, Method::Cancel | Method::Ack)
-                })
+        let is_request_of_another_method = |i: usize| {
+            self.transactions.get(i).is_some_and(|o| {
+                i != tx
+                    && o.request.is_some()
+                    && o.method != t.method
+                    && !matches!(o.method, Method::Cancel | Method::Ack)
             })
+        };
+        match &self.index {
+            Some(index) => index
+                .by_branch
+                .get(&(t.branch.clone(), t.sent_by.clone()))?
+                .iter()
+                .copied()
+                .find(|&i| is_request_of_another_method(i)),
+            // The first MAX_TX_PER_BRANCH transactions of the branch, as the
+            // index keeps them.
+            None => self
+                .transactions
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.branch == t.branch && o.sent_by == t.sent_by)
+                .take(MAX_TX_PER_BRANCH)
+                .map(|(i, _)| i)
+                .find(|&i| is_request_of_another_method(i)),
+        }
     }
 
-    fn push(&mut self, record_in: PendingRecord) {
+    /// The transaction with key `key`, if any (keys are unique in a call).
+    fn find_tx(&self, key: KeyRef<'_>) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.keys.get(&key.to_owned_key()).copied(),
+            None => self
+                .transactions
+                .iter()
+                .zip(&self.key_methods)
+                .position(|(t, method)| {
+                    method == key.method && t.branch == key.branch && t.sent_by == key.sent_by
+                }),
+        }
+    }
+
+    fn push(&mut self, record_in: PendingRecord, scratch: &mut KeyScratch) {
         if self.records.len() >= MAX_MESSAGES_PER_CALL {
             self.dropped_messages += 1;
             return;
@@ -428,45 +538,44 @@ impl Call {
         } = record_in;
         let index = self.records.len();
         let cseq = msg.cseq();
-        let (cseq_no, cseq_method) = match &cseq {
-            Some(c) => (c.seq, c.method.clone()),
+        let (cseq_no, cseq_method) = match cseq {
+            Some(c) => (c.seq, c.method),
             None => (0, msg.method().cloned().unwrap_or(Method::Other("".into()))),
         };
         let is_request = msg.is_request();
-        let request_method = msg.method().cloned();
-        let branch_key = branch_key(&msg, cseq_no);
-        let sent_by = msg.top_via().map(|v| v.sent_by()).unwrap_or_default();
+        let request_method = msg.method();
+        let is_ack = request_method == Some(&Method::Ack);
+        let via = msg.top_via_ref();
+        let branch = branch_key(&msg, via, cseq_no, &mut scratch.branch);
+        scratch.sent_by.clear();
+        if let Some(via) = via {
+            write_sent_by(via, &mut scratch.sent_by);
+        }
 
         // The method a transaction is keyed by: an ACK shares its INVITE's key.
-        let key_method = match (&request_method, &cseq_method) {
-            (Some(Method::Ack), _) => Method::Invite,
-            (Some(m), _) => m.clone(),
-            (None, m) => m.clone(),
+        let key_method = match request_method {
+            Some(Method::Ack) => &Method::Invite,
+            Some(m) => m,
+            None => &cseq_method,
         };
-        let key = TxKey {
-            branch: branch_key,
-            sent_by,
+        let key = KeyRef {
+            branch,
+            sent_by: &scratch.sent_by,
             method: key_method,
         };
 
         let mut retransmission = false;
         // The ACK of a 2xx is a transaction of its own, keyed with method ACK.
-        let found = self.keys.get(&key).copied().or_else(|| {
-            (request_method == Some(Method::Ack))
-                .then(|| {
-                    self.keys.get(&TxKey {
-                        method: Method::Ack,
-                        ..key.clone()
-                    })
-                })
+        let found = self.find_tx(key).or_else(|| {
+            is_ack
+                .then(|| self.find_tx(key.with_method(&Method::Ack)))
                 .flatten()
-                .copied()
         });
         let tx = match found {
             Some(tx) => {
                 if let Some(t) = self.transactions.get(tx) {
                     if is_request {
-                        if request_method == Some(Method::Ack) && t.method == Method::Invite {
+                        if is_ack && t.method == Method::Invite {
                             retransmission = t.ack.is_some();
                         } else {
                             retransmission = t.request.is_some();
@@ -477,7 +586,7 @@ impl Call {
                 }
                 tx
             }
-            None if request_method == Some(Method::Ack) => {
+            None if is_ack => {
                 // The ACK of a failure shares its INVITE's branch (RFC 3261 §17.1.1.3);
                 // clients that do not reuse the branch are matched by CSeq number.
                 match self.failed_invite_awaiting_ack(cseq_no) {
@@ -485,10 +594,7 @@ impl Call {
                     None => {
                         let acked = self.answered_invite(cseq_no);
                         let tx = self.new_transaction(
-                            TxKey {
-                                method: Method::Ack,
-                                ..key
-                            },
+                            key.with_method(&Method::Ack),
                             Method::Ack,
                             cseq_no,
                         );
@@ -505,13 +611,14 @@ impl Call {
                 }
             }
             None => {
-                let invite_key = (cseq_method == Method::Cancel).then(|| TxKey {
-                    method: Method::Invite,
-                    ..key.clone()
-                });
-                let tx = self.new_transaction(key, cseq_method.clone(), cseq_no);
                 // A CANCEL carries the branch of the INVITE it cancels (RFC 3261 §9.1).
-                if let Some(invite) = invite_key.and_then(|k| self.keys.get(&k).copied()) {
+                let invite = if cseq_method == Method::Cancel {
+                    self.find_tx(key.with_method(&Method::Invite))
+                } else {
+                    None
+                };
+                let tx = self.new_transaction(key, cseq_method.clone(), cseq_no);
+                if let Some(invite) = invite {
                     if let Some(t) = self.transactions.get_mut(tx) {
                         t.cancels = Some(invite);
                     }
@@ -525,7 +632,7 @@ impl Call {
 
         if let Some(t) = self.transactions.get_mut(tx) {
             if is_request {
-                if request_method == Some(Method::Ack) && t.method == Method::Invite {
+                if is_ack && t.method == Method::Invite {
                     t.ack.get_or_insert(index);
                 } else {
                     t.request.get_or_insert(index);
@@ -540,6 +647,7 @@ impl Call {
                 }
             }
         }
+        self.last_seen = Some(self.last_seen.map_or(ts, |last| last.max(ts)));
         self.records.push(Record {
             frame,
             ts,
@@ -554,22 +662,29 @@ impl Call {
         });
     }
 
-    fn new_transaction(&mut self, key: TxKey, method: Method, cseq: u32) -> usize {
+    fn new_transaction(&mut self, key: KeyRef<'_>, method: Method, cseq: u32) -> usize {
         let tx = self.transactions.len();
         self.transactions.push(Transaction::new(
             method,
             cseq,
-            key.branch.clone(),
-            key.sent_by.clone(),
+            key.branch.to_string(),
+            key.sent_by.to_string(),
         ));
-        let same_branch = self
-            .by_branch
-            .entry((key.branch.clone(), key.sent_by.clone()))
-            .or_default();
-        if same_branch.len() < MAX_TX_PER_BRANCH {
-            same_branch.push(tx);
+        self.key_methods.push(key.method.clone());
+        if let Some(index) = &mut self.index {
+            index.insert(key.to_owned_key(), tx);
+        } else if self.transactions.len() > SCAN_LIMIT {
+            let mut index = TxIndex::default();
+            for (i, (t, method)) in self.transactions.iter().zip(&self.key_methods).enumerate() {
+                let key = TxKey {
+                    branch: t.branch.clone(),
+                    sent_by: t.sent_by.clone(),
+                    method: method.clone(),
+                };
+                index.insert(key, i);
+            }
+            self.index = Some(Box::new(index));
         }
-        self.keys.insert(key, tx);
         tx
     }
 
@@ -611,12 +726,12 @@ impl Call {
 
     fn is_response_copy(&self, t: &Transaction, msg: &Message) -> bool {
         let status = msg.status();
-        let tag = msg.to().and_then(|to| to.tag);
+        let tag = to_tag(msg);
         t.responses
             .iter()
             .filter_map(|&i| self.records.get(i))
             .any(|r| {
-                r.msg.status() == status && r.msg.to().and_then(|to| to.tag) == tag && {
+                r.msg.status() == status && to_tag(&r.msg) == tag && {
                     // A reliable provisional response is new when its RSeq is new.
                     r.msg.rseq() == msg.rseq()
                 }
@@ -624,15 +739,71 @@ impl Call {
     }
 }
 
+/// The To tag of a message, borrowed from its cached To header.
+fn to_tag(msg: &Message) -> Option<&str> {
+    msg.to_ref().and_then(|to| to.tag.as_deref())
+}
+
 /// The branch part of a transaction key: the branch itself for RFC 3261
-/// clients, else the RFC 2543 fallback (CSeq number and From tag).
-fn branch_key(msg: &Message, cseq: u32) -> String {
-    match msg.top_via().and_then(|v| v.branch) {
+/// clients, else the RFC 2543 fallback (CSeq number and From tag), written
+/// into `buf`.
+fn branch_key<'a>(
+    msg: &'a Message,
+    via: Option<&'a Via>,
+    cseq: u32,
+    buf: &'a mut String,
+) -> &'a str {
+    match via.and_then(|v| v.branch.as_deref()) {
         Some(b) if b.starts_with(MAGIC_COOKIE) => b,
         _ => {
-            let from_tag = msg.from().and_then(|f| f.tag).unwrap_or_default();
-            format!("rfc2543:{cseq}:{from_tag}")
+            let from_tag = msg
+                .from_ref()
+                .and_then(|f| f.tag.as_deref())
+                .unwrap_or_default();
+            buf.clear();
+            buf.push_str("rfc2543:");
+            push_decimal(buf, cseq);
+            buf.push(':');
+            buf.push_str(from_tag);
+            buf
         }
+    }
+}
+
+/// Writes the sent-by of `via` as [`Via::sent_by`] formats it (`host:port`,
+/// an IPv6 host in brackets), without allocating a new string.
+fn write_sent_by(via: &Via, out: &mut String) {
+    if via.host.contains(':') {
+        out.push('[');
+        out.push_str(&via.host);
+        out.push(']');
+    } else {
+        out.push_str(&via.host);
+    }
+    if let Some(port) = via.port {
+        out.push(':');
+        push_decimal(out, u32::from(port));
+    }
+}
+
+/// Appends `n` in decimal (what `{n}` formats, without the formatting machinery).
+fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        // `len` stays below 10: a u32 has at most 10 digits.
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in digits.iter().take(len).rev() {
+        out.push(char::from(d));
     }
 }
 
@@ -668,7 +839,20 @@ const MAX_PEERS: usize = 65_536;
 /// time, so a file and a live capture of the same traffic agree.
 #[derive(Debug, Default)]
 pub struct Correlator {
+    /// Keyed by Call-ID, a value from the wire: the std SipHash hasher with
+    /// its per-process random keys keeps crafted Call-IDs from colliding.
     open: HashMap<String, Call>,
+    /// When open calls may have finished, earliest first: (deadline, call
+    /// serial, Call-ID). Each open call has one live entry, the one whose
+    /// deadline is its `scheduled`; other entries are stale and skipped. A
+    /// live deadline is never later than the call's real finishing time, so
+    /// [`Correlator::take_finished`] looks only at calls that may be due
+    /// instead of scanning every open call on every tick.
+    release_queue: BinaryHeap<Reverse<(Timestamp, u64, String)>>,
+    /// Serial of the next call created.
+    next_serial: u64,
+    /// Reused buffers for building transaction keys.
+    scratch: KeyScratch,
     /// Calls released because the table was full, waiting to be taken.
     evicted: Vec<Call>,
     facts: Correlated,
@@ -719,7 +903,7 @@ impl Correlator {
     pub fn push(&mut self, bytes: &SipBytes<'_>, msg: Message) {
         self.facts.messages += 1;
         self.observe(bytes.ts);
-        let Some(call_id) = msg.call_id().map(|c| c.into_owned()) else {
+        let Some(call_id) = msg.call_id() else {
             self.facts.unattributed += 1;
             return;
         };
@@ -736,26 +920,37 @@ impl Correlator {
                 methods,
             });
         }
-        if !self.open.contains_key(&call_id) && self.open.len() >= MAX_OPEN_CALLS {
+        let record = |msg| PendingRecord {
+            frame: bytes.frame,
+            ts: bytes.ts,
+            src: bytes.src,
+            dst: bytes.dst,
+            transport: bytes.transport,
+            truncated: bytes.truncated,
+            msg,
+            frames: if bytes.frames == [bytes.frame] {
+                Vec::new()
+            } else {
+                bytes.frames.to_vec()
+            },
+        };
+        let linger = self.facts.timers.transaction_timeout();
+        // One hash of the borrowed Call-ID for a known call; the Call-ID is
+        // copied only when a call is created.
+        if let Some(call) = self.open.get_mut(call_id.as_ref()) {
+            call.push(record(msg), &mut self.scratch);
+            schedule(&mut self.release_queue, call, linger);
+            return;
+        }
+        let call_id = call_id.into_owned();
+        if self.open.len() >= MAX_OPEN_CALLS {
             self.evict();
         }
-        self.open
-            .entry(call_id)
-            .or_insert_with_key(|id| Call::new(id.clone()))
-            .push(PendingRecord {
-                frame: bytes.frame,
-                ts: bytes.ts,
-                src: bytes.src,
-                dst: bytes.dst,
-                transport: bytes.transport,
-                truncated: bytes.truncated,
-                msg,
-                frames: if bytes.frames == [bytes.frame] {
-                    Vec::new()
-                } else {
-                    bytes.frames.to_vec()
-                },
-            });
+        let mut call = Call::new(call_id.clone(), self.next_serial);
+        self.next_serial += 1;
+        call.push(record(msg), &mut self.scratch);
+        schedule(&mut self.release_queue, &mut call, linger);
+        self.open.insert(call_id, call);
     }
 
     /// Releases the tenth of the open calls that have been quiet longest.
@@ -763,7 +958,7 @@ impl Correlator {
         let mut quiet: Vec<(Timestamp, String)> = self
             .open
             .iter()
-            .map(|(id, c)| (c.last_ts(), id.clone()))
+            .map(|(id, c)| (c.last_seen.unwrap_or_default(), id.clone()))
             .collect();
         quiet.sort();
         for (_, id) in quiet.into_iter().take(MAX_OPEN_CALLS / 10) {
@@ -802,31 +997,95 @@ impl Correlator {
             return done;
         };
         let linger = self.facts.timers.transaction_timeout();
-        let finished: Vec<String> = self
-            .open
-            .iter()
-            .filter(|(_, c)| {
-                let quiet = now.duration_since(c.last_ts());
-                quiet >= linger && (!c.is_up() || quiet >= ESTABLISHED_IDLE)
-            })
-            .map(|(id, _)| id.clone())
-            .collect();
-        done.extend(finished.iter().filter_map(|id| self.open.remove(id)));
+        let mut finished = Vec::new();
+        while let Some(Reverse((deadline, serial, _))) = self.release_queue.peek() {
+            if *deadline > now {
+                break;
+            }
+            let (deadline, serial) = (*deadline, *serial);
+            let Some(Reverse((_, _, id))) = self.release_queue.pop() else {
+                break;
+            };
+            let Some(call) = self
+                .open
+                .get_mut(&id)
+                .filter(|c| c.serial == serial && c.scheduled == Some(deadline))
+            else {
+                continue; // stale: the call was released, or rescheduled earlier
+            };
+            let last = call.last_seen.unwrap_or_default();
+            let quiet = now.duration_since(last);
+            if quiet >= linger && (!call.is_up() || quiet >= ESTABLISHED_IDLE) {
+                if let Some(call) = self.open.remove(&id) {
+                    finished.push(call);
+                }
+                continue;
+            }
+            // Not finished yet: quiet too short, or answered and not hung up.
+            let wait = if quiet < linger {
+                linger
+            } else {
+                ESTABLISHED_IDLE
+            };
+            call.scheduled = last.checked_add(wait);
+            if let Some(next) = call.scheduled {
+                self.release_queue.push(Reverse((next, serial, id)));
+            }
+        }
+        // Creation order among calls that start in the same frame (the table's
+        // order was arbitrary before).
+        finished.sort_by_key(|c| c.serial);
+        done.append(&mut finished);
         done.sort_by_key(|c| c.first_frame());
+        self.compact_release_queue();
         if let Some(before) = now.checked_sub(MEDIA_IDLE) {
             self.facts.media.prune(before);
         }
         done
     }
 
+    /// Drops the stale entries of the release queue once they outnumber the
+    /// open calls, so that its size stays bounded by the open-call table.
+    fn compact_release_queue(&mut self) {
+        if self.release_queue.len() <= 2 * self.open.len() + 64 {
+            return;
+        }
+        let open = &self.open;
+        self.release_queue
+            .retain(|Reverse((deadline, serial, id))| {
+                open.get(id)
+                    .is_some_and(|c| c.serial == *serial && c.scheduled == Some(*deadline))
+            });
+    }
+
     /// Hands over every call still open, in order of its first message, with
     /// the capture-wide facts.
     pub fn finish(mut self) -> Correlated {
         let mut calls: Vec<Call> = std::mem::take(&mut self.evicted);
-        calls.extend(self.open.into_values());
+        let mut open: Vec<Call> = self.open.into_values().collect();
+        open.sort_by_key(|c| c.serial);
+        calls.append(&mut open);
         calls.sort_by_key(|c| c.first_frame());
         self.facts.calls = calls;
         self.facts
+    }
+}
+
+/// Makes sure the call's release-queue entry is not later than the moment it
+/// may finish after its latest message: 64×T1 after it (a message can only
+/// move that later, or end a dialog, which moves an answered call's
+/// [`ESTABLISHED_IDLE`] deadline earlier).
+fn schedule(
+    queue: &mut BinaryHeap<Reverse<(Timestamp, u64, String)>>,
+    call: &mut Call,
+    linger: Duration,
+) {
+    let Some(deadline) = call.last_seen.and_then(|last| last.checked_add(linger)) else {
+        return;
+    };
+    if call.scheduled.is_none_or(|s| deadline < s) {
+        call.scheduled = Some(deadline);
+        queue.push(Reverse((deadline, call.serial, call.call_id.clone())));
     }
 }
 
