@@ -296,12 +296,22 @@ impl Call {
 
     /// The From of the call's first request.
     pub fn from(&self) -> Option<NameAddr> {
-        self.first_message().and_then(|r| r.msg.from())
+        self.from_ref().cloned()
     }
 
     /// The To of the call's first request.
     pub fn to(&self) -> Option<NameAddr> {
-        self.first_message().and_then(|r| r.msg.to())
+        self.to_ref().cloned()
+    }
+
+    /// The From of the call's first request, borrowed (no copy).
+    pub fn from_ref(&self) -> Option<&NameAddr> {
+        self.first_message().and_then(|r| r.msg.from_ref())
+    }
+
+    /// The To of the call's first request, borrowed (no copy).
+    pub fn to_ref(&self) -> Option<&NameAddr> {
+        self.first_message().and_then(|r| r.msg.to_ref())
     }
 
     /// The request of a transaction, if it was captured.
@@ -373,15 +383,14 @@ impl Call {
     /// Whether the call was answered and not yet hung up: a 2xx to an INVITE
     /// and no BYE since.
     pub fn is_up(&self) -> bool {
-        let answered = self.transactions.iter().enumerate().filter(|(i, t)| {
-            t.method == Method::Invite
-                && self
-                    .final_response(*i)
-                    .and_then(|r| r.status())
-                    .is_some_and(|s| s.is_success())
-        });
-        let Some(last_answer) = answered
-            .filter_map(|(i, _)| self.final_response(i).map(|r| r.ts))
+        let Some(last_answer) = self
+            .transactions
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.method == Method::Invite)
+            .filter_map(|(i, _)| self.final_response(i))
+            .filter(|r| r.status().is_some_and(|s| s.is_success()))
+            .map(|r| r.ts)
             .max()
         else {
             return false;
@@ -521,21 +530,13 @@ impl Call {
         }
     }
 
-    fn push(&mut self, record_in: PendingRecord, scratch: &mut KeyScratch) {
+    /// Adds the message `msg` seen in `bytes` (taken by value and moved once,
+    /// into its record: a `Message` is several hundred bytes).
+    fn push(&mut self, bytes: &SipBytes<'_>, msg: Message, scratch: &mut KeyScratch) {
         if self.records.len() >= MAX_MESSAGES_PER_CALL {
             self.dropped_messages += 1;
             return;
         }
-        let PendingRecord {
-            frame,
-            ts,
-            src,
-            dst,
-            transport,
-            truncated,
-            msg,
-            frames,
-        } = record_in;
         let index = self.records.len();
         let cseq = msg.cseq();
         let (cseq_no, cseq_method) = match cseq {
@@ -647,18 +648,23 @@ impl Call {
                 }
             }
         }
+        let ts = bytes.ts;
         self.last_seen = Some(self.last_seen.map_or(ts, |last| last.max(ts)));
         self.records.push(Record {
-            frame,
+            frame: bytes.frame,
             ts,
-            src,
-            dst,
-            transport,
-            truncated,
+            src: bytes.src,
+            dst: bytes.dst,
+            transport: bytes.transport,
+            truncated: bytes.truncated,
             msg,
             tx,
             retransmission,
-            frames,
+            frames: if bytes.frames == [bytes.frame] {
+                Vec::new()
+            } else {
+                bytes.frames.to_vec()
+            },
         });
     }
 
@@ -726,12 +732,13 @@ impl Call {
 
     fn is_response_copy(&self, t: &Transaction, msg: &Message) -> bool {
         let status = msg.status();
-        let tag = to_tag(msg);
+        // The To tag and RSeq are read only when a response with the same
+        // status was seen: most responses of a transaction differ by status.
         t.responses
             .iter()
             .filter_map(|&i| self.records.get(i))
             .any(|r| {
-                r.msg.status() == status && to_tag(&r.msg) == tag && {
+                r.msg.status() == status && to_tag(&r.msg) == to_tag(msg) && {
                     // A reliable provisional response is new when its RSeq is new.
                     r.msg.rseq() == msg.rseq()
                 }
@@ -805,17 +812,6 @@ fn push_decimal(out: &mut String, n: u32) {
     for &d in digits.iter().take(len).rev() {
         out.push(char::from(d));
     }
-}
-
-struct PendingRecord {
-    frame: FrameNo,
-    ts: Timestamp,
-    src: SocketAddr,
-    dst: SocketAddr,
-    transport: Transport,
-    truncated: bool,
-    msg: Message,
-    frames: Vec<FrameNo>,
 }
 
 /// What one peer said it allows (the `Allow` header of any message it sent).
@@ -920,25 +916,11 @@ impl Correlator {
                 methods,
             });
         }
-        let record = |msg| PendingRecord {
-            frame: bytes.frame,
-            ts: bytes.ts,
-            src: bytes.src,
-            dst: bytes.dst,
-            transport: bytes.transport,
-            truncated: bytes.truncated,
-            msg,
-            frames: if bytes.frames == [bytes.frame] {
-                Vec::new()
-            } else {
-                bytes.frames.to_vec()
-            },
-        };
         let linger = self.facts.timers.transaction_timeout();
         // One hash of the borrowed Call-ID for a known call; the Call-ID is
         // copied only when a call is created.
         if let Some(call) = self.open.get_mut(call_id.as_ref()) {
-            call.push(record(msg), &mut self.scratch);
+            call.push(bytes, msg, &mut self.scratch);
             schedule(&mut self.release_queue, call, linger);
             return;
         }
@@ -948,7 +930,7 @@ impl Correlator {
         }
         let mut call = Call::new(call_id.clone(), self.next_serial);
         self.next_serial += 1;
-        call.push(record(msg), &mut self.scratch);
+        call.push(bytes, msg, &mut self.scratch);
         schedule(&mut self.release_queue, &mut call, linger);
         self.open.insert(call_id, call);
     }
