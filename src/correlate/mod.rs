@@ -1236,7 +1236,219 @@ mod tests {
         let r = response("404 Not Found", "old-1", 1, "INVITE", "b1");
         let c = correlate(&[(A, B, &i1), (B, A, &r)]);
         assert_eq!(c.calls[0].transactions.len(), 1);
+        assert_eq!(c.calls[0].transactions[0].branch, "rfc2543:1:a1");
+        assert_eq!(c.calls[0].transactions[0].sent_by, "127.0.0.1:5061");
         assert_eq!(c.calls[0].outcome(), Outcome::Rejected(StatusCode(404)));
+    }
+
+    #[test]
+    fn sent_by_and_decimal_are_written_as_via_formats_them() {
+        for entry in [
+            "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1",
+            "SIP/2.0/TCP host.example;branch=z9hG4bK-1",
+            "SIP/2.0/UDP [2001:db8::1]:5062;branch=z9hG4bK-1",
+            "SIP/2.0/UDP [::1];branch=z9hG4bK-1",
+            "SIP/2.0/UDP 2001:db8::9;branch=z9hG4bK-1",
+            "SIP/2.0/UDP h:0",
+        ] {
+            let via = Via::parse(entry).expect("test Via parses");
+            let mut out = String::new();
+            write_sent_by(&via, &mut out);
+            assert_eq!(out, via.sent_by(), "{entry}");
+        }
+        let mut out = String::new();
+        write_sent_by(
+            &Via::parse("SIP/2.0/UDP [::1]:65535").expect("parses"),
+            &mut out,
+        );
+        assert_eq!(out, "[::1]:65535");
+        let mut out = String::new();
+        for n in [0, 7, 10, 65_535, u32::MAX] {
+            push_decimal(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 7 10 65535 4294967295 ");
+    }
+
+    /// An OPTIONS request with its own branch and CSeq in call `call_id`.
+    fn options(call_id: &str, branch: &str, cseq: u32) -> String {
+        format!(
+            "OPTIONS sip:bob@b SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch={branch}\nFrom: <sip:alice@a>;tag=a1\nTo: <sip:bob@b>\nCall-ID: {call_id}\nCSeq: {cseq} OPTIONS\nMax-Forwards: 70\nContent-Length: 0\n\n"
+        )
+    }
+
+    #[test]
+    fn calls_with_many_transactions_match_through_the_index() {
+        // Past SCAN_LIMIT transactions the call switches from scanning to hash
+        // maps; matching must not change across the switch.
+        let n = SCAN_LIMIT as u32 + 8;
+        let requests: Vec<String> = (1..=n)
+            .map(|i| options("c1", &format!("z9hG4bK-{i}"), i))
+            .collect();
+        let responses: Vec<String> = (1..=n)
+            .map(|i| response("200 OK", &format!("z9hG4bK-{i}"), i, "OPTIONS", "b1"))
+            .collect();
+        // A response whose CSeq method differs from its request's, past the limit.
+        let stray = response("200 OK", &format!("z9hG4bK-{n}"), n, "MESSAGE", "b1");
+        let mut msgs: Vec<(&str, &str, &str)> = Vec::new();
+        for r in &requests {
+            msgs.push((A, B, r));
+        }
+        for r in &responses {
+            msgs.push((B, A, r));
+        }
+        msgs.push((B, A, &responses[0]));
+        msgs.push((B, A, &responses[n as usize - 1]));
+        msgs.push((A, B, &requests[n as usize - 1]));
+        msgs.push((B, A, &stray));
+        let c = correlate(&msgs);
+        let call = &c.calls[0];
+        assert!(call.index.is_some());
+        assert_eq!(call.transactions.len(), n as usize + 1);
+        for (i, t) in call.transactions.iter().take(n as usize).enumerate() {
+            assert_eq!((t.cseq, t.request), (i as u32 + 1, Some(i)));
+            assert_eq!(t.responses.first(), Some(&(n as usize + i)));
+        }
+        let first = &call.transactions[0];
+        let last = &call.transactions[n as usize - 1];
+        assert_eq!(first.responses.len(), 2);
+        assert_eq!(
+            (
+                first.response_retransmissions,
+                last.response_retransmissions
+            ),
+            (1, 1)
+        );
+        assert_eq!(last.request_retransmissions, 1);
+        let retrans: Vec<u32> = call
+            .records
+            .iter()
+            .filter(|r| r.retransmission)
+            .map(|r| r.frame.0)
+            .collect();
+        let m = 2 * n;
+        assert_eq!(retrans, vec![m + 1, m + 2, m + 3]);
+        assert_eq!(call.same_branch_request(n as usize), Some(n as usize - 1));
+    }
+
+    /// Feeds `(second, call_id, message)` to a correlator, taking finished calls
+    /// once per capture second as the analysis does, and checks at every tick
+    /// that exactly the calls the definition of "finished" names are released,
+    /// in order of their first frame. Returns `(tick second, Call-ID)` releases.
+    fn releases(messages: &[(i64, String)], until: i64) -> Vec<(i64, String)> {
+        let mut c = Correlator::new();
+        let linger = c.facts.timers.transaction_timeout();
+        let mut out = Vec::new();
+        let mut next = 0;
+        let mut frame = 0;
+        for now in 0..=until {
+            let ts = |s: i64| Timestamp {
+                secs: 1_700_000_000 + s,
+                nanos: 0,
+            };
+            c.observe(ts(now));
+            // The definition, applied to every open call (the former scan).
+            let mut expected: Vec<(FrameNo, u64, String)> = c
+                .open
+                .values()
+                .filter(|call| {
+                    let quiet = ts(now).duration_since(call.last_ts());
+                    quiet >= linger && (!call.is_up() || quiet >= ESTABLISHED_IDLE)
+                })
+                .map(|call| (call.first_frame(), call.serial, call.call_id.clone()))
+                .collect();
+            expected.sort();
+            let got: Vec<String> = c
+                .take_finished()
+                .into_iter()
+                .map(|call| call.call_id)
+                .collect();
+            let expected: Vec<String> = expected.into_iter().map(|(_, _, id)| id).collect();
+            assert_eq!(got, expected, "tick {now}");
+            out.extend(got.into_iter().map(|id| (now, id)));
+            while let Some((at, text)) = messages.get(next) {
+                if *at > now {
+                    break;
+                }
+                next += 1;
+                frame += 1;
+                let raw = text.replace('\n', "\r\n");
+                let bytes = SipBytes {
+                    frame: FrameNo(frame),
+                    ts: ts(now),
+                    src: addr(A),
+                    dst: addr(B),
+                    transport: Transport::Udp,
+                    bytes: raw.as_bytes(),
+                    truncated: false,
+                    frames: &[],
+                };
+                let msg = Message::parse(raw.as_bytes()).expect("test message parses");
+                c.push(&bytes, msg);
+            }
+        }
+        assert!(c.release_queue.len() <= 2 * c.open.len() + 64);
+        out
+    }
+
+    #[test]
+    fn release_queue_releases_what_the_scan_did_at_the_same_tick() {
+        let with_id = |m: String, id: &str| m.replace("Call-ID: c1", &format!("Call-ID: {id}"));
+        let bye = |id: &str, cseq: u32| {
+            format!(
+                "BYE sip:bob@b SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-bye{cseq}\nFrom: <sip:alice@a>;tag=a1\nTo: <sip:bob@b>;tag=b1\nCall-ID: {id}\nCSeq: {cseq} BYE\nMax-Forwards: 70\nContent-Length: 0\n\n"
+            )
+        };
+        let answered = |id: &str| {
+            vec![
+                with_id(invite("z9hG4bK-1", 1, ""), id),
+                with_id(response("200 OK", "z9hG4bK-1", 1, "INVITE", "b1"), id),
+                with_id(ack("z9hG4bK-2", 1), id),
+            ]
+        };
+        let mut msgs: Vec<(i64, String)> = Vec::new();
+        // Finished 32 s after its response.
+        msgs.push((0, options("opt", "z9hG4bK-o1", 1)));
+        msgs.push((
+            1,
+            with_id(response("200 OK", "z9hG4bK-o1", 1, "OPTIONS", "b1"), "opt"),
+        ));
+        // Up without BYE: stays for ESTABLISHED_IDLE after its last message.
+        for m in answered("up") {
+            msgs.push((2, m));
+        }
+        // Up, then hung up much later: its first deadline passes while it is
+        // up (rescheduled for ESTABLISHED_IDLE), the BYE brings it back.
+        for m in answered("bye") {
+            msgs.push((3, m));
+        }
+        msgs.push((100, bye("bye", 2)));
+        // Keeps talking past its first deadline: that entry goes stale.
+        msgs.push((4, options("busy", "z9hG4bK-b1", 1)));
+        msgs.push((30, options("busy", "z9hG4bK-b2", 2)));
+        msgs.push((60, options("busy", "z9hG4bK-b3", 3)));
+        // Released, then its Call-ID comes back as a new call.
+        msgs.push((200, options("opt", "z9hG4bK-o2", 2)));
+        // Three calls starting at the same second, released at one tick.
+        for id in ["s1", "s2", "s3"] {
+            msgs.push((300, options(id, "z9hG4bK-s", 1)));
+        }
+        msgs.sort_by_key(|(at, _)| *at);
+        let released = releases(&msgs, 7_300);
+        let expected: Vec<(i64, String)> = [
+            (33, "opt"),
+            (92, "busy"),
+            (132, "bye"),
+            (232, "opt"),
+            (332, "s1"),
+            (332, "s2"),
+            (332, "s3"),
+            (7_202, "up"),
+        ]
+        .into_iter()
+        .map(|(at, id)| (at, id.to_string()))
+        .collect();
+        assert_eq!(released, expected);
     }
 
     #[test]
