@@ -36,7 +36,7 @@ pub use outcome::Outcome;
 
 use crate::capture::{FrameNo, Timestamp};
 use crate::reassembly::{SipBytes, Transport};
-use crate::sip::{Message, Method, NameAddr, StatusCode, Via};
+use crate::sip::{HeaderName, Message, Method, NameAddr, StatusCode, Via};
 
 /// RFC 3261 §8.1.1.7: branches starting with this were made by an RFC 3261 client.
 const MAGIC_COOKIE: &str = "z9hG4bK";
@@ -180,6 +180,9 @@ pub struct Call {
     /// (it differs from [`Transaction::method`] when a request's CSeq method
     /// is not its own, and an ACK of a failure is keyed as INVITE).
     key_methods: Vec<Method>,
+    /// Index in `records` of the message that created each transaction,
+    /// parallel to `transactions`.
+    origins: Vec<usize>,
     /// Hash maps over the transaction keys, built once the call has more than
     /// [`SCAN_LIMIT`] transactions; smaller calls are searched by a scan.
     index: Option<Box<TxIndex>>,
@@ -279,6 +282,7 @@ impl Call {
             transactions: Vec::new(),
             dropped_messages: 0,
             key_methods: Vec::new(),
+            origins: Vec::new(),
             index: None,
             last_seen: None,
             serial,
@@ -516,6 +520,34 @@ impl Call {
         }
     }
 
+    /// The transaction keyed by `key_method` whose first message carried a
+    /// first Via header byte for byte like `msg`'s, when its key came from
+    /// that Via (an RFC 3261 branch). Same bytes parse to the same branch and
+    /// sent-by, so this is the transaction [`Call::find_tx`] would find, at
+    /// the cost of a comparison instead of parsing the Via: responses and
+    /// retransmissions normally copy the request's Via unchanged (RFC 3261
+    /// §8.2.6.2). A miss proves nothing (a proxy may have added `received`):
+    /// the caller then parses the Via and looks the key up.
+    fn find_tx_by_first_via(&self, msg: &Message, key_method: &Method) -> Option<usize> {
+        if self.index.is_some() {
+            return None; // many transactions: the hashed lookup is O(1)
+        }
+        let via = first_via_bytes(msg)?;
+        self.transactions
+            .iter()
+            .zip(&self.key_methods)
+            .zip(&self.origins)
+            .position(|((t, method), &origin)| {
+                method == key_method
+                    && t.branch.starts_with(MAGIC_COOKIE)
+                    && self
+                        .records
+                        .get(origin)
+                        .and_then(|r| first_via_bytes(&r.msg))
+                        == Some(via)
+            })
+    }
+
     /// The transaction with key `key`, if any (keys are unique in a call).
     fn find_tx(&self, key: KeyRef<'_>) -> Option<usize> {
         match &self.index {
@@ -546,34 +578,41 @@ impl Call {
         let is_request = msg.is_request();
         let request_method = msg.method();
         let is_ack = request_method == Some(&Method::Ack);
-        let via = msg.top_via_ref();
-        let branch = branch_key(&msg, via, cseq_no, &mut scratch.branch);
-        scratch.sent_by.clear();
-        if let Some(via) = via {
-            write_sent_by(via, &mut scratch.sent_by);
-        }
-
         // The method a transaction is keyed by: an ACK shares its INVITE's key.
         let key_method = match request_method {
             Some(Method::Ack) => &Method::Invite,
             Some(m) => m,
             None => &cseq_method,
         };
-        let key = KeyRef {
-            branch,
-            sent_by: &scratch.sent_by,
-            method: key_method,
-        };
 
         let mut retransmission = false;
-        // The ACK of a 2xx is a transaction of its own, keyed with method ACK.
-        let found = self.find_tx(key).or_else(|| {
-            is_ack
-                .then(|| self.find_tx(key.with_method(&Method::Ack)))
-                .flatten()
-        });
+        // Found, or the key of the transaction to create.
+        let found: Result<usize, KeyRef<'_>> = match self.find_tx_by_first_via(&msg, key_method) {
+            Some(tx) => Ok(tx),
+            None => {
+                let via = msg.top_via_ref();
+                let branch = branch_key(&msg, via, cseq_no, &mut scratch.branch);
+                scratch.sent_by.clear();
+                if let Some(via) = via {
+                    write_sent_by(via, &mut scratch.sent_by);
+                }
+                let key = KeyRef {
+                    branch,
+                    sent_by: &scratch.sent_by,
+                    method: key_method,
+                };
+                // The ACK of a 2xx is a transaction of its own, keyed with method ACK.
+                self.find_tx(key)
+                    .or_else(|| {
+                        is_ack
+                            .then(|| self.find_tx(key.with_method(&Method::Ack)))
+                            .flatten()
+                    })
+                    .ok_or(key)
+            }
+        };
         let tx = match found {
-            Some(tx) => {
+            Ok(tx) => {
                 if let Some(t) = self.transactions.get(tx) {
                     if is_request {
                         if is_ack && t.method == Method::Invite {
@@ -587,7 +626,7 @@ impl Call {
                 }
                 tx
             }
-            None if is_ack => {
+            Err(key) if is_ack => {
                 // The ACK of a failure shares its INVITE's branch (RFC 3261 §17.1.1.3);
                 // clients that do not reuse the branch are matched by CSeq number.
                 match self.failed_invite_awaiting_ack(cseq_no) {
@@ -611,7 +650,7 @@ impl Call {
                     }
                 }
             }
-            None => {
+            Err(key) => {
                 // A CANCEL carries the branch of the INVITE it cancels (RFC 3261 §9.1).
                 let invite = if cseq_method == Method::Cancel {
                     self.find_tx(key.with_method(&Method::Invite))
@@ -677,6 +716,8 @@ impl Call {
             key.sent_by.to_string(),
         ));
         self.key_methods.push(key.method.clone());
+        // The message being added creates the transaction; it becomes the next record.
+        self.origins.push(self.records.len());
         if let Some(index) = &mut self.index {
             index.insert(key.to_owned_key(), tx);
         } else if self.transactions.len() > SCAN_LIMIT {
@@ -744,6 +785,15 @@ impl Call {
                 }
             })
     }
+}
+
+/// The raw value of a message's first Via header (every entry of that
+/// header line, folds included), as captured: what its top Via is parsed from.
+fn first_via_bytes(msg: &Message) -> Option<&[u8]> {
+    msg.headers()
+        .iter()
+        .find(|h| h.name == HeaderName::Via)
+        .map(|h| h.value_span.slice(msg.raw()))
 }
 
 /// The To tag of a message, borrowed from its cached To header.
@@ -903,7 +953,7 @@ impl Correlator {
             self.facts.unattributed += 1;
             return;
         };
-        let methods = msg.tokens(crate::sip::HeaderName::Allow);
+        let methods = msg.tokens(HeaderName::Allow);
         let allow = &mut self.facts.allow_by_peer;
         if !methods.is_empty() && (allow.len() < MAX_PEERS || allow.contains_key(&bytes.src)) {
             let history = allow.entry(bytes.src).or_default();
@@ -1239,6 +1289,47 @@ mod tests {
         assert_eq!(c.calls[0].transactions[0].branch, "rfc2543:1:a1");
         assert_eq!(c.calls[0].transactions[0].sent_by, "127.0.0.1:5061");
         assert_eq!(c.calls[0].outcome(), Outcome::Rejected(StatusCode(404)));
+    }
+
+    #[test]
+    fn a_copied_via_matches_without_parsing_and_a_changed_one_by_its_key() {
+        let i1 = invite("z9hG4bK-1", 1, "");
+        let r180 = response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "b1");
+        // A proxy's `received` changes the bytes, not the key.
+        let r200 = response("200 OK", "z9hG4bK-1", 1, "INVITE", "b1")
+            .replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1;received=10.0.0.9");
+        let cancel = "CANCEL sip:bob@b SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-1\nFrom: <sip:alice@a>;tag=a1\nTo: <sip:bob@b>\nCall-ID: c1\nCSeq: 1 CANCEL\nMax-Forwards: 70\nContent-Length: 0\n\n";
+        let c = correlate(&[(A, B, &i1), (A, B, cancel)]);
+        let call = &c.calls[0];
+        let parse = |text: &str| {
+            Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
+        };
+        assert_eq!(call.origins, vec![0, 1]);
+        assert_eq!(
+            call.find_tx_by_first_via(&parse(&r180), &Method::Invite),
+            Some(0)
+        );
+        // Same Via, other method: the CANCEL's transaction, not the INVITE's.
+        assert_eq!(
+            call.find_tx_by_first_via(&parse(cancel), &Method::Cancel),
+            Some(1)
+        );
+        assert_eq!(
+            call.find_tx_by_first_via(&parse(&r200), &Method::Invite),
+            None
+        );
+        assert_eq!(call.find_tx_by_first_via(&parse(&i1), &Method::Bye), None);
+        let c = correlate(&[(A, B, &i1), (B, A, &r180), (B, A, &r200)]);
+        assert_eq!(c.calls[0].transactions.len(), 1);
+        assert_eq!(c.calls[0].transactions[0].responses, vec![1, 2]);
+        // RFC 2543 keys also depend on the CSeq and From tag: never by bytes.
+        let old = invite("old-1", 1, "");
+        let c = correlate(&[(A, B, &old)]);
+        let r = response("404 Not Found", "old-1", 1, "INVITE", "b1");
+        assert_eq!(
+            c.calls[0].find_tx_by_first_via(&parse(&r), &Method::Invite),
+            None
+        );
     }
 
     #[test]
