@@ -8,7 +8,7 @@
 //! §13.2.2.4). Responses to a re-INVITE (whose request already carries a To
 //! tag) belong to the dialog they were sent in and create nothing new.
 
-use super::Call;
+use super::{Call, from_tag_like};
 use crate::capture::FrameNo;
 use crate::sip::{Method, StatusCode};
 
@@ -77,11 +77,7 @@ pub(super) fn dialogs_of(call: &Call) -> Vec<Dialog> {
             let Some(remote_tag) = record.msg.to_ref().and_then(|to| to.tag.as_deref()) else {
                 continue;
             };
-            let local_tag = record
-                .msg
-                .from_ref()
-                .and_then(|f| f.tag.as_deref())
-                .unwrap_or_default();
+            let local_tag = from_tag_like(&record.msg, request.map(|r| &r.msg)).unwrap_or_default();
             let existing = out.iter_mut().find(|d| {
                 d.invite_tx == tx && d.remote_tag == remote_tag && d.local_tag == local_tag
             });

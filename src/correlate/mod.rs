@@ -790,10 +790,32 @@ impl Call {
 /// The raw value of a message's first Via header (every entry of that
 /// header line, folds included), as captured: what its top Via is parsed from.
 fn first_via_bytes(msg: &Message) -> Option<&[u8]> {
+    first_header_bytes(msg, HeaderName::Via)
+}
+
+/// The raw value of a message's first header called `name`, as captured.
+fn first_header_bytes(msg: &Message, name: HeaderName) -> Option<&[u8]> {
     msg.headers()
         .iter()
-        .find(|h| h.name == HeaderName::Via)
+        .find(|h| h.name == name)
         .map(|h| h.value_span.slice(msg.raw()))
+}
+
+/// The From tag of `msg`, taken from `like`'s parsed From when both carry
+/// the same first From header byte for byte (a response copies its
+/// request's, RFC 3261 §8.2.6.2): one parse per request instead of one per
+/// response, with the same result.
+fn from_tag_like<'a>(msg: &'a Message, like: Option<&'a Message>) -> Option<&'a str> {
+    let source = match like {
+        Some(like)
+            if first_header_bytes(msg, HeaderName::From)
+                == first_header_bytes(like, HeaderName::From) =>
+        {
+            like
+        }
+        _ => msg,
+    };
+    source.from_ref().and_then(|f| f.tag.as_deref())
 }
 
 /// The To tag of a message, borrowed from its cached To header.
@@ -1330,6 +1352,21 @@ mod tests {
             c.calls[0].find_tx_by_first_via(&parse(&r), &Method::Invite),
             None
         );
+    }
+
+    #[test]
+    fn from_tag_is_read_from_the_request_only_when_the_header_is_the_same() {
+        let parse = |text: &str| {
+            Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
+        };
+        let request = parse(&invite("z9hG4bK-1", 1, ""));
+        let copied = parse(&response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "b1"));
+        let changed = parse(
+            &response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "b1").replace("tag=a1", "tag=zz"),
+        );
+        assert_eq!(from_tag_like(&copied, Some(&request)), Some("a1"));
+        assert_eq!(from_tag_like(&changed, Some(&request)), Some("zz"));
+        assert_eq!(from_tag_like(&changed, None), Some("zz"));
     }
 
     #[test]
