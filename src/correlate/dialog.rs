@@ -74,7 +74,7 @@ pub(super) fn dialogs_of(call: &Call) -> Vec<Dialog> {
                 continue;
             }
             // Tags are compared borrowed; a dialog copies them once, when created.
-            let Some(remote_tag) = record.msg.to_ref().and_then(|to| to.tag.as_deref()) else {
+            let Some(remote_tag) = record.msg.to_tag() else {
                 continue;
             };
             let local_tag = from_tag_like(&record.msg, request.map(|r| &r.msg)).unwrap_or_default();

@@ -36,7 +36,7 @@ pub use outcome::Outcome;
 
 use crate::capture::{FrameNo, Timestamp};
 use crate::reassembly::{SipBytes, Transport};
-use crate::sip::{HeaderName, Message, Method, NameAddr, StatusCode, Via};
+use crate::sip::{HeaderName, Message, Method, NameAddr, StatusCode};
 
 /// RFC 3261 §8.1.1.7: branches starting with this were made by an RFC 3261 client.
 const MAGIC_COOKIE: &str = "z9hG4bK";
@@ -266,12 +266,11 @@ impl TxIndex {
     }
 }
 
-/// Reused buffers for the parts of a transaction key that are not a plain
-/// slice of the message (the sent-by, the RFC 2543 fallback branch).
+/// A reused buffer for the part of a transaction key that is not a plain
+/// slice of the message (the RFC 2543 fallback branch).
 #[derive(Debug, Default)]
 struct KeyScratch {
     branch: String,
-    sent_by: String,
 }
 
 impl Call {
@@ -590,15 +589,9 @@ impl Call {
         let found: Result<usize, KeyRef<'_>> = match self.find_tx_by_first_via(&msg, key_method) {
             Some(tx) => Ok(tx),
             None => {
-                let via = msg.top_via_ref();
-                let branch = branch_key(&msg, via, cseq_no, &mut scratch.branch);
-                scratch.sent_by.clear();
-                if let Some(via) = via {
-                    write_sent_by(via, &mut scratch.sent_by);
-                }
                 let key = KeyRef {
-                    branch,
-                    sent_by: &scratch.sent_by,
+                    branch: branch_key(&msg, cseq_no, &mut scratch.branch),
+                    sent_by: msg.top_via_sent_by().unwrap_or_default(),
                     method: key_method,
                 };
                 // The ACK of a 2xx is a transaction of its own, keyed with method ACK.
@@ -779,7 +772,7 @@ impl Call {
             .iter()
             .filter_map(|&i| self.records.get(i))
             .any(|r| {
-                r.msg.status() == status && to_tag(&r.msg) == to_tag(msg) && {
+                r.msg.status() == status && r.msg.to_tag() == msg.to_tag() && {
                     // A reliable provisional response is new when its RSeq is new.
                     r.msg.rseq() == msg.rseq()
                 }
@@ -815,30 +808,17 @@ fn from_tag_like<'a>(msg: &'a Message, like: Option<&'a Message>) -> Option<&'a 
         }
         _ => msg,
     };
-    source.from_ref().and_then(|f| f.tag.as_deref())
-}
-
-/// The To tag of a message, borrowed from its cached To header.
-fn to_tag(msg: &Message) -> Option<&str> {
-    msg.to_ref().and_then(|to| to.tag.as_deref())
+    source.from_tag()
 }
 
 /// The branch part of a transaction key: the branch itself for RFC 3261
 /// clients, else the RFC 2543 fallback (CSeq number and From tag), written
 /// into `buf`.
-fn branch_key<'a>(
-    msg: &'a Message,
-    via: Option<&'a Via>,
-    cseq: u32,
-    buf: &'a mut String,
-) -> &'a str {
-    match via.and_then(|v| v.branch.as_deref()) {
+fn branch_key<'a>(msg: &'a Message, cseq: u32, buf: &'a mut String) -> &'a str {
+    match msg.top_via_branch() {
         Some(b) if b.starts_with(MAGIC_COOKIE) => b,
         _ => {
-            let from_tag = msg
-                .from_ref()
-                .and_then(|f| f.tag.as_deref())
-                .unwrap_or_default();
+            let from_tag = msg.from_tag().unwrap_or_default();
             buf.clear();
             buf.push_str("rfc2543:");
             push_decimal(buf, cseq);
@@ -846,22 +826,6 @@ fn branch_key<'a>(
             buf.push_str(from_tag);
             buf
         }
-    }
-}
-
-/// Writes the sent-by of `via` as [`Via::sent_by`] formats it (`host:port`,
-/// an IPv6 host in brackets), without allocating a new string.
-fn write_sent_by(via: &Via, out: &mut String) {
-    if via.host.contains(':') {
-        out.push('[');
-        out.push_str(&via.host);
-        out.push(']');
-    } else {
-        out.push_str(&via.host);
-    }
-    if let Some(port) = via.port {
-        out.push(':');
-        push_decimal(out, u32::from(port));
     }
 }
 
@@ -1370,26 +1334,7 @@ mod tests {
     }
 
     #[test]
-    fn sent_by_and_decimal_are_written_as_via_formats_them() {
-        for entry in [
-            "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1",
-            "SIP/2.0/TCP host.example;branch=z9hG4bK-1",
-            "SIP/2.0/UDP [2001:db8::1]:5062;branch=z9hG4bK-1",
-            "SIP/2.0/UDP [::1];branch=z9hG4bK-1",
-            "SIP/2.0/UDP 2001:db8::9;branch=z9hG4bK-1",
-            "SIP/2.0/UDP h:0",
-        ] {
-            let via = Via::parse(entry).expect("test Via parses");
-            let mut out = String::new();
-            write_sent_by(&via, &mut out);
-            assert_eq!(out, via.sent_by(), "{entry}");
-        }
-        let mut out = String::new();
-        write_sent_by(
-            &Via::parse("SIP/2.0/UDP [::1]:65535").expect("parses"),
-            &mut out,
-        );
-        assert_eq!(out, "[::1]:65535");
+    fn decimal_is_written_as_format_writes_it() {
         let mut out = String::new();
         for n in [0, 7, 10, 65_535, u32::MAX] {
             push_decimal(&mut out, n);
