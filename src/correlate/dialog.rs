@@ -8,7 +8,7 @@
 //! §13.2.2.4). Responses to a re-INVITE (whose request already carries a To
 //! tag) belong to the dialog they were sent in and create nothing new.
 
-use super::Call;
+use super::{Call, from_tag_like};
 use crate::capture::FrameNo;
 use crate::sip::{Method, StatusCode};
 
@@ -63,7 +63,7 @@ pub(super) fn dialogs_of(call: &Call) -> Vec<Dialog> {
         }
         // A re-INVITE (To tag in the request) stays in its dialog.
         let request = call.request_of(tx);
-        if request.is_some_and(|r| r.msg.to().is_some_and(|to| to.tag.is_some())) {
+        if request.is_some_and(|r| r.msg.to_ref().is_some_and(|to| to.tag.is_some())) {
             continue;
         }
         for record in t.responses.iter().filter_map(|&i| call.records.get(i)) {
@@ -73,10 +73,11 @@ pub(super) fn dialogs_of(call: &Call) -> Vec<Dialog> {
             if status.0 == 100 || record.retransmission {
                 continue;
             }
-            let Some(remote_tag) = record.msg.to().and_then(|to| to.tag) else {
+            // Tags are compared borrowed; a dialog copies them once, when created.
+            let Some(remote_tag) = record.msg.to_tag() else {
                 continue;
             };
-            let local_tag = record.msg.from().and_then(|f| f.tag).unwrap_or_default();
+            let local_tag = from_tag_like(&record.msg, request.map(|r| &r.msg)).unwrap_or_default();
             let existing = out.iter_mut().find(|d| {
                 d.invite_tx == tx && d.remote_tag == remote_tag && d.local_tag == local_tag
             });
@@ -88,8 +89,8 @@ pub(super) fn dialogs_of(call: &Call) -> Vec<Dialog> {
                     }
                     out.push(Dialog {
                         call_id: call.call_id.clone(),
-                        local_tag,
-                        remote_tag,
+                        local_tag: local_tag.to_string(),
+                        remote_tag: remote_tag.to_string(),
                         invite_tx: tx,
                         created_frame: record.frame,
                         created_by: status,

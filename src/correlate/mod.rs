@@ -25,7 +25,8 @@ mod dialog;
 pub mod media;
 mod outcome;
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -35,7 +36,7 @@ pub use outcome::Outcome;
 
 use crate::capture::{FrameNo, Timestamp};
 use crate::reassembly::{SipBytes, Transport};
-use crate::sip::{Message, Method, NameAddr, StatusCode};
+use crate::sip::{HeaderName, Message, Method, NameAddr, StatusCode};
 
 /// RFC 3261 §8.1.1.7: branches starting with this were made by an RFC 3261 client.
 const MAGIC_COOKIE: &str = "z9hG4bK";
@@ -175,16 +176,37 @@ pub struct Call {
     pub transactions: Vec<Transaction>,
     /// Messages not kept because the call reached [`MAX_MESSAGES_PER_CALL`].
     pub dropped_messages: u64,
-    keys: HashMap<TxKey, usize>,
-    /// Transactions per (branch, sent-by), at most [`MAX_TX_PER_BRANCH`] each:
-    /// CANCEL, ACK and a mismatched CSeq method share their request's branch.
-    by_branch: HashMap<(String, String), Vec<usize>>,
+    /// The method each transaction is keyed by, parallel to `transactions`
+    /// (it differs from [`Transaction::method`] when a request's CSeq method
+    /// is not its own, and an ACK of a failure is keyed as INVITE).
+    key_methods: Vec<Method>,
+    /// Index in `records` of the message that created each transaction,
+    /// parallel to `transactions`.
+    origins: Vec<usize>,
+    /// Hash maps over the transaction keys, built once the call has more than
+    /// [`SCAN_LIMIT`] transactions; smaller calls are searched by a scan.
+    index: Option<Box<TxIndex>>,
+    /// The latest capture time of a kept record (what [`Call::last_ts`] computes).
+    last_seen: Option<Timestamp>,
+    /// Creation order among the correlator's calls (a Call-ID can come back
+    /// after its call was released).
+    serial: u64,
+    /// The deadline of the call's live entry in [`Correlator`]'s release queue.
+    scheduled: Option<Timestamp>,
 }
 
 /// Most transactions remembered per branch (a request, its CANCEL, its ACK,
 /// a stray response with another CSeq method).
 const MAX_TX_PER_BRANCH: usize = 8;
 
+/// Up to this many transactions a call is searched by a scan: calls have a
+/// handful of transactions, and comparing a method and two short strings in
+/// place costs less than hashing them (and no key is allocated per message).
+/// Beyond it the keys go into hash maps, so a call flooded with transactions
+/// costs O(1) per message, not O(transactions).
+const SCAN_LIMIT: usize = 32;
+
+/// A transaction key (RFC 3261 §17.1.3, §17.2.3), owned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct TxKey {
     branch: String,
@@ -192,15 +214,78 @@ struct TxKey {
     method: Method,
 }
 
+/// A transaction key borrowed from the message being matched and the
+/// correlator's scratch buffers.
+#[derive(Debug, Clone, Copy)]
+struct KeyRef<'a> {
+    branch: &'a str,
+    sent_by: &'a str,
+    method: &'a Method,
+}
+
+impl KeyRef<'_> {
+    fn with_method<'m>(&self, method: &'m Method) -> KeyRef<'m>
+    where
+        Self: 'm,
+    {
+        KeyRef {
+            branch: self.branch,
+            sent_by: self.sent_by,
+            method,
+        }
+    }
+
+    fn to_owned_key(self) -> TxKey {
+        TxKey {
+            branch: self.branch.to_string(),
+            sent_by: self.sent_by.to_string(),
+            method: self.method.clone(),
+        }
+    }
+}
+
+/// The hashed transaction index of a call with many transactions.
+#[derive(Debug, Default)]
+struct TxIndex {
+    keys: HashMap<TxKey, usize>,
+    /// Transactions per (branch, sent-by), at most [`MAX_TX_PER_BRANCH`] each:
+    /// CANCEL, ACK and a mismatched CSeq method share their request's branch.
+    by_branch: HashMap<(String, String), Vec<usize>>,
+}
+
+impl TxIndex {
+    fn insert(&mut self, key: TxKey, tx: usize) {
+        let same_branch = self
+            .by_branch
+            .entry((key.branch.clone(), key.sent_by.clone()))
+            .or_default();
+        if same_branch.len() < MAX_TX_PER_BRANCH {
+            same_branch.push(tx);
+        }
+        self.keys.insert(key, tx);
+    }
+}
+
+/// A reused buffer for the part of a transaction key that is not a plain
+/// slice of the message (the RFC 2543 fallback branch).
+#[derive(Debug, Default)]
+struct KeyScratch {
+    branch: String,
+}
+
 impl Call {
-    fn new(call_id: String) -> Call {
+    fn new(call_id: String, serial: u64) -> Call {
         Call {
             call_id,
             records: Vec::new(),
             transactions: Vec::new(),
             dropped_messages: 0,
-            keys: HashMap::new(),
-            by_branch: HashMap::new(),
+            key_methods: Vec::new(),
+            origins: Vec::new(),
+            index: None,
+            last_seen: None,
+            serial,
+            scheduled: None,
         }
     }
 
@@ -214,12 +299,22 @@ impl Call {
 
     /// The From of the call's first request.
     pub fn from(&self) -> Option<NameAddr> {
-        self.first_message().and_then(|r| r.msg.from())
+        self.from_ref().cloned()
     }
 
     /// The To of the call's first request.
     pub fn to(&self) -> Option<NameAddr> {
-        self.first_message().and_then(|r| r.msg.to())
+        self.to_ref().cloned()
+    }
+
+    /// The From of the call's first request, borrowed (no copy).
+    pub fn from_ref(&self) -> Option<&NameAddr> {
+        self.first_message().and_then(|r| r.msg.from_ref())
+    }
+
+    /// The To of the call's first request, borrowed (no copy).
+    pub fn to_ref(&self) -> Option<&NameAddr> {
+        self.first_message().and_then(|r| r.msg.to_ref())
     }
 
     /// The request of a transaction, if it was captured.
@@ -250,7 +345,7 @@ impl Call {
             t.method == Method::Invite
                 && self
                     .request_of(*i)
-                    .is_some_and(|r| r.msg.to().is_none_or(|to| to.tag.is_none()))
+                    .is_some_and(|r| r.msg.to_ref().is_none_or(|to| to.tag.is_none()))
         })
     }
 
@@ -291,15 +386,14 @@ impl Call {
     /// Whether the call was answered and not yet hung up: a 2xx to an INVITE
     /// and no BYE since.
     pub fn is_up(&self) -> bool {
-        let answered = self.transactions.iter().enumerate().filter(|(i, t)| {
-            t.method == Method::Invite
-                && self
-                    .final_response(*i)
-                    .and_then(|r| r.status())
-                    .is_some_and(|s| s.is_success())
-        });
-        let Some(last_answer) = answered
-            .filter_map(|(i, _)| self.final_response(i).map(|r| r.ts))
+        let Some(last_answer) = self
+            .transactions
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.method == Method::Invite)
+            .filter_map(|(i, _)| self.final_response(i))
+            .filter(|r| r.status().is_some_and(|s| s.is_success()))
+            .map(|r| r.ts)
             .max()
         else {
             return false;
@@ -397,76 +491,124 @@ impl Call {
         if t.request.is_some() || matches!(t.method, Method::Cancel | Method::Ack) {
             return None;
         }
-        self.by_branch
-            .get(&(t.branch.clone(), t.sent_by.clone()))?
+        let is_request_of_another_method = |i: usize| {
+            self.transactions.get(i).is_some_and(|o| {
+                i != tx
+                    && o.request.is_some()
+                    && o.method != t.method
+                    && !matches!(o.method, Method::Cancel | Method::Ack)
+            })
+        };
+        match &self.index {
+            Some(index) => index
+                .by_branch
+                .get(&(t.branch.clone(), t.sent_by.clone()))?
+                .iter()
+                .copied()
+                .find(|&i| is_request_of_another_method(i)),
+            // The first MAX_TX_PER_BRANCH transactions of the branch, as the
+            // index keeps them.
+            None => self
+                .transactions
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.branch == t.branch && o.sent_by == t.sent_by)
+                .take(MAX_TX_PER_BRANCH)
+                .map(|(i, _)| i)
+                .find(|&i| is_request_of_another_method(i)),
+        }
+    }
+
+    /// The transaction keyed by `key_method` whose first message carried a
+    /// first Via header byte for byte like `msg`'s, when its key came from
+    /// that Via (an RFC 3261 branch). Same bytes parse to the same branch and
+    /// sent-by, so this is the transaction [`Call::find_tx`] would find, at
+    /// the cost of a comparison instead of parsing the Via: responses and
+    /// retransmissions normally copy the request's Via unchanged (RFC 3261
+    /// §8.2.6.2). A miss proves nothing (a proxy may have added `received`):
+    /// the caller then parses the Via and looks the key up.
+    fn find_tx_by_first_via(&self, msg: &Message, key_method: &Method) -> Option<usize> {
+        if self.index.is_some() {
+            return None; // many transactions: the hashed lookup is O(1)
+        }
+        let via = first_via_bytes(msg)?;
+        self.transactions
             .iter()
-            .copied()
-            .find(|&i| {
-                self.transactions.get(i).is_some_and(|o| {
-                    i != tx
-                        && o.request.is_some()
-                        && o.method != t.method
-                        && !matches!(o.method, Method::Cancel | Method::Ack)
-                })
+            .zip(&self.key_methods)
+            .zip(&self.origins)
+            .position(|((t, method), &origin)| {
+                method == key_method
+                    && t.branch.starts_with(MAGIC_COOKIE)
+                    && self
+                        .records
+                        .get(origin)
+                        .and_then(|r| first_via_bytes(&r.msg))
+                        == Some(via)
             })
     }
 
-    fn push(&mut self, record_in: PendingRecord) {
+    /// The transaction with key `key`, if any (keys are unique in a call).
+    fn find_tx(&self, key: KeyRef<'_>) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.keys.get(&key.to_owned_key()).copied(),
+            None => self
+                .transactions
+                .iter()
+                .zip(&self.key_methods)
+                .position(|(t, method)| {
+                    method == key.method && t.branch == key.branch && t.sent_by == key.sent_by
+                }),
+        }
+    }
+
+    /// Adds the message `msg` seen in `bytes` (taken by value and moved once,
+    /// into its record: a `Message` is several hundred bytes).
+    fn push(&mut self, bytes: &SipBytes<'_>, msg: Message, scratch: &mut KeyScratch) {
         if self.records.len() >= MAX_MESSAGES_PER_CALL {
             self.dropped_messages += 1;
             return;
         }
-        let PendingRecord {
-            frame,
-            ts,
-            src,
-            dst,
-            transport,
-            truncated,
-            msg,
-            frames,
-        } = record_in;
         let index = self.records.len();
         let cseq = msg.cseq();
-        let (cseq_no, cseq_method) = match &cseq {
-            Some(c) => (c.seq, c.method.clone()),
+        let (cseq_no, cseq_method) = match cseq {
+            Some(c) => (c.seq, c.method),
             None => (0, msg.method().cloned().unwrap_or(Method::Other("".into()))),
         };
         let is_request = msg.is_request();
-        let request_method = msg.method().cloned();
-        let branch_key = branch_key(&msg, cseq_no);
-        let sent_by = msg.top_via().map(|v| v.sent_by()).unwrap_or_default();
-
+        let request_method = msg.method();
+        let is_ack = request_method == Some(&Method::Ack);
         // The method a transaction is keyed by: an ACK shares its INVITE's key.
-        let key_method = match (&request_method, &cseq_method) {
-            (Some(Method::Ack), _) => Method::Invite,
-            (Some(m), _) => m.clone(),
-            (None, m) => m.clone(),
-        };
-        let key = TxKey {
-            branch: branch_key,
-            sent_by,
-            method: key_method,
+        let key_method = match request_method {
+            Some(Method::Ack) => &Method::Invite,
+            Some(m) => m,
+            None => &cseq_method,
         };
 
         let mut retransmission = false;
-        // The ACK of a 2xx is a transaction of its own, keyed with method ACK.
-        let found = self.keys.get(&key).copied().or_else(|| {
-            (request_method == Some(Method::Ack))
-                .then(|| {
-                    self.keys.get(&TxKey {
-                        method: Method::Ack,
-                        ..key.clone()
+        // Found, or the key of the transaction to create.
+        let found: Result<usize, KeyRef<'_>> = match self.find_tx_by_first_via(&msg, key_method) {
+            Some(tx) => Ok(tx),
+            None => {
+                let key = KeyRef {
+                    branch: branch_key(&msg, cseq_no, &mut scratch.branch),
+                    sent_by: msg.top_via_sent_by().unwrap_or_default(),
+                    method: key_method,
+                };
+                // The ACK of a 2xx is a transaction of its own, keyed with method ACK.
+                self.find_tx(key)
+                    .or_else(|| {
+                        is_ack
+                            .then(|| self.find_tx(key.with_method(&Method::Ack)))
+                            .flatten()
                     })
-                })
-                .flatten()
-                .copied()
-        });
+                    .ok_or(key)
+            }
+        };
         let tx = match found {
-            Some(tx) => {
+            Ok(tx) => {
                 if let Some(t) = self.transactions.get(tx) {
                     if is_request {
-                        if request_method == Some(Method::Ack) && t.method == Method::Invite {
+                        if is_ack && t.method == Method::Invite {
                             retransmission = t.ack.is_some();
                         } else {
                             retransmission = t.request.is_some();
@@ -477,7 +619,7 @@ impl Call {
                 }
                 tx
             }
-            None if request_method == Some(Method::Ack) => {
+            Err(key) if is_ack => {
                 // The ACK of a failure shares its INVITE's branch (RFC 3261 §17.1.1.3);
                 // clients that do not reuse the branch are matched by CSeq number.
                 match self.failed_invite_awaiting_ack(cseq_no) {
@@ -485,10 +627,7 @@ impl Call {
                     None => {
                         let acked = self.answered_invite(cseq_no);
                         let tx = self.new_transaction(
-                            TxKey {
-                                method: Method::Ack,
-                                ..key
-                            },
+                            key.with_method(&Method::Ack),
                             Method::Ack,
                             cseq_no,
                         );
@@ -504,14 +643,15 @@ impl Call {
                     }
                 }
             }
-            None => {
-                let invite_key = (cseq_method == Method::Cancel).then(|| TxKey {
-                    method: Method::Invite,
-                    ..key.clone()
-                });
-                let tx = self.new_transaction(key, cseq_method.clone(), cseq_no);
+            Err(key) => {
                 // A CANCEL carries the branch of the INVITE it cancels (RFC 3261 §9.1).
-                if let Some(invite) = invite_key.and_then(|k| self.keys.get(&k).copied()) {
+                let invite = if cseq_method == Method::Cancel {
+                    self.find_tx(key.with_method(&Method::Invite))
+                } else {
+                    None
+                };
+                let tx = self.new_transaction(key, cseq_method.clone(), cseq_no);
+                if let Some(invite) = invite {
                     if let Some(t) = self.transactions.get_mut(tx) {
                         t.cancels = Some(invite);
                     }
@@ -525,7 +665,7 @@ impl Call {
 
         if let Some(t) = self.transactions.get_mut(tx) {
             if is_request {
-                if request_method == Some(Method::Ack) && t.method == Method::Invite {
+                if is_ack && t.method == Method::Invite {
                     t.ack.get_or_insert(index);
                 } else {
                     t.request.get_or_insert(index);
@@ -540,36 +680,51 @@ impl Call {
                 }
             }
         }
+        let ts = bytes.ts;
+        self.last_seen = Some(self.last_seen.map_or(ts, |last| last.max(ts)));
         self.records.push(Record {
-            frame,
+            frame: bytes.frame,
             ts,
-            src,
-            dst,
-            transport,
-            truncated,
+            src: bytes.src,
+            dst: bytes.dst,
+            transport: bytes.transport,
+            truncated: bytes.truncated,
             msg,
             tx,
             retransmission,
-            frames,
+            frames: if bytes.frames == [bytes.frame] {
+                Vec::new()
+            } else {
+                bytes.frames.to_vec()
+            },
         });
     }
 
-    fn new_transaction(&mut self, key: TxKey, method: Method, cseq: u32) -> usize {
+    fn new_transaction(&mut self, key: KeyRef<'_>, method: Method, cseq: u32) -> usize {
         let tx = self.transactions.len();
         self.transactions.push(Transaction::new(
             method,
             cseq,
-            key.branch.clone(),
-            key.sent_by.clone(),
+            key.branch.to_string(),
+            key.sent_by.to_string(),
         ));
-        let same_branch = self
-            .by_branch
-            .entry((key.branch.clone(), key.sent_by.clone()))
-            .or_default();
-        if same_branch.len() < MAX_TX_PER_BRANCH {
-            same_branch.push(tx);
+        self.key_methods.push(key.method.clone());
+        // The message being added creates the transaction; it becomes the next record.
+        self.origins.push(self.records.len());
+        if let Some(index) = &mut self.index {
+            index.insert(key.to_owned_key(), tx);
+        } else if self.transactions.len() > SCAN_LIMIT {
+            let mut index = TxIndex::default();
+            for (i, (t, method)) in self.transactions.iter().zip(&self.key_methods).enumerate() {
+                let key = TxKey {
+                    branch: t.branch.clone(),
+                    sent_by: t.sent_by.clone(),
+                    method: method.clone(),
+                };
+                index.insert(key, i);
+            }
+            self.index = Some(Box::new(index));
         }
-        self.keys.insert(key, tx);
         tx
     }
 
@@ -611,12 +766,13 @@ impl Call {
 
     fn is_response_copy(&self, t: &Transaction, msg: &Message) -> bool {
         let status = msg.status();
-        let tag = msg.to().and_then(|to| to.tag);
+        // The To tag and RSeq are read only when a response with the same
+        // status was seen: most responses of a transaction differ by status.
         t.responses
             .iter()
             .filter_map(|&i| self.records.get(i))
             .any(|r| {
-                r.msg.status() == status && r.msg.to().and_then(|to| to.tag) == tag && {
+                r.msg.status() == status && r.msg.to_tag() == msg.to_tag() && {
                     // A reliable provisional response is new when its RSeq is new.
                     r.msg.rseq() == msg.rseq()
                 }
@@ -624,27 +780,74 @@ impl Call {
     }
 }
 
+/// The raw value of a message's first Via header (every entry of that
+/// header line, folds included), as captured: what its top Via is parsed from.
+fn first_via_bytes(msg: &Message) -> Option<&[u8]> {
+    first_header_bytes(msg, HeaderName::Via)
+}
+
+/// The raw value of a message's first header called `name`, as captured.
+fn first_header_bytes(msg: &Message, name: HeaderName) -> Option<&[u8]> {
+    msg.headers()
+        .iter()
+        .find(|h| h.name == name)
+        .map(|h| h.value_span.slice(msg.raw()))
+}
+
+/// The From tag of `msg`, taken from `like`'s parsed From when both carry
+/// the same first From header byte for byte (a response copies its
+/// request's, RFC 3261 §8.2.6.2): one parse per request instead of one per
+/// response, with the same result.
+fn from_tag_like<'a>(msg: &'a Message, like: Option<&'a Message>) -> Option<&'a str> {
+    let source = match like {
+        Some(like)
+            if first_header_bytes(msg, HeaderName::From)
+                == first_header_bytes(like, HeaderName::From) =>
+        {
+            like
+        }
+        _ => msg,
+    };
+    source.from_tag()
+}
+
 /// The branch part of a transaction key: the branch itself for RFC 3261
-/// clients, else the RFC 2543 fallback (CSeq number and From tag).
-fn branch_key(msg: &Message, cseq: u32) -> String {
-    match msg.top_via().and_then(|v| v.branch) {
+/// clients, else the RFC 2543 fallback (CSeq number and From tag), written
+/// into `buf`.
+fn branch_key<'a>(msg: &'a Message, cseq: u32, buf: &'a mut String) -> &'a str {
+    match msg.top_via_branch() {
         Some(b) if b.starts_with(MAGIC_COOKIE) => b,
         _ => {
-            let from_tag = msg.from().and_then(|f| f.tag).unwrap_or_default();
-            format!("rfc2543:{cseq}:{from_tag}")
+            let from_tag = msg.from_tag().unwrap_or_default();
+            buf.clear();
+            buf.push_str("rfc2543:");
+            push_decimal(buf, cseq);
+            buf.push(':');
+            buf.push_str(from_tag);
+            buf
         }
     }
 }
 
-struct PendingRecord {
-    frame: FrameNo,
-    ts: Timestamp,
-    src: SocketAddr,
-    dst: SocketAddr,
-    transport: Transport,
-    truncated: bool,
-    msg: Message,
-    frames: Vec<FrameNo>,
+/// Appends `n` in decimal (what `{n}` formats, without the formatting machinery).
+fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        // `len` stays below 10: a u32 has at most 10 digits.
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in digits.iter().take(len).rev() {
+        out.push(char::from(d));
+    }
 }
 
 /// What one peer said it allows (the `Allow` header of any message it sent).
@@ -668,7 +871,20 @@ const MAX_PEERS: usize = 65_536;
 /// time, so a file and a live capture of the same traffic agree.
 #[derive(Debug, Default)]
 pub struct Correlator {
+    /// Keyed by Call-ID, a value from the wire: the std SipHash hasher with
+    /// its per-process random keys keeps crafted Call-IDs from colliding.
     open: HashMap<String, Call>,
+    /// When open calls may have finished, earliest first: (deadline, call
+    /// serial, Call-ID). Each open call has one live entry, the one whose
+    /// deadline is its `scheduled`; other entries are stale and skipped. A
+    /// live deadline is never later than the call's real finishing time, so
+    /// [`Correlator::take_finished`] looks only at calls that may be due
+    /// instead of scanning every open call on every tick.
+    release_queue: BinaryHeap<Reverse<(Timestamp, u64, String)>>,
+    /// Serial of the next call created.
+    next_serial: u64,
+    /// Reused buffers for building transaction keys.
+    scratch: KeyScratch,
     /// Calls released because the table was full, waiting to be taken.
     evicted: Vec<Call>,
     facts: Correlated,
@@ -719,11 +935,11 @@ impl Correlator {
     pub fn push(&mut self, bytes: &SipBytes<'_>, msg: Message) {
         self.facts.messages += 1;
         self.observe(bytes.ts);
-        let Some(call_id) = msg.call_id().map(|c| c.into_owned()) else {
+        let Some(call_id) = msg.call_id() else {
             self.facts.unattributed += 1;
             return;
         };
-        let methods = msg.tokens(crate::sip::HeaderName::Allow);
+        let methods = msg.tokens(HeaderName::Allow);
         let allow = &mut self.facts.allow_by_peer;
         if !methods.is_empty() && (allow.len() < MAX_PEERS || allow.contains_key(&bytes.src)) {
             let history = allow.entry(bytes.src).or_default();
@@ -736,26 +952,23 @@ impl Correlator {
                 methods,
             });
         }
-        if !self.open.contains_key(&call_id) && self.open.len() >= MAX_OPEN_CALLS {
+        let linger = self.facts.timers.transaction_timeout();
+        // One hash of the borrowed Call-ID for a known call; the Call-ID is
+        // copied only when a call is created.
+        if let Some(call) = self.open.get_mut(call_id.as_ref()) {
+            call.push(bytes, msg, &mut self.scratch);
+            schedule(&mut self.release_queue, call, linger);
+            return;
+        }
+        let call_id = call_id.into_owned();
+        if self.open.len() >= MAX_OPEN_CALLS {
             self.evict();
         }
-        self.open
-            .entry(call_id)
-            .or_insert_with_key(|id| Call::new(id.clone()))
-            .push(PendingRecord {
-                frame: bytes.frame,
-                ts: bytes.ts,
-                src: bytes.src,
-                dst: bytes.dst,
-                transport: bytes.transport,
-                truncated: bytes.truncated,
-                msg,
-                frames: if bytes.frames == [bytes.frame] {
-                    Vec::new()
-                } else {
-                    bytes.frames.to_vec()
-                },
-            });
+        let mut call = Call::new(call_id.clone(), self.next_serial);
+        self.next_serial += 1;
+        call.push(bytes, msg, &mut self.scratch);
+        schedule(&mut self.release_queue, &mut call, linger);
+        self.open.insert(call_id, call);
     }
 
     /// Releases the tenth of the open calls that have been quiet longest.
@@ -763,7 +976,7 @@ impl Correlator {
         let mut quiet: Vec<(Timestamp, String)> = self
             .open
             .iter()
-            .map(|(id, c)| (c.last_ts(), id.clone()))
+            .map(|(id, c)| (c.last_seen.unwrap_or_default(), id.clone()))
             .collect();
         quiet.sort();
         for (_, id) in quiet.into_iter().take(MAX_OPEN_CALLS / 10) {
@@ -802,31 +1015,95 @@ impl Correlator {
             return done;
         };
         let linger = self.facts.timers.transaction_timeout();
-        let finished: Vec<String> = self
-            .open
-            .iter()
-            .filter(|(_, c)| {
-                let quiet = now.duration_since(c.last_ts());
-                quiet >= linger && (!c.is_up() || quiet >= ESTABLISHED_IDLE)
-            })
-            .map(|(id, _)| id.clone())
-            .collect();
-        done.extend(finished.iter().filter_map(|id| self.open.remove(id)));
+        let mut finished = Vec::new();
+        while let Some(Reverse((deadline, serial, _))) = self.release_queue.peek() {
+            if *deadline > now {
+                break;
+            }
+            let (deadline, serial) = (*deadline, *serial);
+            let Some(Reverse((_, _, id))) = self.release_queue.pop() else {
+                break;
+            };
+            let Some(call) = self
+                .open
+                .get_mut(&id)
+                .filter(|c| c.serial == serial && c.scheduled == Some(deadline))
+            else {
+                continue; // stale: the call was released, or rescheduled earlier
+            };
+            let last = call.last_seen.unwrap_or_default();
+            let quiet = now.duration_since(last);
+            if quiet >= linger && (!call.is_up() || quiet >= ESTABLISHED_IDLE) {
+                if let Some(call) = self.open.remove(&id) {
+                    finished.push(call);
+                }
+                continue;
+            }
+            // Not finished yet: quiet too short, or answered and not hung up.
+            let wait = if quiet < linger {
+                linger
+            } else {
+                ESTABLISHED_IDLE
+            };
+            call.scheduled = last.checked_add(wait);
+            if let Some(next) = call.scheduled {
+                self.release_queue.push(Reverse((next, serial, id)));
+            }
+        }
+        // Creation order among calls that start in the same frame (the table's
+        // order was arbitrary before).
+        finished.sort_by_key(|c| c.serial);
+        done.append(&mut finished);
         done.sort_by_key(|c| c.first_frame());
+        self.compact_release_queue();
         if let Some(before) = now.checked_sub(MEDIA_IDLE) {
             self.facts.media.prune(before);
         }
         done
     }
 
+    /// Drops the stale entries of the release queue once they outnumber the
+    /// open calls, so that its size stays bounded by the open-call table.
+    fn compact_release_queue(&mut self) {
+        if self.release_queue.len() <= 2 * self.open.len() + 64 {
+            return;
+        }
+        let open = &self.open;
+        self.release_queue
+            .retain(|Reverse((deadline, serial, id))| {
+                open.get(id)
+                    .is_some_and(|c| c.serial == *serial && c.scheduled == Some(*deadline))
+            });
+    }
+
     /// Hands over every call still open, in order of its first message, with
     /// the capture-wide facts.
     pub fn finish(mut self) -> Correlated {
         let mut calls: Vec<Call> = std::mem::take(&mut self.evicted);
-        calls.extend(self.open.into_values());
+        let mut open: Vec<Call> = self.open.into_values().collect();
+        open.sort_by_key(|c| c.serial);
+        calls.append(&mut open);
         calls.sort_by_key(|c| c.first_frame());
         self.facts.calls = calls;
         self.facts
+    }
+}
+
+/// Makes sure the call's release-queue entry is not later than the moment it
+/// may finish after its latest message: 64×T1 after it (a message can only
+/// move that later, or end a dialog, which moves an answered call's
+/// [`ESTABLISHED_IDLE`] deadline earlier).
+fn schedule(
+    queue: &mut BinaryHeap<Reverse<(Timestamp, u64, String)>>,
+    call: &mut Call,
+    linger: Duration,
+) {
+    let Some(deadline) = call.last_seen.and_then(|last| last.checked_add(linger)) else {
+        return;
+    };
+    if call.scheduled.is_none_or(|s| deadline < s) {
+        call.scheduled = Some(deadline);
+        queue.push(Reverse((deadline, call.serial, call.call_id.clone())));
     }
 }
 
@@ -995,7 +1272,256 @@ mod tests {
         let r = response("404 Not Found", "old-1", 1, "INVITE", "b1");
         let c = correlate(&[(A, B, &i1), (B, A, &r)]);
         assert_eq!(c.calls[0].transactions.len(), 1);
+        assert_eq!(c.calls[0].transactions[0].branch, "rfc2543:1:a1");
+        assert_eq!(c.calls[0].transactions[0].sent_by, "127.0.0.1:5061");
         assert_eq!(c.calls[0].outcome(), Outcome::Rejected(StatusCode(404)));
+    }
+
+    #[test]
+    fn a_copied_via_matches_without_parsing_and_a_changed_one_by_its_key() {
+        let i1 = invite("z9hG4bK-1", 1, "");
+        let r180 = response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "b1");
+        // A proxy's `received` changes the bytes, not the key.
+        let r200 = response("200 OK", "z9hG4bK-1", 1, "INVITE", "b1")
+            .replace(";branch=z9hG4bK-1", ";branch=z9hG4bK-1;received=10.0.0.9");
+        let cancel = "CANCEL sip:bob@b SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-1\nFrom: <sip:alice@a>;tag=a1\nTo: <sip:bob@b>\nCall-ID: c1\nCSeq: 1 CANCEL\nMax-Forwards: 70\nContent-Length: 0\n\n";
+        let c = correlate(&[(A, B, &i1), (A, B, cancel)]);
+        let call = &c.calls[0];
+        let parse = |text: &str| {
+            Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
+        };
+        assert_eq!(call.origins, vec![0, 1]);
+        assert_eq!(
+            call.find_tx_by_first_via(&parse(&r180), &Method::Invite),
+            Some(0)
+        );
+        // Same Via, other method: the CANCEL's transaction, not the INVITE's.
+        assert_eq!(
+            call.find_tx_by_first_via(&parse(cancel), &Method::Cancel),
+            Some(1)
+        );
+        assert_eq!(
+            call.find_tx_by_first_via(&parse(&r200), &Method::Invite),
+            None
+        );
+        assert_eq!(call.find_tx_by_first_via(&parse(&i1), &Method::Bye), None);
+        let c = correlate(&[(A, B, &i1), (B, A, &r180), (B, A, &r200)]);
+        assert_eq!(c.calls[0].transactions.len(), 1);
+        assert_eq!(c.calls[0].transactions[0].responses, vec![1, 2]);
+        // RFC 2543 keys also depend on the CSeq and From tag: never by bytes.
+        let old = invite("old-1", 1, "");
+        let c = correlate(&[(A, B, &old)]);
+        let r = response("404 Not Found", "old-1", 1, "INVITE", "b1");
+        assert_eq!(
+            c.calls[0].find_tx_by_first_via(&parse(&r), &Method::Invite),
+            None
+        );
+    }
+
+    #[test]
+    fn from_tag_is_read_from_the_request_only_when_the_header_is_the_same() {
+        let parse = |text: &str| {
+            Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
+        };
+        let request = parse(&invite("z9hG4bK-1", 1, ""));
+        let copied = parse(&response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "b1"));
+        let changed = parse(
+            &response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "b1").replace("tag=a1", "tag=zz"),
+        );
+        assert_eq!(from_tag_like(&copied, Some(&request)), Some("a1"));
+        assert_eq!(from_tag_like(&changed, Some(&request)), Some("zz"));
+        assert_eq!(from_tag_like(&changed, None), Some("zz"));
+    }
+
+    #[test]
+    fn decimal_is_written_as_format_writes_it() {
+        let mut out = String::new();
+        for n in [0, 7, 10, 65_535, u32::MAX] {
+            push_decimal(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 7 10 65535 4294967295 ");
+    }
+
+    /// An OPTIONS request with its own branch and CSeq in call `call_id`.
+    fn options(call_id: &str, branch: &str, cseq: u32) -> String {
+        format!(
+            "OPTIONS sip:bob@b SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch={branch}\nFrom: <sip:alice@a>;tag=a1\nTo: <sip:bob@b>\nCall-ID: {call_id}\nCSeq: {cseq} OPTIONS\nMax-Forwards: 70\nContent-Length: 0\n\n"
+        )
+    }
+
+    #[test]
+    fn calls_with_many_transactions_match_through_the_index() {
+        // Past SCAN_LIMIT transactions the call switches from scanning to hash
+        // maps; matching must not change across the switch.
+        let n = SCAN_LIMIT as u32 + 8;
+        let requests: Vec<String> = (1..=n)
+            .map(|i| options("c1", &format!("z9hG4bK-{i}"), i))
+            .collect();
+        let responses: Vec<String> = (1..=n)
+            .map(|i| response("200 OK", &format!("z9hG4bK-{i}"), i, "OPTIONS", "b1"))
+            .collect();
+        // A response whose CSeq method differs from its request's, past the limit.
+        let stray = response("200 OK", &format!("z9hG4bK-{n}"), n, "MESSAGE", "b1");
+        let mut msgs: Vec<(&str, &str, &str)> = Vec::new();
+        for r in &requests {
+            msgs.push((A, B, r));
+        }
+        for r in &responses {
+            msgs.push((B, A, r));
+        }
+        msgs.push((B, A, &responses[0]));
+        msgs.push((B, A, &responses[n as usize - 1]));
+        msgs.push((A, B, &requests[n as usize - 1]));
+        msgs.push((B, A, &stray));
+        let c = correlate(&msgs);
+        let call = &c.calls[0];
+        assert!(call.index.is_some());
+        assert_eq!(call.transactions.len(), n as usize + 1);
+        for (i, t) in call.transactions.iter().take(n as usize).enumerate() {
+            assert_eq!((t.cseq, t.request), (i as u32 + 1, Some(i)));
+            assert_eq!(t.responses.first(), Some(&(n as usize + i)));
+        }
+        let first = &call.transactions[0];
+        let last = &call.transactions[n as usize - 1];
+        assert_eq!(first.responses.len(), 2);
+        assert_eq!(
+            (
+                first.response_retransmissions,
+                last.response_retransmissions
+            ),
+            (1, 1)
+        );
+        assert_eq!(last.request_retransmissions, 1);
+        let retrans: Vec<u32> = call
+            .records
+            .iter()
+            .filter(|r| r.retransmission)
+            .map(|r| r.frame.0)
+            .collect();
+        let m = 2 * n;
+        assert_eq!(retrans, vec![m + 1, m + 2, m + 3]);
+        assert_eq!(call.same_branch_request(n as usize), Some(n as usize - 1));
+    }
+
+    /// Feeds `(second, call_id, message)` to a correlator, taking finished calls
+    /// once per capture second as the analysis does, and checks at every tick
+    /// that exactly the calls the definition of "finished" names are released,
+    /// in order of their first frame. Returns `(tick second, Call-ID)` releases.
+    fn releases(messages: &[(i64, String)], until: i64) -> Vec<(i64, String)> {
+        let mut c = Correlator::new();
+        let linger = c.facts.timers.transaction_timeout();
+        let mut out = Vec::new();
+        let mut next = 0;
+        let mut frame = 0;
+        for now in 0..=until {
+            let ts = |s: i64| Timestamp {
+                secs: 1_700_000_000 + s,
+                nanos: 0,
+            };
+            c.observe(ts(now));
+            // The definition, applied to every open call (the former scan).
+            let mut expected: Vec<(FrameNo, u64, String)> = c
+                .open
+                .values()
+                .filter(|call| {
+                    let quiet = ts(now).duration_since(call.last_ts());
+                    quiet >= linger && (!call.is_up() || quiet >= ESTABLISHED_IDLE)
+                })
+                .map(|call| (call.first_frame(), call.serial, call.call_id.clone()))
+                .collect();
+            expected.sort();
+            let got: Vec<String> = c
+                .take_finished()
+                .into_iter()
+                .map(|call| call.call_id)
+                .collect();
+            let expected: Vec<String> = expected.into_iter().map(|(_, _, id)| id).collect();
+            assert_eq!(got, expected, "tick {now}");
+            out.extend(got.into_iter().map(|id| (now, id)));
+            while let Some((at, text)) = messages.get(next) {
+                if *at > now {
+                    break;
+                }
+                next += 1;
+                frame += 1;
+                let raw = text.replace('\n', "\r\n");
+                let bytes = SipBytes {
+                    frame: FrameNo(frame),
+                    ts: ts(now),
+                    src: addr(A),
+                    dst: addr(B),
+                    transport: Transport::Udp,
+                    bytes: raw.as_bytes(),
+                    truncated: false,
+                    frames: &[],
+                };
+                let msg = Message::parse(raw.as_bytes()).expect("test message parses");
+                c.push(&bytes, msg);
+            }
+        }
+        assert!(c.release_queue.len() <= 2 * c.open.len() + 64);
+        out
+    }
+
+    #[test]
+    fn release_queue_releases_what_the_scan_did_at_the_same_tick() {
+        let with_id = |m: String, id: &str| m.replace("Call-ID: c1", &format!("Call-ID: {id}"));
+        let bye = |id: &str, cseq: u32| {
+            format!(
+                "BYE sip:bob@b SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-bye{cseq}\nFrom: <sip:alice@a>;tag=a1\nTo: <sip:bob@b>;tag=b1\nCall-ID: {id}\nCSeq: {cseq} BYE\nMax-Forwards: 70\nContent-Length: 0\n\n"
+            )
+        };
+        let answered = |id: &str| {
+            vec![
+                with_id(invite("z9hG4bK-1", 1, ""), id),
+                with_id(response("200 OK", "z9hG4bK-1", 1, "INVITE", "b1"), id),
+                with_id(ack("z9hG4bK-2", 1), id),
+            ]
+        };
+        let mut msgs: Vec<(i64, String)> = Vec::new();
+        // Finished 32 s after its response.
+        msgs.push((0, options("opt", "z9hG4bK-o1", 1)));
+        msgs.push((
+            1,
+            with_id(response("200 OK", "z9hG4bK-o1", 1, "OPTIONS", "b1"), "opt"),
+        ));
+        // Up without BYE: stays for ESTABLISHED_IDLE after its last message.
+        for m in answered("up") {
+            msgs.push((2, m));
+        }
+        // Up, then hung up much later: its first deadline passes while it is
+        // up (rescheduled for ESTABLISHED_IDLE), the BYE brings it back.
+        for m in answered("bye") {
+            msgs.push((3, m));
+        }
+        msgs.push((100, bye("bye", 2)));
+        // Keeps talking past its first deadline: that entry goes stale.
+        msgs.push((4, options("busy", "z9hG4bK-b1", 1)));
+        msgs.push((30, options("busy", "z9hG4bK-b2", 2)));
+        msgs.push((60, options("busy", "z9hG4bK-b3", 3)));
+        // Released, then its Call-ID comes back as a new call.
+        msgs.push((200, options("opt", "z9hG4bK-o2", 2)));
+        // Three calls starting at the same second, released at one tick.
+        for id in ["s1", "s2", "s3"] {
+            msgs.push((300, options(id, "z9hG4bK-s", 1)));
+        }
+        msgs.sort_by_key(|(at, _)| *at);
+        let released = releases(&msgs, 7_300);
+        let expected: Vec<(i64, String)> = [
+            (33, "opt"),
+            (92, "busy"),
+            (132, "bye"),
+            (232, "opt"),
+            (332, "s1"),
+            (332, "s2"),
+            (332, "s3"),
+            (7_202, "up"),
+        ]
+        .into_iter()
+        .map(|(at, id)| (at, id.to_string()))
+        .collect();
+        assert_eq!(released, expected);
     }
 
     #[test]
