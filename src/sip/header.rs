@@ -113,56 +113,71 @@ impl HeaderName {
                 _ => H::Other,
             };
         }
-        // Dispatch on (length, first byte, last byte), unique over the full
-        // names, then confirm with one case-insensitive compare.
-        let (Some(&first), Some(&last)) = (name.first(), name.last()) else {
+        // Dispatch on (length, lower-cased first byte), then confirm with one
+        // compare of the name's fingerprint (`Key`): two or three word
+        // compares instead of a byte loop.
+        let Some(&first) = name.first() else {
             return H::Other;
         };
-        let candidate = match (
-            name.len(),
-            first.to_ascii_lowercase(),
-            last.to_ascii_lowercase(),
-        ) {
-            (3, b'v', b'a') => H::Via,
-            (4, b'f', b'm') => H::From,
-            (2, b't', b'o') => H::To,
-            (7, b'c', b'd') => H::CallId,
-            (4, b'c', b'q') => H::CSeq,
-            (12, b'm', b's') => H::MaxForwards,
-            (7, b'c', b't') => H::Contact,
-            (14, b'c', b'h') => H::ContentLength,
-            (12, b'c', b'e') => H::ContentType,
-            (7, b'r', b'e') => H::Require,
-            (13, b'p', b'e') => H::ProxyRequire,
-            (9, b's', b'd') => H::Supported,
-            (11, b'u', b'd') => H::Unsupported,
-            (5, b'a', b'w') => H::Allow,
-            (6, b'a', b't') => H::Accept,
-            (15, b'a', b'g') => H::AcceptEncoding,
-            (15, b'a', b'e') => H::AcceptLanguage,
-            (15, b's', b's') => H::SessionExpires,
-            (6, b'm', b'e') => H::MinSE,
-            (7, b'e', b's') => H::Expires,
-            (11, b'm', b's') => H::MinExpires,
-            (11, b'r', b'r') => H::RetryAfter,
-            (7, b'w', b'g') => H::Warning,
-            (6, b'r', b'n') => H::Reason,
-            (4, b'r', b'q') => H::RSeq,
-            (4, b'r', b'k') => H::RAck,
-            (16, b'w', b'e') => H::WwwAuthenticate,
-            (18, b'p', b'e') => H::ProxyAuthenticate,
-            (13, b'a', b'n') => H::Authorization,
-            (19, b'p', b'n') => H::ProxyAuthorization,
-            (5, b'e', b't') => H::Event,
-            (8, b'r', b'o') => H::ReferTo,
-            (10, b'u', b't') => H::UserAgent,
-            (6, b's', b'r') => H::Server,
-            (12, b'r', b'e') => H::RecordRoute,
-            (5, b'r', b'e') => H::Route,
+        let candidate = match (name.len(), first | 0x20) {
+            (3, b'v') => &KEYS.via,
+            (4, b'f') => &KEYS.from,
+            (2, b't') => &KEYS.to,
+            (7, b'c') => {
+                // Call-ID and Contact share length and first byte.
+                if name.get(1).is_some_and(|&b| b | 0x20 == b'a') {
+                    &KEYS.call_id
+                } else {
+                    &KEYS.contact
+                }
+            }
+            (4, b'c') => &KEYS.cseq,
+            (12, b'm') => &KEYS.max_forwards,
+            (14, b'c') => &KEYS.content_length,
+            (12, b'c') => &KEYS.content_type,
+            (7, b'r') => &KEYS.require,
+            (13, b'p') => &KEYS.proxy_require,
+            (9, b's') => &KEYS.supported,
+            (11, b'u') => &KEYS.unsupported,
+            (5, b'a') => &KEYS.allow,
+            (6, b'a') => &KEYS.accept,
+            (15, b'a') => {
+                // Accept-Encoding and Accept-Language differ from byte 7.
+                if name.get(7).is_some_and(|&b| b | 0x20 == b'e') {
+                    &KEYS.accept_encoding
+                } else {
+                    &KEYS.accept_language
+                }
+            }
+            (15, b's') => &KEYS.session_expires,
+            (6, b'm') => &KEYS.min_se,
+            (7, b'e') => &KEYS.expires,
+            (11, b'm') => &KEYS.min_expires,
+            (11, b'r') => &KEYS.retry_after,
+            (7, b'w') => &KEYS.warning,
+            (6, b'r') => &KEYS.reason,
+            (4, b'r') => {
+                // RSeq and RAck differ at byte 1.
+                if name.get(1).is_some_and(|&b| b | 0x20 == b's') {
+                    &KEYS.rseq
+                } else {
+                    &KEYS.rack
+                }
+            }
+            (16, b'w') => &KEYS.www_authenticate,
+            (18, b'p') => &KEYS.proxy_authenticate,
+            (13, b'a') => &KEYS.authorization,
+            (19, b'p') => &KEYS.proxy_authorization,
+            (5, b'e') => &KEYS.event,
+            (8, b'r') => &KEYS.refer_to,
+            (10, b'u') => &KEYS.user_agent,
+            (6, b's') => &KEYS.server,
+            (12, b'r') => &KEYS.record_route,
+            (5, b'r') => &KEYS.route,
             _ => return H::Other,
         };
-        if candidate.canonical().as_bytes().eq_ignore_ascii_case(name) {
-            candidate
+        if candidate.matches(name) {
+            candidate.name
         } else {
             H::Other
         }
@@ -171,7 +186,7 @@ impl HeaderName {
     /// The RFC spelling of the name (`Call-ID`, `CSeq`, `WWW-Authenticate`,
     /// `Min-SE`). [`HeaderName::Other`] has no spelling of its own: it is
     /// `"(extension header)"`; read the wire name from [`Header::name_span`].
-    pub fn canonical(self) -> &'static str {
+    pub const fn canonical(self) -> &'static str {
         use HeaderName as H;
         match self {
             H::Via => "Via",
@@ -219,6 +234,186 @@ impl HeaderName {
         self as u32
     }
 }
+
+/// Up to 24 bytes of a name folded into three words: the first and the last
+/// eight bytes (four or two for shorter names, overlapping when the name is
+/// short) and bytes 8..16 when the name is longer than 16. Two names of the
+/// same length are equal exactly when their fingerprints are.
+const fn fingerprint(name: &[u8]) -> [u64; 3] {
+    const fn word(name: &[u8], at: usize, width: usize) -> u64 {
+        let mut w = 0u64;
+        let mut i = 0;
+        while i < width {
+            w |= (name[at + i] as u64) << (8 * i);
+            i += 1;
+        }
+        w
+    }
+    let n = name.len();
+    if n < 2 || n > 24 {
+        return [0; 3];
+    }
+    let width = if n >= 8 {
+        8
+    } else if n >= 4 {
+        4
+    } else {
+        2
+    };
+    let mid = if n > 16 { word(name, 8, 8) } else { 0 };
+    [word(name, 0, width), word(name, n - width, width), mid]
+}
+
+/// [`fingerprint`] at run time, with fixed-size loads.
+fn fingerprint_wire(name: &[u8]) -> [u64; 3] {
+    fn le<const N: usize>(bytes: Option<&[u8; N]>) -> u64 {
+        let mut w = [0u8; 8];
+        if let (Some(bytes), Some(dst)) = (bytes, w.get_mut(..N)) {
+            dst.copy_from_slice(bytes);
+        }
+        u64::from_le_bytes(w)
+    }
+    match name.len() {
+        2..=3 => [le::<2>(name.first_chunk()), le::<2>(name.last_chunk()), 0],
+        4..=7 => [le::<4>(name.first_chunk()), le::<4>(name.last_chunk()), 0],
+        8..=16 => [le::<8>(name.first_chunk()), le::<8>(name.last_chunk()), 0],
+        17..=24 => [
+            le::<8>(name.first_chunk()),
+            le::<8>(name.last_chunk()),
+            le::<8>(name.get(8..).and_then(|r| r.first_chunk())),
+        ],
+        _ => [0; 3],
+    }
+}
+
+/// A full header name to recognise in any case: the fingerprint of its
+/// lower-case spelling and a mask with 0x20 on the letters, so that
+/// `wire | mask == lower` accepts either case of a letter and exactly the
+/// same byte elsewhere (a CR does not pass for `-`, as `0x0d | 0x20` would).
+struct Key {
+    name: HeaderName,
+    len: usize,
+    lower: [u64; 3],
+    mask: [u64; 3],
+}
+
+impl Key {
+    const fn new(name: HeaderName, spelling: &str) -> Key {
+        let bytes = spelling.as_bytes();
+        let n = bytes.len();
+        let mut lower = [0u8; 24];
+        let mut mask = [0u8; 24];
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            lower[i] = b.to_ascii_lowercase();
+            if b.is_ascii_alphabetic() {
+                mask[i] = 0x20;
+            }
+            i += 1;
+        }
+        let (lower, _) = lower.split_at(n);
+        let (mask, _) = mask.split_at(n);
+        Key {
+            name,
+            len: n,
+            lower: fingerprint(lower),
+            mask: fingerprint(mask),
+        }
+    }
+
+    /// Is `wire` this name, in any case? The caller has checked the length.
+    fn matches(&self, wire: &[u8]) -> bool {
+        let w = fingerprint_wire(wire);
+        wire.len() == self.len
+            && (w[0] | self.mask[0]) == self.lower[0]
+            && (w[1] | self.mask[1]) == self.lower[1]
+            && (w[2] | self.mask[2]) == self.lower[2]
+    }
+}
+
+/// One [`Key`] per full name, built at compile time.
+struct Keys {
+    via: Key,
+    from: Key,
+    to: Key,
+    call_id: Key,
+    cseq: Key,
+    max_forwards: Key,
+    contact: Key,
+    content_length: Key,
+    content_type: Key,
+    require: Key,
+    proxy_require: Key,
+    supported: Key,
+    unsupported: Key,
+    allow: Key,
+    accept: Key,
+    accept_encoding: Key,
+    accept_language: Key,
+    session_expires: Key,
+    min_se: Key,
+    expires: Key,
+    min_expires: Key,
+    retry_after: Key,
+    warning: Key,
+    reason: Key,
+    rseq: Key,
+    rack: Key,
+    www_authenticate: Key,
+    proxy_authenticate: Key,
+    authorization: Key,
+    proxy_authorization: Key,
+    event: Key,
+    refer_to: Key,
+    user_agent: Key,
+    server: Key,
+    record_route: Key,
+    route: Key,
+}
+
+const fn key(name: HeaderName) -> Key {
+    Key::new(name, name.canonical())
+}
+
+static KEYS: Keys = Keys {
+    via: key(HeaderName::Via),
+    from: key(HeaderName::From),
+    to: key(HeaderName::To),
+    call_id: key(HeaderName::CallId),
+    cseq: key(HeaderName::CSeq),
+    max_forwards: key(HeaderName::MaxForwards),
+    contact: key(HeaderName::Contact),
+    content_length: key(HeaderName::ContentLength),
+    content_type: key(HeaderName::ContentType),
+    require: key(HeaderName::Require),
+    proxy_require: key(HeaderName::ProxyRequire),
+    supported: key(HeaderName::Supported),
+    unsupported: key(HeaderName::Unsupported),
+    allow: key(HeaderName::Allow),
+    accept: key(HeaderName::Accept),
+    accept_encoding: key(HeaderName::AcceptEncoding),
+    accept_language: key(HeaderName::AcceptLanguage),
+    session_expires: key(HeaderName::SessionExpires),
+    min_se: key(HeaderName::MinSE),
+    expires: key(HeaderName::Expires),
+    min_expires: key(HeaderName::MinExpires),
+    retry_after: key(HeaderName::RetryAfter),
+    warning: key(HeaderName::Warning),
+    reason: key(HeaderName::Reason),
+    rseq: key(HeaderName::RSeq),
+    rack: key(HeaderName::RAck),
+    www_authenticate: key(HeaderName::WwwAuthenticate),
+    proxy_authenticate: key(HeaderName::ProxyAuthenticate),
+    authorization: key(HeaderName::Authorization),
+    proxy_authorization: key(HeaderName::ProxyAuthorization),
+    event: key(HeaderName::Event),
+    refer_to: key(HeaderName::ReferTo),
+    user_agent: key(HeaderName::UserAgent),
+    server: key(HeaderName::Server),
+    record_route: key(HeaderName::RecordRoute),
+    route: key(HeaderName::Route),
+};
 
 impl std::fmt::Display for HeaderName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -269,6 +464,45 @@ mod tests {
         assert_eq!(HeaderName::from_wire(b"Call\rID"), HeaderName::Other);
         assert_eq!(HeaderName::from_wire(b"CALL-ID"), HeaderName::CallId);
         assert_eq!(HeaderName::from_wire(b"Call-\xc9D"), HeaderName::Other);
+    }
+
+    #[test]
+    fn every_byte_at_every_position() {
+        // A full name with one byte replaced is the name whose spelling it
+        // equals case-insensitively (itself, or `RSeq` from `CSeq`), if any.
+        let full = &HeaderName::ALL[..HeaderName::ALL.len() - 1];
+        for h in full {
+            let canonical = h.canonical().as_bytes();
+            for at in 0..canonical.len() {
+                for b in 0..=255u8 {
+                    let mut wire = canonical.to_vec();
+                    wire[at] = b;
+                    let expected = full
+                        .iter()
+                        .find(|n| n.canonical().as_bytes().eq_ignore_ascii_case(&wire))
+                        .copied()
+                        .unwrap_or(HeaderName::Other);
+                    assert_eq!(HeaderName::from_wire(&wire), expected, "{wire:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fingerprints_at_compile_and_run_time_agree() {
+        for name in [
+            &b"ab"[..],
+            b"abc",
+            b"abcd",
+            b"abcdefg",
+            b"abcdefgh",
+            b"0123456789abcdefghij",
+        ] {
+            assert_eq!(fingerprint(name), fingerprint_wire(name), "{name:?}");
+        }
+        assert_eq!(fingerprint_wire(b"To"), [0x6f54, 0x6f54, 0]);
+        assert_eq!(fingerprint_wire(b"a"), [0; 3]);
+        assert_eq!(fingerprint_wire(&[b'x'; 25]), [0; 3]);
     }
 
     #[test]
