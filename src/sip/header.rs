@@ -230,7 +230,7 @@ impl HeaderName {
     }
 
     /// A small index, unique per variant, below 64.
-    pub(crate) fn index(self) -> u32 {
+    pub(crate) const fn index(self) -> u32 {
         self as u32
     }
 }

@@ -79,7 +79,7 @@ impl<'a> Iterator for SplitTop<'a> {
 /// Bytes equal to `b` in `word` get their high bit set, others not, as long as
 /// no earlier byte matched (the usual SWAR zero-byte test: exact for the first
 /// match, which is all callers look at).
-fn match_mask(word: u64, b: u8) -> u64 {
+pub(crate) fn match_mask(word: u64, b: u8) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let x = word ^ (LO * u64::from(b));

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::Span;
+use super::lex::match_mask;
 
 /// A SIP method. The set is open: methods this enum does not name are kept in
 /// [`Method::Other`]. Methods are case-sensitive (RFC 3261 §7.1), so `invite`
@@ -46,6 +47,28 @@ impl Method {
             "MESSAGE" => Method::Message,
             "PUBLISH" => Method::Publish,
             other => Method::Other(other.into()),
+        }
+    }
+
+    /// [`Method::parse`] on the bytes of a token (ASCII, so no UTF-8 check
+    /// for the known methods).
+    pub(crate) fn from_token(token: &[u8]) -> Method {
+        match token {
+            b"INVITE" => Method::Invite,
+            b"ACK" => Method::Ack,
+            b"BYE" => Method::Bye,
+            b"CANCEL" => Method::Cancel,
+            b"REGISTER" => Method::Register,
+            b"OPTIONS" => Method::Options,
+            b"INFO" => Method::Info,
+            b"UPDATE" => Method::Update,
+            b"PRACK" => Method::Prack,
+            b"SUBSCRIBE" => Method::Subscribe,
+            b"NOTIFY" => Method::Notify,
+            b"REFER" => Method::Refer,
+            b"MESSAGE" => Method::Message,
+            b"PUBLISH" => Method::Publish,
+            other => Method::Other(String::from_utf8_lossy(other).into()),
         }
     }
 
@@ -198,6 +221,16 @@ pub(crate) fn parse_start_line(
     base: usize,
     irregular: &mut Vec<Irregularity>,
 ) -> Option<StartLine> {
+    parse_start_line_with(line, base, |what| irregular.push(what))
+}
+
+/// [`parse_start_line`] handing each irregularity to `note`: the scanner
+/// turns them into anomalies without a vector in between.
+pub(crate) fn parse_start_line_with(
+    line: &[u8],
+    base: usize,
+    mut note: impl FnMut(Irregularity),
+) -> Option<StartLine> {
     // Trailing whitespace is tolerated everywhere.
     let mut len = line.len();
     while len > 0 && line.get(len - 1).copied().is_some_and(is_ws) {
@@ -205,19 +238,29 @@ pub(crate) fn parse_start_line(
     }
     let line = line.get(..len)?;
 
-    if let Some(version) = line.get(..7)
-        && version.eq_ignore_ascii_case(b"SIP/2.0")
+    if let Some(version) = line.first_chunk::<7>()
+        && let Some(upper) = version_case(version)
     {
-        return parse_status_line(line, base, version, irregular);
+        return parse_status_line(line, base, upper, &mut note);
     }
-    parse_request_line(line, base, irregular)
+    parse_request_line(line, base, &mut note)
+}
+
+/// `Some(true)` for `SIP/2.0`, `Some(false)` for it in another case, `None`
+/// for anything else.
+fn version_case(version: &[u8; 7]) -> Option<bool> {
+    if version == b"SIP/2.0" {
+        Some(true)
+    } else {
+        version.eq_ignore_ascii_case(b"SIP/2.0").then_some(false)
+    }
 }
 
 fn parse_status_line(
     line: &[u8],
     base: usize,
-    version: &[u8],
-    irregular: &mut Vec<Irregularity>,
+    upper: bool,
+    note: &mut impl FnMut(Irregularity),
 ) -> Option<StartLine> {
     // SIP/2.0 SP 3DIGIT SP Reason-Phrase
     if !line.get(7).copied().is_some_and(is_ws) {
@@ -225,7 +268,7 @@ fn parse_status_line(
     }
     let code_at = skip_ws(line, 7);
     if code_at != 8 {
-        irregular.push("extra whitespace in the status line");
+        note("extra whitespace in the status line");
     }
     let digits = line.get(code_at..code_at + 3)?;
     if !digits.iter().all(u8::is_ascii_digit) {
@@ -240,14 +283,14 @@ fn parse_status_line(
     let after = code_at + 3;
     let reason_at = match line.get(after) {
         None => {
-            irregular.push("status line without a reason phrase");
+            note("status line without a reason phrase");
             after
         }
         Some(&b) if is_ws(b) => skip_ws(line, after),
         Some(_) => return None,
     };
-    if version != b"SIP/2.0" {
-        irregular.push("SIP version not in upper case");
+    if !upper {
+        note("SIP version not in upper case");
     }
     Some(StartLine::Response {
         status: StatusCode(code),
@@ -255,37 +298,52 @@ fn parse_status_line(
     })
 }
 
+/// Does `bytes` hold a SP or HT? Eight bytes at a time: Request-URIs are
+/// long.
+fn has_ws(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        if match_mask(word, b' ') | match_mask(word, b'\t') != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().copied().any(is_ws)
+}
+
 fn parse_request_line(
     line: &[u8],
     base: usize,
-    irregular: &mut Vec<Irregularity>,
+    note: &mut impl FnMut(Irregularity),
 ) -> Option<StartLine> {
-    // Method SP Request-URI SP SIP-Version
+    // Method SP Request-URI SP SIP-Version, read from both ends: the version
+    // ends the line (trailing whitespace is gone), the URI lies between. A
+    // URI holding whitespace is refused, as a left-to-right reading would.
     let method_end = find_ws(line, 0);
     let method = line.get(..method_end)?;
     if method.is_empty() || !method.iter().copied().all(is_token_byte) {
         return None;
     }
-    let uri_start = skip_ws(line, method_end);
-    let uri_end = find_ws(line, uri_start);
-    let version_start = skip_ws(line, uri_end);
-    if uri_end == uri_start || version_start == uri_end {
-        return None;
+    let version_start = line.len().checked_sub(7)?;
+    let upper = version_case(line.get(version_start..)?.first_chunk::<7>()?)?;
+    let mut uri_end = version_start;
+    while uri_end > method_end && line.get(uri_end - 1).copied().is_some_and(is_ws) {
+        uri_end -= 1;
     }
-    let version = line.get(version_start..)?;
-    if !version.eq_ignore_ascii_case(b"SIP/2.0") {
+    let uri_start = skip_ws(line, method_end);
+    if uri_end == version_start || uri_start >= uri_end || has_ws(line.get(uri_start..uri_end)?) {
         return None;
     }
     if uri_start != method_end + 1 || version_start != uri_end + 1 {
-        irregular.push("extra whitespace in the request line");
+        note("extra whitespace in the request line");
     }
-    if version != b"SIP/2.0" {
-        irregular.push("SIP version not in upper case");
+    if !upper {
+        note("SIP version not in upper case");
     }
-    // Token bytes are ASCII, so this cannot fail.
-    let method = std::str::from_utf8(method).ok()?;
     Some(StartLine::Request {
-        method: Method::parse(method),
+        method: Method::from_token(method),
         uri: Span::new(base + uri_start, base + uri_end),
     })
 }
@@ -415,5 +473,95 @@ mod tests {
         ] {
             assert_eq!(parse(line).0, None, "{line:?}");
         }
+    }
+
+    /// The request-line reading before it went from both ends: left to
+    /// right, one field after the other.
+    fn request_left_to_right(line: &[u8]) -> Option<(Method, Span, Vec<Irregularity>)> {
+        let mut irregular = Vec::new();
+        let mut len = line.len();
+        while len > 0 && is_ws(line[len - 1]) {
+            len -= 1;
+        }
+        let line = &line[..len];
+        let method_end = find_ws(line, 0);
+        let method = &line[..method_end];
+        if method.is_empty() || !method.iter().copied().all(is_token_byte) {
+            return None;
+        }
+        let uri_start = skip_ws(line, method_end);
+        let uri_end = find_ws(line, uri_start);
+        let version_start = skip_ws(line, uri_end);
+        if uri_end == uri_start || version_start == uri_end {
+            return None;
+        }
+        let version = &line[version_start..];
+        if !version.eq_ignore_ascii_case(b"SIP/2.0") {
+            return None;
+        }
+        if uri_start != method_end + 1 || version_start != uri_end + 1 {
+            irregular.push("extra whitespace in the request line");
+        }
+        if version != b"SIP/2.0" {
+            irregular.push("SIP version not in upper case");
+        }
+        let method = Method::parse(std::str::from_utf8(method).ok()?);
+        Some((method, Span::new(uri_start, uri_end), irregular))
+    }
+
+    #[test]
+    fn request_line_from_both_ends_agrees_with_left_to_right() {
+        let seeds: [&[u8]; 8] = [
+            b"INVITE sip:bob@example.com SIP/2.0",
+            b"ACK  sip:a@b\tsip/2.0 ",
+            b"X sip:a SIP/2.0",
+            b"INVITE sip:a b SIP/2.0",
+            b"INVITE  SIP/2.0",
+            b"A SIP/2.0",
+            b"INVITE sip:xSIP/2.0",
+            b"OPTIONS sip:averyveryverylonguri@host.example.com:5060;transport=udp SIP/2.0",
+        ];
+        let alphabet = [
+            b' ', b'\t', b'S', b's', b'/', b'2', b'.', b'0', b'x', b'\xc3',
+        ];
+        let mut checked = 0;
+        for seed in seeds {
+            // Every line obtained by replacing, inserting or deleting one byte.
+            let mut lines = vec![seed.to_vec()];
+            for at in 0..=seed.len() {
+                for &b in &alphabet {
+                    let mut l = seed.to_vec();
+                    l.insert(at, b);
+                    lines.push(l);
+                    if at < seed.len() {
+                        let mut l = seed.to_vec();
+                        l[at] = b;
+                        lines.push(l);
+                    }
+                }
+                if at < seed.len() {
+                    let mut l = seed.to_vec();
+                    l.remove(at);
+                    lines.push(l);
+                }
+            }
+            for line in lines {
+                if line
+                    .first_chunk::<7>()
+                    .is_some_and(|v| version_case(v).is_some())
+                {
+                    continue;
+                }
+                let mut irregular = Vec::new();
+                let got = match parse_start_line(&line, 0, &mut irregular) {
+                    Some(StartLine::Request { method, uri }) => Some((method, uri, irregular)),
+                    Some(StartLine::Response { .. }) => panic!("{line:?}"),
+                    None => None,
+                };
+                assert_eq!(got, request_left_to_right(&line), "{line:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 3000, "{checked}");
     }
 }
