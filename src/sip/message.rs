@@ -123,16 +123,26 @@ pub struct Message {
     /// Whether some header value spans folded lines (and so holds a line end):
     /// the other values are read without looking for one.
     folded: bool,
-    /// The SDP body parsed on first use: several rules read it, parsing is
-    /// the costly part.
+    /// Header values and the body parsed on first use. Boxed: a `Message` is
+    /// moved several times on its way to its call, and the caches are most
+    /// of its size.
+    parsed: Box<Parsed>,
+}
+
+/// What accessors parse on first use and keep.
+#[derive(Debug, Clone, Default)]
+struct Parsed {
+    /// The SDP body: several rules read it, parsing is the costly part.
     sdp: OnceCell<Option<Result<Sdp, SdpError>>>,
-    /// The top Via entry parsed on first use: transaction matching reads it
-    /// more than once per message.
+    /// The top Via entry: transaction matching reads it more than once per
+    /// message.
     top_via: OnceCell<Option<TopVia>>,
-    /// From and To parsed on first use: dialog and retransmission matching
-    /// read them again for every later message of a transaction.
+    /// From and To: dialog and retransmission matching read them again for
+    /// every later message of a transaction.
     from: OnceCell<Option<NameAddr>>,
     to: OnceCell<Option<NameAddr>>,
+    /// CSeq: transaction matching and every report read it.
+    cseq: OnceCell<Option<CSeq>>,
 }
 
 /// The top Via entry and its sent-by, which transaction matching keys on.
@@ -450,10 +460,7 @@ impl Message {
             body,
             anomalies,
             folded,
-            sdp: OnceCell::new(),
-            top_via: OnceCell::new(),
-            from: OnceCell::new(),
-            to: OnceCell::new(),
+            parsed: Box::default(),
         })
     }
 
@@ -618,7 +625,15 @@ impl Message {
     }
 
     pub fn cseq(&self) -> Option<CSeq> {
-        CSeq::parse(&self.header(HeaderName::CSeq)?)
+        self.cseq_ref().cloned()
+    }
+
+    /// The CSeq, parsed on first use and kept.
+    pub fn cseq_ref(&self) -> Option<&CSeq> {
+        self.parsed
+            .cseq
+            .get_or_init(|| CSeq::parse(&self.header(HeaderName::CSeq)?))
+            .as_ref()
     }
 
     /// The first entry of the first Via header.
@@ -644,7 +659,8 @@ impl Message {
     }
 
     fn top_via_entry(&self) -> Option<&TopVia> {
-        self.top_via
+        self.parsed
+            .top_via
             .get_or_init(|| {
                 let value = self.header(HeaderName::Via)?;
                 let first = split_top(&value, b',').find(|e| !trim(e).is_empty())?;
@@ -682,14 +698,16 @@ impl Message {
 
     /// The From header, parsed on first use and kept.
     pub fn from_ref(&self) -> Option<&NameAddr> {
-        self.from
+        self.parsed
+            .from
             .get_or_init(|| NameAddr::parse(&self.header(HeaderName::From)?))
             .as_ref()
     }
 
     /// The To header, parsed on first use and kept.
     pub fn to_ref(&self) -> Option<&NameAddr> {
-        self.to
+        self.parsed
+            .to
             .get_or_init(|| NameAddr::parse(&self.header(HeaderName::To)?))
             .as_ref()
     }
@@ -836,7 +854,8 @@ impl Message {
 
     /// The SDP carried by the message, parsed on first use and kept.
     pub fn sdp_ref(&self) -> Option<&Result<Sdp, SdpError>> {
-        self.sdp
+        self.parsed
+            .sdp
             .get_or_init(|| self.sdp_body().map(Sdp::parse))
             .as_ref()
     }

@@ -904,3 +904,27 @@ t: <sip:b@h>;tag=tt\r\nf: <sip:a@h>;tag=ff\r\ni: 1@h\r\nCSeq: 1 INVITE\r\n\r\n";
     assert_eq!((m.top_via_branch(), m.top_via_sent_by()), (None, None));
     assert_eq!((m.from_tag(), m.to_tag()), (None, None));
 }
+
+#[test]
+fn cseq_is_parsed_once_and_borrowed() {
+    let m = parse(INVITE);
+    let first = m.cseq_ref().expect("CSeq");
+    assert_eq!(first.seq, 314159);
+    assert_eq!(first.method, Method::Invite);
+    // The second call returns the kept value, not a new parse.
+    assert!(std::ptr::eq(first, m.cseq_ref().expect("CSeq")));
+    assert_eq!(m.cseq().as_ref(), Some(first));
+    let no_cseq = parse("SIP/2.0 200 OK\r\nCall-ID: x\r\n\r\n");
+    assert_eq!(no_cseq.cseq_ref(), None);
+}
+
+#[test]
+fn message_stays_small_to_move() {
+    // The lazily parsed values live behind one box: a `Message` is moved
+    // several times on its way to its call.
+    assert!(
+        std::mem::size_of::<Message>() <= 160,
+        "{}",
+        std::mem::size_of::<Message>()
+    );
+}
