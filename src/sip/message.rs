@@ -114,7 +114,7 @@ impl Anomaly {
 /// panics.
 #[derive(Debug, Clone)]
 pub struct Message {
-    raw: Box<[u8]>,
+    raw: Raw,
     start: StartLine,
     start_span: Span,
     headers: Vec<Header>,
@@ -143,6 +143,46 @@ struct Parsed {
     to: OnceCell<Option<NameAddr>>,
     /// CSeq: transaction matching and every report read it.
     cseq: OnceCell<Option<CSeq>>,
+}
+
+/// The bytes of a message, kept as text when they are valid UTF-8 (nearly
+/// always): the whole message is checked once, its slices then need no check
+/// of their own, only that they start and end on character boundaries.
+#[derive(Debug, Clone)]
+enum Raw {
+    Text(Box<str>),
+    Bytes(Box<[u8]>),
+}
+
+impl Raw {
+    fn new(bytes: &[u8]) -> Raw {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Raw::Text(text.into()),
+            Err(_) => Raw::Bytes(bytes.into()),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Raw::Text(text) => text.as_bytes(),
+            Raw::Bytes(bytes) => bytes,
+        }
+    }
+
+    /// The bytes of `span` as UTF-8, invalid sequences replaced; empty when
+    /// the span does not lie in the message.
+    fn text(&self, span: Span) -> Cow<'_, str> {
+        if let Raw::Text(text) = self
+            && let Some(slice) = text.get(span.start as usize..span.end as usize)
+        {
+            return Cow::Borrowed(slice);
+        }
+        let bytes = span.slice(self.bytes());
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        }
+    }
 }
 
 /// The top Via entry and its sent-by, which transaction matching keys on.
@@ -453,7 +493,7 @@ impl Message {
             headers.shrink_to_fit();
         }
         Some(Message {
-            raw: bytes.into(),
+            raw: Raw::new(bytes),
             start,
             start_span: Span::new(line_start, line_end),
             headers,
@@ -467,17 +507,13 @@ impl Message {
     /// The bytes given to [`Message::parse`], leading CR/LF and trailing bytes
     /// beyond the body included.
     pub fn raw(&self) -> &[u8] {
-        &self.raw
+        self.raw.bytes()
     }
 
     /// The bytes of `span`, as UTF-8 with invalid sequences replaced; empty
     /// when the span does not lie in [`Message::raw`].
     pub fn text(&self, span: Span) -> Cow<'_, str> {
-        let bytes = span.slice(&self.raw);
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        }
+        self.raw.text(span)
     }
 
     pub fn start_line(&self) -> &StartLine {
@@ -546,14 +582,9 @@ impl Message {
 
     /// The value of a header, with folded lines joined by one space.
     pub fn header_value(&self, h: &Header) -> Cow<'_, str> {
-        let bytes = h.value_span.slice(&self.raw);
+        let bytes = h.value_span.slice(self.raw.bytes());
         if !self.folded || !bytes.contains(&b'\n') {
-            // `from_utf8` checks ASCII a word at a time, faster than the lossy
-            // decoder on the valid text nearly every header holds.
-            return match std::str::from_utf8(bytes) {
-                Ok(text) => Cow::Borrowed(text),
-                Err(_) => String::from_utf8_lossy(bytes),
-            };
+            return self.raw.text(h.value_span);
         }
         let mut out = String::with_capacity(bytes.len());
         for piece in bytes.split(|&b| b == b'\n') {
@@ -598,7 +629,7 @@ impl Message {
             .iter()
             .find(|h| {
                 h.name_span
-                    .slice(&self.raw)
+                    .slice(self.raw.bytes())
                     .eq_ignore_ascii_case(name.as_bytes())
             })
             .map(|h| self.header_value(h))
@@ -805,7 +836,7 @@ impl Message {
             .headers
             .iter()
             .find(|h| h.name == HeaderName::ContentLength)?;
-        parse_content_length(h.value_span.slice(&self.raw))
+        parse_content_length(h.value_span.slice(self.raw.bytes()))
     }
 
     /// The media type, lower-cased, without parameters: `application/sdp`.
@@ -817,7 +848,7 @@ impl Message {
 
     /// The body, framed by Content-Length when present.
     pub fn body(&self) -> &[u8] {
-        self.body.slice(&self.raw)
+        self.body.slice(self.raw.bytes())
     }
 
     pub fn body_span(&self) -> Span {
