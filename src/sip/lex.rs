@@ -123,6 +123,13 @@ fn is_ascii_space(b: u8) -> bool {
 /// Unicode whitespace).
 pub(crate) fn trim(s: &str) -> &str {
     let bytes = s.as_bytes();
+    // Most texts given here are already trimmed: two byte tests.
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
+        && first.is_ascii_graphic()
+        && last.is_ascii_graphic()
+    {
+        return s;
+    }
     let start = bytes
         .iter()
         .position(|&b| !is_ascii_space(b))
@@ -141,6 +148,9 @@ pub(crate) fn trim(s: &str) -> &str {
 /// `s.trim_start()`, with the fast path of [`trim`].
 pub(crate) fn trim_start(s: &str) -> &str {
     let bytes = s.as_bytes();
+    if bytes.first().is_some_and(u8::is_ascii_graphic) {
+        return s;
+    }
     let start = bytes
         .iter()
         .position(|&b| !is_ascii_space(b))
