@@ -312,7 +312,7 @@ enum Step {
         packet: MediaPacket,
     },
     /// A SIP message and where it was found.
-    Message(Box<(Found, Message)>),
+    Message(Found, Message),
     DecodeIssue(DecodeIssue),
 }
 
@@ -428,7 +428,7 @@ fn found(bytes: &SipBytes<'_>, warm: bool, out: &mut dyn FnMut(Step) -> bool) ->
             bytes.frames.to_vec()
         },
     };
-    out(Step::Message(Box::new((found, msg))))
+    out(Step::Message(found, msg))
 }
 
 /// The back half: correlates, releases finished calls through the rules to
@@ -493,8 +493,7 @@ impl<'o> Back<'o> {
                 dst,
                 packet,
             } => self.correlator.push_media(frame, ts, src, dst, packet),
-            Step::Message(boxed) => {
-                let (found, msg) = *boxed;
+            Step::Message(found, msg) => {
                 self.stats.sip_messages += 1;
                 if !msg.anomalies().is_empty() {
                     self.stats.malformed_messages += 1;
@@ -612,6 +611,16 @@ const BATCH: usize = 512;
 /// Batches in flight between the two threads: bounds the memory between them.
 const BATCHES_IN_FLIGHT: usize = 8;
 
+/// What the back half hands back to the front half to drop: memory is freed
+/// by the thread that allocated it. Freeing across threads costs the allocator
+/// far more (measured on udp-100M: about a third more CPU time in all).
+struct Returned {
+    /// The emptied batch, for reuse.
+    batch: Vec<Step>,
+    /// Calls released and reported: their messages were made by the front.
+    calls: Vec<Call>,
+}
+
 /// [`run`] on two threads: this one correlates, checks and reports while a
 /// second one reads, decodes, reassembles and scans (and parses the header
 /// values the rules read). The report is the same as [`run`]'s, in the same
@@ -624,21 +633,33 @@ pub fn run_parallel(
 ) -> io::Result<InputSummary> {
     let input = name.clone();
     let mut facts = Correlated::default();
+    let released = std::cell::RefCell::new(Vec::new());
     let mut emit = |call: Call, diagnostics: Vec<Diagnostic>, n: u64| {
-        sink.call(&input, n, &call, &diagnostics)
+        let result = sink.call(&input, n, &call, &diagnostics);
+        released.borrow_mut().push(call);
+        result
     };
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step>>(BATCHES_IN_FLIGHT);
+        // Unbounded, but drained by the front at every batch it sends.
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Returned>();
         let front = scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
+            let mut spare: Vec<Vec<Step>> = Vec::new();
             let front = run_front(source, true, &mut |step| {
                 batch.push(step);
                 if batch.len() < BATCH {
                     return true;
                 }
+                for returned in back_rx.try_iter() {
+                    drop(returned.calls);
+                    if spare.len() < BATCHES_IN_FLIGHT {
+                        spare.push(returned.batch);
+                    }
+                }
+                let next = spare.pop().unwrap_or_else(|| Vec::with_capacity(BATCH));
                 // The back half hung up: it failed and reports why.
-                tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                    .is_ok()
+                tx.send(std::mem::replace(&mut batch, next)).is_ok()
             });
             if !batch.is_empty() {
                 let _ = tx.send(batch);
@@ -646,11 +667,16 @@ pub fn run_parallel(
             front
         });
         let mut back = Back::new(options);
-        for batch in rx.iter() {
-            for step in batch {
+        for mut batch in rx.iter() {
+            for step in batch.drain(..) {
                 // On an error `rx` is dropped on return, which stops the front.
                 back.step(step, &mut emit)?;
             }
+            // The front may be done; then what is left is dropped here.
+            let _ = back_tx.send(Returned {
+                batch,
+                calls: released.take(),
+            });
         }
         let front = front
             .join()
