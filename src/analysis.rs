@@ -342,8 +342,8 @@ struct FrontEnd {
 
 /// The front half: reads `source` to its end (or first error) and hands every
 /// step to `out`. `out` returns `false` to stop early (the back half failed).
-/// `warm`: also parse the header values the correlator and the rules read
-/// (SDP, top Via, From, To), so that a second thread does that work.
+/// `warm`: also parse the SDP body the rules read, so that a second thread
+/// does that work.
 fn run_front(
     source: &mut dyn FrameSource,
     warm: bool,
@@ -411,12 +411,10 @@ fn found(bytes: &SipBytes<'_>, warm: bool, out: &mut dyn FnMut(Step) -> bool) ->
         return true;
     };
     if warm {
-        let _ = (
-            msg.sdp_ref(),
-            msg.top_via_ref(),
-            msg.from_ref(),
-            msg.to_ref(),
-        );
+        // The SDP body is what the rules read most, and parsing it is costly;
+        // the other header values are read only when needed (the correlator
+        // skips most Via and From/To parses), so they stay with the back half.
+        let _ = msg.sdp_ref();
     }
     let found = Found {
         frame: bytes.frame,
