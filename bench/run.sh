@@ -4,8 +4,11 @@
 #   bash bench/run.sh [-n RUNS] [--no-build] CAPTURE...
 #
 # For each capture, RUNS rounds (default 3); each round runs, one after the other:
-#   sipdiag text    sipdiag CAPTURE --format text -o /dev/null        (release build)
+#   sipdiag text    sipdiag CAPTURE --format text -o /dev/null        (release build; two threads
+#                   on a machine with two CPUs or more)
+#   sipdiag text 1t the same with --threads 1 (the single-thread figure)
 #   sipdiag json    sipdiag CAPTURE --format json -o /dev/null
+#   sipdiag json 1t the same with --threads 1
 #   tshark sip,stat tshark -r CAPTURE -q -z sip,stat
 #   tshark fields   tshark -r CAPTURE -Y sip -T fields -e sip.Call-ID -e sip.Status-Code
 # so that a slow moment of a shared machine hits every tool alike. Reported per tool: the
@@ -46,14 +49,16 @@ if [[ -n $build ]]; then
 fi
 [[ -x $SIPDIAG ]] || die "$SIPDIAG not built"
 
-TOOLS=("sipdiag text" "sipdiag json" "tshark sip,stat" "tshark fields")
+TOOLS=("sipdiag text" "sipdiag text 1t" "sipdiag json" "sipdiag json 1t" "tshark sip,stat" "tshark fields")
 
 # run_tool TOOL CAPTURE: runs one tool once; prints "WALL_MS PEAK_RSS_KB CPU_MS".
 run_tool() {
     local tool=$1 cap=$2 start end rc=0 cmd
     case $tool in
     "sipdiag text") cmd=("$SIPDIAG" "$cap" --format text -o /dev/null) ;;
+    "sipdiag text 1t") cmd=("$SIPDIAG" "$cap" --threads 1 --format text -o /dev/null) ;;
     "sipdiag json") cmd=("$SIPDIAG" "$cap" --format json -o /dev/null) ;;
+    "sipdiag json 1t") cmd=("$SIPDIAG" "$cap" --threads 1 --format json -o /dev/null) ;;
     "tshark sip,stat") cmd=(tshark -r "$cap" -q -z sip,stat) ;;
     "tshark fields") cmd=(tshark -r "$cap" -Y sip -T fields -e sip.Call-ID -e sip.Status-Code) ;;
     esac
@@ -103,8 +108,8 @@ for cap in "${captures[@]}"; do
     for tool in "${TOOLS[@]}"; do
         ref=""
         case $tool in
-        "sipdiag text") ref="tshark sip,stat" ;;
-        "sipdiag json") ref="tshark fields" ;;
+        "sipdiag text"*) ref="tshark sip,stat" ;;
+        "sipdiag json"*) ref="tshark fields" ;;
         esac
         awk -v tool="$tool" -v ms="${ms[$tool]}" -v kb="${rss[$tool]}" -v b="$bytes" -v n="$msgs" \
             -v cpu="${cpu[$tool]}" -v rcpu="${ref:+${cpu[$ref]}}" \
