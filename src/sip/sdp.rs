@@ -10,7 +10,7 @@
 //! It reads only what [`Sdp`] holds and builds nothing else, one pass over the
 //! body.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use super::message::find_lf;
 
@@ -34,7 +34,11 @@ impl Direction {
     }
 
     /// The direction an attribute name sets (any case), if any.
-    fn from_attribute(name: &str) -> Option<Direction> {
+    fn from_attribute(name: &[u8]) -> Option<Direction> {
+        // The four names have eight letters: most attributes fail here.
+        if name.len() != 8 {
+            return None;
+        }
         [
             Direction::SendRecv,
             Direction::SendOnly,
@@ -42,7 +46,7 @@ impl Direction {
             Direction::Inactive,
         ]
         .into_iter()
-        .find(|d| name.eq_ignore_ascii_case(d.as_str()))
+        .find(|d| name.eq_ignore_ascii_case(d.as_str().as_bytes()))
     }
 }
 
@@ -228,37 +232,166 @@ impl Fault {
     }
 }
 
+/// A piece of the body: its bytes, where they start in the body and, when
+/// the whole body is valid UTF-8 (nearly always), the body as text. A piece
+/// of a UTF-8 body cut at ASCII separators is text too, so it needs no UTF-8
+/// check of its own, only a slice of the body's text when it is read as text;
+/// the fields of other bodies are checked one by one, in the order the
+/// grammar reads them, which keeps the errors they get.
+#[derive(Clone, Copy)]
+struct Field<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    body_text: Option<&'a str>,
+}
+
+impl<'a> Field<'a> {
+    /// Bytes `start..end` of the field (empty when out of range).
+    fn cut(self, start: usize, end: usize) -> Field<'a> {
+        Field {
+            bytes: self.bytes.get(start..end).unwrap_or_default(),
+            start: self.start + start,
+            body_text: self.body_text,
+        }
+    }
+
+    /// The pieces before and after the first `sep`, an ASCII byte.
+    fn split_once(self, sep: u8) -> Option<(Field<'a>, Field<'a>)> {
+        let at = self.bytes.iter().position(|&b| b == sep)?;
+        Some((self.cut(0, at), self.cut(at + 1, self.bytes.len())))
+    }
+
+    fn is_empty(self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The field as text; `name` names it in the error when it is not UTF-8.
+    fn text(self, name: &'static str) -> Result<&'a str, Fault> {
+        match self
+            .body_text
+            .and_then(|t| t.get(self.start..self.start + self.bytes.len()))
+        {
+            Some(text) => Ok(text),
+            None => utf8(self.bytes, name),
+        }
+    }
+
+    /// Checks that the field is text, without reading it as text.
+    fn check_text(self, name: &'static str) -> Result<(), Fault> {
+        if self.body_text.is_none() {
+            utf8(self.bytes, name)?;
+        }
+        Ok(())
+    }
+}
+
+/// The pieces of a field between `sep` bytes, as `split` yields them (empty
+/// pieces included).
+struct Pieces<'a> {
+    rest: Option<Field<'a>>,
+    sep: u8,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(field: Field<'a>, sep: u8) -> Pieces<'a> {
+        Pieces {
+            rest: Some(field),
+            sep,
+        }
+    }
+
+    /// What is left, unsplit: the last piece of `splitn`.
+    fn remainder(&mut self) -> Option<Field<'a>> {
+        self.rest.take()
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Field<'a>;
+
+    fn next(&mut self) -> Option<Field<'a>> {
+        let rest = self.rest.take()?;
+        match rest.split_once(self.sep) {
+            Some((piece, tail)) => {
+                self.rest = Some(tail);
+                Some(piece)
+            }
+            None => Some(rest),
+        }
+    }
+}
+
 /// Fields separated by runs of spaces (tabs belong to the field).
-fn spaced(value: &[u8]) -> impl Iterator<Item = &[u8]> {
-    value.split(|&b| b == b' ').filter(|f| !f.is_empty())
+fn spaced(value: Field<'_>) -> impl Iterator<Item = Field<'_>> {
+    Pieces::new(value, b' ').filter(|f| !f.is_empty())
 }
 
 fn utf8<'a>(field: &'a [u8], name: &'static str) -> Result<&'a str, Fault> {
     std::str::from_utf8(field).map_err(|_| Fault::Encoding(name))
 }
 
+/// A decimal number as Rust's integer `parse` reads it (an optional `+`,
+/// then at least one digit and nothing else), when it is at most `max`.
+/// By hand: the library's parser works on `str` and is several times slower
+/// on the short numbers SDP is full of.
+fn decimal(bytes: &[u8], max: u64) -> Option<u64> {
+    let digits = match bytes {
+        [b'+', rest @ ..] => rest,
+        _ => bytes,
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in digits {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
+        if n > max {
+            return None;
+        }
+    }
+    Some(n)
+}
+
+fn next_field<'a>(
+    fields: &mut impl Iterator<Item = Field<'a>>,
+    name: &'static str,
+) -> Result<Field<'a>, Fault> {
+    fields.next().ok_or(Fault::Missing(name))
+}
+
 fn next_str<'a>(
-    fields: &mut impl Iterator<Item = &'a [u8]>,
+    fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
 ) -> Result<&'a str, Fault> {
-    utf8(fields.next().ok_or(Fault::Missing(name))?, name)
+    next_field(fields, name)?.text(name)
+}
+
+fn check_next<'a>(
+    fields: &mut impl Iterator<Item = Field<'a>>,
+    name: &'static str,
+) -> Result<(), Fault> {
+    next_field(fields, name)?.check_text(name)
 }
 
 fn next_u64<'a>(
-    fields: &mut impl Iterator<Item = &'a [u8]>,
+    fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
 ) -> Result<u64, Fault> {
-    next_str(fields, name)?
-        .parse()
-        .map_err(|_| Fault::Format(name))
+    let field = next_field(fields, name)?;
+    field.check_text(name)?;
+    decimal(field.bytes, u64::MAX).ok_or(Fault::Format(name))
 }
 
 /// A `token` of RFC 8866 §9 (`nettype`, `addrtype`).
 fn next_token<'a>(
-    fields: &mut impl Iterator<Item = &'a [u8]>,
+    fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
 ) -> Result<(), Fault> {
-    let field = fields.next().ok_or(Fault::Missing(name))?;
+    let field = next_field(fields, name)?.bytes;
     let is_token = !field.is_empty() && field.iter().all(|b| {
         matches!(
             b,
@@ -274,10 +407,10 @@ fn next_token<'a>(
 
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>`:
 /// the address.
-fn origin_address(value: &[u8]) -> Result<&str, Fault> {
+fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
     let mut fields = spaced(value);
-    next_str(&mut fields, "Origin username")?;
-    next_str(&mut fields, "Origin sess-id")?;
+    check_next(&mut fields, "Origin username")?;
+    check_next(&mut fields, "Origin sess-id")?;
     next_u64(&mut fields, "Origin sess-version")?;
     next_token(&mut fields, "Origin nettype")?;
     next_token(&mut fields, "Origin addrtype")?;
@@ -290,7 +423,7 @@ fn origin_address(value: &[u8]) -> Result<&str, Fault> {
 
 /// `c=<nettype> <addrtype> <connection-address>`: the address without a
 /// `/ttl` or `/count` suffix, `None` when it is not an IP address.
-fn connection(value: &[u8]) -> Result<Option<IpAddr>, Fault> {
+fn connection(value: Field<'_>) -> Result<Option<IpAddr>, Fault> {
     let mut fields = spaced(value);
     next_token(&mut fields, "Connection nettype")?;
     next_token(&mut fields, "Connection addrtype")?;
@@ -298,16 +431,41 @@ fn connection(value: &[u8]) -> Result<Option<IpAddr>, Fault> {
     if fields.next().is_some() {
         return Err(Fault::Trailing("Connection"));
     }
-    Ok(address
-        .split('/')
-        .next()
-        .and_then(|a| a.trim().parse().ok()))
+    let address = match address.bytes().position(|b| b == b'/') {
+        Some(slash) => address.get(..slash).unwrap_or_default(),
+        None => address,
+    };
+    Ok(dotted_quad(address.as_bytes())
+        .map(IpAddr::V4)
+        .or_else(|| address.trim().parse().ok()))
+}
+
+/// `192.0.2.1` read by hand: four decimal octets without leading zeros, the
+/// form nearly every SDP writes, which `IpAddr::from_str` reads the same way.
+/// `None` for anything else, left to `IpAddr::from_str`.
+fn dotted_quad(address: &[u8]) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = address.split(|&b| b == b'.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        let canonical = matches!(part.len(), 1..=3)
+            && part.iter().all(u8::is_ascii_digit)
+            && (part.len() == 1 || part.first() != Some(&b'0'));
+        if !canonical {
+            return None;
+        }
+        *octet = u8::try_from(decimal(part, 255)?).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Ipv4Addr::from(octets))
 }
 
 /// `b=<bwtype>:<bandwidth>`.
-fn check_bandwidth(value: &[u8]) -> Result<(), Fault> {
-    let mut fields = value.split(|&b| b == b':');
-    next_str(&mut fields, "Bandwidth bwtype")?;
+fn check_bandwidth(value: Field<'_>) -> Result<(), Fault> {
+    let mut fields = Pieces::new(value, b':');
+    check_next(&mut fields, "Bandwidth bwtype")?;
     next_u64(&mut fields, "Bandwidth bandwidth")?;
     if fields.next().is_some() {
         return Err(Fault::Trailing("Bandwidth"));
@@ -316,7 +474,7 @@ fn check_bandwidth(value: &[u8]) -> Result<(), Fault> {
 }
 
 /// `t=<start-time> <stop-time>`.
-fn check_time(value: &[u8]) -> Result<(), Fault> {
+fn check_time(value: Field<'_>) -> Result<(), Fault> {
     let mut fields = spaced(value);
     next_u64(&mut fields, "Time start-time")?;
     next_u64(&mut fields, "Time stop-time")?;
@@ -328,27 +486,31 @@ fn check_time(value: &[u8]) -> Result<(), Fault> {
 
 /// A time with an optional unit suffix (`7d`, `1h`, `90m`, `25s`, `3600`), in
 /// seconds.
-fn typed_time(field: &[u8], name: &'static str) -> Result<u64, Fault> {
-    let (&last, prefix) = field.split_last().ok_or(Fault::Format(name))?;
-    let (number, factor) = match last {
-        b'd' => (prefix, 86_400),
-        b'h' => (prefix, 3_600),
-        b'm' => (prefix, 60),
-        b's' => (prefix, 1),
-        _ => (field, 1),
+fn typed_time(field: Field<'_>, name: &'static str) -> Result<u64, Fault> {
+    let last = field.bytes.last().ok_or(Fault::Format(name))?;
+    let factor = match last {
+        b'd' => 86_400,
+        b'h' => 3_600,
+        b'm' => 60,
+        b's' => 1,
+        _ => 0,
     };
-    utf8(number, name)?
-        .parse::<u64>()
-        .ok()
+    let (number, factor) = if factor == 0 {
+        (field, 1)
+    } else {
+        (field.cut(0, field.bytes.len() - 1), factor)
+    };
+    number.check_text(name)?;
+    decimal(number.bytes, u64::MAX)
         .and_then(|n| n.checked_mul(factor))
         .ok_or(Fault::Format(name))
 }
 
 /// `r=<repeat interval> <active duration> <offsets from start-time>`.
-fn check_repeat(value: &[u8]) -> Result<(), Fault> {
+fn check_repeat(value: Field<'_>) -> Result<(), Fault> {
     let mut fields = spaced(value);
     for name in ["Repeat repeat-interval", "Repeat active-duration"] {
-        typed_time(fields.next().ok_or(Fault::Missing(name))?, name)?;
+        typed_time(next_field(&mut fields, name)?, name)?;
     }
     for offset in fields {
         typed_time(offset, "Repeat offset")?;
@@ -358,16 +520,16 @@ fn check_repeat(value: &[u8]) -> Result<(), Fault> {
 
 /// `z=<adjustment time> <offset> <adjustment time> <offset> ...`; offsets
 /// must fit in an `i64`.
-fn check_time_zones(value: &[u8]) -> Result<(), Fault> {
+fn check_time_zones(value: Field<'_>) -> Result<(), Fault> {
+    const ADJUSTMENT: &str = "TimeZone adjustment-time";
     const OFFSET: &str = "TimeZone offset";
     let mut fields = spaced(value);
     while let Some(adjustment) = fields.next() {
-        utf8(adjustment, "TimeZone adjustment-time")?
-            .parse::<u64>()
-            .map_err(|_| Fault::Format("TimeZone adjustment-time"))?;
-        let offset = fields.next().ok_or(Fault::Missing(OFFSET))?;
-        let (negative, magnitude) = match offset.split_first() {
-            Some((b'-', rest)) => (true, rest),
+        adjustment.check_text(ADJUSTMENT)?;
+        decimal(adjustment.bytes, u64::MAX).ok_or(Fault::Format(ADJUSTMENT))?;
+        let offset = next_field(&mut fields, OFFSET)?;
+        let (negative, magnitude) = match offset.bytes.first() {
+            Some(b'-') => (true, offset.cut(1, offset.bytes.len())),
             _ => (false, offset),
         };
         let seconds = typed_time(magnitude, OFFSET)?;
@@ -383,16 +545,23 @@ fn check_time_zones(value: &[u8]) -> Result<(), Fault> {
     Ok(())
 }
 
-/// `<name>:<value>` or `<name>` (`a=` and `k=` lines).
+/// `<name>:<value>` or `<name>` (`a=` and `k=` lines), both checked to be text.
 fn name_value<'a>(
-    value: &'a [u8],
+    value: Field<'a>,
     name_field: &'static str,
     value_field: &'static str,
-) -> Result<(&'a str, Option<&'a str>), Fault> {
-    let mut parts = value.splitn(2, |&b| b == b':');
-    let name = next_str(&mut parts, name_field)?;
-    let value = parts.next().map(|v| utf8(v, value_field)).transpose()?;
-    Ok((name, value))
+) -> Result<(Field<'a>, Option<Field<'a>>), Fault> {
+    match value.split_once(b':') {
+        Some((name, value)) => {
+            name.check_text(name_field)?;
+            value.check_text(value_field)?;
+            Ok((name, Some(value)))
+        }
+        None => {
+            value.check_text(name_field)?;
+            Ok((value, None))
+        }
+    }
 }
 
 /// The fields of an `m=` line that [`Media`] keeps.
@@ -406,25 +575,25 @@ struct MediaLine<'a> {
 
 /// `m=<media> <port>[/<number of ports>] <proto> <fmt> ...`; single spaces
 /// between the first four fields.
-fn media_line(value: &[u8]) -> Result<MediaLine<'_>, Fault> {
-    let mut fields = value.splitn(4, |&b| b == b' ');
+fn media_line(value: Field<'_>) -> Result<MediaLine<'_>, Fault> {
+    let mut fields = Pieces::new(value, b' ');
     let kind = next_str(&mut fields, "Media name")?;
-    let port = utf8(
-        fields.next().ok_or(Fault::Missing("Media port"))?,
-        "Media Port",
-    )?;
+    let port = next_field(&mut fields, "Media port")?.text("Media Port")?;
     let (port, ports) = match port.split_once('/') {
         Some((port, ports)) => (port, Some(ports)),
         None => (port, None),
     };
-    let port = port.parse().map_err(|_| Fault::Format("Media port"))?;
+    let port = decimal(port.as_bytes(), u16::MAX.into())
+        .and_then(|p| u16::try_from(p).ok())
+        .ok_or(Fault::Format("Media port"))?;
     if let Some(ports) = ports {
-        ports
-            .parse::<u16>()
-            .map_err(|_| Fault::Format("Media num-ports"))?;
+        decimal(ports.as_bytes(), u16::MAX.into()).ok_or(Fault::Format("Media num-ports"))?;
     }
     let proto = next_str(&mut fields, "Media proto")?;
-    let fmt = next_str(&mut fields, "Media fmt")?;
+    let fmt = fields
+        .remainder()
+        .ok_or(Fault::Missing("Media fmt"))?
+        .text("Media fmt")?;
     Ok(MediaLine {
         kind,
         port,
@@ -438,49 +607,67 @@ type Rtpmap<'a> = (u8, &'a str, Option<u32>, Option<u8>);
 
 /// `96 opus/48000/2` → (96, "opus", 48000, Some(2)).
 fn parse_rtpmap(value: &str) -> Option<Rtpmap<'_>> {
-    let (pt, rest) = value.trim().split_once(|c: char| c.is_ascii_whitespace())?;
-    let pt = pt.parse().ok()?;
-    let mut parts = rest.trim().split('/');
-    let encoding = parts.next()?.trim();
+    let value = trim(value);
+    let (pt, rest) = split_at_byte(value, |b| b.is_ascii_whitespace());
+    let pt = u8::try_from(decimal(pt.as_bytes(), u8::MAX.into())?).ok()?;
+    // `encoding/clock/channels`, as `split('/')` would cut it.
+    let (encoding, rest) = split_at_byte(trim(rest?), |b| b == b'/');
+    let encoding = trim(encoding);
     if encoding.is_empty() {
         return None;
     }
-    let clock = parts.next().and_then(|c| c.trim().parse().ok());
-    let channels = parts.next().and_then(|c| c.trim().parse().ok());
+    let (clock, rest) = rest.map_or((None, None), |r| {
+        let (clock, rest) = split_at_byte(r, |b| b == b'/');
+        (Some(clock), rest)
+    });
+    let channels = rest.map(|r| split_at_byte(r, |b| b == b'/').0);
+    let clock = clock
+        .and_then(|c| decimal(trim(c).as_bytes(), u32::MAX.into()))
+        .and_then(|c| u32::try_from(c).ok());
+    let channels = channels
+        .and_then(|c| decimal(trim(c).as_bytes(), u8::MAX.into()))
+        .and_then(|c| u8::try_from(c).ok());
     Some((pt, encoding, clock, channels))
 }
 
-/// The formats of an `m=` line, each described by the first `a=rtpmap` for
-/// its payload type, else by the static table.
-fn formats_of(fmt: &str, is_audio: bool, rtpmaps: &[Rtpmap<'_>]) -> Vec<Format> {
+/// The text before the first byte that `is_separator` accepts (an ASCII
+/// byte) and, when there is one, the text after it.
+fn split_at_byte(s: &str, is_separator: impl Fn(u8) -> bool) -> (&str, Option<&str>) {
+    match s.bytes().position(is_separator) {
+        Some(at) => (s.get(..at).unwrap_or_default(), s.get(at + 1..)),
+        None => (s, None),
+    }
+}
+
+/// `str::trim`, with a shortcut for what nearly every field is: text that
+/// starts and ends with a visible ASCII character, with nothing to trim.
+fn trim(s: &str) -> &str {
+    let visible =
+        |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// The formats of an `m=` line. Numeric ones are described later: by the
+/// first `a=rtpmap` of the section for their payload type
+/// ([`Reader::describe`]), else by the static table when the section ends
+/// ([`Reader::end_section`]).
+fn formats_of(fmt: &str) -> Vec<Format> {
     fmt.split_ascii_whitespace()
         .map(|fmt| {
-            let Ok(pt) = fmt.parse::<u8>() else {
-                return Format {
-                    pt: None,
-                    encoding: Some(fmt.to_string()),
-                    clock_rate: None,
-                    channels: None,
-                };
-            };
-            if let Some(&(_, enc, clock, channels)) = rtpmaps.iter().find(|r| r.0 == pt) {
-                return Format {
-                    pt: Some(pt),
-                    encoding: Some(enc.to_string()),
-                    clock_rate: clock,
-                    channels: channels.or(is_audio.then_some(1)),
-                };
-            }
-            match static_payload(pt) {
-                Some((enc, clock, channels)) => Format {
-                    pt: Some(pt),
-                    encoding: Some(enc.to_string()),
-                    clock_rate: Some(clock),
-                    channels: (channels > 0).then_some(channels),
-                },
-                None => Format {
+            match decimal(fmt.as_bytes(), u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok()) {
+                Some(pt) => Format {
                     pt: Some(pt),
                     encoding: None,
+                    clock_rate: None,
+                    channels: None,
+                },
+                None => Format {
+                    pt: None,
+                    encoding: Some(fmt.to_string()),
                     clock_rate: None,
                     channels: None,
                 },
@@ -489,14 +676,40 @@ fn formats_of(fmt: &str, is_audio: bool, rtpmaps: &[Rtpmap<'_>]) -> Vec<Format> 
         .collect()
 }
 
-/// The media section being read.
-struct Section<'a> {
-    line: MediaLine<'a>,
-    /// The first `c=` of the section (`Some(None)`: present, not an IP address).
-    connection: Option<Option<IpAddr>>,
-    direction: Option<Direction>,
+/// A set of RTP payload types.
+#[derive(Default)]
+struct PayloadTypes([u64; 4]);
+
+impl PayloadTypes {
+    /// Adds `pt`; false when it was already there.
+    fn insert(&mut self, pt: u8) -> bool {
+        let bit = 1u64 << (pt % 64);
+        match self.0.get_mut(usize::from(pt / 64)) {
+            Some(word) if *word & bit == 0 => {
+                *word |= bit;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn contains(&self, pt: u8) -> bool {
+        self.0
+            .get(usize::from(pt / 64))
+            .is_some_and(|word| word & (1u64 << (pt % 64)) != 0)
+    }
+}
+
+/// The media section being read: its [`Media`] is the last of
+/// [`Reader::media`].
+#[derive(Default)]
+struct Section {
+    is_audio: bool,
+    has_connection: bool,
     has_title: bool,
     has_key: bool,
+    /// The payload types an `a=rtpmap` has described.
+    described: PayloadTypes,
 }
 
 /// What the lines read so far have set. The rules are those of `sdp-types`:
@@ -517,9 +730,7 @@ struct Reader<'a> {
     connection: Option<IpAddr>,
     direction: Option<Direction>,
     media: Vec<Media>,
-    section: Option<Section<'a>>,
-    /// The `a=rtpmap` values of the current section.
-    rtpmaps: Vec<Rtpmap<'a>>,
+    section: Option<Section>,
 }
 
 /// Fails with `Multiple(what)` when `seen` is already set; sets it.
@@ -532,13 +743,13 @@ fn once(seen: &mut bool, what: &'static str) -> Result<(), Fault> {
 }
 
 impl<'a> Reader<'a> {
-    fn line(&mut self, key: u8, value: &'a [u8]) -> Result<(), Fault> {
+    fn line(&mut self, key: u8, value: Field<'a>) -> Result<(), Fault> {
         if !self.has_version {
             if key != b'v' {
                 return Err(Fault::NoVersion);
             }
-            if value != b"0" {
-                return Err(Fault::Version(value.to_vec()));
+            if value.bytes != b"0" {
+                return Err(Fault::Version(value.bytes.to_vec()));
             }
             self.has_version = true;
             return Ok(());
@@ -546,12 +757,17 @@ impl<'a> Reader<'a> {
         if key == b'm' {
             let line = media_line(value)?;
             self.end_section();
-            self.section = Some(Section {
-                line,
+            self.media.push(Media {
+                kind: line.kind.to_string(),
+                port: line.port,
+                proto: line.proto.to_string(),
+                formats: formats_of(line.fmt),
                 connection: None,
                 direction: None,
-                has_title: false,
-                has_key: false,
+            });
+            self.section = Some(Section {
+                is_audio: line.kind.eq_ignore_ascii_case("audio"),
+                ..Section::default()
             });
             return Ok(());
         }
@@ -559,11 +775,15 @@ impl<'a> Reader<'a> {
             Some(section) => match key {
                 b'i' => {
                     once(&mut section.has_title, "media titles")?;
-                    utf8(value, "Media Title")?;
+                    value.check_text("Media Title")?;
                 }
                 b'c' => {
                     let ip = connection(value)?;
-                    section.connection.get_or_insert(ip);
+                    if !std::mem::replace(&mut section.has_connection, true)
+                        && let Some(media) = self.media.last_mut()
+                    {
+                        media.connection = ip;
+                    }
                 }
                 b'b' => check_bandwidth(value)?,
                 b'k' => {
@@ -572,13 +792,18 @@ impl<'a> Reader<'a> {
                 }
                 b'a' => {
                     let (name, value) = name_value(value, "Attribute name", "Attribute value")?;
-                    if section.direction.is_none() {
-                        section.direction = Direction::from_attribute(name);
+                    let Some(media) = self.media.last_mut() else {
+                        return Ok(());
+                    };
+                    if media.direction.is_none() {
+                        media.direction = Direction::from_attribute(name.bytes);
                     }
-                    if name.eq_ignore_ascii_case("rtpmap")
-                        && let Some(rtpmap) = value.and_then(parse_rtpmap)
+                    if name.bytes.eq_ignore_ascii_case(b"rtpmap")
+                        && let Some(rtpmap) = value
+                            .and_then(|v| v.text("Attribute value").ok())
+                            .and_then(parse_rtpmap)
                     {
-                        self.rtpmaps.push(rtpmap);
+                        Self::describe(section, media, rtpmap);
                     }
                 }
                 _ => {}
@@ -592,21 +817,21 @@ impl<'a> Reader<'a> {
                 }
                 b's' => {
                     once(&mut self.has_name, "session-names")?;
-                    utf8(value, "Session Name")?;
+                    value.check_text("Session Name")?;
                 }
                 b'i' => {
                     once(&mut self.has_info, "session-information")?;
-                    utf8(value, "Session Description")?;
+                    value.check_text("Session Description")?;
                 }
                 b'u' => {
                     once(&mut self.has_uri, "URIs")?;
-                    utf8(value, "Uri")?;
+                    value.check_text("Uri")?;
                 }
                 b'e' => {
-                    utf8(value, "E-Mail")?;
+                    value.check_text("E-Mail")?;
                 }
                 b'p' => {
-                    utf8(value, "Phone")?;
+                    value.check_text("Phone")?;
                 }
                 b'c' => {
                     once(&mut self.has_connection, "connections")?;
@@ -634,7 +859,7 @@ impl<'a> Reader<'a> {
                 b'a' => {
                     let (name, _) = name_value(value, "Attribute name", "Attribute value")?;
                     if self.direction.is_none() {
-                        self.direction = Direction::from_attribute(name);
+                        self.direction = Direction::from_attribute(name.bytes);
                     }
                 }
                 _ => {}
@@ -643,27 +868,42 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Closes the current media section, if any.
+    /// Describes the formats of `media` with payload type `pt` by an
+    /// `a=rtpmap`, unless an earlier one did.
+    fn describe(
+        section: &mut Section,
+        media: &mut Media,
+        (pt, encoding, clock, channels): Rtpmap<'_>,
+    ) {
+        if !section.described.insert(pt) {
+            return;
+        }
+        for format in media.formats.iter_mut().filter(|f| f.pt == Some(pt)) {
+            format.encoding = Some(encoding.to_string());
+            format.clock_rate = clock;
+            format.channels = channels.or(section.is_audio.then_some(1));
+        }
+    }
+
+    /// Closes the current media section, if any: the formats no `a=rtpmap`
+    /// described take the static table's description.
     fn end_section(&mut self) {
         let Some(section) = self.section.take() else {
             return;
         };
-        let MediaLine {
-            kind,
-            port,
-            proto,
-            fmt,
-        } = section.line;
-        let is_audio = kind.eq_ignore_ascii_case("audio");
-        self.media.push(Media {
-            kind: kind.to_string(),
-            port,
-            proto: proto.to_string(),
-            formats: formats_of(fmt, is_audio, &self.rtpmaps),
-            connection: section.connection.flatten(),
-            direction: section.direction,
-        });
-        self.rtpmaps.clear();
+        let Some(media) = self.media.last_mut() else {
+            return;
+        };
+        for format in &mut media.formats {
+            if let Some(pt) = format.pt
+                && !section.described.contains(pt)
+                && let Some((encoding, clock, channels)) = static_payload(pt)
+            {
+                format.encoding = Some(encoding.to_string());
+                format.clock_rate = Some(clock);
+                format.channels = (channels > 0).then_some(channels);
+            }
+        }
     }
 
     fn finish(mut self, skipped_lines: Vec<usize>) -> Sdp {
@@ -685,37 +925,64 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Whether a line holds a CR or a NUL (such lines are skipped).
+fn has_cr_or_nul(line: &[u8]) -> bool {
+    line.iter().any(|&b| b == b'\r' || b == 0)
+}
+
+/// Whether no line of `body` can hold a CR or a NUL once its trailing
+/// whitespace is trimmed: there is no NUL, and every CR ends a line (LF or
+/// the end of the body follows). One pass over the whole body, without an
+/// early exit so that the compiler checks many bytes at a time, instead of
+/// a test of every line.
+fn line_ends_are_clean(body: &[u8]) -> bool {
+    let next = body.get(1..).unwrap_or_default();
+    let bad = body.iter().zip(next).fold(false, |bad, (&b, &n)| {
+        bad | (b == 0) | ((b == b'\r') & (n != b'\n'))
+    });
+    !bad && body.last().is_none_or(|&b| b != 0)
+}
+
 impl Sdp {
     /// Parses an SDP body leniently (see the module docs).
     pub fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
+        // One UTF-8 check for the whole body instead of one per field (see
+        // `Field`).
+        let text = std::str::from_utf8(body).ok();
+        let clean = line_ends_are_clean(body);
         let mut reader = Reader::default();
         let mut skipped_lines = Vec::new();
         let mut kept = 0;
-        // Lines are found eight bytes at a time (`find_lf`), not byte by byte.
+        let mut number = 0;
         let mut start = 0;
-        let lines = std::iter::from_fn(|| {
-            let rest = body.get(start..)?;
+        while start <= body.len() {
+            number += 1;
+            // Lines are found eight bytes at a time (`find_lf`), not byte by byte.
             let end = find_lf(body, start).unwrap_or(body.len());
-            let line = rest.get(..end - start)?;
+            let line_start = start;
             start = end + 1;
-            Some(line)
-        });
-        for (i, line) in lines.enumerate() {
-            let line = line.trim_ascii_end();
+            let line = body
+                .get(line_start..end)
+                .unwrap_or_default()
+                .trim_ascii_end();
             match line {
                 [] => {}
                 [key, b'=', value @ ..]
-                    if key.is_ascii_alphabetic()
-                        && !value.iter().any(|&b| b == b'\r' || b == 0) =>
+                    if key.is_ascii_alphabetic() && (clean || !has_cr_or_nul(value)) =>
                 {
                     kept += 1;
+                    let value = Field {
+                        bytes: value,
+                        start: line_start + 2,
+                        body_text: text,
+                    };
                     reader
                         .line(*key, value)
                         .map_err(|fault| SdpError::Malformed {
                             detail: fault.message(kept),
                         })?;
                 }
-                _ => skipped_lines.push(i + 1),
+                _ => skipped_lines.push(number),
             }
         }
         if kept == 0 {
