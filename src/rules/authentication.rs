@@ -1,8 +1,8 @@
 //! SD0401 authentication-challenge: 401/407 digest challenges, answered or looping.
 
 use super::{
-    Diagnostic, Evidence, Rule, Scope, Severity, answered_method, describe, meaning, next_attempt,
-    request_and_response, responses_in, status_text,
+    Diagnostic, Evidence, Rule, Scope, Severity, answered_method, meaning, next_attempt,
+    push_describe, push_status_text, request_and_response, responses_in, status_text,
 };
 use crate::correlate::Record;
 use crate::sip::{Auth, HeaderName};
@@ -84,14 +84,36 @@ fn earlier_challenge(scope: &Scope<'_>, response: &Record) -> bool {
         .any(|r| r.frame < response.frame && answered_method(scope.call, r) == method)
 }
 
-fn describe_challenge(auth: &Auth) -> String {
-    let mut parts = vec![auth.scheme.clone()];
+/// `challenge: Digest realm=... nonce=... stale=... algorithm=... qop=...`,
+/// the parameters present.
+fn challenge_note(auth: &Auth) -> String {
+    let mut note = String::with_capacity(128);
+    note.push_str("challenge: ");
+    note.push_str(&auth.scheme);
     for name in ["realm", "nonce", "stale", "algorithm", "qop"] {
         if let Some(v) = auth.param(name) {
-            parts.push(format!("{name}={v}"));
+            note.push(' ');
+            note.push_str(name);
+            note.push('=');
+            note.push_str(v);
         }
     }
-    parts.join(" ")
+    note
+}
+
+/// `credentials: Digest username=... realm=... nonce=...`, `?` for what is
+/// missing.
+fn credentials_note(auth: &Auth) -> String {
+    let mut note = String::with_capacity(128);
+    note.push_str("credentials: ");
+    note.push_str(&auth.scheme);
+    for name in ["username", "realm", "nonce"] {
+        note.push(' ');
+        note.push_str(name);
+        note.push('=');
+        note.push_str(auth.param(name).unwrap_or("?"));
+    }
+    note
 }
 
 fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
@@ -113,10 +135,8 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
         .find_map(|c| c.param("nonce"))
         .map(str::to_string);
     for c in &challenges {
-        d.evidence.push(Evidence::note(
-            response.frame,
-            format!("challenge: {}", describe_challenge(c)),
-        ));
+        d.evidence
+            .push(Evidence::note(response.frame, challenge_note(c)));
     }
     if challenges.is_empty() {
         d.evidence.push(Evidence::note(
@@ -124,9 +144,13 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
             format!("the {code} carries no {header} challenge (RFC 3261 §22.1 requires one)"),
         ));
     }
-    d.message = format!("{} to {method}", status_text(response));
+    push_status_text(&mut d.message, response);
+    d.message.push_str(" to ");
+    d.message.push_str(&method);
     if !realm.is_empty() {
-        d.message.push_str(&format!(" (realm \"{realm}\")"));
+        d.message.push_str(" (realm \"");
+        d.message.push_str(&realm);
+        d.message.push_str("\")");
     }
 
     // Follow the chain of retries with credentials.
@@ -152,16 +176,8 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
         d.evidence.push(Evidence::start_line(retry));
         let creds = credentials(retry);
         for c in &creds {
-            d.evidence.push(Evidence::note(
-                retry.frame,
-                format!(
-                    "credentials: {} username={} realm={} nonce={}",
-                    c.scheme,
-                    c.param("username").unwrap_or("?"),
-                    c.param("realm").unwrap_or("?"),
-                    c.param("nonce").unwrap_or("?")
-                ),
-            ));
+            d.evidence
+                .push(Evidence::note(retry.frame, credentials_note(c)));
         }
         if creds.is_empty() {
             d.evidence.push(Evidence::note(
@@ -177,10 +193,9 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
             break;
         };
         let status = fin.status().map_or(0, |s| s.0);
-        d.evidence.push(Evidence::note(
-            fin.frame,
-            format!("the retry got {}", describe(fin)),
-        ));
+        let mut got = String::from("the retry got ");
+        push_describe(&mut got, fin);
+        d.evidence.push(Evidence::note(fin.frame, got));
         match status {
             200..=299 if rounds == 1 => {
                 d.severity = Severity::Info;

@@ -37,7 +37,7 @@ mod unsupported_media_type;
 mod unsupported_missing;
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use serde::{Deserialize, Serialize};
 
@@ -327,28 +327,81 @@ fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
 /// [`Format::name`] strings joined afterwards costs an allocation per name.
 fn format_names<'a>(formats: impl IntoIterator<Item = &'a Format>) -> String {
     let mut out = String::new();
+    push_format_names(&mut out, formats);
+    out
+}
+
+/// Appends [`format_names`] to `out`.
+fn push_format_names<'a>(out: &mut String, formats: impl IntoIterator<Item = &'a Format>) {
     for (i, f) in formats.into_iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        push_format_name(&mut out, f);
+        push_format_name(out, f);
     }
-    out
 }
 
 /// Appends [`Format::name`] to `out` without an intermediate string.
 fn push_format_name(out: &mut String, f: &Format) {
-    use fmt::Write;
-    // Writing into a String cannot fail.
-    let _ = match (&f.encoding, f.clock_rate, f.channels) {
-        (Some(enc), Some(clock), Some(ch)) if ch > 1 => write!(out, "{enc}/{clock}/{ch}"),
-        (Some(enc), Some(clock), _) => write!(out, "{enc}/{clock}"),
-        (Some(enc), None, _) => out.write_str(enc),
+    match (&f.encoding, f.clock_rate, f.channels) {
+        (Some(enc), Some(clock), channels) => {
+            out.push_str(enc);
+            out.push('/');
+            push_decimal(out, clock.into());
+            if let Some(ch) = channels.filter(|&ch| ch > 1) {
+                out.push('/');
+                push_decimal(out, ch.into());
+            }
+        }
+        (Some(enc), None, _) => out.push_str(enc),
         (None, _, _) => match f.pt {
-            Some(pt) => write!(out, "pt {pt}"),
-            None => out.write_str("unknown format"),
+            Some(pt) => {
+                out.push_str("pt ");
+                push_decimal(out, pt.into());
+            }
+            None => out.push_str("unknown format"),
         },
-    };
+    }
+}
+
+/// Appends `n` in decimal, as `Display` writes it. Findings are full of
+/// numbers (ports, clock rates, frames), and the formatting machinery costs
+/// several times more than this.
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        // `n % 10` is a digit: the cast cannot truncate.
+        *slot = b'0' + (n % 10) as u8;
+        start -= 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(start..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends an address as `Display` writes it: IPv4 by hand (see
+/// [`push_decimal`]), IPv6 through `Display`.
+fn push_ip(out: &mut String, ip: IpAddr) {
+    match ip {
+        IpAddr::V4(v4) => {
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                push_decimal(out, octet.into());
+            }
+        }
+        IpAddr::V6(_) => {
+            use fmt::Write;
+            // Writing into a String cannot fail.
+            let _ = write!(out, "{ip}");
+        }
+    }
 }
 
 /// Whether two media lines share a codec: [`crate::sip::common_formats`] is
@@ -384,7 +437,17 @@ fn next_attempt<'a>(call: &'a Call, record: &Record) -> Option<Attempt<'a>> {
 
 /// "SIP/2.0 200 OK (frame 9)".
 fn describe(record: &Record) -> String {
-    format!("{} (frame {})", record.msg.start_line_text(), record.frame)
+    let mut out = String::new();
+    push_describe(&mut out, record);
+    out
+}
+
+/// Appends [`describe`] to `out`.
+fn push_describe(out: &mut String, record: &Record) {
+    out.push_str(&record.msg.start_line_text());
+    out.push_str(" (frame ");
+    push_decimal(out, record.frame.0.into());
+    out.push(')');
 }
 
 /// The method a response answers: its request's, else its CSeq's.
@@ -428,10 +491,22 @@ fn responses_in<'a>(call: &'a Call, codes: &'a [u16]) -> impl Iterator<Item = &'
 
 /// The reason phrase of a response, or its code.
 fn status_text(record: &Record) -> String {
+    let mut out = String::new();
+    push_status_text(&mut out, record);
+    out
+}
+
+/// Appends [`status_text`] to `out`.
+fn push_status_text(out: &mut String, record: &Record) {
     match (record.status(), record.msg.reason_phrase()) {
-        (Some(s), Some(r)) => format!("{} {}", s.0, r),
-        (Some(s), None) => s.0.to_string(),
-        _ => record.msg.start_line_text().into_owned(),
+        (Some(s), reason) => {
+            push_decimal(out, s.0.into());
+            if let Some(r) = reason {
+                out.push(' ');
+                out.push_str(&r);
+            }
+        }
+        _ => out.push_str(&record.msg.start_line_text()),
     }
 }
 
@@ -528,6 +603,37 @@ mod tests {
         let joined: Vec<String> = formats.iter().map(Format::name).collect();
         assert_eq!(joined.join(", "), expected);
         assert_eq!(format_names(&[]), "");
+    }
+
+    #[test]
+    fn push_decimal_and_push_ip_write_what_display_writes() {
+        for n in [
+            0,
+            7,
+            10,
+            99,
+            8000,
+            48000,
+            65535,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+        for ip in [
+            "0.0.0.0",
+            "10.0.0.1",
+            "192.168.255.254",
+            "2001:db8::1",
+            "::1",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            let mut out = String::new();
+            push_ip(&mut out, ip);
+            assert_eq!(out, ip.to_string());
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! SD0183 session-progress: early media or not, and how the answer compares with the offer.
 
-use std::fmt::Write;
-
-use super::{Diagnostic, Evidence, Rule, Scope, Severity, format_names, meaning, responses_with};
+use super::{
+    Diagnostic, Evidence, Rule, Scope, Severity, format_names, meaning, push_decimal,
+    push_format_names, push_ip, responses_with,
+};
 use crate::correlate::Record;
-use crate::sip::{HeaderName, Method, Sdp, StatusCode, common_formats};
+use crate::sip::{HeaderName, Media, Method, Sdp, StatusCode, common_formats};
 
 pub(super) const RULE: Rule = Rule {
     id: "SD0183",
@@ -92,70 +93,56 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
         .and_then(|r| r.msg.sdp_ref())
         .and_then(|s| s.as_ref().ok());
     // The streams that are not disabled, for the message: `audio PCMA/8000 (sendonly); ...`.
+    // The texts are written piece by piece: every 183 with SDP gets them.
     let mut streams = String::new();
     let mut no_common = false;
     for (i, media) in answer.media.iter().enumerate() {
         let codecs = format_names(&media.formats);
         let direction = media.effective_direction(answer);
-        let target = target_text(media.connection.or(answer.connection), media.port);
         let offered = offer.and_then(|o| {
             o.media
                 .get(i)
                 .or_else(|| o.media.iter().find(|m| m.kind == media.kind))
         });
         if let (Some(o), Some(req)) = (offered, request) {
-            d.evidence.push(Evidence::note(
-                req.frame,
-                format!(
-                    "offer m={} {}: {} ({})",
-                    o.kind,
-                    target_text(o.connection.or(offer.and_then(|s| s.connection)), o.port),
-                    format_names(&o.formats),
-                    offer.map_or("sendrecv", |s| o.effective_direction(s).as_str())
-                ),
-            ));
-            d.evidence.push(answer_note(
-                response,
-                &media.kind,
-                &target,
-                &codecs,
-                direction,
-            ));
+            let mut note = String::with_capacity(64);
+            note.push_str("offer m=");
+            push_stream(
+                &mut note,
+                o,
+                o.connection.or(offer.and_then(|s| s.connection)),
+                &format_names(&o.formats),
+                offer.map_or("sendrecv", |s| o.effective_direction(s).as_str()),
+            );
+            d.evidence.push(Evidence::note(req.frame, note));
+            d.evidence
+                .push(answer_note(response, answer, media, &codecs, direction));
             let common = common_formats(o, media);
             if !common.is_empty() {
-                d.evidence.push(Evidence::note(
-                    response.frame,
-                    format!("codecs in common: {}", format_names(common)),
-                ));
+                let mut note = String::from("codecs in common: ");
+                push_format_names(&mut note, common);
+                d.evidence.push(Evidence::note(response.frame, note));
             } else if media.port != 0 {
                 no_common = true;
-                d.evidence.push(Evidence::note(
-                    response.frame,
-                    format!("no codec in common with the offer for m={}", media.kind),
-                ));
+                let mut note = String::from("no codec in common with the offer for m=");
+                note.push_str(&media.kind);
+                d.evidence.push(Evidence::note(response.frame, note));
             }
         }
         if offered.is_none() || request.is_none() {
-            d.evidence.push(answer_note(
-                response,
-                &media.kind,
-                &target,
-                &codecs,
-                direction,
-            ));
+            d.evidence
+                .push(answer_note(response, answer, media, &codecs, direction));
         }
         if media.port != 0 {
             if !streams.is_empty() {
                 streams.push_str("; ");
             }
-            // Writing into a String cannot fail.
-            let _ = write!(
-                streams,
-                "{} {} ({})",
-                media.kind,
-                codecs,
-                direction.as_str()
-            );
+            streams.push_str(&media.kind);
+            streams.push(' ');
+            streams.push_str(&codecs);
+            streams.push_str(" (");
+            streams.push_str(direction.as_str());
+            streams.push(')');
         }
     }
     if offer.is_none() {
@@ -164,14 +151,12 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             "the INVITE's SDP offer is not in the capture (offer in a later message, or request missing)",
         ));
     }
-    d.message = format!(
-        "183 Session Progress with SDP: early media {}",
-        if streams.is_empty() {
-            "with every stream disabled (port 0)"
-        } else {
-            &streams
-        }
-    );
+    d.message = String::from("183 Session Progress with SDP: early media ");
+    if streams.is_empty() {
+        d.message.push_str("with every stream disabled (port 0)");
+    } else {
+        d.message.push_str(&streams);
+    }
     if no_common {
         d.severity = Severity::Warning;
         d.message.push_str("; no codec in common with the offer");
@@ -181,28 +166,50 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
     }
 }
 
+/// Appends `{kind} {target}: {codecs} ({direction})`, the target being
 /// `192.0.2.7:6000`, or `port 6000` when the SDP has no address.
-fn target_text(address: Option<std::net::IpAddr>, port: u16) -> String {
+fn push_stream(
+    out: &mut String,
+    media: &Media,
+    address: Option<std::net::IpAddr>,
+    codecs: &str,
+    direction: &str,
+) {
+    out.push_str(&media.kind);
+    out.push(' ');
     match address {
-        Some(ip) => format!("{ip}:{port}"),
-        None => format!("port {port}"),
+        Some(ip) => {
+            push_ip(out, ip);
+            out.push(':');
+        }
+        None => out.push_str("port "),
     }
+    push_decimal(out, media.port.into());
+    out.push_str(": ");
+    out.push_str(codecs);
+    out.push_str(" (");
+    out.push_str(direction);
+    out.push(')');
 }
 
+/// `answer m=audio 192.0.2.7:6000: PCMA/8000 (sendonly)`.
 fn answer_note(
     response: &Record,
-    kind: &str,
-    target: &str,
+    answer: &Sdp,
+    media: &Media,
     codecs: &str,
     direction: crate::sip::Direction,
 ) -> Evidence {
-    Evidence::note(
-        response.frame,
-        format!(
-            "answer m={kind} {target}: {codecs} ({})",
-            direction.as_str()
-        ),
-    )
+    let mut note = String::with_capacity(64);
+    note.push_str("answer m=");
+    push_stream(
+        &mut note,
+        media,
+        media.connection.or(answer.connection),
+        codecs,
+        direction.as_str(),
+    );
+    Evidence::note(response.frame, note)
 }
 
 /// A reliable 183 (Require: 100rel and RSeq) should be acknowledged with PRACK.
