@@ -144,6 +144,7 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
             format!("the {code} carries no {header} challenge (RFC 3261 §22.1 requires one)"),
         ));
     }
+    d.message = String::with_capacity(128);
     push_status_text(&mut d.message, response);
     d.message.push_str(" to ");
     d.message.push_str(&method);
@@ -193,7 +194,8 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
             break;
         };
         let status = fin.status().map_or(0, |s| s.0);
-        let mut got = String::from("the retry got ");
+        let mut got = String::with_capacity(64);
+        got.push_str("the retry got ");
         push_describe(&mut got, fin);
         d.evidence.push(Evidence::note(fin.frame, got));
         match status {

@@ -326,7 +326,8 @@ fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
 /// written into one string: evidence lists many of them, and a `Vec` of
 /// [`Format::name`] strings joined afterwards costs an allocation per name.
 fn format_names<'a>(formats: impl IntoIterator<Item = &'a Format>) -> String {
-    let mut out = String::new();
+    // Room for a few names: growing a string step by step costs more.
+    let mut out = String::with_capacity(64);
     push_format_names(&mut out, formats);
     out
 }
@@ -379,9 +380,13 @@ fn push_decimal(out: &mut String, mut n: u64) {
             break;
         }
     }
-    for &d in digits.get(start..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
+    out.extend(
+        digits
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .map(|&d| char::from(d)),
+    );
 }
 
 /// Appends an address as `Display` writes it: IPv4 by hand (see
@@ -437,7 +442,7 @@ fn next_attempt<'a>(call: &'a Call, record: &Record) -> Option<Attempt<'a>> {
 
 /// "SIP/2.0 200 OK (frame 9)".
 fn describe(record: &Record) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(48);
     push_describe(&mut out, record);
     out
 }
@@ -491,7 +496,7 @@ fn responses_in<'a>(call: &'a Call, codes: &'a [u16]) -> impl Iterator<Item = &'
 
 /// The reason phrase of a response, or its code.
 fn status_text(record: &Record) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(32);
     push_status_text(&mut out, record);
     out
 }

@@ -94,7 +94,7 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
         .and_then(|s| s.as_ref().ok());
     // The streams that are not disabled, for the message: `audio PCMA/8000 (sendonly); ...`.
     // The texts are written piece by piece: every 183 with SDP gets them.
-    let mut streams = String::new();
+    let mut streams = String::with_capacity(64);
     let mut no_common = false;
     for (i, media) in answer.media.iter().enumerate() {
         let codecs = format_names(&media.formats);
@@ -105,7 +105,7 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
                 .or_else(|| o.media.iter().find(|m| m.kind == media.kind))
         });
         if let (Some(o), Some(req)) = (offered, request) {
-            let mut note = String::with_capacity(64);
+            let mut note = String::with_capacity(128);
             note.push_str("offer m=");
             push_stream(
                 &mut note,
@@ -119,7 +119,8 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
                 .push(answer_note(response, answer, media, &codecs, direction));
             let common = common_formats(o, media);
             if !common.is_empty() {
-                let mut note = String::from("codecs in common: ");
+                let mut note = String::with_capacity(64);
+                note.push_str("codecs in common: ");
                 push_format_names(&mut note, common);
                 d.evidence.push(Evidence::note(response.frame, note));
             } else if media.port != 0 {
@@ -151,7 +152,9 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             "the INVITE's SDP offer is not in the capture (offer in a later message, or request missing)",
         ));
     }
-    d.message = String::from("183 Session Progress with SDP: early media ");
+    d.message = String::with_capacity(128);
+    d.message
+        .push_str("183 Session Progress with SDP: early media ");
     if streams.is_empty() {
         d.message.push_str("with every stream disabled (port 0)");
     } else {
@@ -200,7 +203,7 @@ fn answer_note(
     codecs: &str,
     direction: crate::sip::Direction,
 ) -> Evidence {
-    let mut note = String::with_capacity(64);
+    let mut note = String::with_capacity(128);
     note.push_str("answer m=");
     push_stream(
         &mut note,
