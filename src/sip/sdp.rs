@@ -1132,6 +1132,140 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
     }
 
     #[test]
+    fn decimal_reads_what_integer_parse_reads() {
+        for text in [
+            "0",
+            "7",
+            "+7",
+            "007",
+            "255",
+            "256",
+            "65535",
+            "65536",
+            "",
+            "+",
+            "-1",
+            "1x",
+            " 1",
+            "18446744073709551615",
+            "18446744073709551616",
+        ] {
+            let bytes = text.as_bytes();
+            assert_eq!(
+                decimal(bytes, u64::MAX),
+                text.parse::<u64>().ok(),
+                "{text:?}"
+            );
+            assert_eq!(
+                decimal(bytes, u8::MAX.into()),
+                text.parse::<u8>().ok().map(u64::from),
+                "{text:?}"
+            );
+            assert_eq!(
+                decimal(bytes, u16::MAX.into()),
+                text.parse::<u16>().ok().map(u64::from),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dotted_quad_agrees_with_from_str_or_declines() {
+        assert_eq!(dotted_quad(b"10.0.0.1"), Some(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(dotted_quad(b"0.0.0.0"), Some(Ipv4Addr::UNSPECIFIED));
+        assert_eq!(
+            dotted_quad(b"255.255.255.255"),
+            Some(Ipv4Addr::new(255, 255, 255, 255))
+        );
+        // Left to `IpAddr::from_str`: whatever is not four plain octets.
+        for odd in [
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "+1.2.3.4",
+            "1..3.4",
+            " 1.2.3.4",
+            "1.2.3.4 ",
+            "host",
+            "",
+            "::1",
+            "1.2.3.0004",
+        ] {
+            assert_eq!(dotted_quad(odd.as_bytes()), None, "{odd:?}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a\t",
+            "\u{2003}y/8000 ",
+            "PCMU",
+            "\u{b}x",
+            "x\u{85}",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn clean_line_ends() {
+        assert!(line_ends_are_clean(b""));
+        assert!(line_ends_are_clean(b"v=0\r\ns=-\r\n"));
+        assert!(line_ends_are_clean(b"v=0\ns=-\r"));
+        assert!(!line_ends_are_clean(b"v=0\r\na=b\rc\r\n"));
+        assert!(!line_ends_are_clean(b"v=0\r \r\n"));
+        assert!(!line_ends_are_clean(b"v=0\r\na=b\0c\r\n"));
+        assert!(!line_ends_are_clean(b"v=0\0"));
+    }
+
+    #[test]
+    fn rtpmap_values() {
+        assert_eq!(
+            parse_rtpmap("96 opus/48000/2"),
+            Some((96, "opus", Some(48000), Some(2)))
+        );
+        assert_eq!(
+            parse_rtpmap(" 101  telephone-event / 8000 "),
+            Some((101, "telephone-event", Some(8000), None))
+        );
+        assert_eq!(parse_rtpmap("97 x/"), Some((97, "x", None, None)));
+        assert_eq!(
+            parse_rtpmap("97 L16/16000/2/9"),
+            Some((97, "L16", Some(16000), Some(2)))
+        );
+        assert_eq!(
+            parse_rtpmap("97 Z/8000/300"),
+            Some((97, "Z", Some(8000), None))
+        );
+        assert_eq!(parse_rtpmap("97"), None);
+        assert_eq!(parse_rtpmap("256 x/1"), None);
+        assert_eq!(parse_rtpmap("97 /8000"), None);
+    }
+
+    #[test]
+    fn rtpmap_describes_every_listed_copy_once() {
+        let sdp = Sdp::parse(
+            b"v=0\nm=audio 1 RTP/AVP 96 0 96\na=rtpmap:96 L16/16000/2\na=rtpmap:96 speex/8000\n\
+a=rtpmap:0 pcmu/8000\n",
+        )
+        .unwrap();
+        assert_eq!(
+            sdp.media[0].formats,
+            vec![
+                fmt(Some(96), Some("L16"), Some(16000), Some(2)),
+                fmt(Some(0), Some("pcmu"), Some(8000), Some(1)),
+                fmt(Some(96), Some("L16"), Some(16000), Some(2)),
+            ]
+        );
+    }
+
+    #[test]
     fn static_table() {
         assert_eq!(static_payload(0), Some(("PCMU", 8000, 1)));
         assert_eq!(static_payload(9), Some(("G722", 8000, 1)));
