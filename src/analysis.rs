@@ -608,9 +608,9 @@ fn run_inner<E>(
 }
 
 /// Steps sent across threads at once: one channel operation per batch.
-const BATCH: usize = 512;
+const BATCH: usize = 256;
 /// Batches in flight between the two threads: bounds the memory between them.
-const BATCHES_IN_FLIGHT: usize = 8;
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What the back half hands back to the front half to drop: memory is freed
 /// by the thread that allocated it. Freeing across threads costs the allocator

@@ -153,8 +153,8 @@ fn a_failing_report_stops_the_reading_thread() {
     assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
     assert_eq!(sink.calls, 1);
     // The first call is released at frame 8; the reading thread can be ahead
-    // by what the channel holds (8 batches of 512 steps, two or more per
+    // by what the channel holds (4 batches of 256 steps, two or more per
     // frame) and one batch on each side, far from the 14 000 frames.
     let read = handed_out.load(Ordering::SeqCst);
-    assert!(read < 8 + 10 * 512 / 2 + 1, "{read} of {total} frames read");
+    assert!(read < 8 + 6 * 256 / 2 + 1, "{read} of {total} frames read");
 }
