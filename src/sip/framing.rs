@@ -1,12 +1,92 @@
 //! Recognising SIP by content and framing messages on stream transports
 //! (RFC 3261 §18.3: on a stream, Content-Length is mandatory and delimits the body).
+//!
+//! Both run on every datagram and every stream buffer, before any message is
+//! scanned, so they answer with a recogniser ([`is_start_line`]) and a header
+//! walk ([`frame_message`]) that allocate nothing and look at each byte once.
+//! They give exactly the answers of the full scanner's start line parser and
+//! header splitter (the tests compare them on many lines).
 
 use super::header::HeaderName;
-use super::message::{find_lf, line_at, parse_content_length, skip_crlf};
-use super::start_line::{is_token_byte, parse_start_line};
+use super::message::{find_lf, parse_content_length, skip_crlf};
+use super::start_line::is_token_byte;
 
 /// The longest start line [`looks_like_sip`] and [`frame_message`] wait for.
 const MAX_START_LINE: usize = 8192;
+
+fn is_ws(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Index of the first byte at or after `i` that is not SP/HT.
+fn skip_ws(line: &[u8], mut i: usize) -> usize {
+    while line.get(i).copied().is_some_and(is_ws) {
+        i += 1;
+    }
+    i
+}
+
+/// Index of the first SP/HT at or after `i` (or the line length).
+fn find_ws(line: &[u8], mut i: usize) -> usize {
+    while line.get(i).copied().is_some_and(|b| !is_ws(b)) {
+        i += 1;
+    }
+    i
+}
+
+/// Would the scanner's start line parser accept `line` (no line end) as a
+/// request line or a status line? The same grammar, without building the
+/// [`StartLine`](super::StartLine): `METHOD SP+ URI SP+ SIP/2.0` or
+/// `SIP/2.0 SP+ 3DIGIT (SP reason)?`, the code in 100..=699, the version in
+/// any case, trailing whitespace tolerated.
+fn is_start_line(line: &[u8]) -> bool {
+    let mut len = line.len();
+    while len > 0 && line.get(len - 1).copied().is_some_and(is_ws) {
+        len -= 1;
+    }
+    let line = line.get(..len).unwrap_or_default();
+    if line
+        .get(..7)
+        .is_some_and(|v| v.eq_ignore_ascii_case(b"SIP/2.0"))
+    {
+        // Status line.
+        if !line.get(7).copied().is_some_and(is_ws) {
+            return false;
+        }
+        let code_at = skip_ws(line, 7);
+        let Some(&[a, b, c]) = line.get(code_at..code_at.saturating_add(3)) else {
+            return false;
+        };
+        return matches!(a, b'1'..=b'6')
+            && b.is_ascii_digit()
+            && c.is_ascii_digit()
+            && line.get(code_at + 3).is_none_or(|&b| is_ws(b));
+    }
+    // Request line.
+    let method_end = find_ws(line, 0);
+    let method = line.get(..method_end).unwrap_or_default();
+    if method.is_empty() || !method.iter().copied().all(is_token_byte) {
+        return false;
+    }
+    let uri_start = skip_ws(line, method_end);
+    let uri_end = find_ws(line, uri_start);
+    let version_start = skip_ws(line, uri_end);
+    uri_end != uri_start
+        && version_start != uri_end
+        && line
+            .get(version_start..)
+            .is_some_and(|v| v.eq_ignore_ascii_case(b"SIP/2.0"))
+}
+
+/// The content of the line ending with the `\n` at `lf` and starting at
+/// `start`: its end, without a `\r` before the `\n`.
+fn content_end(bytes: &[u8], start: usize, lf: usize) -> usize {
+    if lf > start && bytes.get(lf - 1) == Some(&b'\r') {
+        lf - 1
+    } else {
+        lf
+    }
+}
 
 /// Does this payload start like a SIP message (a request line or a status
 /// line, after any CR/LF keep-alives)? Looks at the first line only.
@@ -15,12 +95,14 @@ pub fn looks_like_sip(payload: &[u8]) -> bool {
     let head = payload
         .get(start..payload.len().min(start.saturating_add(MAX_START_LINE)))
         .unwrap_or_default();
+    // Both kinds of start line begin with a token byte (`S` of `SIP/2.0`, or
+    // the method): RTP, DNS, STUN and the like are turned away here without
+    // looking for a line end.
+    if !head.first().copied().is_some_and(is_token_byte) {
+        return false;
+    }
     match find_lf(head, 0) {
-        Some(_) => {
-            let (end, _) = line_at(head, 0);
-            let mut irregular = Vec::new();
-            parse_start_line(head.get(..end).unwrap_or_default(), 0, &mut irregular).is_some()
-        }
+        Some(lf) => is_start_line(head.get(..content_end(head, 0, lf)).unwrap_or_default()),
         // No complete line: only a status line can be recognised from its prefix.
         None => {
             head.len() >= 12
@@ -79,6 +161,40 @@ fn plausible_start_prefix(partial: &[u8]) -> bool {
             .all(|&b| b >= 0x20 && b != 0x7f || b == b'\t' || b == b'\r')
 }
 
+/// The Content-Length value of a header line (no line end), if the line is
+/// a `Content-Length` (or compact `l`) header: `Some(None)` when its value is
+/// not a valid length. The name is matched as the scanner matches it: up to
+/// the first colon, trimmed of ASCII whitespace, in any case.
+fn content_length_of(line: &[u8]) -> Option<Option<u32>> {
+    /// After the name: optional whitespace, the colon, the value.
+    fn value(rest: &[u8]) -> Option<Option<u32>> {
+        let after_colon = rest.trim_ascii_start().strip_prefix(b":")?;
+        Some(parse_content_length(after_colon.trim_ascii()))
+    }
+    match *line.first()? {
+        // A folded line continues the header before it.
+        b' ' | b'\t' => None,
+        b'c' | b'C' => {
+            let name = line.get(..14)?;
+            if name.eq_ignore_ascii_case(b"content-length") {
+                value(line.get(14..).unwrap_or_default())
+            } else {
+                None
+            }
+        }
+        b'l' | b'L' => value(line.get(1..).unwrap_or_default()),
+        // A name after other whitespace (CR, FF): rare, matched the long way.
+        first if first.is_ascii_whitespace() => {
+            let colon = line.iter().position(|&b| b == b':')?;
+            let name = line.get(..colon).unwrap_or_default().trim_ascii();
+            (HeaderName::from_wire(name) == HeaderName::ContentLength).then(|| {
+                parse_content_length(line.get(colon + 1..).unwrap_or_default().trim_ascii())
+            })
+        }
+        _ => None,
+    }
+}
+
 /// Frames the first message of `buf` (start line, headers, empty line and
 /// Content-Length bytes of body), skipping leading CR/LF keep-alives.
 pub fn frame_message(buf: &[u8]) -> Framing {
@@ -96,36 +212,32 @@ pub fn frame_message(buf: &[u8]) -> Framing {
             Framing::NotSip
         };
     };
-    let (end, mut pos) = line_at(msg, 0);
-    let mut irregular = Vec::new();
     if first_lf > MAX_START_LINE
-        || parse_start_line(msg.get(..end).unwrap_or_default(), 0, &mut irregular).is_none()
+        || !is_start_line(msg.get(..content_end(msg, 0, first_lf)).unwrap_or_default())
     {
         return Framing::NotSip;
     }
 
+    // One pass over the header lines up to the empty line, reading the
+    // first Content-Length on the way.
     let mut content_length: Option<Option<u32>> = None;
-    let head_len = loop {
-        if find_lf(msg, pos).is_none() {
-            return Framing::Incomplete;
+    let mut line_start = first_lf + 1;
+    let mut head_len = None;
+    let base = line_start;
+    let headers = msg.get(base..).unwrap_or_default();
+    for lf in memchr::memchr_iter(b'\n', headers).map(|i| i + base) {
+        let end = content_end(msg, line_start, lf);
+        if end == line_start {
+            head_len = Some(lf + 1);
+            break;
         }
-        let (end, next) = line_at(msg, pos);
-        if end == pos {
-            break next;
+        if content_length.is_none() {
+            content_length = content_length_of(msg.get(line_start..end).unwrap_or_default());
         }
-        let line = msg.get(pos..end).unwrap_or_default();
-        let folded = matches!(line.first(), Some(b' ' | b'\t'));
-        if !folded
-            && content_length.is_none()
-            && let Some(colon) = line.iter().position(|&b| b == b':')
-        {
-            let name = line.get(..colon).unwrap_or_default().trim_ascii();
-            if HeaderName::from_wire(name) == HeaderName::ContentLength {
-                let value = line.get(colon + 1..).unwrap_or_default().trim_ascii();
-                content_length = Some(parse_content_length(value));
-            }
-        }
-        pos = next;
+        line_start = lf + 1;
+    }
+    let Some(head_len) = head_len else {
+        return Framing::Incomplete;
     };
 
     match content_length {
@@ -143,7 +255,6 @@ pub fn frame_message(buf: &[u8]) -> Framing {
         },
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +359,281 @@ v=0\n";
         assert_eq!(frame_message(b"INVITE sip:x"), Framing::Incomplete);
         assert_eq!(frame_message(b"INVITE sip:x\x01"), Framing::NotSip);
         assert_eq!(frame_message(b"sip/2"), Framing::Incomplete);
+    }
+
+    /// The implementations these replace, which went through the scanner's
+    /// start line parser and line splitter: the oracles of the tests below.
+    mod oracle {
+        use super::super::super::message::{find_lf, line_at, parse_content_length, skip_crlf};
+        use super::super::super::start_line::parse_start_line;
+        use super::super::{Framing, HeaderName, MAX_START_LINE, plausible_start_prefix};
+
+        pub fn is_start_line(line: &[u8]) -> bool {
+            parse_start_line(line, 0, &mut Vec::new()).is_some()
+        }
+
+        pub fn looks_like_sip(payload: &[u8]) -> bool {
+            let start = skip_crlf(payload, 0);
+            let head = payload
+                .get(start..payload.len().min(start.saturating_add(MAX_START_LINE)))
+                .unwrap_or_default();
+            match find_lf(head, 0) {
+                Some(_) => is_start_line(&head[..line_at(head, 0).0]),
+                None => {
+                    head.len() >= 12
+                        && head[..8].eq_ignore_ascii_case(b"SIP/2.0 ")
+                        && head[8..11].iter().all(u8::is_ascii_digit)
+                        && head[11] == b' '
+                }
+            }
+        }
+
+        pub fn frame_message(buf: &[u8]) -> Framing {
+            let skip = skip_crlf(buf, 0);
+            let msg = &buf[skip..];
+            if msg.is_empty() {
+                return Framing::Incomplete;
+            }
+            let Some(first_lf) = find_lf(msg, 0) else {
+                return if plausible_start_prefix(msg) {
+                    Framing::Incomplete
+                } else {
+                    Framing::NotSip
+                };
+            };
+            let (end, mut pos) = line_at(msg, 0);
+            if first_lf > MAX_START_LINE || !is_start_line(&msg[..end]) {
+                return Framing::NotSip;
+            }
+            let mut content_length: Option<Option<u32>> = None;
+            let head_len = loop {
+                if find_lf(msg, pos).is_none() {
+                    return Framing::Incomplete;
+                }
+                let (end, next) = line_at(msg, pos);
+                if end == pos {
+                    break next;
+                }
+                let line = &msg[pos..end];
+                let folded = matches!(line.first(), Some(b' ' | b'\t'));
+                if !folded
+                    && content_length.is_none()
+                    && let Some(colon) = line.iter().position(|&b| b == b':')
+                {
+                    let name = line[..colon].trim_ascii();
+                    if HeaderName::from_wire(name) == HeaderName::ContentLength {
+                        content_length = Some(parse_content_length(line[colon + 1..].trim_ascii()));
+                    }
+                }
+                pos = next;
+            };
+            match content_length {
+                Some(Some(body_len)) => {
+                    let len = head_len + body_len as usize;
+                    if msg.len() >= len {
+                        Framing::Complete { skip, len }
+                    } else {
+                        Framing::Incomplete
+                    }
+                }
+                _ => Framing::NoContentLength {
+                    skip,
+                    len: head_len,
+                },
+            }
+        }
+    }
+
+    /// A small deterministic generator (a 64-bit LCG).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n
+        }
+
+        fn pick<'p>(&mut self, pieces: &[&'p [u8]]) -> &'p [u8] {
+            pieces[self.below(pieces.len())]
+        }
+
+        /// A line shaped like a start line, each part picked among valid and
+        /// invalid variants.
+        fn start_line(&mut self) -> Vec<u8> {
+            let ws: &[&[u8]] = &[b" ", b" ", b"  ", b"\t", b""];
+            let mut line = Vec::new();
+            line.extend_from_slice(self.pick(&[
+                b"SIP/2.0",
+                b"sip/2.0",
+                b"SIP/2.1",
+                b"SIP/2",
+                b"INVITE",
+                b"OPTIONS",
+                b"x",
+                b"IN(VITE",
+                b"-.!%*_+`'~",
+                b"",
+                b"\xe9",
+            ]));
+            line.extend_from_slice(self.pick(ws));
+            line.extend_from_slice(self.pick(&[
+                b"200", b"100", b"699", b"099", b"700", b"2000", b"20x", b"1", b"sip:a@b",
+                b"tel:+1", b"", b"SIP/2.0",
+            ]));
+            line.extend_from_slice(self.pick(ws));
+            line.extend_from_slice(self.pick(&[
+                b"OK",
+                b"SIP/2.0",
+                b"sip/2.0",
+                b"SIP/2.1",
+                b"",
+                b"Not Found",
+                b"SIP/2.0 extra",
+            ]));
+            line.extend_from_slice(self.pick(&[b"", b"", b" ", b"\t ", b" x", b"\r", b"\x00"]));
+            line
+        }
+    }
+
+    #[test]
+    fn is_start_line_agrees_with_the_parser() {
+        let fixed: &[&[u8]] = &[
+            b"",
+            b"SIP/2.0 200 OK",
+            b"SIP/2.0 200",
+            b"SIP/2.0\t 180\tRinging  ",
+            b"sip/2.0 699 x",
+            b"SIP/2.0 099 Low",
+            b"SIP/2.0 700 High",
+            b"SIP/2.0 20x OK",
+            b"SIP/2.0200 OK",
+            b"SIP/2.0 2000 OK",
+            b"INVITE sip:bob@example.com SIP/2.0",
+            b"PING tel:+15551234567 sip/2.0  ",
+            b"BYE  sip:a@[2001:db8::1]:5060\tSIP/2.0",
+            b"INVITE sip:a SIP/2.0 extra",
+            b"INVITE SIP/2.0",
+            b"INV(TE sip:a SIP/2.0",
+            b"GET / HTTP/1.1",
+            b" INVITE sip:a SIP/2.0",
+        ];
+        for line in fixed {
+            assert_eq!(
+                is_start_line(line),
+                oracle::is_start_line(line),
+                "{:?}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        let mut rng = Lcg(7);
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..50_000 {
+            let line = rng.start_line();
+            let expected = oracle::is_start_line(&line);
+            if expected {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+            assert_eq!(
+                is_start_line(&line),
+                expected,
+                "{:?}",
+                String::from_utf8_lossy(&line)
+            );
+        }
+        // The generator does reach both answers.
+        assert!(yes > 3000 && no > 3000, "{yes} {no}");
+    }
+
+    /// Messages built from start lines, header lines (Content-Length in many
+    /// spellings, folded, invalid) and bodies, cut at any length: the new
+    /// framing and recogniser answer as the old ones did.
+    #[test]
+    fn framing_agrees_with_the_line_by_line_walk() {
+        let headers: &[&[u8]] = &[
+            b"Content-Length: 3",
+            b"content-length:12",
+            b"Content-Length : 0",
+            b"CONTENT-LENGTH:\t4 ",
+            b"l: 2",
+            b"L:1",
+            b"Content-Length: x",
+            b"Content-Length: 99999999999",
+            b"Content-Length:",
+            b" Content-Length: 1",
+            b"\tl: 1",
+            b"\rContent-Length: 2",
+            b"\x0cl: 3",
+            b"Contact: <sip:a>",
+            b"Call-ID: abc",
+            b"Content-Type: application/sdp",
+            b"c: text/plain",
+            b"lr: 1",
+            b"l\r: 3",
+            b"Content-Lengthx: 1",
+            b"Content-Length\x0c: 2",
+            b"Content-Length",
+            b"content-lengt: 3",
+            b"Via: SIP/2.0/TCP a",
+            b"no colon",
+            b"\r",
+        ];
+        let ends: &[&[u8]] = &[b"\r\n", b"\r\n", b"\n", b"\r\r\n"];
+        let mut rng = Lcg(11);
+        let mut seen = [0usize; 4];
+        for _ in 0..100_000 {
+            let mut buf = Vec::new();
+            for _ in 0..rng.below(3) {
+                buf.extend_from_slice(rng.pick(&[b"\r\n", b"\n", b"\r"]));
+            }
+            if rng.below(4) == 0 {
+                buf.extend(rng.start_line());
+            } else {
+                buf.extend_from_slice(rng.pick(&[
+                    b"INVITE sip:a SIP/2.0",
+                    b"SIP/2.0 200 OK",
+                    b"ACK sip:b@c:5060;transport=tcp SIP/2.0",
+                ]));
+            }
+            for _ in 0..rng.below(6) {
+                buf.extend_from_slice(rng.pick(ends));
+                buf.extend_from_slice(rng.pick(headers));
+            }
+            buf.extend_from_slice(rng.pick(ends));
+            buf.extend_from_slice(rng.pick(ends));
+            buf.extend_from_slice(rng.pick(&[
+                b"",
+                b"v=0",
+                b"abcdefghijklmnop",
+                b"SIP/2.0 200 OK\r\n",
+            ]));
+            if rng.below(3) == 0 {
+                buf.truncate(rng.below(buf.len() + 1));
+            }
+            let expected = oracle::frame_message(&buf);
+            seen[match expected {
+                Framing::Complete { .. } => 0,
+                Framing::Incomplete => 1,
+                Framing::NoContentLength { .. } => 2,
+                Framing::NotSip => 3,
+            }] += 1;
+            assert_eq!(
+                frame_message(&buf),
+                expected,
+                "{:?}",
+                String::from_utf8_lossy(&buf)
+            );
+            assert_eq!(
+                looks_like_sip(&buf),
+                oracle::looks_like_sip(&buf),
+                "{:?}",
+                String::from_utf8_lossy(&buf)
+            );
+        }
+        assert!(seen.iter().all(|&n| n > 2000), "{seen:?}");
     }
 }
