@@ -26,6 +26,7 @@ pub mod cli;
 pub mod correlate;
 pub mod decode;
 pub mod expect;
+pub mod fasthash;
 pub mod kb;
 pub mod reassembly;
 pub mod report;

@@ -25,7 +25,6 @@ mod seq;
 pub mod tcp;
 pub mod websocket;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -34,6 +33,7 @@ pub use seq::SeqNo;
 
 use crate::capture::{FrameNo, Timestamp};
 use crate::decode::{Decoded, Packet, Transport as DecodedTransport, tunnel};
+use crate::fasthash::FastMap;
 use crate::sip;
 
 /// The transport a SIP message travelled over.
@@ -424,7 +424,7 @@ fn route_packet(
 /// Counts of TLS flows (both directions of a connection together).
 #[derive(Debug, Default)]
 pub(crate) struct TlsFlows {
-    flows: HashMap<(SocketAddr, SocketAddr), (Flow, u64, FrameNo)>,
+    flows: FastMap<(SocketAddr, SocketAddr), (Flow, u64, FrameNo)>,
     full_reported: bool,
 }
 

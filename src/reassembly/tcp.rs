@@ -17,10 +17,11 @@
 //! message over many segments are both handled, and a message without
 //! Content-Length (mandatory on streams, RFC 3261 §18.3) is reported.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::capture::{FrameNo, Timestamp};
 use crate::decode::{Packet, TcpInfo};
+use crate::fasthash::FastMap;
 use crate::sip::{self, Framing};
 
 use super::websocket::{self, FrameParse, Upgrade};
@@ -751,7 +752,7 @@ impl Stream {
 #[derive(Debug)]
 pub struct TcpStreams {
     config: ReassemblyConfig,
-    streams: HashMap<Flow, Stream>,
+    streams: FastMap<Flow, Stream>,
     /// Streams by last use, oldest first.
     lru: BTreeMap<u64, Flow>,
     tick: u64,
@@ -763,7 +764,7 @@ impl TcpStreams {
     pub(crate) fn new(config: ReassemblyConfig) -> TcpStreams {
         TcpStreams {
             config,
-            streams: HashMap::new(),
+            streams: FastMap::default(),
             lru: BTreeMap::new(),
             tick: 0,
             table_full_reported: false,
