@@ -32,6 +32,7 @@ use etherparse::{
 
 use crate::capture::{FrameNo, FrameRef, Linktype};
 
+mod fast;
 pub mod sctp;
 #[cfg(test)]
 mod tests;
@@ -189,6 +190,17 @@ const AF_INET6: [u32; 3] = [24, 28, 30];
 
 /// Decode one frame. Never panics, whatever the bytes.
 pub fn decode<'a>(frame: &FrameRef<'a>) -> Result<Decoded<'a>, DecodeIssue> {
+    // Plain Ethernet/IPv4/UDP or TCP, most of any capture, is read directly.
+    if frame.linktype == Linktype::ETHERNET
+        && let Some(decoded) = fast::ethernet_ipv4(frame.data)
+    {
+        return Ok(decoded);
+    }
+    decode_sliced(frame)
+}
+
+/// [`decode`] through etherparse's lax slicer: every link type and layer.
+fn decode_sliced<'a>(frame: &FrameRef<'a>) -> Result<Decoded<'a>, DecodeIssue> {
     let data = frame.data;
     let issue = |layer, offset, what: String| DecodeIssue {
         frame: frame.number,

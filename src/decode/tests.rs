@@ -743,3 +743,75 @@ fn every_committed_capture_has_a_frame_count() {
     listed.sort();
     assert_eq!(found, listed);
 }
+
+/// Every frame of every capture under `fixtures/` (the broken ones too, as
+/// far as they read), as it is and with each of its first 80 bytes changed
+/// to a few telling values: wherever the fast path answers, it answers as
+/// the full path does.
+#[test]
+fn fast_path_agrees_with_the_full_path() {
+    use crate::capture::{FileSource, FrameSource};
+    fn captures(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                captures(&path, out);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "pcap" || e == "pcapng")
+            {
+                out.push(path);
+            }
+        }
+    }
+    fn check(linktype: Linktype, data: &[u8], name: &str) -> bool {
+        let f = frame(linktype, data);
+        let Some(fast) = (linktype == Linktype::ETHERNET)
+            .then(|| fast::ethernet_ipv4(data))
+            .flatten()
+        else {
+            return false;
+        };
+        assert_eq!(Ok(fast), decode_sliced(&f), "{name}: {data:02x?}");
+        true
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut paths = Vec::new();
+    captures(&dir, &mut paths);
+    paths.sort();
+    let (mut frames, mut fast, mut mutants) = (0, 0, 0);
+    for path in &paths {
+        let name = path.display().to_string();
+        let Ok(mut source) = FileSource::open(path) else {
+            continue;
+        };
+        while let Ok(Some(frame)) = source.next_frame() {
+            frames += 1;
+            if !check(frame.linktype, frame.data, &name) {
+                continue;
+            }
+            fast += 1;
+            let mut data = frame.data.to_vec();
+            for at in 0..data.len().min(80) {
+                let original = data[at];
+                for value in [
+                    0x00, 0x01, 0x04, 0x06, 0x0f, 0x11, 0x20, 0x3f, 0x45, 0x50, 0x80, 0xff,
+                ] {
+                    data[at] = value;
+                    mutants += usize::from(check(frame.linktype, &data, &name));
+                }
+                data[at] = original;
+            }
+            // Cut anywhere, and with bytes after it.
+            for len in 0..data.len() {
+                check(frame.linktype, &data[..len], &name);
+            }
+            data.extend_from_slice(&[0; 7]);
+            check(frame.linktype, &data, &name);
+        }
+    }
+    // The fixtures do exercise the fast path.
+    assert!(frames > 900, "{frames}");
+    assert!(fast > 500, "{fast} of {frames}");
+    assert!(mutants > 50_000, "{mutants}");
+}
