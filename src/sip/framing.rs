@@ -34,6 +34,23 @@ fn find_ws(line: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// `token` bytes (RFC 3261 §25.1) by value, looked up once per method byte
+/// (the same set as [`is_token_byte`]; a test compares them).
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+            );
+        b += 1;
+    }
+    table
+};
+
 /// Would the scanner's start line parser accept `line` (no line end) as a
 /// request line or a status line? The same grammar, without building the
 /// [`StartLine`](super::StartLine): `METHOD SP+ URI SP+ SIP/2.0` or
@@ -62,20 +79,29 @@ fn is_start_line(line: &[u8]) -> bool {
             && c.is_ascii_digit()
             && line.get(code_at + 3).is_none_or(|&b| is_ws(b));
     }
-    // Request line.
-    let method_end = find_ws(line, 0);
-    let method = line.get(..method_end).unwrap_or_default();
-    if method.is_empty() || !method.iter().copied().all(is_token_byte) {
+    // Request line: METHOD SP+ URI SP+ SIP/2.0. The version is the last
+    // seven bytes; between the method and it, whitespace, a URI without
+    // any, whitespace.
+    let Some((rest, version)) = line.split_last_chunk::<7>() else {
+        return false;
+    };
+    if !version.eq_ignore_ascii_case(b"SIP/2.0") {
         return false;
     }
-    let uri_start = skip_ws(line, method_end);
-    let uri_end = find_ws(line, uri_start);
-    let version_start = skip_ws(line, uri_end);
-    uri_end != uri_start
-        && version_start != uri_end
-        && line
-            .get(version_start..)
-            .is_some_and(|v| v.eq_ignore_ascii_case(b"SIP/2.0"))
+    let method_end = find_ws(rest, 0);
+    let Some((method, middle)) = rest.split_at_checked(method_end) else {
+        return false;
+    };
+    if method.is_empty() || !method.iter().all(|&b| TOKEN_BYTES[usize::from(b)]) {
+        return false;
+    }
+    let lead = middle.iter().take_while(|&&b| is_ws(b)).count();
+    let trail = middle.iter().rev().take_while(|&&b| is_ws(b)).count();
+    let uri = middle
+        .get(lead..middle.len().saturating_sub(trail))
+        .unwrap_or_default();
+    // No early exit in the URI scan: it is short, and the fold vectorises.
+    lead > 0 && trail > 0 && !uri.is_empty() && !uri.iter().fold(false, |any, &b| any | is_ws(b))
 }
 
 /// The content of the line ending with the `\n` at `lf` and starting at
@@ -101,7 +127,7 @@ pub fn looks_like_sip(payload: &[u8]) -> bool {
     if !head.first().copied().is_some_and(is_token_byte) {
         return false;
     }
-    match find_lf(head, 0) {
+    match memchr::memchr(b'\n', head) {
         Some(lf) => is_start_line(head.get(..content_end(head, 0, lf)).unwrap_or_default()),
         // No complete line: only a status line can be recognised from its prefix.
         None => {
@@ -495,6 +521,13 @@ v=0\n";
             ]));
             line.extend_from_slice(self.pick(&[b"", b"", b" ", b"\t ", b" x", b"\r", b"\x00"]));
             line
+        }
+    }
+
+    #[test]
+    fn token_table_is_the_token_set() {
+        for b in 0..=255u8 {
+            assert_eq!(TOKEN_BYTES[usize::from(b)], is_token_byte(b), "{b:#x}");
         }
     }
 
