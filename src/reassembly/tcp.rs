@@ -753,8 +753,12 @@ impl Stream {
 pub struct TcpStreams {
     config: ReassemblyConfig,
     streams: FastMap<Flow, Stream>,
-    /// Streams by last use, oldest first.
-    lru: BTreeMap<u64, Flow>,
+    /// Streams by last use, oldest first: `(tick, flow)` is queued at every
+    /// use of a stream (a queue push instead of a tree update per segment).
+    /// An entry whose tick is no longer its stream's `last_use` is stale (the
+    /// stream was used again, or removed) and skipped; stale entries are
+    /// dropped once they outnumber the live ones.
+    lru: VecDeque<(u64, Flow)>,
     tick: u64,
     table_full_reported: bool,
     tls: TlsFlows,
@@ -765,7 +769,7 @@ impl TcpStreams {
         TcpStreams {
             config,
             streams: FastMap::default(),
-            lru: BTreeMap::new(),
+            lru: VecDeque::new(),
             tick: 0,
             table_full_reported: false,
             tls: TlsFlows::default(),
@@ -815,16 +819,16 @@ impl TcpStreams {
             sink.stats.tcp_streams += 1;
             self.streams.insert(flow, Stream::new(flow, data_seq));
         }
+        self.compact_lru();
         self.tick += 1;
         let tick = self.tick;
         let config = self.config;
         let Some(stream) = self.streams.get_mut(&flow) else {
             return;
         };
-        self.lru.remove(&stream.last_use);
         stream.last_use = tick;
         stream.last_seen = frame;
-        self.lru.insert(tick, flow);
+        self.lru.push_back((tick, flow));
 
         if info.syn && !stream.started() {
             // A (re)transmitted SYN before any data: the stream starts after it.
@@ -918,15 +922,35 @@ impl TcpStreams {
     /// Closes and forgets the stream of `flow`.
     fn remove(&mut self, flow: Flow, frame: FrameNo, sink: &mut Sink<'_>) {
         if let Some(mut stream) = self.streams.remove(&flow) {
-            self.lru.remove(&stream.last_use);
             stream.close(&self.config, frame, sink);
+        }
+    }
+
+    /// The stream used least recently, taken off the queue.
+    fn pop_least_recently_used(&mut self) -> Option<Flow> {
+        while let Some((tick, flow)) = self.lru.pop_front() {
+            if is_live(&self.streams, tick, flow) {
+                return Some(flow);
+            }
+        }
+        None
+    }
+
+    /// Drops the stale queue entries once they outnumber the live ones (one
+    /// per stream): the queue stays within twice the table, at an amortised
+    /// cost of two lookups per use.
+    fn compact_lru(&mut self) {
+        if self.lru.len() > 2 * self.streams.len() + 64 {
+            let streams = &self.streams;
+            self.lru
+                .retain(|&(tick, flow)| is_live(streams, tick, flow));
         }
     }
 
     /// Evicts the least recently used stream when the table is full.
     fn make_room(&mut self, frame: FrameNo, sink: &mut Sink<'_>) {
         while self.streams.len() >= self.config.max_flows.max(1) {
-            let Some((_, oldest)) = self.lru.pop_first() else {
+            let Some(oldest) = self.pop_least_recently_used() else {
                 return;
             };
             if let Some(mut stream) = self.streams.remove(&oldest) {
@@ -955,6 +979,11 @@ impl TcpStreams {
         }
         self.tls.finish(sink);
     }
+}
+
+/// Is the LRU queue entry `(tick, flow)` the stream's latest use?
+fn is_live(streams: &FastMap<Flow, Stream>, tick: u64, flow: Flow) -> bool {
+    streams.get(&flow).is_some_and(|s| s.last_use == tick)
 }
 
 /// The frames other than `frame` in `frames`.
@@ -1509,6 +1538,65 @@ mod tests {
             "tcp flow table full (1 flows) at frame 2: least recently used flow 10.0.0.1:1 → 10.0.0.2:40000 dropped"
         );
         assert_eq!(r.stats().tcp_flows_evicted, 1);
+    }
+
+    /// The stream used least recently goes first, however often the others
+    /// were used, and the use queue stays bounded.
+    #[test]
+    fn eviction_follows_the_latest_use() {
+        let config = ReassemblyConfig {
+            max_flows: 2,
+            ..ReassemblyConfig::default()
+        };
+        let mut r = Reassembler::with_config(config);
+        let mut ignore = |_: SipBytes<'_>| {};
+        let mut frame = 0u32;
+        let mut send = |r: &mut Reassembler, src: &str, seq: u32| {
+            frame += 1;
+            let packet = Packet {
+                src: src.parse().unwrap(),
+                dst: B.parse().unwrap(),
+                transport: DecodedTransport::Tcp(TcpInfo {
+                    seq,
+                    ack: 0,
+                    syn: false,
+                    fin: false,
+                    rst: false,
+                    psh: false,
+                    has_ack: false,
+                }),
+                payload: b"\r\n",
+                vlan: None,
+                truncated: false,
+            };
+            r.push(
+                FrameNo(frame),
+                Timestamp::default(),
+                &Decoded::Packet(packet),
+                &mut ignore,
+            );
+        };
+        send(&mut r, "10.0.0.1:1", 1);
+        send(&mut r, "10.0.0.3:1", 1);
+        // 10.0.0.1 is used 200 times after 10.0.0.3: the queue is compacted
+        // on the way, and 10.0.0.3 is the one to go.
+        for i in 0..200 {
+            send(&mut r, "10.0.0.1:1", 3 + 2 * i);
+            assert!(r.tcp.lru.len() <= 2 * 2 + 64 + 1, "{}", r.tcp.lru.len());
+        }
+        send(&mut r, "10.0.0.5:1", 1);
+        assert_eq!(
+            r.events()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            vec![
+                "tcp flow table full (2 flows) at frame 203: least recently used flow 10.0.0.3:1 → 10.0.0.2:40000 dropped"
+            ]
+        );
+        let mut left: Vec<_> = r.tcp.streams.keys().map(|f| f.src.to_string()).collect();
+        left.sort();
+        assert_eq!(left, vec!["10.0.0.1:1", "10.0.0.5:1"]);
     }
 
     #[test]
