@@ -373,10 +373,17 @@ fn run_front(
         });
         match decode::decode(&frame) {
             Ok(decoded) => {
+                let mut emitted = false;
+                reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
+                    emitted = true;
+                    go_on &= found(&bytes, warm, out);
+                });
+                // A UDP datagram the reassembler did not take as SIP (it
+                // recognises SIP by its start line) is offered to the media
+                // table. One frame is one or the other, so the order of the
+                // two steps does not matter.
                 if let decode::Decoded::Packet(p) = &decoded {
-                    if p.transport == decode::Transport::Udp
-                        && !crate::sip::looks_like_sip(p.payload)
-                    {
+                    if p.transport == decode::Transport::Udp && !emitted {
                         go_on &= out(Step::Media {
                             frame: frame.number,
                             ts: frame.ts,
@@ -386,9 +393,6 @@ fn run_front(
                         });
                     }
                 }
-                reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
-                    go_on &= found(&bytes, warm, out);
-                });
             }
             Err(issue) => go_on &= out(Step::DecodeIssue(issue)),
         }
