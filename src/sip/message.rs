@@ -134,9 +134,11 @@ pub struct Message {
 struct Parsed {
     /// The SDP body: several rules read it, parsing is the costly part.
     sdp: OnceCell<Option<Result<Sdp, SdpError>>>,
-    /// The top Via entry: transaction matching reads it more than once per
-    /// message.
-    top_via: OnceCell<Option<TopVia>>,
+    /// The top Via entry, whole.
+    top_via: OnceCell<Option<Via>>,
+    /// The branch and sent-by of the top Via: transaction matching reads
+    /// them for nearly every message, and nothing more of the Via.
+    top_via_key: OnceCell<Option<TopViaKey>>,
     /// From and To: dialog and retransmission matching read them again for
     /// every later message of a transaction.
     from: OnceCell<Option<NameAddr>>,
@@ -185,11 +187,24 @@ impl Raw {
     }
 }
 
-/// The top Via entry and its sent-by, which transaction matching keys on.
+/// The branch and sent-by of the top Via ([`Via::parse_key`]).
 #[derive(Debug, Clone)]
-struct TopVia {
-    via: Via,
-    sent_by: String,
+struct TopViaKey {
+    branch: Option<Text>,
+    sent_by: Text,
+}
+
+/// The first non-empty entry of a comma-separated header value.
+fn first_entry(value: &str) -> Option<&str> {
+    split_top(value, b',').find(|e| !trim(e).is_empty())
+}
+
+/// A text taken from a header value: where it lies in the message when it
+/// is a slice of it (the common case), else a copy.
+#[derive(Debug, Clone)]
+enum Text {
+    Span(Span),
+    Owned(Box<str>),
 }
 
 /// Headers that may appear at most once.
@@ -674,32 +689,77 @@ impl Message {
 
     /// The first entry of the first Via header, parsed on first use and kept.
     pub fn top_via_ref(&self) -> Option<&Via> {
-        self.top_via_entry().map(|t| &t.via)
+        self.parsed
+            .top_via
+            .get_or_init(|| Via::parse(first_entry(&self.header(HeaderName::Via)?)?))
+            .as_ref()
     }
 
     /// The branch of the top Via, borrowed: no copy, unlike
     /// `top_via().and_then(|v| v.branch)`.
     pub fn top_via_branch(&self) -> Option<&str> {
-        self.top_via_ref()?.branch.as_deref()
+        let key = self.top_via_key()?;
+        Some(self.text_of(key.branch.as_ref()?))
     }
 
-    /// The sent-by of the top Via ([`Via::sent_by`]), built once per message
-    /// and borrowed: use it instead of `top_via().map(|v| v.sent_by())`.
+    /// The sent-by of the top Via ([`Via::sent_by`]), borrowed: use it
+    /// instead of `top_via().map(|v| v.sent_by())`.
     pub fn top_via_sent_by(&self) -> Option<&str> {
-        self.top_via_entry().map(|t| t.sent_by.as_str())
+        Some(self.text_of(&self.top_via_key()?.sent_by))
     }
 
-    fn top_via_entry(&self) -> Option<&TopVia> {
+    /// The top Via's branch and sent-by, read on first use without parsing
+    /// the rest of the Via, and kept as spans of the message when they are
+    /// written as they are returned (no allocation).
+    fn top_via_key(&self) -> Option<&TopViaKey> {
         self.parsed
-            .top_via
+            .top_via_key
             .get_or_init(|| {
                 let value = self.header(HeaderName::Via)?;
-                let first = split_top(&value, b',').find(|e| !trim(e).is_empty())?;
-                let via = Via::parse(first)?;
-                let sent_by = via.sent_by();
-                Some(TopVia { via, sent_by })
+                let key = Via::parse_key(first_entry(&value)?)?;
+                Some(TopViaKey {
+                    branch: key.branch.map(|b| self.text_from(b)),
+                    sent_by: self.text_from(key.sent_by),
+                })
             })
             .as_ref()
+    }
+
+    /// Keeps `text`, read from a header value: as its span when it is a
+    /// slice of the message, else as a copy.
+    fn text_from(&self, text: Cow<'_, str>) -> Text {
+        match &text {
+            Cow::Borrowed(slice) => match self.span_of(slice) {
+                Some(span) => Text::Span(span),
+                None => Text::Owned((*slice).into()),
+            },
+            Cow::Owned(owned) => Text::Owned(owned.as_str().into()),
+        }
+    }
+
+    /// Where `slice` lies in the message's text, if it is a slice of it.
+    /// Header values are borrowed from the message unless they were folded,
+    /// and so are the parts parsed out of them.
+    fn span_of(&self, slice: &str) -> Option<Span> {
+        let Raw::Text(text) = &self.raw else {
+            return None;
+        };
+        let start = (slice.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+        let end = start.checked_add(slice.len())?;
+        // Both ends on character boundaries of the message: a slice of it.
+        text.get(start..end)?;
+        Some(Span::new(start, end))
+    }
+
+    /// The text kept by [`Message::text_from`].
+    fn text_of<'a>(&'a self, text: &'a Text) -> &'a str {
+        match (text, &self.raw) {
+            (Text::Span(span), Raw::Text(raw)) => raw
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or_default(),
+            (Text::Span(_), Raw::Bytes(_)) => "",
+            (Text::Owned(owned), _) => owned,
+        }
     }
 
     /// Every Via entry over all Via headers, in wire order; entries that do not

@@ -2,8 +2,10 @@
 //! function is lenient about whitespace and returns `None` when the value does
 //! not have the shape its RFC describes.
 
+use std::borrow::Cow;
+
 use super::lex::{
-    delta_seconds, find_byte, find_param, find_unquoted, leading_digits, param_raw,
+    SplitTop, delta_seconds, find_byte, find_param, find_unquoted, leading_digits, param_raw,
     split_once_byte, split_top, trim, trim_start, unquote,
 };
 use super::start_line::Method;
@@ -68,29 +70,80 @@ impl Via {
     /// The sent-by as written in a Via: `host:port` or `host`, an IPv6 host in
     /// brackets (`[::1]:5060`).
     pub fn sent_by(&self) -> String {
-        // Built by hand: `format!` costs more than the rest of the work, and
-        // the transaction layer asks for every message's top Via.
-        let mut out = String::with_capacity(self.host.len() + 8);
-        let bracketed = find_byte(&self.host, b':').is_some();
-        if bracketed {
-            out.push('[');
-        }
-        out.push_str(&self.host);
-        if bracketed {
-            out.push(']');
-        }
-        if let Some(port) = self.port {
-            out.push(':');
-            push_decimal(&mut out, port);
-        }
-        out
+        write_sent_by(&self.host, self.port)
     }
 
     /// One Via entry: `SIP/2.0/UDP host:port;branch=...;received=...;rport`.
     /// Whitespace is allowed around the slashes (RFC 3261 §25.1 `SLASH`).
     pub fn parse(entry: &str) -> Option<Via> {
-        let mut parts = split_top(entry, b';');
-        let head = trim(parts.next()?);
+        let head = ViaHead::parse(entry)?;
+        let mut via = Via {
+            transport: head.transport.to_ascii_uppercase(),
+            host: head.host.to_string(),
+            port: head.port,
+            branch: None,
+            received: None,
+            rport: None,
+        };
+        for p in head.params {
+            // Only the first of each kept parameter is unquoted (copied).
+            let (name, value) = param_raw(p);
+            let slot = if name.eq_ignore_ascii_case("branch") {
+                &mut via.branch
+            } else if name.eq_ignore_ascii_case("received") {
+                &mut via.received
+            } else if name.eq_ignore_ascii_case("rport") {
+                &mut via.rport
+            } else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(value.map(unquote).unwrap_or_default());
+            }
+        }
+        Some(via)
+    }
+
+    /// The transaction key parts of one Via entry, borrowed from it where
+    /// they are written as [`Via::parse`] would give them: the branch
+    /// (`Via::parse(entry)?.branch`) and the sent-by (`.sent_by()`). `None`
+    /// exactly when [`Via::parse`] gives `None`. Transaction matching needs
+    /// no more than these, and nearly every Via carries them verbatim
+    /// (an unquoted branch, `host:port` without spaces or leading zeros), so
+    /// they cost no allocation.
+    pub fn parse_key(entry: &str) -> Option<ViaKey<'_>> {
+        let head = ViaHead::parse(entry)?;
+        let sent_by = canonical_sent_by(head.sent_by, head.host, head.port);
+        let branch = head.params.map(param_raw).find_map(|(name, value)| {
+            name.eq_ignore_ascii_case("branch")
+                .then(|| value.map_or(Cow::Borrowed(""), unquote_borrowed))
+        });
+        Some(ViaKey { branch, sent_by })
+    }
+}
+
+/// The transaction key parts of a Via entry ([`Via::parse_key`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViaKey<'a> {
+    pub branch: Option<Cow<'a, str>>,
+    pub sent_by: Cow<'a, str>,
+}
+
+/// The part of a Via entry before its parameters, borrowed, and the
+/// parameters still to be read.
+struct ViaHead<'a> {
+    transport: &'a str,
+    /// The sent-by as written (trimmed).
+    sent_by: &'a str,
+    host: &'a str,
+    port: Option<u16>,
+    params: SplitTop<'a>,
+}
+
+impl<'a> ViaHead<'a> {
+    fn parse(entry: &'a str) -> Option<ViaHead<'a>> {
+        let mut params = split_top(entry, b';');
+        let head = trim(params.next()?);
         let (name, rest) = split_once_byte(head, b'/')?;
         let (_version, rest) = split_once_byte(rest, b'/')?;
         let rest = trim_start(rest);
@@ -110,32 +163,68 @@ impl Via {
         if host.is_empty() {
             return None;
         }
-        let mut via = Via {
-            transport: transport.to_ascii_uppercase(),
-            host: host.to_string(),
+        Some(ViaHead {
+            transport,
+            sent_by,
+            host,
             port,
-            branch: None,
-            received: None,
-            rport: None,
-        };
-        for p in parts {
-            // Only the first of each kept parameter is unquoted (copied).
-            let (name, value) = param_raw(p);
-            let slot = if name.eq_ignore_ascii_case("branch") {
-                &mut via.branch
-            } else if name.eq_ignore_ascii_case("received") {
-                &mut via.received
-            } else if name.eq_ignore_ascii_case("rport") {
-                &mut via.rport
-            } else {
-                continue;
-            };
-            if slot.is_none() {
-                *slot = Some(value.map(unquote).unwrap_or_default());
-            }
-        }
-        Some(via)
+            params,
+        })
     }
+}
+
+/// What [`Via::sent_by`] writes for `host` and `port`, borrowed from the
+/// sent-by as `written` when that is already it: a host without colons
+/// followed by nothing or by `:` and the port's decimal digits.
+fn canonical_sent_by<'a>(written: &'a str, host: &str, port: Option<u16>) -> Cow<'a, str> {
+    if find_byte(host, b':').is_none()
+        && let Some(rest) = written.strip_prefix(host)
+    {
+        let verbatim = match port {
+            None => rest.is_empty(),
+            // `port` parsed from these digits: the same number, written the
+            // same way unless with leading zeros.
+            Some(_) => rest.strip_prefix(':').is_some_and(|digits| {
+                !digits.is_empty()
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+                    && (digits.len() == 1 || !digits.starts_with('0'))
+            }),
+        };
+        if verbatim {
+            return Cow::Borrowed(written);
+        }
+    }
+    Cow::Owned(write_sent_by(host, port))
+}
+
+/// [`unquote`], borrowed when there is nothing to unquote (`s` does not
+/// start with a quote after trimming).
+pub(crate) fn unquote_borrowed(s: &str) -> Cow<'_, str> {
+    let trimmed = trim(s);
+    if trimmed.starts_with('"') {
+        Cow::Owned(unquote(trimmed))
+    } else {
+        Cow::Borrowed(trimmed)
+    }
+}
+
+/// The sent-by of `host` and `port` ([`Via::sent_by`]). Built by hand:
+/// `format!` costs more than the rest of the work.
+fn write_sent_by(host: &str, port: Option<u16>) -> String {
+    let mut out = String::with_capacity(host.len() + 8);
+    let bracketed = find_byte(host, b':').is_some();
+    if bracketed {
+        out.push('[');
+    }
+    out.push_str(host);
+    if bracketed {
+        out.push(']');
+    }
+    if let Some(port) = port {
+        out.push(':');
+        push_decimal(&mut out, port);
+    }
+    out
 }
 
 /// Appends `n` in decimal.
@@ -525,6 +614,54 @@ mod tests {
         assert_eq!(Via::parse("garbage"), None);
         assert_eq!(Via::parse(""), None);
         assert_eq!(Via::parse("SIP/2.0/UDP :5060"), None);
+    }
+
+    /// `Via::parse_key` gives what `Via::parse` gives, borrowed when the
+    /// entry writes it verbatim.
+    #[test]
+    fn via_keys_agree_with_parse() {
+        let entries = [
+            "SIP/2.0/UDP 127.0.1.1:5060;branch=z9hG4bK-1;rport",
+            "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1",
+            "SIP / 2.0 / tcp  pc33.example.com ;rport;received=192.0.2.1;BRANCH=z9hG4bKx",
+            "SIP/2.0/UDP 10.0.0.1 : 5070;rport=5071",
+            "SIP/2.0/UDP 2001:db8::2",
+            "SIP/2.0/UDP h:05060;branch=\"z9hG4bK\\\"q\";BRANCH=x;maddr=m",
+            "SIP/2.0/UDP h;branch;rport=;received",
+            "SIP/2.0/UDP h;branch= \"b\" ",
+            "SIP/2.0/UDP h:+5060;branch=b",
+            "SIP/2.0/UDP h:0;branch=b",
+            "SIP/2.0/UDP h:00",
+            "SIP/2.0/UDP h:",
+            "SIP/2.0/UDP h:abc",
+            "SIP/2.0/UDP host:99999",
+            "SIP/2.0/UDP [example]:5060",
+            "SIP/2.0/UDP [::1]",
+            "SIP/2.0/UDP/X h",
+            "SIP/2.0/UDP é:5060;branch=é",
+            " /2.0/UDP h",
+            "SIP/UDP h",
+            "SIP/2.0/UDP",
+            "garbage",
+            "",
+            "SIP/2.0/UDP :5060",
+        ];
+        for entry in entries {
+            let via = Via::parse(entry);
+            let key = Via::parse_key(entry);
+            assert_eq!(
+                key.map(|k| (k.branch.map(Cow::into_owned), k.sent_by.into_owned())),
+                via.map(|v| (v.branch.clone(), v.sent_by())),
+                "{entry:?}"
+            );
+        }
+        let key = Via::parse_key("SIP/2.0/UDP 127.0.1.1:5060;branch=z9hG4bK-1;rport").unwrap();
+        assert!(matches!(key.branch, Some(Cow::Borrowed("z9hG4bK-1"))));
+        assert!(matches!(key.sent_by, Cow::Borrowed("127.0.1.1:5060")));
+        let key = Via::parse_key("SIP/2.0/UDP h:05060;branch=\"b\"").unwrap();
+        assert!(matches!(key.branch, Some(Cow::Owned(_))));
+        assert!(matches!(key.sent_by, Cow::Owned(_)));
+        assert_eq!(key.sent_by, "h:5060");
     }
 
     #[test]

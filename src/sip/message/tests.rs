@@ -905,6 +905,33 @@ t: <sip:b@h>;tag=tt\r\nf: <sip:a@h>;tag=ff\r\ni: 1@h\r\nCSeq: 1 INVITE\r\n\r\n";
     assert_eq!((m.from_tag(), m.to_tag()), (None, None));
 }
 
+/// The top Via key is kept as spans of the message when it can be, and as a
+/// copy when the Via was folded, the sent-by rewritten or the message is
+/// not UTF-8; each way it reads as the parsed Via does.
+#[test]
+fn via_key_from_spans_and_copies() {
+    let cases: [&[u8]; 4] = [
+        b"OPTIONS sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP h:5060;branch=z9hG4bKa\r\n\r\n",
+        b"OPTIONS sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP h:05060;branch=\"z9hG4bKq\"\r\n\r\n",
+        b"OPTIONS sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP\r\n h:5060\r\n ;branch=z9hG4bKf\r\n\r\n",
+        b"OPTIONS sip:x@h SIP/2.0\r\nX: \xff\r\nVia: SIP/2.0/UDP h:5060;branch=z9hG4bKb\r\n\r\n",
+    ];
+    let expected = [
+        ("z9hG4bKa", "h:5060"),
+        ("z9hG4bKq", "h:5060"),
+        ("z9hG4bKf", "h:5060"),
+        ("z9hG4bKb", "h:5060"),
+    ];
+    for (raw, (branch, sent_by)) in cases.into_iter().zip(expected) {
+        let m = Message::parse(raw).unwrap();
+        assert_eq!(m.top_via_branch(), Some(branch));
+        assert_eq!(m.top_via_sent_by(), Some(sent_by));
+        let via = m.top_via().unwrap();
+        assert_eq!(via.branch.as_deref(), Some(branch));
+        assert_eq!(via.sent_by(), sent_by);
+    }
+}
+
 #[test]
 fn cseq_is_parsed_once_and_borrowed() {
     let m = parse(INVITE);
