@@ -14,17 +14,32 @@ use std::time::Duration;
 
 use crate::capture::Timestamp;
 
+/// `"00"` to `"99"`: [`digits`] writes two digits per division.
+static PAIRS: [[u8; 2]; 100] = {
+    let mut table = [[0; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        table[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    table
+};
+
 /// The decimal digits of `n`, at the end of `buf`.
 fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    // A u64 has at most 20 digits: `i` stays within `buf`.
     let mut i = buf.len();
-    loop {
+    while n >= 100 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[(n % 100) as usize]);
+        n /= 100;
+    }
+    if n >= 10 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[n as usize]);
+    } else {
         i -= 1;
-        // `n % 10` is below 10: the cast cannot truncate.
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        buf[i] = b'0' + n as u8;
     }
     &buf[i..]
 }
@@ -81,26 +96,21 @@ fn pad_to(out: &mut Vec<u8>, start: usize, width: usize) {
 pub(crate) fn push_socket_addr(out: &mut Vec<u8>, addr: SocketAddr) {
     match addr {
         SocketAddr::V4(a) => {
-            // Byte pushes into reserved space: no `memcpy` call per piece.
-            out.reserve(21); // `255.255.255.255:65535`
-            for (i, octet) in a.ip().octets().into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b'.');
-                }
-                if octet >= 100 {
-                    out.push(b'0' + octet / 100);
-                }
-                if octet >= 10 {
-                    out.push(b'0' + octet / 10 % 10);
-                }
-                out.push(b'0' + octet % 10);
+            // Written into a stack buffer, each octet as four bytes (its
+            // text and a dot) of which its length is kept, then copied once.
+            let mut text = [0u8; 24];
+            let mut len = 0;
+            for octet in a.ip().octets() {
+                let (bytes, n) = OCTETS[usize::from(octet)];
+                text[len..len + 4].copy_from_slice(&bytes);
+                len += n;
             }
-            out.push(b':');
-            let port = fixed_digits::<5>(u64::from(a.port()));
-            let zeros = port.iter().take(4).take_while(|&&d| d == b'0').count();
-            for &d in port.iter().skip(zeros) {
-                out.push(d);
-            }
+            // The last octet's dot becomes the colon.
+            text[len - 1] = b':';
+            let mut port = [0; 20];
+            let port = digits(u64::from(a.port()), &mut port);
+            text[len..len + port.len()].copy_from_slice(port);
+            out.extend_from_slice(&text[..len + port.len()]);
         }
         // Rare in captures, and the text form (zero-run compression, embedded
         // IPv4, scope id) is best left to the standard library.
@@ -109,6 +119,25 @@ pub(crate) fn push_socket_addr(out: &mut Vec<u8>, addr: SocketAddr) {
         }
     }
 }
+
+/// The text of each IPv4 octet followed by a dot, padded to four bytes, and
+/// the length of text and dot: `("7.", 2)`, `("127.", 4)`.
+static OCTETS: [([u8; 4], usize); 256] = {
+    let mut table = [([0; 4], 0); 256];
+    let mut i = 0;
+    while i < 256 {
+        let (h, t, o) = ((i / 100) as u8, (i / 10 % 10) as u8, (i % 10) as u8);
+        table[i] = if i >= 100 {
+            ([b'0' + h, b'0' + t, b'0' + o, b'.'], 4)
+        } else if i >= 10 {
+            ([b'0' + t, b'0' + o, b'.', 0], 3)
+        } else {
+            ([b'0' + o, b'.', 0, 0], 2)
+        };
+        i += 1;
+    }
+    table
+};
 
 /// `{ts}` ([`Timestamp`]'s `Display`): the UTC time of day with
 /// microseconds, `14:25:03.123456`.
@@ -243,6 +272,8 @@ mod tests {
             1_000_000,
             u64::from(u32::MAX),
             u64::MAX,
+            u64::MAX / 10,
+            10_000_000_000_000_000_000,
         ] {
             assert_eq!(render(|o| push_u64(o, n)), format!("{n}"));
             assert_eq!(render(|o| push_zero_padded(o, n, 6)), format!("{n:06}"));
@@ -266,6 +297,12 @@ mod tests {
         ] {
             let a: SocketAddr = a.parse().unwrap();
             assert_eq!(render(|o| push_socket_addr(o, a)), a.to_string());
+        }
+        for o in 0..=255u8 {
+            for port in [0, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65535] {
+                let a = SocketAddr::from(([o, 255 - o, o / 3, 7], port));
+                assert_eq!(render(|out| push_socket_addr(out, a)), a.to_string());
+            }
         }
     }
 
