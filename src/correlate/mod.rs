@@ -28,6 +28,7 @@ mod outcome;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use dialog::{Dialog, DialogState};
@@ -271,6 +272,8 @@ impl TxIndex {
 #[derive(Debug, Default)]
 struct KeyScratch {
     branch: String,
+    /// The Allow values of the message being added ([`AllowHistory::note`]).
+    allow: String,
 }
 
 impl Call {
@@ -862,6 +865,84 @@ pub struct AllowSeen {
 const ALLOW_HISTORY: usize = 8;
 const MAX_PEERS: usize = 65_536;
 
+/// The latest `Allow` sightings of each peer. A peer sends the same start
+/// line and Allow values again and again (every INVITE of a UA, every 200 of
+/// a server): sightings share one copy of what was seen, so a repeated one
+/// costs a comparison, not a list of strings.
+#[derive(Debug, Default)]
+struct AllowHistory {
+    by_peer: HashMap<SocketAddr, Vec<(FrameNo, Arc<AllowText>)>>,
+}
+
+/// What an `Allow` sighting saw.
+#[derive(Debug)]
+struct AllowText {
+    start_line: String,
+    methods: Vec<String>,
+    /// The values of the message's Allow headers, each followed by a line
+    /// feed (which no header value holds): equal values give equal methods.
+    values: String,
+}
+
+impl AllowHistory {
+    /// Notes the Allow headers of `msg`, sent by `peer` in `frame`. `values`
+    /// is a reused buffer.
+    fn note(&mut self, peer: SocketAddr, frame: FrameNo, msg: &Message, values: &mut String) {
+        values.clear();
+        for h in msg.headers().iter().filter(|h| h.name == HeaderName::Allow) {
+            values.push_str(&msg.header_value(h));
+            values.push('\n');
+        }
+        let start_line = msg.start_line_text();
+        let new_text = || {
+            let methods = msg.tokens(HeaderName::Allow);
+            (!methods.is_empty()).then(|| {
+                Arc::new(AllowText {
+                    start_line: start_line.to_string(),
+                    methods,
+                    values: values.clone(),
+                })
+            })
+        };
+        let Some(history) = self.by_peer.get_mut(&peer) else {
+            if self.by_peer.len() < MAX_PEERS
+                && let Some(text) = new_text()
+            {
+                self.by_peer.insert(peer, vec![(frame, text)]);
+            }
+            return;
+        };
+        let seen = history
+            .iter()
+            .rev()
+            .map(|(_, text)| text)
+            .find(|text| text.values == *values && text.start_line == start_line)
+            .cloned();
+        let Some(text) = seen.or_else(new_text) else {
+            return;
+        };
+        if history.len() >= ALLOW_HISTORY {
+            history.remove(0);
+        }
+        history.push((frame, text));
+    }
+
+    /// The last sighting of `peer` before `frame`.
+    fn before(&self, peer: SocketAddr, frame: FrameNo) -> Option<AllowSeen> {
+        let (frame, text) = self
+            .by_peer
+            .get(&peer)?
+            .iter()
+            .rev()
+            .find(|(f, _)| *f < frame)?;
+        Some(AllowSeen {
+            frame: *frame,
+            start_line: text.start_line.clone(),
+            methods: text.methods.clone(),
+        })
+    }
+}
+
 /// Groups SIP messages into calls and keeps the capture-wide facts rules need.
 ///
 /// Calls are open while messages may still come; [`Correlator::take_finished`]
@@ -939,18 +1020,10 @@ impl Correlator {
             self.facts.unattributed += 1;
             return;
         };
-        let methods = msg.tokens(HeaderName::Allow);
-        let allow = &mut self.facts.allow_by_peer;
-        if !methods.is_empty() && (allow.len() < MAX_PEERS || allow.contains_key(&bytes.src)) {
-            let history = allow.entry(bytes.src).or_default();
-            if history.len() >= ALLOW_HISTORY {
-                history.remove(0);
-            }
-            history.push(AllowSeen {
-                frame: bytes.frame,
-                start_line: msg.start_line_text().into_owned(),
-                methods,
-            });
+        if msg.headers().iter().any(|h| h.name == HeaderName::Allow) {
+            self.facts
+                .allow
+                .note(bytes.src, bytes.frame, &msg, &mut self.scratch.allow);
         }
         let linger = self.facts.timers.transaction_timeout();
         // One hash of the borrowed Call-ID for a known call; the Call-ID is
@@ -1112,7 +1185,7 @@ fn schedule(
 #[derive(Debug, Default)]
 pub struct Correlated {
     pub calls: Vec<Call>,
-    allow_by_peer: HashMap<SocketAddr, Vec<AllowSeen>>,
+    allow: AllowHistory,
     /// RTP flows seen in the capture.
     pub media: MediaTable,
     /// The timers the rules evaluate.
@@ -1127,12 +1200,8 @@ pub struct Correlated {
 
 impl Correlated {
     /// The last `Allow` list `peer` sent before `frame`.
-    pub fn allow_before(&self, peer: SocketAddr, frame: FrameNo) -> Option<&AllowSeen> {
-        self.allow_by_peer
-            .get(&peer)?
-            .iter()
-            .rev()
-            .find(|a| a.frame < frame)
+    pub fn allow_before(&self, peer: SocketAddr, frame: FrameNo) -> Option<AllowSeen> {
+        self.allow.before(peer, frame)
     }
 
     /// How long the capture ran after `ts`.
@@ -1537,6 +1606,46 @@ mod tests {
         assert_eq!(seen.methods, vec!["INVITE", "ACK", "BYE"]);
         assert!(c.allow_before(addr(B), FrameNo(1)).is_none());
         assert!(c.allow_before(addr(A), FrameNo(9)).is_none());
+    }
+
+    /// Repeated sightings share what was seen and keep their own frames; the
+    /// history keeps the latest eight per peer.
+    #[test]
+    fn allow_history_shares_repeated_sightings() {
+        let with_allow = |code: &str, allow: &str| {
+            response(code, "z9hG4bK-7", 5, "OPTIONS", "b1")
+                .replace("Content-Length: 0", &format!("{allow}Content-Length: 0"))
+        };
+        let a = with_allow("200 OK", "Allow: INVITE, ACK\n");
+        let b = with_allow("200 OK", "Allow: INVITE,ACK\nAllow: BYE\n");
+        let e = with_allow("200 OK", "Allow: ,\n");
+        let c = correlate(&[(B, A, &a), (B, A, &a), (B, A, &b), (B, A, &e), (B, A, &a)]);
+        let seen = |frame| {
+            c.allow_before(addr(B), FrameNo(frame))
+                .map(|s| (s.frame.0, s.start_line, s.methods.join(" ")))
+        };
+        let line = "SIP/2.0 200 OK".to_string();
+        assert_eq!(seen(1), None);
+        assert_eq!(seen(2), Some((1, line.clone(), "INVITE ACK".into())));
+        assert_eq!(seen(3), Some((2, line.clone(), "INVITE ACK".into())));
+        assert_eq!(seen(4), Some((3, line.clone(), "INVITE ACK BYE".into())));
+        // An Allow without methods is no sighting.
+        assert_eq!(seen(5), Some((3, line.clone(), "INVITE ACK BYE".into())));
+        assert_eq!(seen(6), Some((5, line.clone(), "INVITE ACK".into())));
+        let history = &c.allow.by_peer[&addr(B)];
+        assert_eq!(history.len(), 4);
+        assert!(Arc::ptr_eq(&history[0].1, &history[1].1));
+        assert!(Arc::ptr_eq(&history[0].1, &history[3].1));
+        assert!(!Arc::ptr_eq(&history[0].1, &history[2].1));
+
+        let many: Vec<(&str, &str, &str)> = (0..10).map(|_| (B, A, a.as_str())).collect();
+        let c = correlate(&many);
+        assert_eq!(c.allow.by_peer[&addr(B)].len(), ALLOW_HISTORY);
+        assert_eq!(
+            c.allow_before(addr(B), FrameNo(11)).map(|s| s.frame.0),
+            Some(10)
+        );
+        assert!(c.allow_before(addr(B), FrameNo(3)).is_none());
     }
 
     #[test]
