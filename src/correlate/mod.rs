@@ -25,6 +25,7 @@ mod dialog;
 pub mod media;
 mod outcome;
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::net::SocketAddr;
@@ -318,6 +319,16 @@ impl Call {
     /// The To of the call's first request, borrowed (no copy).
     pub fn to_ref(&self) -> Option<&NameAddr> {
         self.first_message().and_then(|r| r.msg.to_ref())
+    }
+
+    /// The URI of the From of the call's first request ([`Message::from_uri`]).
+    pub fn from_uri(&self) -> Option<Cow<'_, str>> {
+        self.first_message().and_then(|r| r.msg.from_uri())
+    }
+
+    /// The URI of the To of the call's first request ([`Message::to_uri`]).
+    pub fn to_uri(&self) -> Option<Cow<'_, str>> {
+        self.first_message().and_then(|r| r.msg.to_uri())
     }
 
     /// The request of a transaction, if it was captured.

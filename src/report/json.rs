@@ -421,9 +421,9 @@ fn render_call_line(out: &mut Vec<u8>, input: &str, call: &Call) {
         .find(|r| r.msg.is_request())
         .or(call.records.first());
     out.extend_from_slice(br#","from":"#);
-    push_opt_str(out, first.and_then(|r| r.msg.from_ref()).map(|a| &*a.uri));
+    push_opt_str(out, first.and_then(|r| r.msg.from_uri()).as_deref());
     out.extend_from_slice(br#","to":"#);
-    push_opt_str(out, first.and_then(|r| r.msg.to_ref()).map(|a| &*a.uri));
+    push_opt_str(out, first.and_then(|r| r.msg.to_uri()).as_deref());
     out.extend_from_slice(br#","outcome":"#);
     push_str(out, outcome.as_str());
     out.extend_from_slice(br#","status":"#);

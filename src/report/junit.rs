@@ -9,6 +9,7 @@
 //! about one call, a test case `expectations`. Nothing time-dependent is
 //! written, so the same capture gives the same XML.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report as JunitXml, TestCase, TestCaseStatus, TestSuite};
@@ -133,11 +134,8 @@ pub fn write(
 }
 
 fn case_name(call: &Call) -> String {
-    let from = call
-        .from()
-        .map(|a| a.uri)
-        .unwrap_or_else(|| "?".to_string());
-    let to = call.to().map(|a| a.uri).unwrap_or_else(|| "?".to_string());
+    let from = call.from_uri().unwrap_or(Cow::Borrowed("?"));
+    let to = call.to_uri().unwrap_or(Cow::Borrowed("?"));
     super::escape(&format!("{}: {from} → {to}", call.call_id)).into_owned()
 }
 

@@ -220,13 +220,13 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
     out.escaped(&call.call_id);
     out.str("\n  ");
     let first = first_message(call);
-    match first.and_then(|r| r.msg.from_ref()) {
-        Some(from) => out.escaped(&from.uri),
+    match first.and_then(|r| r.msg.from_uri()) {
+        Some(from) => out.escaped(&from),
         None => out.str("?"),
     }
     out.str(" → ");
-    match first.and_then(|r| r.msg.to_ref()) {
-        Some(to) => out.escaped(&to.uri),
+    match first.and_then(|r| r.msg.to_uri()) {
+        Some(to) => out.escaped(&to),
         None => out.str("?"),
     }
     out.str("   outcome: ");

@@ -803,6 +803,32 @@ impl Message {
             .as_ref()
     }
 
+    /// The URI of the From header (`from_ref().map(|f| &f.uri)`): the parsed
+    /// From's when it was parsed, else read alone, without copying the
+    /// display name and the tag (reports print only the URI).
+    pub fn from_uri(&self) -> Option<Cow<'_, str>> {
+        self.uri_of(&self.parsed.from, HeaderName::From)
+    }
+
+    /// The URI of the To header, as [`Message::from_uri`].
+    pub fn to_uri(&self) -> Option<Cow<'_, str>> {
+        self.uri_of(&self.parsed.to, HeaderName::To)
+    }
+
+    fn uri_of<'a>(
+        &'a self,
+        parsed: &'a OnceCell<Option<NameAddr>>,
+        name: HeaderName,
+    ) -> Option<Cow<'a, str>> {
+        if let Some(parsed) = parsed.get() {
+            return parsed.as_ref().map(|a| Cow::Borrowed(a.uri.as_str()));
+        }
+        match self.header(name)? {
+            Cow::Borrowed(value) => NameAddr::parse_uri(value).map(Cow::Borrowed),
+            Cow::Owned(value) => NameAddr::parse_uri(&value).map(|uri| Cow::Owned(uri.to_string())),
+        }
+    }
+
     /// The From tag, borrowed: no copy, unlike `from().and_then(|f| f.tag)`.
     pub fn from_tag(&self) -> Option<&str> {
         self.from_ref()?.tag.as_deref()

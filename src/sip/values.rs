@@ -284,6 +284,39 @@ impl NameAddr {
     /// In the bare form every `;` parameter belongs to the header, not to the
     /// URI (RFC 3261 §20.10).
     pub fn parse(entry: &str) -> Option<NameAddr> {
+        let parts = NameAddrParts::split(entry)?;
+        let display = parts
+            .display
+            .map(unquote)
+            .filter(|d: &String| !d.is_empty());
+        let tag = find_param(split_top(parts.params, b';').skip(1), "tag").flatten();
+        Some(NameAddr {
+            display,
+            uri: parts.uri.to_string(),
+            tag,
+        })
+    }
+
+    /// The URI of a name-addr or addr-spec, borrowed: what
+    /// `NameAddr::parse(entry).map(|a| a.uri)` gives, without reading the
+    /// display name and the parameters.
+    pub fn parse_uri(entry: &str) -> Option<&str> {
+        Some(NameAddrParts::split(entry)?.uri)
+    }
+}
+
+/// A name-addr or addr-spec split into its parts, borrowed.
+struct NameAddrParts<'a> {
+    /// The display name as written (still quoted), when not empty.
+    display: Option<&'a str>,
+    /// The URI, trimmed, not empty.
+    uri: &'a str,
+    /// The header parameters, from their first `;`.
+    params: &'a str,
+}
+
+impl<'a> NameAddrParts<'a> {
+    fn split(entry: &'a str) -> Option<NameAddrParts<'a>> {
         let entry = trim(entry);
         if entry.is_empty() {
             return None;
@@ -299,12 +332,7 @@ impl NameAddr {
                     ),
                     None => (after, ""),
                 };
-                let display = if display.is_empty() {
-                    None
-                } else {
-                    Some(unquote(display)).filter(|d| !d.is_empty())
-                };
-                (display, trim(uri), params)
+                ((!display.is_empty()).then_some(display), trim(uri), params)
             }
             None => {
                 let semi = find_unquoted(entry, b';').unwrap_or(entry.len());
@@ -318,11 +346,10 @@ impl NameAddr {
         if uri.is_empty() {
             return None;
         }
-        let tag = find_param(split_top(params, b';').skip(1), "tag").flatten();
-        Some(NameAddr {
+        Some(NameAddrParts {
             display,
-            uri: uri.to_string(),
-            tag,
+            uri,
+            params,
         })
     }
 }
@@ -709,6 +736,29 @@ mod tests {
         assert_eq!(NameAddr::parse("*").map(|n| n.uri), s("*"));
         assert_eq!(NameAddr::parse("  "), None);
         assert_eq!(NameAddr::parse("<>;tag=1"), None);
+    }
+
+    #[test]
+    fn uri_alone_agrees_with_parse() {
+        for entry in [
+            r#""Doe; John, Jr." <sip:john@a.example;transport=tcp>;tag=abc;x=y"#,
+            "sip:bob@b.example;tag=1928301774",
+            "Bob Smith <tel:+15551234567>",
+            r#""" <sip:a@b> ; TAG = 7 "#,
+            "<sip:a@b",
+            "*",
+            "  ",
+            "",
+            "<>;tag=1",
+            r#""a<b" <sip:x>"#,
+            " <sip:a@b> ",
+        ] {
+            assert_eq!(
+                NameAddr::parse_uri(entry),
+                NameAddr::parse(entry).map(|a| a.uri).as_deref(),
+                "{entry:?}"
+            );
+        }
     }
 
     #[test]

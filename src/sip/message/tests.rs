@@ -932,6 +932,22 @@ fn via_key_from_spans_and_copies() {
     }
 }
 
+/// The From and To URIs read alone agree with the parsed headers, before
+/// and after those are parsed, folded or not.
+#[test]
+fn uris_alone_and_from_parsed_headers() {
+    let raw = "OPTIONS sip:x@h SIP/2.0\r\nFrom: \"A\" <sip:a@h>;tag=1\r\nTo:\r\n <sip:b@h>\r\n\r\n";
+    let m = Message::parse(raw.as_bytes()).unwrap();
+    assert_eq!(m.from_uri().as_deref(), Some("sip:a@h"));
+    assert_eq!(m.to_uri().as_deref(), Some("sip:b@h"));
+    assert_eq!(m.from_ref().map(|a| a.uri.as_str()), Some("sip:a@h"));
+    assert_eq!(m.to_ref().map(|a| a.uri.as_str()), Some("sip:b@h"));
+    assert_eq!(m.from_uri().as_deref(), Some("sip:a@h"));
+    assert_eq!(m.to_uri().as_deref(), Some("sip:b@h"));
+    let m = Message::parse(b"OPTIONS sip:x@h SIP/2.0\r\nFrom: <>\r\n\r\n").unwrap();
+    assert_eq!((m.from_uri(), m.to_uri()), (None, None));
+}
+
 #[test]
 fn cseq_is_parsed_once_and_borrowed() {
     let m = parse(INVITE);
