@@ -682,6 +682,32 @@ mod tests {
                 "{entry:?}"
             );
         }
+        // Every entry with one more character at every position, and
+        // without the character at every position.
+        let inserts = [
+            ' ', '\t', ';', ':', '/', '"', '<', '(', '0', '[', ',', '=', 'é', '\u{a0}',
+        ];
+        for entry in entries {
+            let chars: Vec<(usize, char)> = entry.char_indices().collect();
+            for at in (0..chars.len()).map(|i| chars[i].0).chain([entry.len()]) {
+                let mut variants: Vec<String> = inserts
+                    .iter()
+                    .map(|c| format!("{}{c}{}", &entry[..at], &entry[at..]))
+                    .collect();
+                if let Some(c) = entry[at..].chars().next() {
+                    variants.push(format!("{}{}", &entry[..at], &entry[at + c.len_utf8()..]));
+                }
+                for v in variants {
+                    let via = Via::parse(&v);
+                    let key = Via::parse_key(&v);
+                    assert_eq!(
+                        key.map(|k| (k.branch.map(Cow::into_owned), k.sent_by.into_owned())),
+                        via.map(|v| (v.branch.clone(), v.sent_by())),
+                        "{v:?}"
+                    );
+                }
+            }
+        }
         let key = Via::parse_key("SIP/2.0/UDP 127.0.1.1:5060;branch=z9hG4bK-1;rport").unwrap();
         assert!(matches!(key.branch, Some(Cow::Borrowed("z9hG4bK-1"))));
         assert!(matches!(key.sent_by, Cow::Borrowed("127.0.1.1:5060")));
