@@ -4,10 +4,11 @@
 #   bash bench/run.sh [-n RUNS] [--no-build] CAPTURE...
 #
 # For each capture, RUNS rounds (default 3); each round runs, one after the other:
-#   sipdiag text    sipdiag CAPTURE --format text -o /dev/null        (release build, one thread)
-#   sipdiag text 2t the same with --threads 2
+#   sipdiag text    sipdiag CAPTURE --format text -o /dev/null        (release build; two threads
+#                   on a machine with two CPUs or more)
+#   sipdiag text 1t the same with --threads 1 (the single-thread figure)
 #   sipdiag json    sipdiag CAPTURE --format json -o /dev/null
-#   sipdiag json 2t the same with --threads 2
+#   sipdiag json 1t the same with --threads 1
 #   tshark sip,stat tshark -r CAPTURE -q -z sip,stat
 #   tshark fields   tshark -r CAPTURE -Y sip -T fields -e sip.Call-ID -e sip.Status-Code
 # so that a slow moment of a shared machine hits every tool alike. Reported per tool: the
@@ -48,16 +49,16 @@ if [[ -n $build ]]; then
 fi
 [[ -x $SIPDIAG ]] || die "$SIPDIAG not built"
 
-TOOLS=("sipdiag text" "sipdiag text 2t" "sipdiag json" "sipdiag json 2t" "tshark sip,stat" "tshark fields")
+TOOLS=("sipdiag text" "sipdiag text 1t" "sipdiag json" "sipdiag json 1t" "tshark sip,stat" "tshark fields")
 
 # run_tool TOOL CAPTURE: runs one tool once; prints "WALL_MS PEAK_RSS_KB CPU_MS".
 run_tool() {
     local tool=$1 cap=$2 start end rc=0 cmd
     case $tool in
     "sipdiag text") cmd=("$SIPDIAG" "$cap" --format text -o /dev/null) ;;
-    "sipdiag text 2t") cmd=("$SIPDIAG" "$cap" --threads 2 --format text -o /dev/null) ;;
+    "sipdiag text 1t") cmd=("$SIPDIAG" "$cap" --threads 1 --format text -o /dev/null) ;;
     "sipdiag json") cmd=("$SIPDIAG" "$cap" --format json -o /dev/null) ;;
-    "sipdiag json 2t") cmd=("$SIPDIAG" "$cap" --threads 2 --format json -o /dev/null) ;;
+    "sipdiag json 1t") cmd=("$SIPDIAG" "$cap" --threads 1 --format json -o /dev/null) ;;
     "tshark sip,stat") cmd=(tshark -r "$cap" -q -z sip,stat) ;;
     "tshark fields") cmd=(tshark -r "$cap" -Y sip -T fields -e sip.Call-ID -e sip.Status-Code) ;;
     esac

@@ -83,12 +83,11 @@ pub struct Cli {
     #[arg(global = true, long, value_name = "FILE")]
     pub expect: Option<PathBuf>,
 
-    /// Threads for capture files: 1, or 2 to read and parse on
-    /// one while the other correlates, checks and reports (same report; on the
-    /// machines measured it did not finish sooner, see BENCHMARKS.md)
-    #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u8).range(1..=2))]
-    pub threads: u8,
+    /// Threads for capture files: 1, or 2 to read and parse on one while the
+    /// other correlates, checks and reports [default: 2 on a machine with two
+    /// CPUs or more]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub threads: Option<u8>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -217,7 +217,10 @@ fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
         output: cli.output.clone(),
         fail_on: fail_on.severity(),
         quiet: cli.quiet,
-        parallel: cli.threads > 1,
+        parallel: match cli.threads {
+            Some(n) => n > 1,
+            None => std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
+        },
         options: Options {
             policy,
             expectations,
