@@ -24,6 +24,7 @@ pub mod analysis;
 pub mod capture;
 pub mod cli;
 pub mod correlate;
+mod decimal;
 pub mod decode;
 pub mod expect;
 pub mod fasthash;

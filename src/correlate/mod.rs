@@ -37,6 +37,7 @@ pub use media::{MediaFlow, MediaPacket, MediaTable, RtpHeader};
 pub use outcome::Outcome;
 
 use crate::capture::{FrameNo, Timestamp};
+use crate::decimal::push_decimal;
 use crate::reassembly::{SipBytes, Transport};
 use crate::sip::{HeaderName, Message, Method, NameAddr, StatusCode};
 
@@ -835,32 +836,11 @@ fn branch_key<'a>(msg: &'a Message, cseq: u32, buf: &'a mut String) -> &'a str {
             let from_tag = msg.from_tag().unwrap_or_default();
             buf.clear();
             buf.push_str("rfc2543:");
-            push_decimal(buf, cseq);
+            push_decimal(buf, cseq.into());
             buf.push(':');
             buf.push_str(from_tag);
             buf
         }
-    }
-}
-
-/// Appends `n` in decimal (what `{n}` formats, without the formatting machinery).
-fn push_decimal(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut len = 0;
-    let mut rest = n;
-    loop {
-        // `len` stays below 10: a u32 has at most 10 digits.
-        if let Some(d) = digits.get_mut(len) {
-            *d = b'0' + (rest % 10) as u8;
-        }
-        len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &d in digits.iter().take(len).rev() {
-        out.push(char::from(d));
     }
 }
 
@@ -1417,7 +1397,7 @@ mod tests {
     fn decimal_is_written_as_format_writes_it() {
         let mut out = String::new();
         for n in [0, 7, 10, 65_535, u32::MAX] {
-            push_decimal(&mut out, n);
+            push_decimal(&mut out, n.into());
             out.push(' ');
         }
         assert_eq!(out, "0 7 10 65535 4294967295 ");

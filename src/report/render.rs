@@ -13,36 +13,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::capture::Timestamp;
-
-/// `"00"` to `"99"`: [`digits`] writes two digits per division.
-static PAIRS: [[u8; 2]; 100] = {
-    let mut table = [[0; 2]; 100];
-    let mut i = 0;
-    while i < 100 {
-        table[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-        i += 1;
-    }
-    table
-};
-
-/// The decimal digits of `n`, at the end of `buf`.
-fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    // A u64 has at most 20 digits: `i` stays within `buf`.
-    let mut i = buf.len();
-    while n >= 100 {
-        i -= 2;
-        buf[i..i + 2].copy_from_slice(&PAIRS[(n % 100) as usize]);
-        n /= 100;
-    }
-    if n >= 10 {
-        i -= 2;
-        buf[i..i + 2].copy_from_slice(&PAIRS[n as usize]);
-    } else {
-        i -= 1;
-        buf[i] = b'0' + n as u8;
-    }
-    &buf[i..]
-}
+use crate::decimal::digits;
 
 /// Writes `n` as exactly `N` digits, zero-padded (`n` must be below
 /// `10^N`; higher digits are dropped).

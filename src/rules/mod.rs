@@ -36,6 +36,7 @@ mod session_progress;
 mod unsupported_media_type;
 mod unsupported_missing;
 
+use crate::decimal::push_decimal;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
@@ -363,30 +364,6 @@ fn push_format_name(out: &mut String, f: &Format) {
             None => out.push_str("unknown format"),
         },
     }
-}
-
-/// Appends `n` in decimal, as `Display` writes it. Findings are full of
-/// numbers (ports, clock rates, frames), and the formatting machinery costs
-/// several times more than this.
-fn push_decimal(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    for slot in digits.iter_mut().rev() {
-        // `n % 10` is a digit: the cast cannot truncate.
-        *slot = b'0' + (n % 10) as u8;
-        start -= 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(
-        digits
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .map(|&d| char::from(d)),
-    );
 }
 
 /// Appends an address as `Display` writes it: IPv4 by hand (see

@@ -2,6 +2,7 @@
 //! function is lenient about whitespace and returns `None` when the value does
 //! not have the shape its RFC describes.
 
+use crate::decimal::push_decimal;
 use std::borrow::Cow;
 
 use super::lex::{
@@ -222,29 +223,9 @@ fn write_sent_by(host: &str, port: Option<u16>) -> String {
     }
     if let Some(port) = port {
         out.push(':');
-        push_decimal(&mut out, port);
+        push_decimal(&mut out, port.into());
     }
     out
-}
-
-/// Appends `n` in decimal.
-fn push_decimal(out: &mut String, n: u16) {
-    let mut digits = [0u8; 5];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || at == 0 {
-            break;
-        }
-    }
-    for &d in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
 }
 
 /// Splits `host[:port]`; `[v6]:port` loses its brackets; a bare IPv6 address
