@@ -4,8 +4,10 @@ use super::{
     Diagnostic, Evidence, Rule, Scope, Severity, answered_method, meaning, next_attempt,
     push_describe, push_status_text, request_and_response, responses_in, status_text,
 };
+use std::borrow::Cow;
+
 use crate::correlate::Record;
-use crate::sip::{Auth, HeaderName};
+use crate::sip::{AuthView, HeaderName};
 
 pub(super) const RULE: Rule = Rule {
     id: "SD0401",
@@ -54,7 +56,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         if scope
             .call
             .request_for(response)
-            .is_some_and(|r| !credentials(r).is_empty())
+            .is_some_and(has_credentials)
             && earlier_challenge(scope, response)
         {
             continue;
@@ -71,10 +73,21 @@ fn challenge_header(code: u16) -> HeaderName {
     }
 }
 
-fn credentials(request: &Record) -> Vec<Auth> {
-    let mut v = request.msg.auth(HeaderName::Authorization);
-    v.extend(request.msg.auth(HeaderName::ProxyAuthorization));
+/// The request's credentials (Authorization, then Proxy-Authorization), read
+/// in place.
+fn credentials(request: &Record) -> Vec<AuthView<'_>> {
+    let mut v: Vec<AuthView<'_>> = request.msg.auth_views(HeaderName::Authorization).collect();
+    v.extend(request.msg.auth_views(HeaderName::ProxyAuthorization));
     v
+}
+
+fn has_credentials(request: &Record) -> bool {
+    request
+        .msg
+        .auth_views(HeaderName::Authorization)
+        .chain(request.msg.auth_views(HeaderName::ProxyAuthorization))
+        .next()
+        .is_some()
 }
 
 /// Is there a challenge earlier in the call for the same method?
@@ -86,16 +99,16 @@ fn earlier_challenge(scope: &Scope<'_>, response: &Record) -> bool {
 
 /// `challenge: Digest realm=... nonce=... stale=... algorithm=... qop=...`,
 /// the parameters present.
-fn challenge_note(auth: &Auth) -> String {
+fn challenge_note(auth: &AuthView<'_>) -> String {
     let mut note = String::with_capacity(128);
     note.push_str("challenge: ");
-    note.push_str(&auth.scheme);
+    note.push_str(auth.scheme());
     for name in ["realm", "nonce", "stale", "algorithm", "qop"] {
         if let Some(v) = auth.param(name) {
             note.push(' ');
             note.push_str(name);
             note.push('=');
-            note.push_str(v);
+            note.push_str(&v);
         }
     }
     note
@@ -103,15 +116,15 @@ fn challenge_note(auth: &Auth) -> String {
 
 /// `credentials: Digest username=... realm=... nonce=...`, `?` for what is
 /// missing.
-fn credentials_note(auth: &Auth) -> String {
+fn credentials_note(auth: &AuthView<'_>) -> String {
     let mut note = String::with_capacity(128);
     note.push_str("credentials: ");
-    note.push_str(&auth.scheme);
+    note.push_str(auth.scheme());
     for name in ["username", "realm", "nonce"] {
         note.push(' ');
         note.push_str(name);
         note.push('=');
-        note.push_str(auth.param(name).unwrap_or("?"));
+        note.push_str(auth.param(name).as_deref().unwrap_or("?"));
     }
     note
 }
@@ -124,16 +137,16 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     request_and_response(&mut d, scope.call, response);
     let header = challenge_header(code);
     d.evidence.extend(Evidence::headers(response, header));
-    let challenges = response.msg.auth(header);
+    let challenges: Vec<AuthView<'_>> = response.msg.auth_views(header).collect();
     let realm = challenges
         .iter()
         .find_map(|c| c.param("realm"))
-        .unwrap_or("")
-        .to_string();
+        .map(Cow::into_owned)
+        .unwrap_or_default();
     let nonce = challenges
         .iter()
         .find_map(|c| c.param("nonce"))
-        .map(str::to_string);
+        .map(Cow::into_owned);
     for c in &challenges {
         d.evidence
             .push(Evidence::note(response.frame, challenge_note(c)));
@@ -213,7 +226,8 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
                 break;
             }
             401 | 407 => {
-                let again = fin.msg.auth(challenge_header(status));
+                let again: Vec<AuthView<'_>> =
+                    fin.msg.auth_views(challenge_header(status)).collect();
                 d.evidence
                     .extend(Evidence::headers(fin, challenge_header(status)));
                 let stale = again.iter().any(|c| {
@@ -221,20 +235,21 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
                         .is_some_and(|s| s.eq_ignore_ascii_case("true"))
                 });
                 let new_nonce = again.iter().find_map(|c| c.param("nonce"));
-                let used: Vec<&str> = creds.iter().filter_map(|c| c.param("nonce")).collect();
+                let used: Vec<Cow<'_, str>> =
+                    creds.iter().filter_map(|c| c.param("nonce")).collect();
                 if let Some(n) = new_nonce {
-                    if seen_nonces.iter().any(|s| s == n) {
+                    if seen_nonces.iter().any(|s| *s == *n) {
                         d.evidence.push(Evidence::note(
                             fin.frame,
                             format!("the server repeats nonce {n}: it is not asking for a new computation, it refuses the credentials"),
                         ));
                     }
-                    seen_nonces.push(n.to_string());
+                    seen_nonces.push(n.into_owned());
                 }
                 if used.len() == 1
                     && seen_nonces
                         .iter()
-                        .filter(|s| used.contains(&s.as_str()))
+                        .filter(|s| used.iter().any(|u| u.as_ref() == s.as_str()))
                         .count()
                         > 1
                 {

@@ -10,7 +10,7 @@ use super::lex::{delta_seconds, match_mask, split_top, trim};
 use super::sdp::{Sdp, SdpError};
 use super::start_line::{Method, StartLine, StatusCode, parse_start_line_with};
 use super::values::{
-    Auth, CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning,
+    Auth, AuthView, CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning,
 };
 
 /// Something odd about a message that did not stop the scanner. Anomalies are
@@ -914,6 +914,15 @@ impl Message {
             .iter()
             .filter_map(|v| Auth::parse(v))
             .collect()
+    }
+
+    /// [`Message::auth`] read in place: one [`AuthView`] per header line
+    /// called `name` that has a scheme, in wire order, nothing copied.
+    pub fn auth_views(&self, name: HeaderName) -> impl Iterator<Item = AuthView<'_>> {
+        self.headers
+            .iter()
+            .filter(move |h| h.name == name)
+            .filter_map(|h| AuthView::parse(self.header_value(h)))
     }
 
     /// The declared Content-Length (first instance), when it is a valid number.

@@ -37,7 +37,7 @@ pub use message::{Anomaly, MAX_HEADERS, MAX_LINE_ANOMALIES, Message};
 pub use sdp::{Direction, Format, Media, Sdp, SdpError, common_formats, static_payload};
 pub use start_line::{Method, StartLine, StatusCode};
 pub use values::{
-    Auth, CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning,
+    Auth, AuthView, CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning,
 };
 
 /// A byte range `start..end` in [`Message::raw`].

@@ -198,14 +198,19 @@ fn canonical_sent_by<'a>(written: &'a str, host: &str, port: Option<u16>) -> Cow
     Cow::Owned(write_sent_by(host, port))
 }
 
-/// [`unquote`], borrowed when there is nothing to unquote (`s` does not
-/// start with a quote after trimming).
+/// [`unquote`], borrowed unless the quoted string holds a `\` escape
+/// (nothing to unquote, or a quoted string without escapes).
 pub(crate) fn unquote_borrowed(s: &str) -> Cow<'_, str> {
-    let trimmed = trim(s);
-    if trimmed.starts_with('"') {
-        Cow::Owned(unquote(trimmed))
-    } else {
-        Cow::Borrowed(trimmed)
+    let s = trim(s);
+    let Some(inner) = s.strip_prefix('"') else {
+        return Cow::Borrowed(s);
+    };
+    match inner.bytes().position(|b| b == b'"' || b == b'\\') {
+        None => Cow::Borrowed(inner),
+        Some(end) if inner.as_bytes().get(end) == Some(&b'"') => {
+            Cow::Borrowed(inner.get(..end).unwrap_or_default())
+        }
+        Some(_) => Cow::Owned(unquote(s)),
     }
 }
 
@@ -526,6 +531,73 @@ impl Auth {
     }
 }
 
+/// A challenge or credentials read in place ([`Auth`] without the copies):
+/// the scheme is found once, each parameter when asked for. Rules that read
+/// two or three parameters of a header (realm, nonce) do not pay for copying
+/// every parameter of it; a value is copied only when it holds `\` escapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthView<'a> {
+    /// The header value, trimmed.
+    value: Cow<'a, str>,
+    /// Where the scheme ends in `value` (the parameters follow).
+    scheme_end: usize,
+}
+
+impl<'a> AuthView<'a> {
+    /// The same shape as [`Auth::parse`]: `None` when there is no scheme or
+    /// the value starts with a parameter.
+    pub fn parse(value: Cow<'a, str>) -> Option<AuthView<'a>> {
+        let value = match value {
+            Cow::Borrowed(v) => Cow::Borrowed(v.trim()),
+            Cow::Owned(v) if v.trim().len() == v.len() => Cow::Owned(v),
+            Cow::Owned(v) => Cow::Owned(v.trim().to_string()),
+        };
+        let scheme_end = value
+            .bytes()
+            .position(|b| b.is_ascii_whitespace())
+            .unwrap_or(value.len());
+        let scheme = value.get(..scheme_end)?;
+        if scheme.is_empty() || scheme.contains('=') {
+            return None;
+        }
+        Some(AuthView { value, scheme_end })
+    }
+
+    /// `Digest` as written.
+    pub fn scheme(&self) -> &str {
+        self.value.get(..self.scheme_end).unwrap_or_default()
+    }
+
+    /// The parameters as written, in wire order: `(name, value)`, the name
+    /// trimmed, the value trimmed and still quoted; empty names skipped.
+    fn params_raw(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        let rest = self.value.get(self.scheme_end..).unwrap_or_default();
+        split_top(rest, b',')
+            .map(param_raw)
+            .filter(|(name, _)| !name.is_empty())
+    }
+
+    /// The value of parameter `name` (case-insensitive), unquoted, as
+    /// [`Auth::param`] returns it; a flag without a value is `""`.
+    pub fn param(&self, name: &str) -> Option<Cow<'_, str>> {
+        let (_, value) = self
+            .params_raw()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        Some(value.map_or(Cow::Borrowed(""), unquote_borrowed))
+    }
+
+    /// The owned [`Auth`] with every parameter.
+    pub fn to_auth(&self) -> Auth {
+        Auth {
+            scheme: self.scheme().to_string(),
+            params: self
+                .params_raw()
+                .map(|(n, v)| (n.to_string(), v.map(unquote).unwrap_or_default()))
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -835,6 +907,55 @@ mod tests {
         );
         assert_eq!(Auth::parse(""), None);
         assert_eq!(Auth::parse("realm=x"), None);
+    }
+
+    #[test]
+    fn auth_view_reads_like_auth() {
+        let cases = [
+            r#"Digest realm="atlanta.example.com", nonce="84a4cc6f, x", qop="auth", stale=FALSE"#,
+            r#"  Digest  username="bob" , realm=biloxi.com,NONCE="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="sip:bob@biloxi.com", response="245f23415f11432b3434341c022" "#,
+            r#"Digest realm="a \"quoted\" realm", nonce="n\\1", opaque"#,
+            r#"Digest realm="unterminated"#,
+            r#"Digest realm=, =x, nonce = "  spaced  " ,, stale = true"#,
+            "Digest",
+            "Basic\tx=1",
+            "",
+            "  ",
+            "realm=x",
+            "Digest\u{a0}realm=\"é\"",
+        ];
+        let names = [
+            "realm", "REALM", "nonce", "stale", "qop", "opaque", "username", "x", "", "uri",
+        ];
+        for case in cases {
+            let view = AuthView::parse(Cow::Borrowed(case));
+            let owned = AuthView::parse(Cow::Owned(case.to_string()));
+            let auth = Auth::parse(case);
+            assert_eq!(view.as_ref().map(AuthView::to_auth), auth, "{case:?}");
+            assert_eq!(owned.as_ref().map(AuthView::to_auth), auth, "{case:?}");
+            let (Some(view), Some(auth)) = (view, auth) else {
+                continue;
+            };
+            assert_eq!(view.scheme(), auth.scheme, "{case:?}");
+            for name in names {
+                assert_eq!(view.param(name).as_deref(), auth.param(name), "{case:?} {name}");
+            }
+        }
+        let view = AuthView::parse(Cow::Borrowed(r#"Digest realm="r", nonce="a\"b""#)).unwrap();
+        assert!(matches!(view.param("realm"), Some(Cow::Borrowed("r"))));
+        assert_eq!(view.param("nonce").as_deref(), Some("a\"b"));
+        assert_eq!(view.param("opaque"), None);
+    }
+
+    #[test]
+    fn unquote_borrowed_like_unquote() {
+        for s in [
+            "", " x ", "\"\"", "\"ab\"", " \"a b\" rest", "\"a\\\"b\"", "\"open", "\"esc\\",
+        ] {
+            assert_eq!(unquote_borrowed(s), unquote(s), "{s:?}");
+        }
+        assert!(matches!(unquote_borrowed(" \"ab\" "), Cow::Borrowed("ab")));
+        assert!(matches!(unquote_borrowed("\"a\\b\""), Cow::Owned(_)));
     }
 
     #[test]
