@@ -97,14 +97,17 @@ fn earlier_challenge(scope: &Scope<'_>, response: &Record) -> bool {
         .any(|r| r.frame < response.frame && answered_method(scope.call, r) == method)
 }
 
+/// The challenge parameters quoted in the evidence, read in one pass.
+const CHALLENGE_PARAMS: [&str; 5] = ["realm", "nonce", "stale", "algorithm", "qop"];
+
 /// `challenge: Digest realm=... nonce=... stale=... algorithm=... qop=...`,
 /// the parameters present.
-fn challenge_note(auth: &AuthView<'_>) -> String {
+fn challenge_note(auth: &AuthView<'_>, params: &[Option<Cow<'_, str>>; 5]) -> String {
     let mut note = String::with_capacity(128);
     note.push_str("challenge: ");
     note.push_str(auth.scheme());
-    for name in ["realm", "nonce", "stale", "algorithm", "qop"] {
-        if let Some(v) = auth.param(name) {
+    for (name, value) in CHALLENGE_PARAMS.iter().zip(params) {
+        if let Some(v) = value {
             note.push(' ');
             note.push_str(name);
             note.push('=');
@@ -120,11 +123,12 @@ fn credentials_note(auth: &AuthView<'_>) -> String {
     let mut note = String::with_capacity(128);
     note.push_str("credentials: ");
     note.push_str(auth.scheme());
-    for name in ["username", "realm", "nonce"] {
+    let names = ["username", "realm", "nonce"];
+    for (name, value) in names.iter().zip(auth.params_named(names)) {
         note.push(' ');
         note.push_str(name);
         note.push('=');
-        note.push_str(auth.param(name).as_deref().unwrap_or("?"));
+        note.push_str(value.as_deref().unwrap_or("?"));
     }
     note
 }
@@ -138,18 +142,22 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     let header = challenge_header(code);
     d.evidence.extend(Evidence::headers(response, header));
     let challenges: Vec<AuthView<'_>> = response.msg.auth_views(header).collect();
-    let realm = challenges
+    let params: Vec<[Option<Cow<'_, str>>; 5]> = challenges
         .iter()
-        .find_map(|c| c.param("realm"))
-        .map(Cow::into_owned)
-        .unwrap_or_default();
-    let nonce = challenges
+        .map(|c| c.params_named(CHALLENGE_PARAMS))
+        .collect();
+    let realm = params
         .iter()
-        .find_map(|c| c.param("nonce"))
-        .map(Cow::into_owned);
-    for c in &challenges {
+        .find_map(|[realm, ..]| realm.as_deref())
+        .unwrap_or("")
+        .to_string();
+    let nonce = params
+        .iter()
+        .find_map(|[_, nonce, ..]| nonce.as_deref())
+        .map(str::to_string);
+    for (c, p) in challenges.iter().zip(&params) {
         d.evidence
-            .push(Evidence::note(response.frame, challenge_note(c)));
+            .push(Evidence::note(response.frame, challenge_note(c, p)));
     }
     if challenges.is_empty() {
         d.evidence.push(Evidence::note(

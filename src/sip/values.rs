@@ -198,9 +198,20 @@ fn canonical_sent_by<'a>(written: &'a str, host: &str, port: Option<u16>) -> Cow
     Cow::Owned(write_sent_by(host, port))
 }
 
+/// [`unquote`], borrowed when there is nothing to unquote (`s` does not
+/// start with a quote after trimming).
+pub(crate) fn unquote_borrowed(s: &str) -> Cow<'_, str> {
+    let trimmed = trim(s);
+    if trimmed.starts_with('"') {
+        Cow::Owned(unquote(trimmed))
+    } else {
+        Cow::Borrowed(trimmed)
+    }
+}
+
 /// [`unquote`], borrowed unless the quoted string holds a `\` escape
 /// (nothing to unquote, or a quoted string without escapes).
-pub(crate) fn unquote_borrowed(s: &str) -> Cow<'_, str> {
+fn unquote_in_place(s: &str) -> Cow<'_, str> {
     let s = trim(s);
     let Some(inner) = s.strip_prefix('"') else {
         return Cow::Borrowed(s);
@@ -583,7 +594,28 @@ impl<'a> AuthView<'a> {
         let (_, value) = self
             .params_raw()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))?;
-        Some(value.map_or(Cow::Borrowed(""), unquote_borrowed))
+        Some(value.map_or(Cow::Borrowed(""), unquote_in_place))
+    }
+
+    /// The values of several parameters in one pass over the header, each as
+    /// [`AuthView::param`] returns it: `[realm, nonce, ...]` for
+    /// `["realm", "nonce", ...]`. One pass instead of one per name: a quoted
+    /// parameter costs a byte-by-byte walk.
+    pub fn params_named<const N: usize>(&self, names: [&str; N]) -> [Option<Cow<'_, str>>; N] {
+        let mut out = [const { None }; N];
+        let mut missing = N;
+        for (name, value) in self.params_raw() {
+            for (wanted, slot) in names.iter().zip(out.iter_mut()) {
+                if slot.is_none() && name.eq_ignore_ascii_case(wanted) {
+                    *slot = Some(value.map_or(Cow::Borrowed(""), unquote_in_place));
+                    missing -= 1;
+                }
+            }
+            if missing == 0 {
+                break;
+            }
+        }
+        out
     }
 
     /// The owned [`Auth`] with every parameter.
@@ -938,8 +970,17 @@ mod tests {
             };
             assert_eq!(view.scheme(), auth.scheme, "{case:?}");
             for name in names {
-                assert_eq!(view.param(name).as_deref(), auth.param(name), "{case:?} {name}");
+                assert_eq!(
+                    view.param(name).as_deref(),
+                    auth.param(name),
+                    "{case:?} {name}"
+                );
             }
+            let [realm, nonce, stale, x] = view.params_named(["realm", "Nonce", "stale", "x"]);
+            assert_eq!(realm.as_deref(), auth.param("realm"), "{case:?}");
+            assert_eq!(nonce.as_deref(), auth.param("nonce"), "{case:?}");
+            assert_eq!(stale.as_deref(), auth.param("stale"), "{case:?}");
+            assert_eq!(x.as_deref(), auth.param("x"), "{case:?}");
         }
         let view = AuthView::parse(Cow::Borrowed(r#"Digest realm="r", nonce="a\"b""#)).unwrap();
         assert!(matches!(view.param("realm"), Some(Cow::Borrowed("r"))));
@@ -948,14 +989,21 @@ mod tests {
     }
 
     #[test]
-    fn unquote_borrowed_like_unquote() {
+    fn unquote_in_place_like_unquote() {
         for s in [
-            "", " x ", "\"\"", "\"ab\"", " \"a b\" rest", "\"a\\\"b\"", "\"open", "\"esc\\",
+            "",
+            " x ",
+            "\"\"",
+            "\"ab\"",
+            " \"a b\" rest",
+            "\"a\\\"b\"",
+            "\"open",
+            "\"esc\\",
         ] {
-            assert_eq!(unquote_borrowed(s), unquote(s), "{s:?}");
+            assert_eq!(unquote_in_place(s), unquote(s), "{s:?}");
         }
-        assert!(matches!(unquote_borrowed(" \"ab\" "), Cow::Borrowed("ab")));
-        assert!(matches!(unquote_borrowed("\"a\\b\""), Cow::Owned(_)));
+        assert!(matches!(unquote_in_place(" \"ab\" "), Cow::Borrowed("ab")));
+        assert!(matches!(unquote_in_place("\"a\\b\""), Cow::Owned(_)));
     }
 
     #[test]
