@@ -111,7 +111,7 @@ fn challenge_note(auth: &AuthView<'_>, params: &[Option<Cow<'_, str>>; 5]) -> St
             note.push(' ');
             note.push_str(name);
             note.push('=');
-            note.push_str(&v);
+            note.push_str(v);
         }
     }
     note
