@@ -607,19 +607,8 @@ fn legacy_record(data: &[u8], header: LegacyHeader) -> Option<Located> {
     if header.record_header != RECORD_HEADER as u64 {
         return None;
     }
-    let (&[ts_sec, ts_frac, caplen, origlen], _) = data.get(..RECORD_HEADER)?.as_chunks::<4>()
-    else {
-        return None;
-    };
-    let read = |word: [u8; 4]| {
-        if header.big_endian {
-            u32::from_be_bytes(word)
-        } else {
-            u32::from_le_bytes(word)
-        }
-    };
-    let (ts_sec, ts_frac, caplen, origlen) =
-        (read(ts_sec), read(ts_frac), read(caplen), read(origlen));
+    let read = |at| read_u32(data, at, header.big_endian);
+    let (ts_sec, ts_frac, caplen, origlen) = (read(0)?, read(4)?, read(8)?, read(12)?);
     let len = usize::try_from(caplen).ok()?;
     let record_len = RECORD_HEADER.checked_add(len)?;
     if data.len() < record_len {

@@ -685,7 +685,12 @@ fn legacy_fast_path_reads_whole_plain_records_only() {
     let record = bytes.get(24..).unwrap();
     let located = legacy_record(record, header(true, 16)).unwrap();
     assert_eq!(
-        (located.start, located.len, located.record_len, located.orig_len),
+        (
+            located.start,
+            located.len,
+            located.record_len,
+            located.orig_len
+        ),
         (16, 5, 21, 90)
     );
     assert_eq!(located.ts, ts(7, 250_000_000));
