@@ -38,6 +38,7 @@ pub use outcome::Outcome;
 
 use crate::capture::{FrameNo, Timestamp};
 use crate::decimal::push_decimal;
+use crate::fasthash::FastMap;
 use crate::reassembly::{SipBytes, Transport};
 use crate::sip::{HeaderName, Message, Method, NameAddr, StatusCode};
 
@@ -943,9 +944,13 @@ impl AllowHistory {
 /// time, so a file and a live capture of the same traffic agree.
 #[derive(Debug, Default)]
 pub struct Correlator {
-    /// Keyed by Call-ID, a value from the wire: the std SipHash hasher with
-    /// its per-process random keys keeps crafted Call-IDs from colliding.
-    open: HashMap<String, Call>,
+    /// Keyed by Call-ID, a value from the wire, looked up for every message.
+    /// Hashed with [`FastMap`]'s seeded multiply hash (a tenth of SipHash's
+    /// cost for a 30-byte Call-ID): the seed is random per table, so a
+    /// capture cannot carry Call-IDs computed to collide, and the table is
+    /// bounded by `MAX_OPEN_CALLS`. Nothing iterates it in hash order
+    /// (eviction and `finish` sort what they take).
+    open: FastMap<String, Call>,
     /// When open calls may have finished, earliest first: (deadline, call
     /// serial, Call-ID). Each open call has one live entry, the one whose
     /// deadline is its `scheduled`; other entries are stale and skipped. A

@@ -670,3 +670,38 @@ fn opening_a_directory_or_a_missing_file_fails_at_start() {
     assert!(err.is_fatal_at_start());
     assert!(matches!(err, CaptureError::Open { .. }));
 }
+
+/// The fast path reads whole plain records only; a partial record or the
+/// 24-byte "modified" header is left to pcap-parser.
+#[test]
+fn legacy_fast_path_reads_whole_plain_records_only() {
+    let header = |big_endian, record_header| LegacyHeader {
+        linktype: Linktype::ETHERNET,
+        nanosecond: false,
+        big_endian,
+        record_header,
+    };
+    let bytes = pcap(false, true, 1, &[(7, 250_000, b"hello", 90)]);
+    let record = bytes.get(24..).unwrap();
+    let located = legacy_record(record, header(true, 16)).unwrap();
+    assert_eq!(
+        (
+            located.start,
+            located.len,
+            located.record_len,
+            located.orig_len
+        ),
+        (16, 5, 21, 90)
+    );
+    assert_eq!(located.ts, ts(7, 250_000_000));
+    // Read in the wrong byte order, caplen is 5 << 24: not all buffered.
+    assert!(legacy_record(record, header(false, 16)).is_none());
+    // One byte short of the data, fewer bytes than a record header, modified format.
+    assert!(legacy_record(record.get(..20).unwrap(), header(true, 16)).is_none());
+    assert!(legacy_record(record.get(..15).unwrap(), header(true, 16)).is_none());
+    assert!(legacy_record(record, header(true, 24)).is_none());
+    // orig_len is never below the captured length.
+    let short = pcap(false, false, 1, &[(1, 0, b"abc", 1)]);
+    let located = legacy_record(short.get(24..).unwrap(), header(false, 16)).unwrap();
+    assert_eq!(located.orig_len, 3);
+}
