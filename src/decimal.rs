@@ -32,6 +32,11 @@ pub(crate) fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[i..]
 }
 
+/// `{n:02}` for `n` below 100 (the digits of `n % 100` otherwise).
+pub(crate) fn pair(n: u8) -> [u8; 2] {
+    PAIRS[usize::from(n % 100)]
+}
+
 /// Appends `n` as `{n}` writes it.
 pub(crate) fn push_decimal(out: &mut String, n: u64) {
     let mut buf = [0; 20];

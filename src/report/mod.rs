@@ -89,7 +89,18 @@ fn is_printable_ascii(s: &str) -> bool {
 }
 
 /// [`escape`] appended to a byte buffer.
+#[inline]
 pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &str) {
+    // Nearly every value is printable ASCII: one check, one copy.
+    if is_printable_ascii(s) {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        push_escaped_slow(out, s);
+    }
+}
+
+#[cold]
+fn push_escaped_slow(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(escape(s).as_bytes());
 }
 

@@ -9,7 +9,7 @@
 //! (IPv6, years outside 0..=9999, rounding ties), it falls back to `core::fmt`.
 
 use std::io::Write as _;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 use crate::capture::Timestamp;
@@ -63,31 +63,93 @@ fn pad_to(out: &mut Vec<u8>, start: usize, width: usize) {
     out.resize(out.len() + width.saturating_sub(written), b' ');
 }
 
+/// Appends `text[..len]` (all of `text` if `len` is larger). The whole array
+/// is copied — a length known at compile time, a few vector moves — and the
+/// excess cut off again: for short pieces that is several times cheaper than
+/// a copy of a length known only at run time (a call to `memcpy`).
+pub(crate) fn push_prefix<const N: usize>(out: &mut Vec<u8>, text: &[u8; N], len: usize) {
+    let end = out.len() + len.min(N);
+    out.extend_from_slice(text);
+    out.truncate(end);
+}
+
 /// `{addr}`: `192.0.2.1:5060`, `[2001:db8::1]:5060`.
 pub(crate) fn push_socket_addr(out: &mut Vec<u8>, addr: SocketAddr) {
     match addr {
         SocketAddr::V4(a) => {
-            // Written into a stack buffer, each octet as four bytes (its
-            // text and a dot) of which its length is kept, then copied once.
-            let mut text = [0u8; 24];
-            let mut len = 0;
-            for octet in a.ip().octets() {
-                let (bytes, n) = OCTETS[usize::from(octet)];
-                text[len..len + 4].copy_from_slice(&bytes);
-                len += n;
-            }
-            // The last octet's dot becomes the colon.
-            text[len - 1] = b':';
-            let mut port = [0; 20];
-            let port = digits(u64::from(a.port()), &mut port);
-            text[len..len + port.len()].copy_from_slice(port);
-            out.extend_from_slice(&text[..len + port.len()]);
+            let (text, len) = socket_addr_v4(a);
+            push_prefix(out, &text, len);
         }
         // Rare in captures, and the text form (zero-run compression, embedded
         // IPv4, scope id) is best left to the standard library.
         SocketAddr::V6(_) => {
             let _ = write!(out, "{addr}");
         }
+    }
+}
+
+/// `{addr}` of an IPv4 socket address, and its length.
+fn socket_addr_v4(a: SocketAddrV4) -> ([u8; 24], usize) {
+    // Each octet written as four bytes (its text and a dot) of which its
+    // length is kept: at most 16 bytes, then the port at most 5.
+    let mut text = [0u8; 24];
+    let mut len = 0;
+    for octet in a.ip().octets() {
+        let (bytes, n) = OCTETS[usize::from(octet)];
+        text[len..len + 4].copy_from_slice(&bytes);
+        len += n;
+    }
+    // The last octet's dot becomes the colon.
+    text[len - 1] = b':';
+    let mut port = [0; 20];
+    let port = digits(u64::from(a.port()), &mut port);
+    text[len..len + port.len()].copy_from_slice(port);
+    (text, len + port.len())
+}
+
+/// The text of the IPv4 socket addresses written last: a call's ladder and
+/// findings go back and forth between a few addresses, and finding one here
+/// costs a fraction of writing it. Bounded: [`AddrTexts::SLOTS`] entries,
+/// replaced in turn.
+pub(crate) struct AddrTexts {
+    /// `1 << 48 | ip << 16 | port`; 0 for an empty slot.
+    keys: [u64; AddrTexts::SLOTS],
+    texts: [([u8; 24], usize); AddrTexts::SLOTS],
+    next: usize,
+}
+
+impl Default for AddrTexts {
+    fn default() -> AddrTexts {
+        AddrTexts {
+            keys: [0; AddrTexts::SLOTS],
+            texts: [([0; 24], 0); AddrTexts::SLOTS],
+            next: 0,
+        }
+    }
+}
+
+impl AddrTexts {
+    const SLOTS: usize = 4;
+
+    /// [`push_socket_addr`], from the cache when `addr` is in it.
+    pub(crate) fn push(&mut self, out: &mut Vec<u8>, addr: SocketAddr) {
+        let SocketAddr::V4(a) = addr else {
+            push_socket_addr(out, addr);
+            return;
+        };
+        let key = 1 << 48 | u64::from(a.ip().to_bits()) << 16 | u64::from(a.port());
+        let slot = match self.keys.iter().position(|&k| k == key) {
+            Some(slot) => slot,
+            None => {
+                let slot = self.next % Self::SLOTS;
+                self.next = slot + 1;
+                self.keys[slot] = key;
+                self.texts[slot] = socket_addr_v4(a);
+                slot
+            }
+        };
+        let (text, len) = &self.texts[slot % Self::SLOTS];
+        push_prefix(out, text, *len);
     }
 }
 
@@ -113,20 +175,39 @@ static OCTETS: [([u8; 4], usize); 256] = {
 /// `{ts}` ([`Timestamp`]'s `Display`): the UTC time of day with
 /// microseconds, `14:25:03.123456`.
 pub(crate) fn push_time_of_day(out: &mut Vec<u8>, ts: Timestamp) {
-    let mut text = [b'.'; 15];
-    text[..8].copy_from_slice(&hms(ts.secs.rem_euclid(86_400).unsigned_abs()));
-    text[9..].copy_from_slice(&fixed_digits::<6>(u64::from(
-        (ts.nanos / 1000).min(999_999),
-    )));
-    out.extend_from_slice(&text);
+    out.extend_from_slice(&time_of_day(ts));
+}
+
+/// [`push_time_of_day`] as an array, for callers that assemble a line.
+pub(crate) fn time_of_day(ts: Timestamp) -> [u8; 15] {
+    let [h1, h2, _, m1, m2, _, s1, s2] = hms(ts.secs.rem_euclid(86_400).unsigned_abs());
+    let [a1, a2, b1, b2, c1, c2] = six_digits((ts.nanos / 1000).min(999_999));
+    [
+        h1, h2, b':', m1, m2, b':', s1, s2, b'.', a1, a2, b1, b2, c1, c2,
+    ]
+}
+
+/// `{n:06}` for `n` below 10^6 (the last six digits otherwise).
+fn six_digits(n: u32) -> [u8; 6] {
+    let [a1, a2] = pair(n / 10_000);
+    let [b1, b2] = pair(n / 100);
+    let [c1, c2] = pair(n);
+    [a1, a2, b1, b2, c1, c2]
 }
 
 /// `HH:MM:SS` of a second of the day.
 fn hms(of_day: u64) -> [u8; 8] {
-    let [h1, h2] = fixed_digits::<2>(of_day / 3600);
-    let [m1, m2] = fixed_digits::<2>(of_day / 60 % 60);
-    let [s1, s2] = fixed_digits::<2>(of_day % 60);
+    // Below 86 400: every quotient below fits a `u32` and is below 100.
+    let of_day = of_day.min(86_399) as u32;
+    let [h1, h2] = pair(of_day / 3600);
+    let [m1, m2] = pair(of_day / 60 % 60);
+    let [s1, s2] = pair(of_day % 60);
     [h1, h2, b':', m1, m2, b':', s1, s2]
+}
+
+/// The two digits of `n % 100`.
+fn pair(n: u32) -> [u8; 2] {
+    crate::decimal::pair((n % 100) as u8)
 }
 
 /// [`super::json::rfc3339`]: `2024-11-21T14:25:03.123456789Z`.
@@ -168,6 +249,31 @@ pub(crate) fn push_secs(out: &mut Vec<u8>, d: Duration, decimals: u32) {
         }
     }
     let _ = write!(out, "{:.*}", decimals as usize, d.as_secs_f64());
+}
+
+/// `{:<9.6}` of `d.as_secs_f64()` (the offset column of the ladder) when it
+/// fits the nine columns, below 100 s, and is no rounding tie (see
+/// [`push_secs`]); `None` otherwise.
+pub(crate) fn secs6_field(d: Duration) -> Option<[u8; 9]> {
+    if d.as_secs() >= 100 {
+        return None;
+    }
+    let nanos = d.as_secs() * 1_000_000_000 + u64::from(d.subsec_nanos());
+    let (micros, rest) = (nanos / 1000, nanos % 1000);
+    if rest == 500 {
+        return None;
+    }
+    // Below 10^8 (the rounding may carry into the seconds): fits a `u32`.
+    let micros = u32::try_from(micros + u64::from(rest > 500))
+        .ok()
+        .filter(|&m| m < 100_000_000)?;
+    let [s1, s2] = pair(micros / 1_000_000);
+    let [f1, f2, f3, f4, f5, f6] = six_digits(micros % 1_000_000);
+    Some(if micros >= 10_000_000 {
+        [s1, s2, b'.', f1, f2, f3, f4, f5, f6]
+    } else {
+        [s2, b'.', f1, f2, f3, f4, f5, f6, b' ']
+    })
 }
 
 /// [`push_secs`] left-aligned in `width` columns: `{:<width$.decimals$}`.
@@ -275,6 +381,70 @@ mod tests {
                 assert_eq!(render(|out| push_socket_addr(out, a)), a.to_string());
             }
         }
+    }
+
+    #[test]
+    fn cached_addresses_match_fmt() {
+        let mut cache = AddrTexts::default();
+        let addrs: Vec<SocketAddr> = [
+            "10.0.0.1:5060",
+            "10.0.0.2:5060",
+            "[2001:db8::1]:5060",
+            "10.0.0.1:5061",
+            "255.255.255.255:65535",
+            "0.0.0.0:0",
+            "10.0.0.2:5060",
+        ]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+        // Twice round, more addresses than slots: hits, misses and reuse.
+        for a in addrs.iter().chain(&addrs).chain(addrs.iter().rev()) {
+            assert_eq!(render(|o| cache.push(o, *a)), a.to_string());
+        }
+    }
+
+    #[test]
+    fn push_prefix_cuts_the_array() {
+        assert_eq!(render(|o| push_prefix(o, b"abcd", 2)), "ab");
+        assert_eq!(render(|o| push_prefix(o, b"abcd", 9)), "abcd");
+        let mut out = b"x".to_vec();
+        push_prefix(&mut out, b"abcd", 0);
+        assert_eq!(out, b"x");
+    }
+
+    #[test]
+    fn offset_field_matches_fmt() {
+        let mut cases = vec![
+            Duration::ZERO,
+            Duration::new(0, 204_000),
+            Duration::new(0, 499),
+            Duration::new(0, 500),
+            Duration::new(0, 1_500),
+            Duration::new(9, 999_999_499),
+            Duration::new(9, 999_999_500),
+            Duration::new(9, 999_999_501),
+            Duration::new(12, 345_678_901),
+            Duration::new(99, 999_999_499),
+            Duration::new(99, 999_999_501),
+            Duration::new(100, 0),
+            Duration::new(u64::MAX, 999_999_999),
+        ];
+        cases.extend((0..3_000).map(|n| Duration::new(1, 999_998_000 + n)));
+        let mut fast = 0;
+        for d in cases {
+            let f = d.as_secs_f64();
+            let expected = format!("{f:<9.6}");
+            match secs6_field(d) {
+                Some(field) => {
+                    assert_eq!(String::from_utf8_lossy(&field), expected, "{d:?}");
+                    fast += 1;
+                }
+                // Ties, and what does not fit nine columns.
+                None => assert!(expected.len() > 9 || d.subsec_nanos() % 1000 == 500),
+            }
+        }
+        assert!(fast > 2_900);
     }
 
     #[test]

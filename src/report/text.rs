@@ -11,8 +11,9 @@ use super::Report;
 use super::escape;
 use super::render;
 use crate::analysis::{CallSink, InputAnalysis, InputSummary};
-use crate::capture::FrameNo;
+use crate::capture::{FrameNo, Timestamp};
 use crate::correlate::{Call, Outcome, Record};
+use crate::decimal;
 use crate::rules::{Diagnostic, Evidence, START_LINE, Severity};
 
 /// The text report, written as the analysis releases each call.
@@ -146,6 +147,8 @@ pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[
 struct Out<'b> {
     buf: &'b mut Vec<u8>,
     colour: bool,
+    /// The socket addresses of the call, each written once.
+    addrs: render::AddrTexts,
 }
 
 impl<'b> Out<'b> {
@@ -153,6 +156,7 @@ impl<'b> Out<'b> {
         Out {
             buf,
             colour: colored::control::SHOULD_COLORIZE.should_colorize(),
+            addrs: render::AddrTexts::default(),
         }
     }
 
@@ -243,16 +247,10 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
     let start = call.records.first().map(|r| r.ts);
     for record in &call.records {
         let offset = start.map_or(Duration::ZERO, |s| record.ts.duration_since(s));
-        out.str("  ");
-        render::push_right_aligned(out.buf, u64::from(record.frame.0), 6);
-        out.str("  ");
-        render::push_time_of_day(out.buf, record.ts);
-        out.str("  +");
-        render::push_secs_left_aligned(out.buf, offset, 6, 9);
-        out.str("  ");
-        render::push_socket_addr(out.buf, record.src);
+        render_ladder_columns(out.buf, record.frame, record.ts, offset);
+        out.addrs.push(out.buf, record.src);
         out.str(" → ");
-        render::push_socket_addr(out.buf, record.dst);
+        out.addrs.push(out.buf, record.dst);
         out.str("  ");
         out.str(record.transport.as_str());
         out.str("  ");
@@ -273,6 +271,40 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
         out.str("  … ");
         out.u64(call.dropped_messages);
         out.str(" more messages not kept (call table limit)\n");
+    }
+}
+
+/// `  {frame:>6}  {time of day}  +{offset:<9.6}  `: the fixed-width columns
+/// that start a ladder line. Assembled on the stack and appended in one piece
+/// when the offset fits its column (below 100 s: nearly always).
+fn render_ladder_columns(buf: &mut Vec<u8>, frame: FrameNo, ts: Timestamp, offset: Duration) {
+    let Some(offset) = render::secs6_field(offset) else {
+        buf.extend_from_slice(b"  ");
+        render::push_right_aligned(buf, u64::from(frame.0), 6);
+        buf.extend_from_slice(b"  ");
+        render::push_time_of_day(buf, ts);
+        buf.extend_from_slice(b"  +");
+        render::push_secs_left_aligned(buf, offset, 6, 9);
+        buf.extend_from_slice(b"  ");
+        return;
+    };
+    // The frame number right-aligned in ten columns (a `u32` has at most
+    // ten digits) after the indent; the line starts as many columns before
+    // the frame column as the number needs beyond six.
+    let mut frame_digits = [b' '; 20];
+    let width = decimal::digits(u64::from(frame.0), &mut frame_digits)
+        .len()
+        .max(6);
+    let mut head = [b' '; 43];
+    head[2..12].copy_from_slice(&frame_digits[10..]);
+    head[14..29].copy_from_slice(&render::time_of_day(ts));
+    head[31] = b'+';
+    head[32..41].copy_from_slice(&offset);
+    if width == 6 {
+        // A constant length: copied without a call to `memcpy`.
+        buf.extend_from_slice(&head[4..]);
+    } else {
+        buf.extend_from_slice(head.get(10usize.saturating_sub(width)..).unwrap_or_default());
     }
 }
 
@@ -355,9 +387,9 @@ fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
             out.str(" frame ");
             out.u64(u64::from(d.frame.0));
             out.str(", ");
-            render::push_socket_addr(out.buf, src);
+            out.addrs.push(out.buf, src);
             out.str(" → ");
-            render::push_socket_addr(out.buf, dst);
+            out.addrs.push(out.buf, dst);
         }
         _ if d.frame.0 == 0 => out.str(" whole capture"),
         _ => {
