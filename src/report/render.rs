@@ -137,7 +137,7 @@ impl AddrTexts {
             push_socket_addr(out, addr);
             return;
         };
-        let key = 1 << 48 | u64::from(a.ip().to_bits()) << 16 | u64::from(a.port());
+        let key = v4_key(a);
         let slot = match self.keys.iter().position(|&k| k == key) {
             Some(slot) => slot,
             None => {
@@ -151,6 +151,64 @@ impl AddrTexts {
         let (text, len) = &self.texts[slot % Self::SLOTS];
         push_prefix(out, text, *len);
     }
+}
+
+/// `{src} → {dst}` of IPv4 socket address pairs, each pair written once: a
+/// capture's messages go back and forth between a few addresses, and finding
+/// a pair here costs a fraction of writing two addresses. Direct-mapped and
+/// bounded: [`RouteTexts::SLOTS`] entries, a new pair replaces the one in its
+/// slot.
+pub(crate) struct RouteTexts {
+    /// The [`v4_key`]s of the pair in each slot; 0 for an empty slot.
+    keys: [(u64, u64); RouteTexts::SLOTS],
+    /// `255.255.255.255:65535 → 255.255.255.255:65535` is 47 bytes.
+    texts: [([u8; 48], usize); RouteTexts::SLOTS],
+}
+
+impl Default for RouteTexts {
+    fn default() -> RouteTexts {
+        RouteTexts {
+            keys: [(0, 0); RouteTexts::SLOTS],
+            texts: [([0; 48], 0); RouteTexts::SLOTS],
+        }
+    }
+}
+
+impl RouteTexts {
+    const SLOTS: usize = 64;
+
+    /// `{src} → {dst}`, from the cache when both are IPv4.
+    pub(crate) fn push(&mut self, out: &mut Vec<u8>, src: SocketAddr, dst: SocketAddr) {
+        let (SocketAddr::V4(s), SocketAddr::V4(d)) = (src, dst) else {
+            push_socket_addr(out, src);
+            out.extend_from_slice(" → ".as_bytes());
+            push_socket_addr(out, dst);
+            return;
+        };
+        let key = (v4_key(s), v4_key(d));
+        // Fibonacci hashing: the top bits of the product pick the slot.
+        let hash = (key.0 ^ key.1.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = (hash >> 58) as usize % Self::SLOTS;
+        let (text, len) = &mut self.texts[slot];
+        if self.keys[slot] != key {
+            self.keys[slot] = key;
+            let (src, src_len) = socket_addr_v4(s);
+            let (dst, dst_len) = socket_addr_v4(d);
+            // At most 21 + 5 + 21 bytes: within the 48.
+            let mut at = 0;
+            for piece in [&src[..src_len], " → ".as_bytes(), &dst[..dst_len]] {
+                text[at..at + piece.len()].copy_from_slice(piece);
+                at += piece.len();
+            }
+            *len = at;
+        }
+        push_prefix(out, text, *len);
+    }
+}
+
+/// `1 << 48 | ip << 16 | port`: never 0.
+fn v4_key(a: SocketAddrV4) -> u64 {
+    1 << 48 | u64::from(a.ip().to_bits()) << 16 | u64::from(a.port())
 }
 
 /// The text of each IPv4 octet followed by a dot, padded to four bytes, and
@@ -401,6 +459,36 @@ mod tests {
         // Twice round, more addresses than slots: hits, misses and reuse.
         for a in addrs.iter().chain(&addrs).chain(addrs.iter().rev()) {
             assert_eq!(render(|o| cache.push(o, *a)), a.to_string());
+        }
+    }
+
+    #[test]
+    fn cached_routes_match_fmt() {
+        let mut cache = RouteTexts::default();
+        let addrs: Vec<SocketAddr> = [
+            "10.0.0.1:5060",
+            "10.0.0.2:5060",
+            "[2001:db8::1]:5060",
+            "255.255.255.255:65535",
+            "0.0.0.0:0",
+        ]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+        let mut pairs: Vec<(SocketAddr, SocketAddr)> = addrs
+            .iter()
+            .flat_map(|&a| addrs.iter().map(move |&b| (a, b)))
+            .collect();
+        // More pairs than slots: slots get replaced.
+        pairs.extend((0..200u16).map(|i| {
+            let a = SocketAddr::from(([10, 0, (i % 7) as u8, 1], 5060 + i));
+            (a, addrs[0])
+        }));
+        for (src, dst) in pairs.iter().chain(&pairs).chain(pairs.iter().rev()) {
+            assert_eq!(
+                render(|o| cache.push(o, *src, *dst)),
+                format!("{src} → {dst}")
+            );
         }
     }
 

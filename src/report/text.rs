@@ -26,6 +26,8 @@ pub struct TextReport<'w> {
     inputs: usize,
     /// Each call is rendered here, then written with one call.
     buf: Vec<u8>,
+    /// The address pairs written so far, kept from call to call.
+    routes: render::RouteTexts,
 }
 
 impl<'w> TextReport<'w> {
@@ -36,6 +38,7 @@ impl<'w> TextReport<'w> {
             quiet: false,
             inputs: 0,
             buf: Vec::new(),
+            routes: render::RouteTexts::default(),
         }
     }
 }
@@ -57,15 +60,15 @@ impl TextReport<'_> {
 impl CallSink for TextReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
         self.buf.clear();
+        let mut out = Out::new(&mut self.buf, &mut self.routes);
         if self.quiet {
-            let mut out = Out::new(&mut self.buf);
             for d in diagnostics {
                 out.str("\n");
                 render_diagnostic(&mut out, d);
             }
         } else {
-            self.buf.push(b'\n');
-            render_call_block(&mut self.buf, n, call, diagnostics);
+            out.str("\n");
+            render_call_and_diagnostics(&mut out, n, call, diagnostics);
         }
         self.w.write_all(&self.buf)?;
         if self.flush_each_call {
@@ -134,11 +137,15 @@ pub fn write_call_block(
 /// into one reused buffer and writes it with one call (no `core::fmt` and no
 /// trip through the writer per piece; see `report::render`).
 pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
-    let mut out = Out::new(buf);
-    render_call(&mut out, n, call);
+    let mut routes = render::RouteTexts::default();
+    render_call_and_diagnostics(&mut Out::new(buf, &mut routes), n, call, diagnostics);
+}
+
+fn render_call_and_diagnostics(out: &mut Out<'_>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
+    render_call(out, n, call);
     for d in diagnostics {
         out.str("\n");
-        render_diagnostic(&mut out, d);
+        render_diagnostic(out, d);
     }
 }
 
@@ -147,16 +154,15 @@ pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[
 struct Out<'b> {
     buf: &'b mut Vec<u8>,
     colour: bool,
-    /// The socket addresses of the call, each written once.
-    addrs: render::AddrTexts,
+    routes: &'b mut render::RouteTexts,
 }
 
 impl<'b> Out<'b> {
-    fn new(buf: &'b mut Vec<u8>) -> Out<'b> {
+    fn new(buf: &'b mut Vec<u8>, routes: &'b mut render::RouteTexts) -> Out<'b> {
         Out {
             buf,
             colour: colored::control::SHOULD_COLORIZE.should_colorize(),
-            addrs: render::AddrTexts::default(),
+            routes,
         }
     }
 
@@ -173,7 +179,9 @@ impl<'b> Out<'b> {
     }
 
     /// `s` in a `colored` style, exactly as `colored` writes it; `s` alone
-    /// when colour is off (the common case: files, pipes, CI).
+    /// when colour is off (the common case: files, pipes, CI). Inlined: most
+    /// `s` are constants, copied without a call.
+    #[inline]
     fn styled(&mut self, s: &str, style: fn(&str) -> ColoredString) {
         if self.colour {
             let _ = write!(self.buf, "{}", style(s));
@@ -246,19 +254,21 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
     out.str("\n");
     let start = call.records.first().map(|r| r.ts);
     for record in &call.records {
-        let offset = start.map_or(Duration::ZERO, |s| record.ts.duration_since(s));
+        let offset = start.map_or(Duration::ZERO, |s| offset_of(record.ts, s));
         render_ladder_columns(out.buf, record.frame, record.ts, offset);
-        out.addrs.push(out.buf, record.src);
-        out.str(" → ");
-        out.addrs.push(out.buf, record.dst);
+        out.routes.push(out.buf, record.src, record.dst);
         out.str("  ");
         out.str(record.transport.as_str());
         out.str("  ");
-        let line = record.msg.start_line_text();
-        if record.msg.is_request() {
-            out.escaped_styled(&line, bold);
+        let msg = &record.msg;
+        let line = msg.start_line_span().slice(msg.raw());
+        if !out.colour && super::is_printable_ascii_bytes(line) {
+            // Printable ASCII bytes are their text, with nothing to escape.
+            out.buf.extend_from_slice(line);
+        } else if msg.is_request() {
+            out.escaped_styled(&msg.start_line_text(), bold);
         } else {
-            out.escaped_styled(&line, status_style(record));
+            out.escaped_styled(&msg.start_line_text(), status_style(record));
         }
         if record.retransmission {
             out.styled(" (retransmission)", dimmed);
@@ -271,6 +281,20 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
         out.str("  … ");
         out.u64(call.dropped_messages);
         out.str(" more messages not kept (call table limit)\n");
+    }
+}
+
+/// `ts.duration_since(start)`, in 64 bits when the two lie within 292 years
+/// of each other (always, but for hostile timestamps): no 128-bit division.
+fn offset_of(ts: Timestamp, start: Timestamp) -> Duration {
+    let nanos = ts
+        .secs
+        .checked_sub(start.secs)
+        .and_then(|s| s.checked_mul(1_000_000_000))
+        .and_then(|n| n.checked_add(i64::from(ts.nanos) - i64::from(start.nanos)));
+    match nanos {
+        Some(n) => Duration::from_nanos(n.max(0).unsigned_abs()),
+        None => ts.duration_since(start),
     }
 }
 
@@ -362,7 +386,8 @@ fn severity_style(severity: Severity) -> fn(&str) -> ColoredString {
 /// One diagnostic in the rustc style.
 pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     let mut buf = Vec::new();
-    render_diagnostic(&mut Out::new(&mut buf), d);
+    let mut routes = render::RouteTexts::default();
+    render_diagnostic(&mut Out::new(&mut buf, &mut routes), d);
     w.write_all(&buf)
 }
 
@@ -387,9 +412,7 @@ fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
             out.str(" frame ");
             out.u64(u64::from(d.frame.0));
             out.str(", ");
-            out.addrs.push(out.buf, src);
-            out.str(" → ");
-            out.addrs.push(out.buf, dst);
+            out.routes.push(out.buf, src, dst);
         }
         _ if d.frame.0 == 0 => out.str(" whole capture"),
         _ => {
