@@ -172,6 +172,8 @@ pub struct JsonReport<'w> {
     total: Findings,
     /// Each call's lines are rendered here, then written with one call.
     buf: Vec<u8>,
+    /// `{src}","dst":"{dst}` of the address pairs written so far.
+    routes: render::RouteTexts,
 }
 
 impl<'w> JsonReport<'w> {
@@ -181,6 +183,7 @@ impl<'w> JsonReport<'w> {
             flush_each_call: false,
             total: Findings::default(),
             buf: Vec::new(),
+            routes: render::RouteTexts::new(SRC_TO_DST),
         }
     }
 }
@@ -202,9 +205,9 @@ impl CallSink for JsonReport<'_> {
         diagnostics: &[Diagnostic],
     ) -> io::Result<()> {
         self.buf.clear();
-        render_call_line(&mut self.buf, input, call);
+        render_call_line(&mut self.buf, &mut self.routes, input, call);
         for d in diagnostics {
-            render_diagnostic_line(&mut self.buf, input, d);
+            render_diagnostic_line(&mut self.buf, &mut self.routes, input, d);
         }
         self.w.write_all(&self.buf)?;
         if self.flush_each_call {
@@ -237,7 +240,7 @@ impl Report for JsonReport<'_> {
             .chain(&summary.expectations)
         {
             self.buf.clear();
-            render_diagnostic_line(&mut self.buf, &summary.name, d);
+            render_diagnostic_line(&mut self.buf, &mut self.routes, &summary.name, d);
             self.w.write_all(&self.buf)?;
         }
         let summary = summary_json(summary);
@@ -408,7 +411,7 @@ fn summary_json(input: &InputSummary) -> SummaryJson {
 // types stay the schema.
 
 /// [`Line::Call`] of `call_json(input, call)`, with its line end.
-fn render_call_line(out: &mut Vec<u8>, input: &str, call: &Call) {
+fn render_call_line(out: &mut Vec<u8>, routes: &mut render::RouteTexts, input: &str, call: &Call) {
     let outcome = call.outcome();
     out.extend_from_slice(br#"{"type":"call","data":{"input":"#);
     push_str(out, input);
@@ -438,22 +441,20 @@ fn render_call_line(out: &mut Vec<u8>, input: &str, call: &Call) {
         if i > 0 {
             out.push(b',');
         }
-        render_message(out, r);
+        render_message(out, routes, r);
     }
     out.extend_from_slice(b"]}}\n");
 }
 
 /// `message_json(r)`.
-fn render_message(out: &mut Vec<u8>, r: &Record) {
+fn render_message(out: &mut Vec<u8>, routes: &mut render::RouteTexts, r: &Record) {
     out.extend_from_slice(br#"{"frame":"#);
     render::push_u64(out, u64::from(r.frame.0));
     // Times and addresses are digits and punctuation: nothing to escape.
     out.extend_from_slice(br#","time":""#);
     render::push_rfc3339(out, r.ts);
     out.extend_from_slice(br#"","src":""#);
-    render::push_socket_addr(out, r.src);
-    out.extend_from_slice(br#"","dst":""#);
-    render::push_socket_addr(out, r.dst);
+    routes.push(out, r.src, r.dst);
     out.extend_from_slice(br#"","transport":"#);
     push_str(out, r.transport.as_str());
     if let Some(method) = r.msg.method() {
@@ -494,7 +495,12 @@ fn render_message(out: &mut Vec<u8>, r: &Record) {
 }
 
 /// [`Line::Diagnostic`] of `diagnostic_json(input, d)`, with its line end.
-fn render_diagnostic_line(out: &mut Vec<u8>, input: &str, d: &Diagnostic) {
+fn render_diagnostic_line(
+    out: &mut Vec<u8>,
+    routes: &mut render::RouteTexts,
+    input: &str,
+    d: &Diagnostic,
+) {
     out.extend_from_slice(br#"{"type":"diagnostic","data":{"input":"#);
     push_str(out, input);
     out.extend_from_slice(br#","rule":"#);
@@ -511,15 +517,21 @@ fn render_diagnostic_line(out: &mut Vec<u8>, input: &str, d: &Diagnostic) {
     push_str(out, &d.call_id);
     out.extend_from_slice(br#","frame":"#);
     render::push_u64(out, u64::from(d.frame.0));
-    for (key, addr) in [(br#","src":"#, d.src), (br#","dst":"#, d.dst)] {
-        out.extend_from_slice(key);
-        match addr {
-            Some(a) => {
-                out.push(b'"');
-                render::push_socket_addr(out, a);
-                out.push(b'"');
+    if let (Some(src), Some(dst)) = (d.src, d.dst) {
+        out.extend_from_slice(br#","src":""#);
+        routes.push(out, src, dst);
+        out.push(b'"');
+    } else {
+        for (key, addr) in [(br#","src":"#, d.src), (br#","dst":"#, d.dst)] {
+            out.extend_from_slice(key);
+            match addr {
+                Some(a) => {
+                    out.push(b'"');
+                    render::push_socket_addr(out, a);
+                    out.push(b'"');
+                }
+                None => out.extend_from_slice(b"null"),
             }
-            None => out.extend_from_slice(b"null"),
         }
     }
     out.extend_from_slice(br#","message":"#);
@@ -558,6 +570,10 @@ fn render_diagnostic_line(out: &mut Vec<u8>, input: &str, d: &Diagnostic) {
     out.extend_from_slice(b"]}}\n");
 }
 
+/// What separates the source and destination addresses in the lines:
+/// `"src":"{src}","dst":"{dst}"`.
+const SRC_TO_DST: &str = r#"","dst":""#;
+
 /// A JSON string as serde_json writes it.
 fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
@@ -570,11 +586,7 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
 /// everything else as it is.
 fn push_str_contents(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    // A fold without early exit, so that it compiles to a vector loop.
-    let plain = bytes
-        .iter()
-        .fold(true, |ok, &b| ok & (b >= 0x20 && b != b'"' && b != b'\\'));
-    if plain {
+    if is_plain(bytes) {
         out.extend_from_slice(bytes);
         return;
     }
@@ -606,6 +618,31 @@ fn push_str_contents(out: &mut Vec<u8>, s: &str) {
 }
 
 const HEX: [u8; 16] = *b"0123456789abcdef";
+
+/// Nothing to escape in `bytes`: no control character below 0x20, no `"`,
+/// no `\`. Eight bytes at a time in a `u64`, as `super::is_printable_ascii`.
+fn is_plain(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Some byte of `v` is zero (exact for the word as a whole: a borrow
+    // starts only at a zero byte).
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let mut words = bytes.chunks_exact(8);
+    let mut flagged = 0;
+    for word in &mut words {
+        // Always 8 bytes; the fallback (NULs) would be flagged anyway.
+        let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        // Below 0x20: borrows when 0x20 is subtracted, high bit clear.
+        flagged |= w.wrapping_sub(ONES * 0x20) & !w;
+        flagged |= has_zero(w ^ (ONES * u64::from(b'"')));
+        flagged |= has_zero(w ^ (ONES * u64::from(b'\\')));
+    }
+    flagged & HIGH == 0
+        && words
+            .remainder()
+            .iter()
+            .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+}
 
 fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
@@ -696,11 +733,12 @@ mod tests {
     #[test]
     fn hand_written_lines_match_the_schema_types() {
         let (mut calls, mut diagnostics) = (0, 0);
+        let mut routes = render::RouteTexts::new(SRC_TO_DST);
         for input in fixture_analyses() {
             let name = format!("{}\u{1b}\"odd\\name\tü", input.name);
             for (call, found) in input.calls().iter().zip(&input.diagnostics) {
                 let mut out = Vec::new();
-                render_call_line(&mut out, &name, call);
+                render_call_line(&mut out, &mut routes, &name, call);
                 let expected = serde_line(&Line::Call(call_json(&name, call)));
                 assert_eq!(
                     String::from_utf8_lossy(&out),
@@ -709,7 +747,7 @@ mod tests {
                 calls += 1;
                 for d in found.iter().chain(&input.summary.capture_diagnostics) {
                     let mut out = Vec::new();
-                    render_diagnostic_line(&mut out, &name, d);
+                    render_diagnostic_line(&mut out, &mut routes, &name, d);
                     let expected = serde_line(&Line::Diagnostic(diagnostic_json(&name, d)));
                     assert_eq!(
                         String::from_utf8_lossy(&out),
@@ -723,6 +761,22 @@ mod tests {
             calls > 50 && diagnostics > 50,
             "{calls} calls, {diagnostics} diagnostics"
         );
+    }
+
+    #[test]
+    fn plain_check_is_exact() {
+        let naive = |b: &[u8]| b.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\');
+        for len in 1..=19 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    for fill in [0x20, 0xff, b'!', b'#', b'['] {
+                        let mut bytes = vec![fill; len];
+                        bytes[at] = b;
+                        assert_eq!(is_plain(&bytes), naive(&bytes), "{bytes:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

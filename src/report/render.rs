@@ -107,83 +107,37 @@ fn socket_addr_v4(a: SocketAddrV4) -> ([u8; 24], usize) {
     (text, len + port.len())
 }
 
-/// The text of the IPv4 socket addresses written last: a call's ladder and
-/// findings go back and forth between a few addresses, and finding one here
-/// costs a fraction of writing it. Bounded: [`AddrTexts::SLOTS`] entries,
-/// replaced in turn.
-pub(crate) struct AddrTexts {
-    /// `1 << 48 | ip << 16 | port`; 0 for an empty slot.
-    keys: [u64; AddrTexts::SLOTS],
-    texts: [([u8; 24], usize); AddrTexts::SLOTS],
-    next: usize,
-}
-
-impl Default for AddrTexts {
-    fn default() -> AddrTexts {
-        AddrTexts {
-            keys: [0; AddrTexts::SLOTS],
-            texts: [([0; 24], 0); AddrTexts::SLOTS],
-            next: 0,
-        }
-    }
-}
-
-impl AddrTexts {
-    const SLOTS: usize = 4;
-
-    /// [`push_socket_addr`], from the cache when `addr` is in it.
-    pub(crate) fn push(&mut self, out: &mut Vec<u8>, addr: SocketAddr) {
-        let SocketAddr::V4(a) = addr else {
-            push_socket_addr(out, addr);
-            return;
-        };
-        let key = v4_key(a);
-        let slot = match self.keys.iter().position(|&k| k == key) {
-            Some(slot) => slot,
-            None => {
-                let slot = self.next % Self::SLOTS;
-                self.next = slot + 1;
-                self.keys[slot] = key;
-                self.texts[slot] = socket_addr_v4(a);
-                slot
-            }
-        };
-        let (text, len) = &self.texts[slot % Self::SLOTS];
-        push_prefix(out, text, *len);
-    }
-}
-
-/// `{src} → {dst}` of IPv4 socket address pairs, each pair written once: a
-/// capture's messages go back and forth between a few addresses, and finding
-/// a pair here costs a fraction of writing two addresses. Direct-mapped and
-/// bounded: [`RouteTexts::SLOTS`] entries, a new pair replaces the one in its
-/// slot.
+/// `{src}{separator}{dst}` of IPv4 socket address pairs (` → ` in the text
+/// report), each pair written once: a capture's messages go back and forth
+/// between a few addresses, and finding a pair here costs a fraction of
+/// writing two addresses. Direct-mapped and bounded: [`RouteTexts::SLOTS`]
+/// entries, a new pair replaces the one in its slot.
 pub(crate) struct RouteTexts {
+    separator: &'static str,
     /// The [`v4_key`]s of the pair in each slot; 0 for an empty slot.
     keys: [(u64, u64); RouteTexts::SLOTS],
-    /// `255.255.255.255:65535 → 255.255.255.255:65535` is 47 bytes.
-    texts: [([u8; 48], usize); RouteTexts::SLOTS],
-}
-
-impl Default for RouteTexts {
-    fn default() -> RouteTexts {
-        RouteTexts {
-            keys: [(0, 0); RouteTexts::SLOTS],
-            texts: [([0; 48], 0); RouteTexts::SLOTS],
-        }
-    }
+    /// Two addresses of at most 21 bytes (`255.255.255.255:65535`) and the
+    /// separator.
+    texts: [([u8; 64], usize); RouteTexts::SLOTS],
 }
 
 impl RouteTexts {
     const SLOTS: usize = 64;
 
-    /// `{src} → {dst}`, from the cache when both are IPv4.
+    /// A cache for pairs joined by `separator` (at most 22 bytes are cached;
+    /// a longer one is written each time).
+    pub(crate) fn new(separator: &'static str) -> RouteTexts {
+        RouteTexts {
+            separator,
+            keys: [(0, 0); RouteTexts::SLOTS],
+            texts: [([0; 64], 0); RouteTexts::SLOTS],
+        }
+    }
+
+    /// `{src}{separator}{dst}`, from the cache when both are IPv4.
     pub(crate) fn push(&mut self, out: &mut Vec<u8>, src: SocketAddr, dst: SocketAddr) {
         let (SocketAddr::V4(s), SocketAddr::V4(d)) = (src, dst) else {
-            push_socket_addr(out, src);
-            out.extend_from_slice(" → ".as_bytes());
-            push_socket_addr(out, dst);
-            return;
+            return self.push_uncached(out, src, dst);
         };
         let key = (v4_key(s), v4_key(d));
         // Fibonacci hashing: the top bits of the product pick the slot.
@@ -191,18 +145,31 @@ impl RouteTexts {
         let slot = (hash >> 58) as usize % Self::SLOTS;
         let (text, len) = &mut self.texts[slot];
         if self.keys[slot] != key {
-            self.keys[slot] = key;
-            let (src, src_len) = socket_addr_v4(s);
-            let (dst, dst_len) = socket_addr_v4(d);
-            // At most 21 + 5 + 21 bytes: within the 48.
+            let (src_text, src_len) = socket_addr_v4(s);
+            let (dst_text, dst_len) = socket_addr_v4(d);
             let mut at = 0;
-            for piece in [&src[..src_len], " → ".as_bytes(), &dst[..dst_len]] {
-                text[at..at + piece.len()].copy_from_slice(piece);
+            for piece in [
+                &src_text[..src_len],
+                self.separator.as_bytes(),
+                &dst_text[..dst_len],
+            ] {
+                let Some(to) = text.get_mut(at..at + piece.len()) else {
+                    self.keys[slot] = (0, 0);
+                    return self.push_uncached(out, src, dst);
+                };
+                to.copy_from_slice(piece);
                 at += piece.len();
             }
+            self.keys[slot] = key;
             *len = at;
         }
         push_prefix(out, text, *len);
+    }
+
+    fn push_uncached(&self, out: &mut Vec<u8>, src: SocketAddr, dst: SocketAddr) {
+        push_socket_addr(out, src);
+        out.extend_from_slice(self.separator.as_bytes());
+        push_socket_addr(out, dst);
     }
 }
 
@@ -442,29 +409,10 @@ mod tests {
     }
 
     #[test]
-    fn cached_addresses_match_fmt() {
-        let mut cache = AddrTexts::default();
-        let addrs: Vec<SocketAddr> = [
-            "10.0.0.1:5060",
-            "10.0.0.2:5060",
-            "[2001:db8::1]:5060",
-            "10.0.0.1:5061",
-            "255.255.255.255:65535",
-            "0.0.0.0:0",
-            "10.0.0.2:5060",
-        ]
-        .iter()
-        .map(|a| a.parse().unwrap())
-        .collect();
-        // Twice round, more addresses than slots: hits, misses and reuse.
-        for a in addrs.iter().chain(&addrs).chain(addrs.iter().rev()) {
-            assert_eq!(render(|o| cache.push(o, *a)), a.to_string());
-        }
-    }
-
-    #[test]
     fn cached_routes_match_fmt() {
-        let mut cache = RouteTexts::default();
+        let mut arrow = RouteTexts::new(" → ");
+        let mut json = RouteTexts::new(r#"","dst":""#);
+        let mut long = RouteTexts::new(" separator longer than the cached texts allow ");
         let addrs: Vec<SocketAddr> = [
             "10.0.0.1:5060",
             "10.0.0.2:5060",
@@ -486,8 +434,16 @@ mod tests {
         }));
         for (src, dst) in pairs.iter().chain(&pairs).chain(pairs.iter().rev()) {
             assert_eq!(
-                render(|o| cache.push(o, *src, *dst)),
+                render(|o| arrow.push(o, *src, *dst)),
                 format!("{src} → {dst}")
+            );
+            assert_eq!(
+                render(|o| json.push(o, *src, *dst)),
+                format!(r#"{src}","dst":"{dst}"#)
+            );
+            assert_eq!(
+                render(|o| long.push(o, *src, *dst)),
+                format!("{src} separator longer than the cached texts allow {dst}")
             );
         }
     }

@@ -38,7 +38,7 @@ impl<'w> TextReport<'w> {
             quiet: false,
             inputs: 0,
             buf: Vec::new(),
-            routes: render::RouteTexts::default(),
+            routes: render::RouteTexts::new(" → "),
         }
     }
 }
@@ -137,7 +137,7 @@ pub fn write_call_block(
 /// into one reused buffer and writes it with one call (no `core::fmt` and no
 /// trip through the writer per piece; see `report::render`).
 pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
-    let mut routes = render::RouteTexts::default();
+    let mut routes = render::RouteTexts::new(" → ");
     render_call_and_diagnostics(&mut Out::new(buf, &mut routes), n, call, diagnostics);
 }
 
@@ -386,7 +386,7 @@ fn severity_style(severity: Severity) -> fn(&str) -> ColoredString {
 /// One diagnostic in the rustc style.
 pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     let mut buf = Vec::new();
-    let mut routes = render::RouteTexts::default();
+    let mut routes = render::RouteTexts::new(" → ");
     render_diagnostic(&mut Out::new(&mut buf, &mut routes), d);
     w.write_all(&buf)
 }
