@@ -590,58 +590,76 @@ fn push_str_contents(out: &mut Vec<u8>, s: &str) {
         out.extend_from_slice(bytes);
         return;
     }
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escaped: &[u8] = match b {
-            b'"' => br#"\""#,
-            b'\\' => br"\\",
-            b'\x08' => br"\b",
-            b'\t' => br"\t",
-            b'\n' => br"\n",
-            b'\x0c' => br"\f",
-            b'\r' => br"\r",
-            0..=0x1f => &[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ],
-            _ => continue,
-        };
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
-        out.extend_from_slice(escaped);
-        start = i + 1;
+    // Runs without an escape are copied whole; `start` is the first byte
+    // not copied yet. Words without an escape are skipped whole; the bytes
+    // of the others (and of the tail) are looked at one by one.
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes.get(i..i + 8).is_some_and(is_plain_word) {
+            i += 8;
+            continue;
+        }
+        let end = bytes.len().min(i + 8);
+        while let Some(&b) = bytes.get(i).filter(|_| i < end) {
+            i += 1;
+            let escaped: &[u8] = match b {
+                b'"' => br#"\""#,
+                b'\\' => br"\\",
+                b'\x08' => br"\b",
+                b'\t' => br"\t",
+                b'\n' => br"\n",
+                b'\x0c' => br"\f",
+                b'\r' => br"\r",
+                0..=0x1f => &[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ],
+                _ => continue,
+            };
+            out.extend_from_slice(bytes.get(start..i - 1).unwrap_or_default());
+            out.extend_from_slice(escaped);
+            start = i;
+        }
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
 
-const HEX: [u8; 16] = *b"0123456789abcdef";
-
-/// Nothing to escape in `bytes`: no control character below 0x20, no `"`,
-/// no `\`. Eight bytes at a time in a `u64`, as `super::is_printable_ascii`.
+/// Nothing to escape in `bytes`: [`is_plain_word`] for each eight, then
+/// byte by byte.
 fn is_plain(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Some byte of `v` is zero (exact for the word as a whole: a borrow
-    // starts only at a zero byte).
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;
     let mut words = bytes.chunks_exact(8);
-    let mut flagged = 0;
-    for word in &mut words {
-        // Always 8 bytes; the fallback (NULs) would be flagged anyway.
-        let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-        // Below 0x20: borrows when 0x20 is subtracted, high bit clear.
-        flagged |= w.wrapping_sub(ONES * 0x20) & !w;
-        flagged |= has_zero(w ^ (ONES * u64::from(b'"')));
-        flagged |= has_zero(w ^ (ONES * u64::from(b'\\')));
-    }
-    flagged & HIGH == 0
+    // `&` without early exit: no branch per word.
+    let plain = words.by_ref().fold(true, |ok, w| ok & is_plain_word(w));
+    plain
         && words
             .remainder()
             .iter()
             .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+const HEX: [u8; 16] = *b"0123456789abcdef";
+
+/// Nothing to escape in the eight bytes of `word` (false for any other
+/// length): no control character below 0x20, no `"`, no `\`. Tested as one
+/// `u64`: the answer for the word as a whole is exact.
+fn is_plain_word(word: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let Ok(word) = <[u8; 8]>::try_from(word) else {
+        return false;
+    };
+    let w = u64::from_le_bytes(word);
+    // Some byte of `v` is zero (a borrow starts only at a zero byte).
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    // Below 0x20: borrows when 0x20 is subtracted, high bit clear.
+    let flagged = w.wrapping_sub(ONES * 0x20) & !w
+        | has_zero(w ^ (ONES * u64::from(b'"')))
+        | has_zero(w ^ (ONES * u64::from(b'\\')));
+    flagged & HIGH == 0
 }
 
 fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
