@@ -15,17 +15,6 @@ use std::time::Duration;
 use crate::capture::Timestamp;
 use crate::decimal::digits;
 
-/// Writes `n` as exactly `N` digits, zero-padded (`n` must be below
-/// `10^N`; higher digits are dropped).
-fn fixed_digits<const N: usize>(mut n: u64) -> [u8; N] {
-    let mut out = [b'0'; N];
-    for d in out.iter_mut().rev() {
-        *d = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    out
-}
-
 /// `{n}`.
 pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(digits(n, &mut [0; 20]));
@@ -244,16 +233,22 @@ pub(crate) fn push_rfc3339(out: &mut Vec<u8>, ts: Timestamp) {
         out.extend_from_slice(super::json::rfc3339(ts).as_bytes());
         return;
     };
+    // Two digits per table lookup (`year` is below 10^4, `nanos` below 10^9).
+    let year = year as u32;
+    let (micros, nanos) = (ts.nanos / 1000, ts.nanos % 1000);
     let mut text = [0; 30];
-    text[..4].copy_from_slice(&fixed_digits::<4>(year));
+    text[..2].copy_from_slice(&pair(year / 100));
+    text[2..4].copy_from_slice(&pair(year));
     text[4] = b'-';
-    text[5..7].copy_from_slice(&fixed_digits::<2>(u64::from(m)));
+    text[5..7].copy_from_slice(&pair(m));
     text[7] = b'-';
-    text[8..10].copy_from_slice(&fixed_digits::<2>(u64::from(d)));
+    text[8..10].copy_from_slice(&pair(d));
     text[10] = b'T';
     text[11..19].copy_from_slice(&hms(ts.secs.rem_euclid(86_400).unsigned_abs()));
     text[19] = b'.';
-    text[20..29].copy_from_slice(&fixed_digits::<9>(u64::from(ts.nanos)));
+    text[20..26].copy_from_slice(&six_digits(micros));
+    text[26] = b'0' + (nanos / 100) as u8;
+    text[27..29].copy_from_slice(&pair(nanos));
     text[29] = b'Z';
     out.extend_from_slice(&text);
 }
@@ -309,6 +304,7 @@ pub(crate) fn push_secs_left_aligned(out: &mut Vec<u8>, d: Duration, decimals: u
 }
 
 /// `{:.decimals$}` of `d.as_secs_f64() * 1000.0` for `d` below one second.
+#[inline]
 pub(crate) fn push_millis(out: &mut Vec<u8>, d: Duration, decimals: u32) {
     // Below one second the f64 is far within a nanosecond of the exact value
     // (see `push_secs`).
@@ -320,6 +316,9 @@ pub(crate) fn push_millis(out: &mut Vec<u8>, d: Duration, decimals: u32) {
 
 /// Writes `n / 10^scale` rounded to `decimals` places (at most `scale`);
 /// false, writing nothing, when `n` lies exactly halfway between two results.
+/// Inlined: the callers' constant scale and decimals turn its divisions into
+/// multiplications.
+#[inline]
 fn push_rounded(out: &mut Vec<u8>, n: u64, scale: u32, decimals: u32) -> bool {
     let pow10 = |e: u32| POW10.get(e as usize).copied();
     let (Some(drop), Some(unit)) = (scale.checked_sub(decimals).and_then(pow10), pow10(decimals))
