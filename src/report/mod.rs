@@ -105,11 +105,7 @@ pub(crate) fn is_printable_ascii_bytes(bytes: &[u8]) -> bool {
         // is flagged itself, so the answer for the whole word is exact.
         flagged |= (w.wrapping_sub(ONES * 0x20) & !w) | w.wrapping_add(ONES) | w;
     }
-    flagged & HIGH == 0
-        && words
-            .remainder()
-            .iter()
-            .all(|b| matches!(b, 0x20..=0x7e))
+    flagged & HIGH == 0 && words.remainder().iter().all(|b| matches!(b, 0x20..=0x7e))
 }
 
 /// [`escape`] appended to a byte buffer.

@@ -328,7 +328,10 @@ fn render_ladder_columns(buf: &mut Vec<u8>, frame: FrameNo, ts: Timestamp, offse
         // A constant length: copied without a call to `memcpy`.
         buf.extend_from_slice(&head[4..]);
     } else {
-        buf.extend_from_slice(head.get(10usize.saturating_sub(width)..).unwrap_or_default());
+        buf.extend_from_slice(
+            head.get(10usize.saturating_sub(width)..)
+                .unwrap_or_default(),
+        );
     }
 }
 
