@@ -10,6 +10,7 @@
 //! It reads only what [`Sdp`] holds and builds nothing else, one pass over the
 //! body.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::message::find_lf;
@@ -74,12 +75,14 @@ pub struct Sdp {
 /// One `m=` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Media {
-    /// `audio`, `video`, `image`, ...
-    pub kind: String,
+    /// `audio`, `video`, `image`, ... (borrowed for the well-known names,
+    /// see [`known_name`]).
+    pub kind: Cow<'static, str>,
     /// 0 means the stream is rejected or disabled (RFC 3264 §6).
     pub port: u16,
-    /// `RTP/AVP`, `RTP/SAVP`, `udptl`, ...
-    pub proto: String,
+    /// `RTP/AVP`, `RTP/SAVP`, `udptl`, ... (borrowed for the well-known
+    /// names).
+    pub proto: Cow<'static, str>,
     pub formats: Vec<Format>,
     /// The media-level `c=` address.
     pub connection: Option<IpAddr>,
@@ -109,8 +112,9 @@ pub struct Format {
     /// The RTP payload type; `None` for non-numeric formats such as `t38`.
     pub pt: Option<u8>,
     /// The encoding name as written (`PCMU`, `opus`, `telephone-event`), or
-    /// the format itself when it is not numeric (`t38`).
-    pub encoding: Option<String>,
+    /// the format itself when it is not numeric (`t38`); borrowed for the
+    /// well-known names and the static table's.
+    pub encoding: Option<Cow<'static, str>>,
     pub clock_rate: Option<u32>,
     pub channels: Option<u8>,
 }
@@ -121,7 +125,7 @@ impl Format {
         match (&self.encoding, self.clock_rate, self.channels) {
             (Some(enc), Some(clock), Some(ch)) if ch > 1 => format!("{enc}/{clock}/{ch}"),
             (Some(enc), Some(clock), _) => format!("{enc}/{clock}"),
-            (Some(enc), None, _) => enc.clone(),
+            (Some(enc), None, _) => enc.to_string(),
             (None, _, _) => match self.pt {
                 Some(pt) => format!("pt {pt}"),
                 None => "unknown format".to_string(),
@@ -172,6 +176,52 @@ pub fn static_payload(pt: u8) -> Option<(&'static str, u32, u8)> {
     })
 }
 
+/// `text` borrowed from `known` when it is one of those names (exactly as
+/// written, case included), else copied. SDP bodies repeat a few names
+/// (`audio`, `RTP/AVP`, `PCMU`, `telephone-event`): borrowing them saves an
+/// allocation per name, several per body.
+fn known_name(text: &str, known: &[&'static str]) -> Cow<'static, str> {
+    match known.iter().find(|k| **k == text) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(text.to_owned()),
+    }
+}
+
+/// Media types of `m=` lines (RFC 8866 §5.14).
+const MEDIA_KINDS: &[&str] = &["audio", "video", "image", "application", "text", "message"];
+
+/// Transport protocols of `m=` lines.
+const PROTOS: &[&str] = &[
+    "RTP/AVP",
+    "RTP/SAVP",
+    "RTP/AVPF",
+    "RTP/SAVPF",
+    "UDP/TLS/RTP/SAVPF",
+    "udptl",
+    "UDPTL",
+    "TCP/MRCPv2",
+];
+
+/// Encoding names of `a=rtpmap` lines and non-numeric formats.
+const ENCODINGS: &[&str] = &[
+    "telephone-event",
+    "PCMU",
+    "PCMA",
+    "G722",
+    "G729",
+    "opus",
+    "GSM",
+    "CN",
+    "iLBC",
+    "speex",
+    "AMR",
+    "AMR-WB",
+    "H264",
+    "VP8",
+    "red",
+    "t38",
+];
+
 /// The formats of `offer` that `answer` also lists (same codec), in the
 /// offer's order.
 pub fn common_formats<'a>(offer: &'a Media, answer: &Media) -> Vec<&'a Format> {
@@ -195,10 +245,11 @@ pub enum SdpError {
 /// the `sdp-types` crate, which read the bodies before this reader did and
 /// whose messages the reports show; the field names (`Media Port`,
 /// `TimeZone offset`, ...) are its own, capitals included.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 enum Fault {
     NoVersion,
-    Version(Vec<u8>),
+    /// The first line is not `v=0`; the message shows its value.
+    Version,
     Encoding(&'static str),
     Format(&'static str),
     Missing(&'static str),
@@ -210,14 +261,14 @@ enum Fault {
 
 impl Fault {
     /// The message for a fault on kept line `n` (kept lines are numbered
-    /// from 1, skipped ones not counted).
-    fn message(&self, n: usize) -> String {
+    /// from 1, skipped ones not counted) whose value is `value`.
+    fn message(self, n: usize, value: &[u8]) -> String {
         match self {
             Fault::NoVersion => "no version line".to_string(),
-            Fault::Version(v) => {
+            Fault::Version => {
                 format!(
                     "invalid version at line {n}: {}",
-                    String::from_utf8_lossy(v)
+                    String::from_utf8_lossy(value)
                 )
             }
             Fault::Encoding(field) => format!("invalid field encoding in line {n} at {field}"),
@@ -259,10 +310,6 @@ impl<'a> Field<'a> {
     fn split_once(self, sep: u8) -> Option<(Field<'a>, Field<'a>)> {
         let at = self.bytes.iter().position(|&b| b == sep)?;
         Some((self.cut(0, at), self.cut(at + 1, self.bytes.len())))
-    }
-
-    fn is_empty(self) -> bool {
-        self.bytes.is_empty()
     }
 
     /// The field as text; `name` names it in the error when it is not UTF-8.
@@ -321,9 +368,37 @@ impl<'a> Iterator for Pieces<'a> {
     }
 }
 
-/// Fields separated by runs of spaces (tabs belong to the field).
-fn spaced(value: Field<'_>) -> impl Iterator<Item = Field<'_>> {
-    Pieces::new(value, b' ').filter(|f| !f.is_empty())
+/// Fields separated by runs of spaces (tabs belong to the field): the
+/// non-empty pieces of `Pieces::new(value, b' ')`, each found by one scan.
+fn spaced(value: Field<'_>) -> Words<'_> {
+    Words { rest: value }
+}
+
+struct Words<'a> {
+    rest: Field<'a>,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Field<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Field<'a>> {
+        let bytes = self.rest.bytes;
+        let mut end = 0;
+        while bytes.get(end) == Some(&b' ') {
+            end += 1;
+        }
+        if end == bytes.len() {
+            return None;
+        }
+        let start = end;
+        while bytes.get(end).is_some_and(|&b| b != b' ') {
+            end += 1;
+        }
+        let word = self.rest.cut(start, end);
+        self.rest = self.rest.cut(end, bytes.len());
+        Some(word)
+    }
 }
 
 fn utf8<'a>(field: &'a [u8], name: &'static str) -> Result<&'a str, Fault> {
@@ -342,6 +417,18 @@ fn decimal(bytes: &[u8], max: u64) -> Option<u64> {
     if digits.is_empty() {
         return None;
     }
+    // Up to 19 digits cannot overflow a u64: no checked arithmetic per digit.
+    if digits.len() <= 19 {
+        let mut n: u64 = 0;
+        for &b in digits {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            n = n * 10 + u64::from(digit);
+        }
+        return (n <= max).then_some(n);
+    }
     let mut n: u64 = 0;
     for &b in digits {
         let digit = b.wrapping_sub(b'0');
@@ -356,6 +443,7 @@ fn decimal(bytes: &[u8], max: u64) -> Option<u64> {
     Some(n)
 }
 
+#[inline]
 fn next_field<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
@@ -363,6 +451,7 @@ fn next_field<'a>(
     fields.next().ok_or(Fault::Missing(name))
 }
 
+#[inline]
 fn next_str<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
@@ -370,6 +459,7 @@ fn next_str<'a>(
     next_field(fields, name)?.text(name)
 }
 
+#[inline]
 fn check_next<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
@@ -377,6 +467,7 @@ fn check_next<'a>(
     next_field(fields, name)?.check_text(name)
 }
 
+#[inline]
 fn next_u64<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
@@ -386,18 +477,28 @@ fn next_u64<'a>(
     decimal(field.bytes, u64::MAX).ok_or(Fault::Format(name))
 }
 
+/// The bytes of a `token` (RFC 8866 §9), as a table: one load per byte.
+const TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(
+            b,
+            0x21 | 0x23..=0x27 | 0x2a..=0x2b | 0x2d..=0x2e | 0x30..=0x39 | 0x41..=0x5a | 0x5e..=0x7e
+        );
+        b += 1;
+    }
+    table
+};
+
 /// A `token` of RFC 8866 §9 (`nettype`, `addrtype`).
+#[inline]
 fn next_token<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
 ) -> Result<(), Fault> {
     let field = next_field(fields, name)?.bytes;
-    let is_token = !field.is_empty() && field.iter().all(|b| {
-        matches!(
-            b,
-            0x21 | 0x23..=0x27 | 0x2a..=0x2b | 0x2d..=0x2e | 0x30..=0x39 | 0x41..=0x5a | 0x5e..=0x7e
-        )
-    });
+    let is_token = !field.is_empty() && field.iter().all(|&b| TOKEN[usize::from(b)]);
     if is_token {
         Ok(())
     } else {
@@ -642,8 +743,9 @@ fn split_at_byte(s: &str, is_separator: impl Fn(u8) -> bool) -> (&str, Option<&s
 /// `str::trim`, with a shortcut for what nearly every field is: text that
 /// starts and ends with a visible ASCII character, with nothing to trim.
 fn trim(s: &str) -> &str {
+    // ASCII and not whitespace as `char::is_whitespace` sees it.
     let visible =
-        |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+        |b: Option<&u8>| b.is_some_and(|&b| b < 0x80 && !matches!(b, b'\t'..=b'\r' | b' '));
     if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
         s
     } else {
@@ -667,7 +769,7 @@ fn formats_of(fmt: &str) -> Vec<Format> {
                 },
                 None => Format {
                     pt: None,
-                    encoding: Some(fmt.to_string()),
+                    encoding: Some(known_name(fmt, ENCODINGS)),
                     clock_rate: None,
                     channels: None,
                 },
@@ -749,7 +851,7 @@ impl<'a> Reader<'a> {
                 return Err(Fault::NoVersion);
             }
             if value.bytes != b"0" {
-                return Err(Fault::Version(value.bytes.to_vec()));
+                return Err(Fault::Version);
             }
             self.has_version = true;
             return Ok(());
@@ -758,9 +860,9 @@ impl<'a> Reader<'a> {
             let line = media_line(value)?;
             self.end_section();
             self.media.push(Media {
-                kind: line.kind.to_string(),
+                kind: known_name(line.kind, MEDIA_KINDS),
                 port: line.port,
-                proto: line.proto.to_string(),
+                proto: known_name(line.proto, PROTOS),
                 formats: formats_of(line.fmt),
                 connection: None,
                 direction: None,
@@ -878,8 +980,9 @@ impl<'a> Reader<'a> {
         if !section.described.insert(pt) {
             return;
         }
+        let encoding = known_name(encoding, ENCODINGS);
         for format in media.formats.iter_mut().filter(|f| f.pt == Some(pt)) {
-            format.encoding = Some(encoding.to_string());
+            format.encoding = Some(encoding.clone());
             format.clock_rate = clock;
             format.channels = channels.or(section.is_audio.then_some(1));
         }
@@ -899,7 +1002,7 @@ impl<'a> Reader<'a> {
                 && !section.described.contains(pt)
                 && let Some((encoding, clock, channels)) = static_payload(pt)
             {
-                format.encoding = Some(encoding.to_string());
+                format.encoding = Some(Cow::Borrowed(encoding));
                 format.clock_rate = Some(clock);
                 format.channels = (channels > 0).then_some(channels);
             }
@@ -979,7 +1082,7 @@ impl Sdp {
                     reader
                         .line(*key, value)
                         .map_err(|fault| SdpError::Malformed {
-                            detail: fault.message(kept),
+                            detail: fault.message(kept, value.bytes),
                         })?;
                 }
                 _ => skipped_lines.push(number),
@@ -1012,7 +1115,7 @@ a=sendonly\r\n";
     fn fmt(pt: Option<u8>, enc: Option<&str>, clock: Option<u32>, ch: Option<u8>) -> Format {
         Format {
             pt,
-            encoding: enc.map(str::to_string),
+            encoding: enc.map(|e| Cow::Owned(e.to_string())),
             clock_rate: clock,
             channels: ch,
         }
@@ -1028,7 +1131,7 @@ a=sendonly\r\n";
         assert_eq!(sdp.media.len(), 2);
         let audio = &sdp.media[0];
         assert_eq!(
-            (audio.kind.as_str(), audio.port, audio.proto.as_str()),
+            (&*audio.kind, audio.port, &*audio.proto),
             ("audio", 49170, "RTP/AVP")
         );
         assert_eq!(
