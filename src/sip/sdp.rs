@@ -35,6 +35,7 @@ impl Direction {
     }
 
     /// The direction an attribute name sets (any case), if any.
+    #[inline]
     fn from_attribute(name: &[u8]) -> Option<Direction> {
         // The four names have eight letters: most attributes fail here.
         if name.len() != 8 {
@@ -298,6 +299,7 @@ struct Field<'a> {
 
 impl<'a> Field<'a> {
     /// Bytes `start..end` of the field (empty when out of range).
+    #[inline]
     fn cut(self, start: usize, end: usize) -> Field<'a> {
         Field {
             bytes: self.bytes.get(start..end).unwrap_or_default(),
@@ -307,12 +309,14 @@ impl<'a> Field<'a> {
     }
 
     /// The pieces before and after the first `sep`, an ASCII byte.
+    #[inline]
     fn split_once(self, sep: u8) -> Option<(Field<'a>, Field<'a>)> {
         let at = self.bytes.iter().position(|&b| b == sep)?;
         Some((self.cut(0, at), self.cut(at + 1, self.bytes.len())))
     }
 
     /// The field as text; `name` names it in the error when it is not UTF-8.
+    #[inline]
     fn text(self, name: &'static str) -> Result<&'a str, Fault> {
         match self
             .body_text
@@ -324,6 +328,7 @@ impl<'a> Field<'a> {
     }
 
     /// Checks that the field is text, without reading it as text.
+    #[inline]
     fn check_text(self, name: &'static str) -> Result<(), Fault> {
         if self.body_text.is_none() {
             utf8(self.bytes, name)?;
@@ -509,6 +514,9 @@ fn next_token<'a>(
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>`:
 /// the address.
 fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
+    if let Some(address) = plain_origin_address(value) {
+        return Ok(address);
+    }
     let mut fields = spaced(value);
     check_next(&mut fields, "Origin username")?;
     check_next(&mut fields, "Origin sess-id")?;
@@ -522,9 +530,43 @@ fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
     Ok(address)
 }
 
+/// [`origin_address`] for the form nearly every body has: a body that is
+/// text, six fields between single spaces, `IN IP4` or `IN IP6`. `None`
+/// when the line is not of that form (then the general reader decides).
+fn plain_origin_address(value: Field<'_>) -> Option<&str> {
+    value.body_text?;
+    // Where the five spaces are, in one scan.
+    let mut spaces = [0usize; 5];
+    let mut count = 0;
+    for (i, &b) in value.bytes.iter().enumerate() {
+        if b == b' ' {
+            *spaces.get_mut(count)? = i;
+            count += 1;
+        }
+    }
+    let [user_end, id_end, version_end, nettype_end, addrtype_end] = spaces;
+    let field = |start: usize, end: usize| value.bytes.get(start..end).unwrap_or_default();
+    let plain = count == 5
+        && user_end > 0
+        && id_end > user_end + 1
+        && decimal(field(id_end + 1, version_end), u64::MAX).is_some()
+        && field(version_end + 1, nettype_end) == b"IN"
+        && matches!(field(nettype_end + 1, addrtype_end), b"IP4" | b"IP6")
+        && addrtype_end + 1 < value.bytes.len();
+    if !plain {
+        return None;
+    }
+    value.cut(addrtype_end + 1, value.bytes.len()).text("").ok()
+}
+
 /// `c=<nettype> <addrtype> <connection-address>`: the address without a
 /// `/ttl` or `/count` suffix, `None` when it is not an IP address.
 fn connection(value: Field<'_>) -> Result<Option<IpAddr>, Fault> {
+    // Nearly every body: `IN IP4 ` and four plain octets, which the general
+    // reader below reads the same way.
+    if let Some(ip) = value.bytes.strip_prefix(b"IN IP4 ").and_then(dotted_quad) {
+        return Ok(Some(IpAddr::V4(ip)));
+    }
     let mut fields = spaced(value);
     next_token(&mut fields, "Connection nettype")?;
     next_token(&mut fields, "Connection addrtype")?;
@@ -545,21 +587,39 @@ fn connection(value: Field<'_>) -> Result<Option<IpAddr>, Fault> {
 /// form nearly every SDP writes, which `IpAddr::from_str` reads the same way.
 /// `None` for anything else, left to `IpAddr::from_str`.
 fn dotted_quad(address: &[u8]) -> Option<Ipv4Addr> {
+    // One pass: the octet being read is `value`, written with `digits`
+    // digits, the first being `first`.
+    let octet = |value: u32, digits: u32, first: u8| {
+        let canonical = matches!(digits, 1..=3) && (digits == 1 || first != b'0');
+        canonical.then(|| u8::try_from(value).ok()).flatten()
+    };
     let mut octets = [0u8; 4];
-    let mut parts = address.split(|&b| b == b'.');
-    for octet in &mut octets {
-        let part = parts.next()?;
-        let canonical = matches!(part.len(), 1..=3)
-            && part.iter().all(u8::is_ascii_digit)
-            && (part.len() == 1 || part.first() != Some(&b'0'));
-        if !canonical {
-            return None;
+    let mut done = 0;
+    let (mut value, mut digits, mut first) = (0u32, 0u32, 0u8);
+    for &b in address {
+        if b == b'.' {
+            if done == 3 {
+                return None;
+            }
+            *octets.get_mut(done)? = octet(value, digits, first)?;
+            done += 1;
+            (value, digits) = (0, 0);
+        } else {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 || digits == 3 {
+                return None;
+            }
+            if digits == 0 {
+                first = b;
+            }
+            value = value * 10 + u32::from(digit);
+            digits += 1;
         }
-        *octet = u8::try_from(decimal(part, 255)?).ok()?;
     }
-    if parts.next().is_some() {
+    if done != 3 {
         return None;
     }
+    *octets.get_mut(3)? = octet(value, digits, first)?;
     Some(Ipv4Addr::from(octets))
 }
 
@@ -708,6 +768,9 @@ type Rtpmap<'a> = (u8, &'a str, Option<u32>, Option<u8>);
 
 /// `96 opus/48000/2` → (96, "opus", 48000, Some(2)).
 fn parse_rtpmap(value: &str) -> Option<Rtpmap<'_>> {
+    if let Some(rtpmap) = parse_plain_rtpmap(value) {
+        return rtpmap;
+    }
     let value = trim(value);
     let (pt, rest) = split_at_byte(value, |b| b.is_ascii_whitespace());
     let pt = u8::try_from(decimal(pt.as_bytes(), u8::MAX.into())?).ok()?;
@@ -729,6 +792,43 @@ fn parse_rtpmap(value: &str) -> Option<Rtpmap<'_>> {
         .and_then(|c| decimal(trim(c).as_bytes(), u8::MAX.into()))
         .and_then(|c| u8::try_from(c).ok());
     Some((pt, encoding, clock, channels))
+}
+
+/// [`parse_rtpmap`] for the form nearly every body has: visible ASCII with
+/// one space after the payload type, so that nothing needs trimming.
+/// `None` when the value is not of that form.
+fn parse_plain_rtpmap(value: &str) -> Option<Option<Rtpmap<'_>>> {
+    let bytes = value.as_bytes();
+    let space = bytes.iter().position(|&b| b == b' ').filter(|&at| at > 0)?;
+    let pt = bytes.get(..space).unwrap_or_default();
+    let after = bytes.get(space + 1..).unwrap_or_default();
+    let visible = |part: &[u8]| {
+        part.iter()
+            .fold(true, |ok, &b| ok & matches!(b, 0x21..=0x7e))
+    };
+    if !(visible(pt) && visible(after)) {
+        return None;
+    }
+    let Some(pt) = decimal(pt, u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok()) else {
+        return Some(None);
+    };
+    let rest = value.get(space + 1..).unwrap_or_default();
+    let (encoding, rest) = split_at_byte(rest, |b| b == b'/');
+    if encoding.is_empty() {
+        return Some(None);
+    }
+    let (clock, rest) = rest.map_or((None, None), |r| {
+        let (clock, rest) = split_at_byte(r, |b| b == b'/');
+        (Some(clock), rest)
+    });
+    let channels = rest.map(|r| split_at_byte(r, |b| b == b'/').0);
+    let clock = clock
+        .and_then(|c| decimal(c.as_bytes(), u32::MAX.into()))
+        .and_then(|c| u32::try_from(c).ok());
+    let channels = channels
+        .and_then(|c| decimal(c.as_bytes(), u8::MAX.into()))
+        .and_then(|c| u8::try_from(c).ok());
+    Some(Some((pt, encoding, clock, channels)))
 }
 
 /// The text before the first byte that `is_separator` accepts (an ASCII
@@ -1366,6 +1466,60 @@ a=rtpmap:0 pcmu/8000\n",
                 fmt(Some(96), Some("L16"), Some(16000), Some(2)),
             ]
         );
+    }
+
+    #[test]
+    fn plain_rtpmap_agrees_with_the_general_reader() {
+        for value in [
+            "96 opus/48000/2",
+            "0 PCMU/8000",
+            "97 x/",
+            "97 L16/16000/2/9",
+            "97 Z/8000/300",
+            "256 x/1",
+            "97 /8000",
+            "97 ",
+            "x9 a/1",
+        ] {
+            let plain = parse_plain_rtpmap(value).expect(value);
+            assert_eq!(plain, parse_rtpmap(&format!(" {value} ")), "{value:?}");
+        }
+        for other in [
+            "97",
+            " 97 x/1",
+            "97  x/1",
+            "97 x/1 ",
+            "97\tx/1",
+            "97 \u{2003}y/8000",
+        ] {
+            assert_eq!(parse_plain_rtpmap(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn well_known_names_are_borrowed() {
+        let sdp = Sdp::parse(OFFER.as_bytes()).unwrap();
+        let audio = &sdp.media[0];
+        assert!(matches!(audio.kind, Cow::Borrowed("audio")));
+        assert!(matches!(audio.proto, Cow::Borrowed("RTP/AVP")));
+        for format in &audio.formats {
+            assert!(
+                matches!(format.encoding, Some(Cow::Borrowed(_))),
+                "{format:?}"
+            );
+        }
+        assert!(matches!(known_name("Opus", ENCODINGS), Cow::Owned(ref o) if o == "Opus"));
+    }
+
+    #[test]
+    fn plain_origin_and_connection() {
+        let sdp = Sdp::parse(b"v=0\no=alice 1 2 IN IP4 127.0.1.1\nc=IN IP4 10.0.0.1\n").unwrap();
+        assert_eq!(sdp.origin_address.as_deref(), Some("127.0.1.1"));
+        assert_eq!(sdp.connection, Some("10.0.0.1".parse().unwrap()));
+        let body = b"v=0\no=alice  1 2 IN IP4 127.0.1.1 \nc=IN IP4 010.0.0.1\n";
+        let sdp = Sdp::parse(body).unwrap();
+        assert_eq!(sdp.origin_address.as_deref(), Some("127.0.1.1"));
+        assert_eq!(sdp.connection, None);
     }
 
     #[test]
