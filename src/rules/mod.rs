@@ -553,7 +553,7 @@ mod tests {
     fn format(pt: Option<u8>, enc: Option<&str>, clock: Option<u32>, ch: Option<u8>) -> Format {
         Format {
             pt,
-            encoding: enc.map(str::to_string),
+            encoding: enc.map(|e| e.to_string().into()),
             clock_rate: clock,
             channels: ch,
         }
@@ -561,9 +561,9 @@ mod tests {
 
     fn media(formats: Vec<Format>) -> Media {
         Media {
-            kind: "audio".to_string(),
+            kind: "audio".into(),
             port: 6000,
-            proto: "RTP/AVP".to_string(),
+            proto: "RTP/AVP".into(),
             formats,
             connection: None,
             direction: None,

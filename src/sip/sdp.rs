@@ -10,6 +10,7 @@
 //! It reads only what [`Sdp`] holds and builds nothing else, one pass over the
 //! body.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::message::find_lf;
@@ -34,6 +35,7 @@ impl Direction {
     }
 
     /// The direction an attribute name sets (any case), if any.
+    #[inline]
     fn from_attribute(name: &[u8]) -> Option<Direction> {
         // The four names have eight letters: most attributes fail here.
         if name.len() != 8 {
@@ -74,12 +76,14 @@ pub struct Sdp {
 /// One `m=` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Media {
-    /// `audio`, `video`, `image`, ...
-    pub kind: String,
+    /// `audio`, `video`, `image`, ... (borrowed for the well-known names,
+    /// see [`known_name`]).
+    pub kind: Cow<'static, str>,
     /// 0 means the stream is rejected or disabled (RFC 3264 §6).
     pub port: u16,
-    /// `RTP/AVP`, `RTP/SAVP`, `udptl`, ...
-    pub proto: String,
+    /// `RTP/AVP`, `RTP/SAVP`, `udptl`, ... (borrowed for the well-known
+    /// names).
+    pub proto: Cow<'static, str>,
     pub formats: Vec<Format>,
     /// The media-level `c=` address.
     pub connection: Option<IpAddr>,
@@ -109,8 +113,9 @@ pub struct Format {
     /// The RTP payload type; `None` for non-numeric formats such as `t38`.
     pub pt: Option<u8>,
     /// The encoding name as written (`PCMU`, `opus`, `telephone-event`), or
-    /// the format itself when it is not numeric (`t38`).
-    pub encoding: Option<String>,
+    /// the format itself when it is not numeric (`t38`); borrowed for the
+    /// well-known names and the static table's.
+    pub encoding: Option<Cow<'static, str>>,
     pub clock_rate: Option<u32>,
     pub channels: Option<u8>,
 }
@@ -121,7 +126,7 @@ impl Format {
         match (&self.encoding, self.clock_rate, self.channels) {
             (Some(enc), Some(clock), Some(ch)) if ch > 1 => format!("{enc}/{clock}/{ch}"),
             (Some(enc), Some(clock), _) => format!("{enc}/{clock}"),
-            (Some(enc), None, _) => enc.clone(),
+            (Some(enc), None, _) => enc.to_string(),
             (None, _, _) => match self.pt {
                 Some(pt) => format!("pt {pt}"),
                 None => "unknown format".to_string(),
@@ -172,6 +177,52 @@ pub fn static_payload(pt: u8) -> Option<(&'static str, u32, u8)> {
     })
 }
 
+/// `text` borrowed from `known` when it is one of those names (exactly as
+/// written, case included), else copied. SDP bodies repeat a few names
+/// (`audio`, `RTP/AVP`, `PCMU`, `telephone-event`): borrowing them saves an
+/// allocation per name, several per body.
+fn known_name(text: &str, known: &[&'static str]) -> Cow<'static, str> {
+    match known.iter().find(|k| **k == text) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(text.to_owned()),
+    }
+}
+
+/// Media types of `m=` lines (RFC 8866 §5.14).
+const MEDIA_KINDS: &[&str] = &["audio", "video", "image", "application", "text", "message"];
+
+/// Transport protocols of `m=` lines.
+const PROTOS: &[&str] = &[
+    "RTP/AVP",
+    "RTP/SAVP",
+    "RTP/AVPF",
+    "RTP/SAVPF",
+    "UDP/TLS/RTP/SAVPF",
+    "udptl",
+    "UDPTL",
+    "TCP/MRCPv2",
+];
+
+/// Encoding names of `a=rtpmap` lines and non-numeric formats.
+const ENCODINGS: &[&str] = &[
+    "telephone-event",
+    "PCMU",
+    "PCMA",
+    "G722",
+    "G729",
+    "opus",
+    "GSM",
+    "CN",
+    "iLBC",
+    "speex",
+    "AMR",
+    "AMR-WB",
+    "H264",
+    "VP8",
+    "red",
+    "t38",
+];
+
 /// The formats of `offer` that `answer` also lists (same codec), in the
 /// offer's order.
 pub fn common_formats<'a>(offer: &'a Media, answer: &Media) -> Vec<&'a Format> {
@@ -195,10 +246,11 @@ pub enum SdpError {
 /// the `sdp-types` crate, which read the bodies before this reader did and
 /// whose messages the reports show; the field names (`Media Port`,
 /// `TimeZone offset`, ...) are its own, capitals included.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 enum Fault {
     NoVersion,
-    Version(Vec<u8>),
+    /// The first line is not `v=0`; the message shows its value.
+    Version,
     Encoding(&'static str),
     Format(&'static str),
     Missing(&'static str),
@@ -210,14 +262,14 @@ enum Fault {
 
 impl Fault {
     /// The message for a fault on kept line `n` (kept lines are numbered
-    /// from 1, skipped ones not counted).
-    fn message(&self, n: usize) -> String {
+    /// from 1, skipped ones not counted) whose value is `value`.
+    fn message(self, n: usize, value: &[u8]) -> String {
         match self {
             Fault::NoVersion => "no version line".to_string(),
-            Fault::Version(v) => {
+            Fault::Version => {
                 format!(
                     "invalid version at line {n}: {}",
-                    String::from_utf8_lossy(v)
+                    String::from_utf8_lossy(value)
                 )
             }
             Fault::Encoding(field) => format!("invalid field encoding in line {n} at {field}"),
@@ -247,6 +299,7 @@ struct Field<'a> {
 
 impl<'a> Field<'a> {
     /// Bytes `start..end` of the field (empty when out of range).
+    #[inline]
     fn cut(self, start: usize, end: usize) -> Field<'a> {
         Field {
             bytes: self.bytes.get(start..end).unwrap_or_default(),
@@ -256,16 +309,14 @@ impl<'a> Field<'a> {
     }
 
     /// The pieces before and after the first `sep`, an ASCII byte.
+    #[inline]
     fn split_once(self, sep: u8) -> Option<(Field<'a>, Field<'a>)> {
         let at = self.bytes.iter().position(|&b| b == sep)?;
         Some((self.cut(0, at), self.cut(at + 1, self.bytes.len())))
     }
 
-    fn is_empty(self) -> bool {
-        self.bytes.is_empty()
-    }
-
     /// The field as text; `name` names it in the error when it is not UTF-8.
+    #[inline]
     fn text(self, name: &'static str) -> Result<&'a str, Fault> {
         match self
             .body_text
@@ -277,6 +328,7 @@ impl<'a> Field<'a> {
     }
 
     /// Checks that the field is text, without reading it as text.
+    #[inline]
     fn check_text(self, name: &'static str) -> Result<(), Fault> {
         if self.body_text.is_none() {
             utf8(self.bytes, name)?;
@@ -321,9 +373,37 @@ impl<'a> Iterator for Pieces<'a> {
     }
 }
 
-/// Fields separated by runs of spaces (tabs belong to the field).
-fn spaced(value: Field<'_>) -> impl Iterator<Item = Field<'_>> {
-    Pieces::new(value, b' ').filter(|f| !f.is_empty())
+/// Fields separated by runs of spaces (tabs belong to the field): the
+/// non-empty pieces of `Pieces::new(value, b' ')`, each found by one scan.
+fn spaced(value: Field<'_>) -> Words<'_> {
+    Words { rest: value }
+}
+
+struct Words<'a> {
+    rest: Field<'a>,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Field<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Field<'a>> {
+        let bytes = self.rest.bytes;
+        let mut end = 0;
+        while bytes.get(end) == Some(&b' ') {
+            end += 1;
+        }
+        if end == bytes.len() {
+            return None;
+        }
+        let start = end;
+        while bytes.get(end).is_some_and(|&b| b != b' ') {
+            end += 1;
+        }
+        let word = self.rest.cut(start, end);
+        self.rest = self.rest.cut(end, bytes.len());
+        Some(word)
+    }
 }
 
 fn utf8<'a>(field: &'a [u8], name: &'static str) -> Result<&'a str, Fault> {
@@ -342,6 +422,18 @@ fn decimal(bytes: &[u8], max: u64) -> Option<u64> {
     if digits.is_empty() {
         return None;
     }
+    // Up to 19 digits cannot overflow a u64: no checked arithmetic per digit.
+    if digits.len() <= 19 {
+        let mut n: u64 = 0;
+        for &b in digits {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            n = n * 10 + u64::from(digit);
+        }
+        return (n <= max).then_some(n);
+    }
     let mut n: u64 = 0;
     for &b in digits {
         let digit = b.wrapping_sub(b'0');
@@ -356,6 +448,7 @@ fn decimal(bytes: &[u8], max: u64) -> Option<u64> {
     Some(n)
 }
 
+#[inline]
 fn next_field<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
@@ -363,6 +456,7 @@ fn next_field<'a>(
     fields.next().ok_or(Fault::Missing(name))
 }
 
+#[inline]
 fn next_str<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
@@ -370,6 +464,7 @@ fn next_str<'a>(
     next_field(fields, name)?.text(name)
 }
 
+#[inline]
 fn check_next<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
@@ -377,6 +472,7 @@ fn check_next<'a>(
     next_field(fields, name)?.check_text(name)
 }
 
+#[inline]
 fn next_u64<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
@@ -386,18 +482,28 @@ fn next_u64<'a>(
     decimal(field.bytes, u64::MAX).ok_or(Fault::Format(name))
 }
 
+/// The bytes of a `token` (RFC 8866 §9), as a table: one load per byte.
+const TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(
+            b,
+            0x21 | 0x23..=0x27 | 0x2a..=0x2b | 0x2d..=0x2e | 0x30..=0x39 | 0x41..=0x5a | 0x5e..=0x7e
+        );
+        b += 1;
+    }
+    table
+};
+
 /// A `token` of RFC 8866 §9 (`nettype`, `addrtype`).
+#[inline]
 fn next_token<'a>(
     fields: &mut impl Iterator<Item = Field<'a>>,
     name: &'static str,
 ) -> Result<(), Fault> {
     let field = next_field(fields, name)?.bytes;
-    let is_token = !field.is_empty() && field.iter().all(|b| {
-        matches!(
-            b,
-            0x21 | 0x23..=0x27 | 0x2a..=0x2b | 0x2d..=0x2e | 0x30..=0x39 | 0x41..=0x5a | 0x5e..=0x7e
-        )
-    });
+    let is_token = !field.is_empty() && field.iter().all(|&b| TOKEN[usize::from(b)]);
     if is_token {
         Ok(())
     } else {
@@ -408,6 +514,9 @@ fn next_token<'a>(
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>`:
 /// the address.
 fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
+    if let Some(address) = plain_origin_address(value) {
+        return Ok(address);
+    }
     let mut fields = spaced(value);
     check_next(&mut fields, "Origin username")?;
     check_next(&mut fields, "Origin sess-id")?;
@@ -421,9 +530,43 @@ fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
     Ok(address)
 }
 
+/// [`origin_address`] for the form nearly every body has: a body that is
+/// text, six fields between single spaces, `IN IP4` or `IN IP6`. `None`
+/// when the line is not of that form (then the general reader decides).
+fn plain_origin_address(value: Field<'_>) -> Option<&str> {
+    value.body_text?;
+    // Where the five spaces are, in one scan.
+    let mut spaces = [0usize; 5];
+    let mut count = 0;
+    for (i, &b) in value.bytes.iter().enumerate() {
+        if b == b' ' {
+            *spaces.get_mut(count)? = i;
+            count += 1;
+        }
+    }
+    let [user_end, id_end, version_end, nettype_end, addrtype_end] = spaces;
+    let field = |start: usize, end: usize| value.bytes.get(start..end).unwrap_or_default();
+    let plain = count == 5
+        && user_end > 0
+        && id_end > user_end + 1
+        && decimal(field(id_end + 1, version_end), u64::MAX).is_some()
+        && field(version_end + 1, nettype_end) == b"IN"
+        && matches!(field(nettype_end + 1, addrtype_end), b"IP4" | b"IP6")
+        && addrtype_end + 1 < value.bytes.len();
+    if !plain {
+        return None;
+    }
+    value.cut(addrtype_end + 1, value.bytes.len()).text("").ok()
+}
+
 /// `c=<nettype> <addrtype> <connection-address>`: the address without a
 /// `/ttl` or `/count` suffix, `None` when it is not an IP address.
 fn connection(value: Field<'_>) -> Result<Option<IpAddr>, Fault> {
+    // Nearly every body: `IN IP4 ` and four plain octets, which the general
+    // reader below reads the same way.
+    if let Some(ip) = value.bytes.strip_prefix(b"IN IP4 ").and_then(dotted_quad) {
+        return Ok(Some(IpAddr::V4(ip)));
+    }
     let mut fields = spaced(value);
     next_token(&mut fields, "Connection nettype")?;
     next_token(&mut fields, "Connection addrtype")?;
@@ -444,21 +587,39 @@ fn connection(value: Field<'_>) -> Result<Option<IpAddr>, Fault> {
 /// form nearly every SDP writes, which `IpAddr::from_str` reads the same way.
 /// `None` for anything else, left to `IpAddr::from_str`.
 fn dotted_quad(address: &[u8]) -> Option<Ipv4Addr> {
+    // One pass: the octet being read is `value`, written with `digits`
+    // digits, the first being `first`.
+    let octet = |value: u32, digits: u32, first: u8| {
+        let canonical = matches!(digits, 1..=3) && (digits == 1 || first != b'0');
+        canonical.then(|| u8::try_from(value).ok()).flatten()
+    };
     let mut octets = [0u8; 4];
-    let mut parts = address.split(|&b| b == b'.');
-    for octet in &mut octets {
-        let part = parts.next()?;
-        let canonical = matches!(part.len(), 1..=3)
-            && part.iter().all(u8::is_ascii_digit)
-            && (part.len() == 1 || part.first() != Some(&b'0'));
-        if !canonical {
-            return None;
+    let mut done = 0;
+    let (mut value, mut digits, mut first) = (0u32, 0u32, 0u8);
+    for &b in address {
+        if b == b'.' {
+            if done == 3 {
+                return None;
+            }
+            *octets.get_mut(done)? = octet(value, digits, first)?;
+            done += 1;
+            (value, digits) = (0, 0);
+        } else {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 || digits == 3 {
+                return None;
+            }
+            if digits == 0 {
+                first = b;
+            }
+            value = value * 10 + u32::from(digit);
+            digits += 1;
         }
-        *octet = u8::try_from(decimal(part, 255)?).ok()?;
     }
-    if parts.next().is_some() {
+    if done != 3 {
         return None;
     }
+    *octets.get_mut(3)? = octet(value, digits, first)?;
     Some(Ipv4Addr::from(octets))
 }
 
@@ -607,6 +768,9 @@ type Rtpmap<'a> = (u8, &'a str, Option<u32>, Option<u8>);
 
 /// `96 opus/48000/2` → (96, "opus", 48000, Some(2)).
 fn parse_rtpmap(value: &str) -> Option<Rtpmap<'_>> {
+    if let Some(rtpmap) = parse_plain_rtpmap(value) {
+        return rtpmap;
+    }
     let value = trim(value);
     let (pt, rest) = split_at_byte(value, |b| b.is_ascii_whitespace());
     let pt = u8::try_from(decimal(pt.as_bytes(), u8::MAX.into())?).ok()?;
@@ -630,6 +794,43 @@ fn parse_rtpmap(value: &str) -> Option<Rtpmap<'_>> {
     Some((pt, encoding, clock, channels))
 }
 
+/// [`parse_rtpmap`] for the form nearly every body has: visible ASCII with
+/// one space after the payload type, so that nothing needs trimming.
+/// `None` when the value is not of that form.
+fn parse_plain_rtpmap(value: &str) -> Option<Option<Rtpmap<'_>>> {
+    let bytes = value.as_bytes();
+    let space = bytes.iter().position(|&b| b == b' ').filter(|&at| at > 0)?;
+    let pt = bytes.get(..space).unwrap_or_default();
+    let after = bytes.get(space + 1..).unwrap_or_default();
+    let visible = |part: &[u8]| {
+        part.iter()
+            .fold(true, |ok, &b| ok & matches!(b, 0x21..=0x7e))
+    };
+    if !(visible(pt) && visible(after)) {
+        return None;
+    }
+    let Some(pt) = decimal(pt, u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok()) else {
+        return Some(None);
+    };
+    let rest = value.get(space + 1..).unwrap_or_default();
+    let (encoding, rest) = split_at_byte(rest, |b| b == b'/');
+    if encoding.is_empty() {
+        return Some(None);
+    }
+    let (clock, rest) = rest.map_or((None, None), |r| {
+        let (clock, rest) = split_at_byte(r, |b| b == b'/');
+        (Some(clock), rest)
+    });
+    let channels = rest.map(|r| split_at_byte(r, |b| b == b'/').0);
+    let clock = clock
+        .and_then(|c| decimal(c.as_bytes(), u32::MAX.into()))
+        .and_then(|c| u32::try_from(c).ok());
+    let channels = channels
+        .and_then(|c| decimal(c.as_bytes(), u8::MAX.into()))
+        .and_then(|c| u8::try_from(c).ok());
+    Some(Some((pt, encoding, clock, channels)))
+}
+
 /// The text before the first byte that `is_separator` accepts (an ASCII
 /// byte) and, when there is one, the text after it.
 fn split_at_byte(s: &str, is_separator: impl Fn(u8) -> bool) -> (&str, Option<&str>) {
@@ -642,8 +843,9 @@ fn split_at_byte(s: &str, is_separator: impl Fn(u8) -> bool) -> (&str, Option<&s
 /// `str::trim`, with a shortcut for what nearly every field is: text that
 /// starts and ends with a visible ASCII character, with nothing to trim.
 fn trim(s: &str) -> &str {
+    // ASCII and not whitespace as `char::is_whitespace` sees it.
     let visible =
-        |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+        |b: Option<&u8>| b.is_some_and(|&b| b < 0x80 && !matches!(b, b'\t'..=b'\r' | b' '));
     if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
         s
     } else {
@@ -667,7 +869,7 @@ fn formats_of(fmt: &str) -> Vec<Format> {
                 },
                 None => Format {
                     pt: None,
-                    encoding: Some(fmt.to_string()),
+                    encoding: Some(known_name(fmt, ENCODINGS)),
                     clock_rate: None,
                     channels: None,
                 },
@@ -749,7 +951,7 @@ impl<'a> Reader<'a> {
                 return Err(Fault::NoVersion);
             }
             if value.bytes != b"0" {
-                return Err(Fault::Version(value.bytes.to_vec()));
+                return Err(Fault::Version);
             }
             self.has_version = true;
             return Ok(());
@@ -758,9 +960,9 @@ impl<'a> Reader<'a> {
             let line = media_line(value)?;
             self.end_section();
             self.media.push(Media {
-                kind: line.kind.to_string(),
+                kind: known_name(line.kind, MEDIA_KINDS),
                 port: line.port,
-                proto: line.proto.to_string(),
+                proto: known_name(line.proto, PROTOS),
                 formats: formats_of(line.fmt),
                 connection: None,
                 direction: None,
@@ -878,8 +1080,9 @@ impl<'a> Reader<'a> {
         if !section.described.insert(pt) {
             return;
         }
+        let encoding = known_name(encoding, ENCODINGS);
         for format in media.formats.iter_mut().filter(|f| f.pt == Some(pt)) {
-            format.encoding = Some(encoding.to_string());
+            format.encoding = Some(encoding.clone());
             format.clock_rate = clock;
             format.channels = channels.or(section.is_audio.then_some(1));
         }
@@ -899,7 +1102,7 @@ impl<'a> Reader<'a> {
                 && !section.described.contains(pt)
                 && let Some((encoding, clock, channels)) = static_payload(pt)
             {
-                format.encoding = Some(encoding.to_string());
+                format.encoding = Some(Cow::Borrowed(encoding));
                 format.clock_rate = Some(clock);
                 format.channels = (channels > 0).then_some(channels);
             }
@@ -979,7 +1182,7 @@ impl Sdp {
                     reader
                         .line(*key, value)
                         .map_err(|fault| SdpError::Malformed {
-                            detail: fault.message(kept),
+                            detail: fault.message(kept, value.bytes),
                         })?;
                 }
                 _ => skipped_lines.push(number),
@@ -1012,7 +1215,7 @@ a=sendonly\r\n";
     fn fmt(pt: Option<u8>, enc: Option<&str>, clock: Option<u32>, ch: Option<u8>) -> Format {
         Format {
             pt,
-            encoding: enc.map(str::to_string),
+            encoding: enc.map(|e| Cow::Owned(e.to_string())),
             clock_rate: clock,
             channels: ch,
         }
@@ -1028,7 +1231,7 @@ a=sendonly\r\n";
         assert_eq!(sdp.media.len(), 2);
         let audio = &sdp.media[0];
         assert_eq!(
-            (audio.kind.as_str(), audio.port, audio.proto.as_str()),
+            (&*audio.kind, audio.port, &*audio.proto),
             ("audio", 49170, "RTP/AVP")
         );
         assert_eq!(
@@ -1263,6 +1466,60 @@ a=rtpmap:0 pcmu/8000\n",
                 fmt(Some(96), Some("L16"), Some(16000), Some(2)),
             ]
         );
+    }
+
+    #[test]
+    fn plain_rtpmap_agrees_with_the_general_reader() {
+        for value in [
+            "96 opus/48000/2",
+            "0 PCMU/8000",
+            "97 x/",
+            "97 L16/16000/2/9",
+            "97 Z/8000/300",
+            "256 x/1",
+            "97 /8000",
+            "97 ",
+            "x9 a/1",
+        ] {
+            let plain = parse_plain_rtpmap(value).expect(value);
+            assert_eq!(plain, parse_rtpmap(&format!(" {value} ")), "{value:?}");
+        }
+        for other in [
+            "97",
+            " 97 x/1",
+            "97  x/1",
+            "97 x/1 ",
+            "97\tx/1",
+            "97 \u{2003}y/8000",
+        ] {
+            assert_eq!(parse_plain_rtpmap(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn well_known_names_are_borrowed() {
+        let sdp = Sdp::parse(OFFER.as_bytes()).unwrap();
+        let audio = &sdp.media[0];
+        assert!(matches!(audio.kind, Cow::Borrowed("audio")));
+        assert!(matches!(audio.proto, Cow::Borrowed("RTP/AVP")));
+        for format in &audio.formats {
+            assert!(
+                matches!(format.encoding, Some(Cow::Borrowed(_))),
+                "{format:?}"
+            );
+        }
+        assert!(matches!(known_name("Opus", ENCODINGS), Cow::Owned(ref o) if o == "Opus"));
+    }
+
+    #[test]
+    fn plain_origin_and_connection() {
+        let sdp = Sdp::parse(b"v=0\no=alice 1 2 IN IP4 127.0.1.1\nc=IN IP4 10.0.0.1\n").unwrap();
+        assert_eq!(sdp.origin_address.as_deref(), Some("127.0.1.1"));
+        assert_eq!(sdp.connection, Some("10.0.0.1".parse().unwrap()));
+        let body = b"v=0\no=alice  1 2 IN IP4 127.0.1.1 \nc=IN IP4 010.0.0.1\n";
+        let sdp = Sdp::parse(body).unwrap();
+        assert_eq!(sdp.origin_address.as_deref(), Some("127.0.1.1"));
+        assert_eq!(sdp.connection, None);
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn formats_of(m: &sdp_types::Media) -> Vec<Format> {
             let Ok(pt) = fmt.parse::<u8>() else {
                 return Format {
                     pt: None,
-                    encoding: Some(fmt.to_string()),
+                    encoding: Some(fmt.to_string().into()),
                     clock_rate: None,
                     channels: None,
                 };
@@ -63,7 +63,7 @@ fn formats_of(m: &sdp_types::Media) -> Vec<Format> {
             if let Some(&(_, enc, clock, channels)) = rtpmaps.iter().find(|r| r.0 == pt) {
                 return Format {
                     pt: Some(pt),
-                    encoding: Some(enc.to_string()),
+                    encoding: Some(enc.to_string().into()),
                     clock_rate: clock,
                     channels: channels.or(is_audio.then_some(1)),
                 };
@@ -71,7 +71,7 @@ fn formats_of(m: &sdp_types::Media) -> Vec<Format> {
             match static_payload(pt) {
                 Some((enc, clock, channels)) => Format {
                     pt: Some(pt),
-                    encoding: Some(enc.to_string()),
+                    encoding: Some(enc.to_string().into()),
                     clock_rate: Some(clock),
                     channels: (channels > 0).then_some(channels),
                 },
@@ -124,9 +124,9 @@ pub(super) fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
         .medias
         .iter()
         .map(|m| Media {
-            kind: m.media.clone(),
+            kind: m.media.clone().into(),
             port: m.port,
-            proto: m.proto.clone(),
+            proto: m.proto.clone().into(),
             formats: formats_of(m),
             connection: m.connections.first().and_then(connection_ip),
             direction: direction_of(&m.attributes),
