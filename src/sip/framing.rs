@@ -72,7 +72,21 @@ fn is_plain_status_prefix(head: &[u8]) -> bool {
     let Some(prefix) = head.first_chunk::<12>() else {
         return false;
     };
-    let [b'S', b'I', b'P', b'/', b'2', b'.', b'0', b' ', d0, d1, d2, b' '] = *prefix else {
+    let [
+        b'S',
+        b'I',
+        b'P',
+        b'/',
+        b'2',
+        b'.',
+        b'0',
+        b' ',
+        d0,
+        d1,
+        d2,
+        b' ',
+    ] = *prefix
+    else {
         return false;
     };
     let digit = |d: u8| d.is_ascii_digit().then(|| u16::from(d - b'0'));
