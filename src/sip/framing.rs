@@ -45,6 +45,9 @@ pub fn looks_like_sip(payload: &[u8]) -> bool {
     if !head.first().copied().is_some_and(is_token_byte) {
         return false;
     }
+    if is_plain_status_prefix(head) {
+        return true;
+    }
     match memchr::memchr(b'\n', head) {
         Some(lf) => is_start_line(head.get(..content_end(head, 0, lf)).unwrap_or_default()),
         // No complete line: only a status line can be recognised from its prefix.
@@ -59,6 +62,38 @@ pub fn looks_like_sip(payload: &[u8]) -> bool {
                 && head.get(11) == Some(&b' ')
         }
     }
+}
+
+/// Does `head` start with `SIP/2.0 DDD ` as responses nearly always do
+/// (upper case, single spaces, a code from 100 to 699)? Such a start is a
+/// status line whatever follows, with or without a line end: the full check
+/// would accept it too, after looking for the line end first.
+fn is_plain_status_prefix(head: &[u8]) -> bool {
+    let Some(prefix) = head.first_chunk::<12>() else {
+        return false;
+    };
+    let [
+        b'S',
+        b'I',
+        b'P',
+        b'/',
+        b'2',
+        b'.',
+        b'0',
+        b' ',
+        d0,
+        d1,
+        d2,
+        b' ',
+    ] = *prefix
+    else {
+        return false;
+    };
+    let digit = |d: u8| d.is_ascii_digit().then(|| u16::from(d - b'0'));
+    matches!(
+        (digit(d0), digit(d1), digit(d2)),
+        (Some(a), Some(b), Some(c)) if (100..=699).contains(&(a * 100 + b * 10 + c))
+    )
 }
 
 /// Where the first message of a stream buffer ends.
@@ -225,6 +260,36 @@ v=0\n";
         assert!(!looks_like_sip(b""));
         assert!(!looks_like_sip(b"\r\n\r\n"));
         assert!(!looks_like_sip(&[0x80, 0x00, 0x12, 0x34, b'\n']));
+    }
+
+    /// The status-line shortcut agrees with the full start-line check.
+    #[test]
+    fn plain_status_prefix_is_a_start_line() {
+        for line in [
+            &b"SIP/2.0 200 OK\r\n"[..],
+            b"SIP/2.0 100 \r\n",
+            b"SIP/2.0 699 x",
+            b"SIP/2.0 183 Session Progress",
+        ] {
+            assert!(is_plain_status_prefix(line), "{line:?}");
+            assert!(looks_like_sip(line), "{line:?}");
+        }
+        for line in [
+            &b"SIP/2.0 099 Low\r\n"[..],
+            b"SIP/2.0 700 High\r\n",
+            b"SIP/2.0 20x OK\r\n",
+            b"sip/2.0 200 OK\r\n",
+            b"SIP/2.0  200 OK\r\n",
+            b"SIP/2.0 200\r\n",
+            b"SIP/2.0 200",
+        ] {
+            assert!(!is_plain_status_prefix(line), "{line:?}");
+        }
+        // Those the shortcut leaves to the full check.
+        assert!(!looks_like_sip(b"SIP/2.0 099 Low\r\n"));
+        assert!(!looks_like_sip(b"SIP/2.0 700 High\r\n"));
+        assert!(looks_like_sip(b"sip/2.0 200 OK\r\n"));
+        assert!(looks_like_sip(b"SIP/2.0 200\r\n"));
     }
 
     #[test]
