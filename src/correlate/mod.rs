@@ -120,11 +120,11 @@ pub struct Transaction {
     pub ack: Option<usize>,
     /// Indices of the responses, in capture order, retransmissions included.
     pub responses: Vec<usize>,
-    /// The top Via branch the transaction is keyed by (or the RFC 2543
-    /// fallback key, `rfc2543:CSEQ:FROM-TAG`).
-    pub branch: String,
-    /// The top Via sent-by of the transaction's messages.
-    pub sent_by: String,
+    /// The top Via branch and sent-by the transaction is keyed by, in one
+    /// allocation ([`Transaction::branch`], [`Transaction::sent_by`]).
+    key: Box<str>,
+    /// Where the sent-by starts in `key`.
+    sent_by_at: usize,
     /// For an INVITE: the CANCEL transaction that cancelled it.
     pub cancelled_by: Option<usize>,
     /// For a CANCEL: the INVITE transaction it cancels (same branch).
@@ -142,15 +142,18 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    fn new(method: Method, cseq: u32, branch: String, sent_by: String) -> Transaction {
+    fn new(method: Method, cseq: u32, branch: &str, sent_by: &str) -> Transaction {
+        let mut key = String::with_capacity(branch.len() + sent_by.len());
+        key.push_str(branch);
+        key.push_str(sent_by);
         Transaction {
             method,
             cseq,
             request: None,
             ack: None,
             responses: Vec::new(),
-            branch,
-            sent_by,
+            key: key.into_boxed_str(),
+            sent_by_at: branch.len(),
             cancelled_by: None,
             cancels: None,
             ack_2xx: None,
@@ -158,6 +161,17 @@ impl Transaction {
             request_retransmissions: 0,
             response_retransmissions: 0,
         }
+    }
+
+    /// The top Via branch the transaction is keyed by (or the RFC 2543
+    /// fallback key, `rfc2543:CSEQ:FROM-TAG`).
+    pub fn branch(&self) -> &str {
+        self.key.get(..self.sent_by_at).unwrap_or_default()
+    }
+
+    /// The top Via sent-by of the transaction's messages.
+    pub fn sent_by(&self) -> &str {
+        self.key.get(self.sent_by_at..).unwrap_or_default()
     }
 }
 
@@ -518,7 +532,7 @@ impl Call {
         match &self.index {
             Some(index) => index
                 .by_branch
-                .get(&(t.branch.clone(), t.sent_by.clone()))?
+                .get(&(t.branch().to_string(), t.sent_by().to_string()))?
                 .iter()
                 .copied()
                 .find(|&i| is_request_of_another_method(i)),
@@ -528,7 +542,7 @@ impl Call {
                 .transactions
                 .iter()
                 .enumerate()
-                .filter(|(_, o)| o.branch == t.branch && o.sent_by == t.sent_by)
+                .filter(|(_, o)| o.branch() == t.branch() && o.sent_by() == t.sent_by())
                 .take(MAX_TX_PER_BRANCH)
                 .map(|(i, _)| i)
                 .find(|&i| is_request_of_another_method(i)),
@@ -554,7 +568,7 @@ impl Call {
             .zip(&self.origins)
             .position(|((t, method), &origin)| {
                 method == key_method
-                    && t.branch.starts_with(MAGIC_COOKIE)
+                    && t.branch().starts_with(MAGIC_COOKIE)
                     && self
                         .records
                         .get(origin)
@@ -572,7 +586,7 @@ impl Call {
                 .iter()
                 .zip(&self.key_methods)
                 .position(|(t, method)| {
-                    method == key.method && t.branch == key.branch && t.sent_by == key.sent_by
+                    method == key.method && t.branch() == key.branch && t.sent_by() == key.sent_by
                 }),
         }
     }
@@ -721,8 +735,8 @@ impl Call {
         self.transactions.push(Transaction::new(
             method,
             cseq,
-            key.branch.to_string(),
-            key.sent_by.to_string(),
+            key.branch,
+            key.sent_by,
         ));
         self.key_methods.push(key.method.clone());
         // The message being added creates the transaction; it becomes the next record.
@@ -733,8 +747,8 @@ impl Call {
             let mut index = TxIndex::default();
             for (i, (t, method)) in self.transactions.iter().zip(&self.key_methods).enumerate() {
                 let key = TxKey {
-                    branch: t.branch.clone(),
-                    sent_by: t.sent_by.clone(),
+                    branch: t.branch().to_string(),
+                    sent_by: t.sent_by().to_string(),
                     method: method.clone(),
                 };
                 index.insert(key, i);
@@ -1337,8 +1351,8 @@ mod tests {
         let r = response("404 Not Found", "old-1", 1, "INVITE", "b1");
         let c = correlate(&[(A, B, &i1), (B, A, &r)]);
         assert_eq!(c.calls[0].transactions.len(), 1);
-        assert_eq!(c.calls[0].transactions[0].branch, "rfc2543:1:a1");
-        assert_eq!(c.calls[0].transactions[0].sent_by, "127.0.0.1:5061");
+        assert_eq!(c.calls[0].transactions[0].branch(), "rfc2543:1:a1");
+        assert_eq!(c.calls[0].transactions[0].sent_by(), "127.0.0.1:5061");
         assert_eq!(c.calls[0].outcome(), Outcome::Rejected(StatusCode(404)));
     }
 
