@@ -732,12 +732,8 @@ impl Call {
 
     fn new_transaction(&mut self, key: KeyRef<'_>, method: Method, cseq: u32) -> usize {
         let tx = self.transactions.len();
-        self.transactions.push(Transaction::new(
-            method,
-            cseq,
-            key.branch,
-            key.sent_by,
-        ));
+        self.transactions
+            .push(Transaction::new(method, cseq, key.branch, key.sent_by));
         self.key_methods.push(key.method.clone());
         // The message being added creates the transaction; it becomes the next record.
         self.origins.push(self.records.len());
