@@ -380,7 +380,19 @@ impl Stream {
             return;
         };
         let start = self.buf_start().saturating_add(from as u64);
-        let (frames, readable) = self.frames_between(start, start.saturating_add(len as u64));
+        let end = start.saturating_add(len as u64);
+        // Nearly every message lies within the bytes of one segment: its
+        // frame list is that segment's frame, without building a list.
+        if start < end
+            && let Some(chunk) = self.chunks.iter().find(|c| c.end > start)
+            && chunk.start <= start
+            && chunk.end >= end
+            && chunk.extra.is_empty()
+        {
+            self.emit_bytes(bytes, &[chunk.frame], Some(chunk.readable), transport, sink);
+            return;
+        }
+        let (frames, readable) = self.frames_between(start, end);
         self.emit_bytes(bytes, &frames, readable, transport, sink);
     }
 
