@@ -284,9 +284,9 @@ const CASES: &[Case] = &[
     Case {
         // Frame 1: IP total length 65535 (the packet is used as captured);
         // frame 2: total length 28, which leaves the UDP datagram no payload
-        // (its message is not seen, and today nothing reports it: a gap of
-        // the decode stage); frame 3: total length 10, below the IPv4
-        // header (ignored, the packet is used); frame 4: a correct packet.
+        // (its message cannot be read: a decode issue says so); frame 3:
+        // total length 10, below the IPv4 header (ignored, the packet is
+        // used); frame 4: a correct packet.
         file: "ip-total-length-lies.pcap",
         exit: 0,
         frames: 4,
@@ -294,7 +294,7 @@ const CASES: &[Case] = &[
         calls: 3,
         malformed: 0,
         truncated_frames: 0,
-        decode_issues: 0,
+        decode_issues: 1,
         read_error: None,
         flows: &[
             ("ip-length-0", &[(1, "OPTIONS")]),

@@ -427,6 +427,19 @@ fn interpret<'a>(
             }
             let claimed = usize::from(udp.length());
             let cut = claimed >= 8 && claimed > udp.slice().len();
+            // The IP packet is whole but ends with the UDP header: its
+            // length fields disagree and there is nothing to read. Said,
+            // rather than dropped as an empty datagram.
+            if cut && !payload.incomplete && udp.payload().is_empty() {
+                return Err(issue(
+                    Layer::Udp,
+                    transport_start,
+                    format!(
+                        "UDP length {claimed} exceeds the {} bytes its IP packet holds: no payload left to read",
+                        udp.slice().len()
+                    ),
+                ));
+            }
             Ok(Decoded::Packet(Packet {
                 src: SocketAddr::new(src, udp.source_port()),
                 dst: SocketAddr::new(dst, udp.destination_port()),

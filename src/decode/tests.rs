@@ -815,3 +815,35 @@ fn fast_path_agrees_with_the_full_path() {
     assert!(fast > 500, "{fast} of {frames}");
     assert!(mutants > 50_000, "{mutants}");
 }
+
+/// An IPv4 total length that ends the packet right after the UDP header,
+/// while the UDP length (and the frame) goes on: nothing can be read, and a
+/// decode issue says why. With payload bytes left inside the packet, they
+/// are read as a cut datagram instead.
+#[test]
+fn udp_length_beyond_a_whole_ip_packet() {
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(A4, B4, 64)
+        .udp(5060, 5080)
+        .write(&mut data, SIP)
+        .unwrap();
+    // IPv4 total length: header and UDP header only.
+    let mut no_room = data.clone();
+    no_room[16..18].copy_from_slice(&28u16.to_be_bytes());
+    let i = issue(decode(&frame(Linktype::ETHERNET, &no_room)));
+    assert_eq!((i.layer, i.offset), (Layer::Udp, 34), "{i}");
+    assert_eq!(
+        i.what,
+        format!(
+            "UDP length {} exceeds the 8 bytes its IP packet holds: no payload left to read",
+            8 + SIP.len()
+        )
+    );
+    // Ten payload bytes left in the packet: read, marked cut.
+    let mut short = data;
+    short[16..18].copy_from_slice(&38u16.to_be_bytes());
+    let p = packet(decode(&frame(Linktype::ETHERNET, &short)));
+    assert!(p.truncated);
+    assert_eq!(p.payload, &SIP[..10]);
+}
