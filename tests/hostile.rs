@@ -265,7 +265,8 @@ const CASES: &[Case] = &[
         // Frame 1: UDP length 4000 on a short packet (what was captured is
         // used); frame 2: UDP length 3, below the UDP header (the decoder
         // falls back to the IP payload); frame 3: UDP length 20 bytes short,
-        // which cuts the message (malformed: no blank line).
+        // which cuts the message (malformed: a partial last line and no
+        // blank line, SD2006).
         file: "udp-length-lies.pcap",
         exit: 0,
         frames: 3,
@@ -279,7 +280,7 @@ const CASES: &[Case] = &[
             ("udp-length-lies", &[(1, "OPTIONS"), (2, "200")]),
             ("udp-length-short", &[(3, "OPTIONS")]),
         ],
-        findings: &[(1, "SD3004"), (3, "SD2001")],
+        findings: &[(1, "SD3004"), (3, "SD2001"), (3, "SD2006")],
     },
     Case {
         // Frame 1: IP total length 65535 (the packet is used as captured);
@@ -326,7 +327,7 @@ const CASES: &[Case] = &[
     },
     Case {
         // The INVITE keeps its first 1 000 headers (sip::MAX_HEADERS) and its
-        // Content-Length; the dropped ones make it malformed.
+        // Content-Length; the dropped ones make it malformed (SD2006).
         file: "10000-headers.pcap",
         exit: 0,
         frames: 2,
@@ -337,7 +338,7 @@ const CASES: &[Case] = &[
         decode_issues: 0,
         read_error: None,
         flows: &[("many-headers", &[(1, "INVITE"), (2, "486")])],
-        findings: &[(2, "SD0480"), (2, "SD2002")],
+        findings: &[(1, "SD2006"), (2, "SD0480"), (2, "SD2002")],
     },
     Case {
         file: "long-header-line.pcap",

@@ -509,6 +509,33 @@ fn sd2003_sd2004_sd2005_malformed_message() {
     }
 }
 
+#[test]
+fn sd2006_malformed_header_section() {
+    let a = run("broken/10000-headers.pcap");
+    let d = finding(&a, "SD2006");
+    assert_eq!((d.severity, d.frame.0), (Warning, 1));
+    assert_eq!(
+        d.message,
+        "INVITE sip:bob@192.0.2.2 SIP/2.0: more than 1000 header lines: 9007 extra ones were not analysed"
+    );
+    // A UDP length 20 bytes short cuts the last header line and the blank line.
+    let a = run("broken/udp-length-lies.pcap");
+    let d = finding(&a, "SD2006");
+    assert_eq!((d.severity, d.frame.0), (Warning, 3));
+    assert_eq!(
+        d.message,
+        "OPTIONS sip:bob@192.0.2.2 SIP/2.0: header line without a colon at byte 260 (and 1 more problem)"
+    );
+    assert!(has_note(d, 3, "header line without a colon at byte 260"));
+    assert!(has_note(d, 3, "headers not terminated by an empty line"));
+    // Missing headers and Content-Length have rules of their own (SD2004, SD2005).
+    assert!(
+        run("malformed-message.pcap")
+            .all_diagnostics()
+            .all(|d| d.rule.id != "SD2006")
+    );
+}
+
 /// Each rule against a capture that must not trigger it: the same situation done right, or a
 /// call without the situation at all.
 #[test]
@@ -538,6 +565,8 @@ fn negatives() {
         ("SD2003", "auth-ok.pcap"),
         ("SD2004", "basic-call.pcap"),
         ("SD2005", "snaplen.pcap"),
+        // Its messages are cut by the snaplen (no blank line): the capture's fault.
+        ("SD2006", "snaplen.pcap"),
         ("SD3001", "basic-call.pcap"),
         ("SD3002", "timers-short.pcap"),
         ("SD3003", "one-direction.pcap"),

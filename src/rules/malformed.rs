@@ -1,4 +1,5 @@
-//! SD2004 missing-mandatory-header and SD2005 content-length-mismatch: anomalies the scanner recorded.
+//! SD2004 missing-mandatory-header, SD2005 content-length-mismatch and SD2006
+//! malformed-header-section: anomalies the scanner recorded.
 
 use super::{Diagnostic, Evidence, Rule, Scope, Severity};
 use crate::sip::{Anomaly, HeaderName};
@@ -61,6 +62,100 @@ How to fix
 
 References
   RFC 3261 §18.3, RFC 3261 §20.14";
+
+pub(super) const HEADER_SECTION: Rule = Rule {
+    id: "SD2006",
+    name: "malformed-header-section",
+    default_severity: Severity::Warning,
+    summary: "a message whose start line or header lines break the SIP grammar",
+    explanation: SECTION_EXPLANATION,
+    check: super::Check::Call(check_section),
+};
+
+const SECTION_EXPLANATION: &str = "\
+What it checks
+  Every message for what the scanner had to step over: a start line that bends the grammar
+  (extra spaces, a lower-case SIP/2.0, no reason phrase), a header line without a colon or
+  with an empty name, a folded line with no header before it, a header that may appear only
+  once appearing twice, no empty line after the headers, more than 1 000 header lines, and
+  more than 32 malformed lines. Missing mandatory headers (SD2004) and a wrong
+  Content-Length (SD2005) have rules of their own; messages cut by the capture are left to
+  the capture rules.
+
+Why it matters
+  A SIP message is a start line, header lines of the form name \":\" value, and an empty line
+  before the body (RFC 3261 §7, §7.3). A strict peer answers a message it cannot parse with
+  400 Bad Request or drops it, so the call fails with no response at all; a lenient one may
+  read the headers differently from the sender (which of two From headers counts?). Over UDP
+  a missing empty line usually means the datagram was cut; over TCP it desynchronises the
+  stream.
+
+Example
+  INVITE with a line \"X-Trace 42\" (no colon) and two Call-ID headers
+
+How to fix
+  Fix the sender, or the SBC/ALG that rewrites its headers, so that every header line is
+  name: value, single-instance headers appear once, and the header section ends with an
+  empty line. A message with thousands of header lines is hostile or broken: find its source.
+
+References
+  RFC 3261 §7, RFC 3261 §7.1, RFC 3261 §7.2, RFC 3261 §7.3, RFC 3261 §7.3.1, RFC 3261 §20";
+
+/// The anomalies [`HEADER_SECTION`] reports (the others have rules of their own).
+fn breaks_header_section(anomaly: &Anomaly) -> bool {
+    matches!(
+        anomaly,
+        Anomaly::BadStartLine { .. }
+            | Anomaly::HeaderWithoutColon { .. }
+            | Anomaly::EmptyHeaderName { .. }
+            | Anomaly::ContinuationWithoutHeader { .. }
+            | Anomaly::NoBlankLine
+            | Anomaly::DuplicateHeader(_)
+            | Anomaly::TooManyHeaders { .. }
+            | Anomaly::TooManyAnomalies { .. }
+    )
+}
+
+fn check_section(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
+    for record in scope
+        .call
+        .records
+        .iter()
+        .filter(|r| !r.retransmission && !r.truncated)
+    {
+        let mut found = record
+            .msg
+            .anomalies()
+            .iter()
+            .filter(|a| breaks_header_section(a));
+        let Some(first) = found.next() else {
+            continue;
+        };
+        let mut d = Diagnostic::about(&HEADER_SECTION, scope, record);
+        d.why = "a SIP message is a start line, name: value header lines and an empty line (RFC 3261 §7, §7.3); a strict peer rejects it with 400 or drops it".to_string();
+        d.evidence.push(Evidence::start_line(record));
+        let first = first.describe();
+        d.evidence.push(Evidence::note(record.frame, first.clone()));
+        let mut more = 0usize;
+        for a in found {
+            d.evidence.push(Evidence::note(record.frame, a.describe()));
+            more += 1;
+        }
+        d.message = match more {
+            0 => format!("{}: {first}", record.msg.start_line_text()),
+            n => format!(
+                "{}: {first} (and {n} more problem{})",
+                record.msg.start_line_text(),
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        d.fix = Some(format!(
+            "make {} (or the middlebox rewriting its headers) send well-formed header lines",
+            record.src
+        ));
+        out.push(d);
+    }
+}
 
 fn check_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     for record in scope

@@ -146,6 +146,7 @@ pub static RULES: &[Rule] = &[
     cseq_mismatch::RULE,
     malformed::MISSING_HEADER,
     malformed::CONTENT_LENGTH,
+    malformed::HEADER_SECTION,
     capture_quality::REQUEST_NOT_CAPTURED,
     capture_quality::ONE_DIRECTION,
     capture_quality::MID_CALL,
