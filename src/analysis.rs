@@ -225,6 +225,8 @@ pub struct Options {
     pub timers: Timers,
     /// Which calls to show.
     pub filter: CallFilter,
+    /// Most calls open at once (`--max-open-calls`).
+    pub max_open_calls: crate::correlate::OpenCallLimit,
 }
 
 /// Reads every frame of `source` and analyses it with the default options.
@@ -452,7 +454,7 @@ impl<'o> Back<'o> {
         Back {
             options,
             stats: Stats::default(),
-            correlator: Correlator::with_timers(options.timers),
+            correlator: Correlator::with_limits(options.timers, options.max_open_calls),
             checker: options.expectations.as_ref().map(Expectations::checker),
             decode_issues: Vec::new(),
             next_release: None,
@@ -570,6 +572,7 @@ impl<'o> Back<'o> {
         let mut capture_diagnostics = rules::check_capture(&rules::CaptureScope {
             events: &front.events,
             calls_released_early: stats.calls_released_early,
+            max_open_calls: options.max_open_calls.0,
         });
         options.policy.apply(&mut capture_diagnostics);
         stats.add_findings(&capture_diagnostics);

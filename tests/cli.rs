@@ -416,6 +416,10 @@ fn run_errors_are_one_line_with_exit_2() {
             "'999' is neither a SIP response code",
         ),
         (vec![], "required"),
+        (
+            vec!["--max-open-calls".into(), "0".into(), "x.pcap".into()],
+            "0 is not in 1..=1000000",
+        ),
     ];
     for (args, needle) in cases {
         let out = sipdiag().args(&args).output().unwrap();

@@ -692,6 +692,50 @@ fn sd3010_to_sd3013_capture_findings() {
     );
 }
 
+/// SD3014: with room for one open call, the interleaved calls are released
+/// early, reported once with the limit and how to raise it.
+#[test]
+fn sd3014_call_table_full_names_the_limit() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/interleaved-calls.pcap");
+    let run = |limit: usize| {
+        let mut source = FileSource::open(&path).unwrap();
+        let options = sipdiag::analysis::Options {
+            max_open_calls: sipdiag::correlate::OpenCallLimit(limit),
+            ..Default::default()
+        };
+        sipdiag::analysis::analyze_with("interleaved-calls.pcap".into(), &mut source, &options)
+    };
+    let a = run(1);
+    let limits: Vec<_> = a
+        .all_diagnostics()
+        .filter(|d| d.rule.id == "SD3014")
+        .collect();
+    assert_eq!(limits.len(), 1);
+    assert_eq!(
+        limits[0].message,
+        "call table full: 4 calls released before they ended (at most 1 open at once)"
+    );
+    assert!(
+        limits[0]
+            .fix
+            .as_deref()
+            .is_some_and(|f| f.starts_with("raise --max-open-calls above 1 "))
+    );
+    // Two open at once: fewer released early; the default: none.
+    let two = run(2);
+    let released = |a: &sipdiag::analysis::InputAnalysis| {
+        a.all_diagnostics()
+            .filter(|d| d.rule.id == "SD3014")
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        released(&two),
+        vec!["call table full: 3 calls released before they ended (at most 2 open at once)"]
+    );
+    assert!(released(&run(sipdiag::correlate::MAX_OPEN_CALLS)).is_empty());
+}
+
 /// SD3014: a TCP flow that buffers more than the per-flow cap (256 KiB) of
 /// one unfinished message. The capture is built here: one 300 000-byte body
 /// announced by Content-Length, in 1400-byte segments.
@@ -770,6 +814,7 @@ fn sctp_losses_are_stream_gaps() {
     let found: Vec<_> = sipdiag::rules::check_capture(&sipdiag::rules::CaptureScope {
         events: &events,
         calls_released_early: 0,
+        max_open_calls: 50_000,
     })
     .iter()
     .map(|d| (d.rule.id, d.frame.0))

@@ -79,6 +79,12 @@ pub struct Cli {
           value_parser = clap::value_parser!(u64).range(1..=60_000))]
     pub t1: u64,
 
+    /// Most calls kept open at once (each holds its messages in memory); past
+    /// it, the calls quiet longest are reported early (SD3014)
+    #[arg(global = true, long, value_name = "N", default_value_t = crate::correlate::MAX_OPEN_CALLS as u64,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_open_calls: u64,
+
     /// Expectations the recorded flow must meet (TOML); unmet ones fail the run
     #[arg(global = true, long, value_name = "FILE")]
     pub expect: Option<PathBuf>,

@@ -232,6 +232,9 @@ fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Config> {
                 (None, true) => CallFilter::Problems,
                 (None, false) => CallFilter::All,
             },
+            max_open_calls: crate::correlate::OpenCallLimit(
+                usize::try_from(cli.max_open_calls).unwrap_or(usize::MAX),
+            ),
         },
     })
 }

@@ -48,6 +48,17 @@ const MAGIC_COOKIE: &str = "z9hG4bK";
 /// Most calls open at once. Beyond it the calls quiet for longest are
 /// released early (analysed and reported as they are), a tenth at a time.
 pub const MAX_OPEN_CALLS: usize = 50_000;
+
+/// Most calls open at once (`--max-open-calls`; [`MAX_OPEN_CALLS`] unless
+/// set): when the table is full, the tenth quiet longest are reported early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenCallLimit(pub usize);
+
+impl Default for OpenCallLimit {
+    fn default() -> OpenCallLimit {
+        OpenCallLimit(MAX_OPEN_CALLS)
+    }
+}
 /// How long an answered call without BYE may stay quiet before it is released:
 /// a call with no session timer can be silent for that long and still be up.
 pub const ESTABLISHED_IDLE: Duration = Duration::from_secs(2 * 3600);
@@ -958,7 +969,7 @@ pub struct Correlator {
     /// Hashed with [`FastMap`]'s seeded multiply hash (a tenth of SipHash's
     /// cost for a 30-byte Call-ID): the seed is random per table, so a
     /// capture cannot carry Call-IDs computed to collide, and the table is
-    /// bounded by `MAX_OPEN_CALLS`. Nothing iterates it in hash order
+    /// bounded by the open-call limit. Nothing iterates it in hash order
     /// (eviction and `finish` sort what they take).
     open: FastMap<String, Call>,
     /// When open calls may have finished, earliest first: (deadline, call
@@ -977,6 +988,8 @@ pub struct Correlator {
     facts: Correlated,
     /// Calls released before they finished because the table was full.
     pub released_early: u64,
+    /// How many calls may be open at once.
+    limit: OpenCallLimit,
 }
 
 impl Correlator {
@@ -989,6 +1002,13 @@ impl Correlator {
     pub fn with_timers(timers: Timers) -> Correlator {
         let mut c = Correlator::default();
         c.facts.timers = timers;
+        c
+    }
+
+    /// A correlator with timers `timers` keeping at most `limit` calls open.
+    pub fn with_limits(timers: Timers, limit: OpenCallLimit) -> Correlator {
+        let mut c = Correlator::with_timers(timers);
+        c.limit = OpenCallLimit(limit.0.max(1));
         c
     }
 
@@ -1040,7 +1060,7 @@ impl Correlator {
             return;
         }
         let call_id = call_id.into_owned();
-        if self.open.len() >= MAX_OPEN_CALLS {
+        if self.open.len() >= self.limit.0 {
             self.evict();
         }
         let mut call = Call::new(call_id.clone(), self.next_serial);
@@ -1050,7 +1070,8 @@ impl Correlator {
         self.open.insert(call_id, call);
     }
 
-    /// Releases the tenth of the open calls that have been quiet longest.
+    /// Releases the tenth of the open calls (at least one) that have been
+    /// quiet longest.
     fn evict(&mut self) {
         let mut quiet: Vec<(Timestamp, String)> = self
             .open
@@ -1058,7 +1079,7 @@ impl Correlator {
             .map(|(id, c)| (c.last_seen.unwrap_or_default(), id.clone()))
             .collect();
         quiet.sort();
-        for (_, id) in quiet.into_iter().take(MAX_OPEN_CALLS / 10) {
+        for (_, id) in quiet.into_iter().take((self.limit.0 / 10).max(1)) {
             if let Some(call) = self.open.remove(&id) {
                 self.released_early += 1;
                 self.evicted.push(call);

@@ -136,8 +136,9 @@ Example
   call table full: 5000 calls released before they ended
 
 How to fix
-  Split the capture by time or by host (`editcap -i`, `tshark -Y`), or analyse it on the
-  interface that carries fewer calls.
+  For the call table, raise `--max-open-calls` (50 000 by default; each open call holds its
+  messages in memory). Otherwise split the capture by time or by host (`editcap -i`,
+  `tshark -Y`), or analyse it on the interface that carries fewer calls.
 
 References
   RFC 3261 §17",
@@ -250,8 +251,7 @@ fn check_limits(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
     if scope.calls_released_early > 0 {
         let note = format!(
             "call table full: {} calls released before they ended (at most {} open at once)",
-            scope.calls_released_early,
-            crate::correlate::MAX_OPEN_CALLS
+            scope.calls_released_early, scope.max_open_calls
         );
         out.push(Diagnostic {
             rule: &LIMIT_REACHED,
@@ -263,10 +263,10 @@ fn check_limits(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
             status: None,
             message: note.clone(),
             why: LIMIT_REACHED.summary.to_string(),
-            fix: Some(
-                "split the capture by time or host so that fewer calls are open at once"
-                    .to_string(),
-            ),
+            fix: Some(format!(
+                "raise --max-open-calls above {} (memory grows with it), or split the capture by time or host so that fewer calls are open at once",
+                scope.max_open_calls
+            )),
             evidence: vec![Evidence::note(FrameNo(0), note)],
         });
     }

@@ -112,6 +112,8 @@ pub struct CaptureScope<'a> {
     pub events: &'a [crate::reassembly::ReassemblyEvent],
     /// Calls released before they finished because the call table was full.
     pub calls_released_early: u64,
+    /// The size of that table (`--max-open-calls`).
+    pub max_open_calls: usize,
 }
 
 impl fmt::Debug for Rule {
