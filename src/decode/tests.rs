@@ -58,6 +58,17 @@ fn ipv4_udp() -> Vec<u8> {
     out
 }
 
+/// Ethernet + IPv4 + UDP 5060 → 5080 carrying `payload`.
+fn ethernet_ipv4_udp_with(payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(A4, B4, 64)
+        .udp(5060, 5080)
+        .write(&mut out, payload)
+        .unwrap();
+    out
+}
+
 /// Raw IPv6 + UDP 5060 → 5080 carrying `SIP`.
 fn ipv6_udp() -> Vec<u8> {
     let mut out = Vec::new();
@@ -108,12 +119,7 @@ fn ipv6_header(payload_len: usize, next_header: u8) -> Vec<u8> {
 
 #[test]
 fn ethernet_ipv4_udp() {
-    let mut data = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(A4, B4, 64)
-        .udp(5060, 5080)
-        .write(&mut data, SIP)
-        .unwrap();
+    let data = ethernet_ipv4_udp_with(SIP);
     let p = packet(decode(&frame(Linktype::ETHERNET, &data)));
     assert_udp_v4(&p);
     assert_eq!(p.vlan, None);
@@ -122,12 +128,7 @@ fn ethernet_ipv4_udp() {
 #[test]
 fn ethernet_padding_is_not_payload() {
     // Short frames are padded to 60 bytes; the UDP length bounds the payload.
-    let mut data = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(A4, B4, 64)
-        .udp(5060, 5080)
-        .write(&mut data, b"\r\n\r\n")
-        .unwrap();
+    let mut data = ethernet_ipv4_udp_with(b"\r\n\r\n");
     data.resize(60, 0);
     let p = packet(decode(&frame(Linktype::ETHERNET, &data)));
     assert_eq!(p.payload, b"\r\n\r\n");
@@ -353,12 +354,7 @@ fn tcp_segment() {
 
 #[test]
 fn snaplen_cut_keeps_what_was_captured() {
-    let mut data = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(A4, B4, 64)
-        .udp(5060, 5080)
-        .write(&mut data, SIP)
-        .unwrap();
+    let data = ethernet_ipv4_udp_with(SIP);
     let full = data.len() as u32;
     let cut = &data[..data.len() - 10];
     let mut f = frame(Linktype::ETHERNET, cut);
@@ -822,12 +818,7 @@ fn fast_path_agrees_with_the_full_path() {
 /// are read as a cut datagram instead.
 #[test]
 fn udp_length_beyond_a_whole_ip_packet() {
-    let mut data = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(A4, B4, 64)
-        .udp(5060, 5080)
-        .write(&mut data, SIP)
-        .unwrap();
+    let data = ethernet_ipv4_udp_with(SIP);
     // IPv4 total length: header and UDP header only.
     let mut no_room = data.clone();
     no_room[16..18].copy_from_slice(&28u16.to_be_bytes());

@@ -2,6 +2,7 @@
 //! malformed-header-section: anomalies the scanner recorded.
 
 use super::{Diagnostic, Evidence, Rule, Scope, Severity};
+use crate::correlate::Record;
 use crate::sip::{Anomaly, HeaderName};
 
 pub(super) const MISSING_HEADER: Rule = Rule {
@@ -101,6 +102,17 @@ How to fix
 References
   RFC 3261 §7, RFC 3261 §7.1, RFC 3261 §7.2, RFC 3261 §7.3, RFC 3261 §7.3.1, RFC 3261 §20";
 
+/// The call's messages whose anomalies are the sender's: first copies (a
+/// retransmission repeats them), not cut by the capture (a cut message lacks
+/// its end through no fault of the sender's).
+fn whole_first_copies<'a>(scope: &'a Scope<'_>) -> impl Iterator<Item = &'a Record> + 'a {
+    scope
+        .call
+        .records
+        .iter()
+        .filter(|r| !r.retransmission && !r.truncated)
+}
+
 /// The anomalies [`HEADER_SECTION`] reports (the others have rules of their own).
 fn breaks_header_section(anomaly: &Anomaly) -> bool {
     matches!(
@@ -117,12 +129,7 @@ fn breaks_header_section(anomaly: &Anomaly) -> bool {
 }
 
 fn check_section(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
-    for record in scope
-        .call
-        .records
-        .iter()
-        .filter(|r| !r.retransmission && !r.truncated)
-    {
+    for record in whole_first_copies(scope) {
         let mut found = record
             .msg
             .anomalies()
@@ -158,12 +165,7 @@ fn check_section(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
-    for record in scope
-        .call
-        .records
-        .iter()
-        .filter(|r| !r.retransmission && !r.truncated)
-    {
+    for record in whole_first_copies(scope) {
         let missing: Vec<HeaderName> = record
             .msg
             .anomalies()
@@ -197,12 +199,7 @@ fn check_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_length(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
-    for record in scope
-        .call
-        .records
-        .iter()
-        .filter(|r| !r.retransmission && !r.truncated)
-    {
+    for record in whole_first_copies(scope) {
         for a in record.msg.anomalies() {
             let text = match a {
                 Anomaly::ContentLengthTooLarge {
