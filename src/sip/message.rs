@@ -383,6 +383,15 @@ fn trim_range(bytes: &[u8], mut start: usize, mut end: usize) -> (usize, usize) 
     (start, end)
 }
 
+/// `end` moved back over trailing SP/HT, not before `start`.
+#[inline]
+fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && bytes.get(end - 1).copied().is_some_and(is_ws) {
+        end -= 1;
+    }
+    end
+}
+
 /// A `Content-Length` value: decimal digits fitting in `u32`.
 pub(crate) fn parse_content_length(value: &[u8]) -> Option<u32> {
     if value.is_empty() || value.len() > 10 || !value.iter().all(u8::is_ascii_digit) {
@@ -462,7 +471,9 @@ impl Message {
                     },
                 ),
                 Some(colon) => {
-                    let (name_start, name_end) = trim_range(bytes, pos, colon);
+                    // The line does not start with whitespace (that is a
+                    // continuation): only the end of the name is trimmed.
+                    let (name_start, name_end) = (pos, trim_end(bytes, pos, colon));
                     if name_end == name_start {
                         note_line(
                             &mut anomalies,
