@@ -971,3 +971,55 @@ fn message_stays_small_to_move() {
         std::mem::size_of::<Message>()
     );
 }
+
+/// `scan_line` and `find_lf_near` agree with a byte-by-byte reading on lines
+/// of every length around the word and chunk sizes, with the colon and the
+/// line end anywhere (or absent).
+#[test]
+fn scan_line_agrees_with_the_byte_walk() {
+    use super::{LineParts, find_lf_near, scan_line};
+    for len in 0..40 {
+        for colon in (0..len).map(Some).chain([None]) {
+            for end in ["", "\n", "\r\n", "\r", "\n\nmore: x\r\n"] {
+                for lead in [0, 3] {
+                    let mut buf = vec![b'x'; lead];
+                    buf.extend((0..len).map(|i| if Some(i) == colon { b':' } else { b'a' }));
+                    buf.extend_from_slice(end.as_bytes());
+                    let lf = buf[lead..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map(|p| p + lead);
+                    assert_eq!(find_lf_near(&buf, lead), lf, "{buf:?}");
+                    let (lf, next) = lf.map_or((buf.len(), buf.len()), |lf| (lf, lf + 1));
+                    let content_end = if lf > lead && buf[lf - 1] == b'\r' {
+                        lf - 1
+                    } else {
+                        lf
+                    };
+                    let expected = LineParts {
+                        colon: colon.map(|c| c + lead),
+                        end: content_end,
+                        next,
+                    };
+                    assert_eq!(scan_line(&buf, lead), expected, "{buf:?}");
+                }
+            }
+        }
+    }
+    assert_eq!(
+        scan_line(b"Via: SIP/2.0/UDP a\r\nTo: b\r\n", 0),
+        LineParts {
+            colon: Some(3),
+            end: 18,
+            next: 20
+        }
+    );
+    assert_eq!(
+        scan_line(b"no colon here\nTo: b", 0),
+        LineParts {
+            colon: None,
+            end: 13,
+            next: 14
+        }
+    );
+}
