@@ -9,7 +9,7 @@
 //! replace on generated messages.
 
 use super::header::HeaderName;
-use super::message::{find_lf, parse_content_length, skip_crlf};
+use super::message::{find_lf, find_lf_near, parse_content_length, skip_crlf};
 use super::start_line::{is_token_byte, parse_start_line};
 
 /// The longest start line [`looks_like_sip`] and [`frame_message`] wait for.
@@ -192,7 +192,8 @@ pub fn frame_message(buf: &[u8]) -> Framing {
         };
     };
     if first_lf > MAX_START_LINE
-        || !is_start_line(msg.get(..content_end(msg, 0, first_lf)).unwrap_or_default())
+        || !(is_plain_status_prefix(msg)
+            || is_start_line(msg.get(..content_end(msg, 0, first_lf)).unwrap_or_default()))
     {
         return Framing::NotSip;
     }
@@ -202,9 +203,9 @@ pub fn frame_message(buf: &[u8]) -> Framing {
     let mut content_length: Option<Option<u32>> = None;
     let mut line_start = first_lf + 1;
     let mut head_len = None;
-    let base = line_start;
-    let headers = msg.get(base..).unwrap_or_default();
-    for lf in memchr::memchr_iter(b'\n', headers).map(|i| i + base) {
+    // Header lines are short: their ends are found inline, sixteen bytes at
+    // a time, rather than by a `memchr` call per line.
+    while let Some(lf) = find_lf_near(msg, line_start) {
         let end = content_end(msg, line_start, lf);
         if end == line_start {
             head_len = Some(lf + 1);

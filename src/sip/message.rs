@@ -306,7 +306,7 @@ fn scan_line(bytes: &[u8], pos: usize) -> LineParts {
 /// is faster on long runs, but its call and setup cost more than the
 /// search on a 50-byte line.
 #[inline(always)]
-fn find_lf_near(bytes: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn find_lf_near(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     while let Some(chunk) = bytes.get(at..).and_then(|rest| rest.first_chunk::<16>()) {
         // A fold without early exit compiles to one vector compare.
