@@ -13,8 +13,6 @@
 use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::message::find_lf;
-
 /// Media direction attribute (RFC 3264 §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -831,6 +829,32 @@ fn parse_plain_rtpmap(value: &str) -> Option<Option<Rtpmap<'_>>> {
     Some(Some((pt, encoding, clock, channels)))
 }
 
+/// The `a=rtpmap` values (after `rtpmap:`) nearly every body has, a payload
+/// type of one to three digits and one of a few common `encoding/clock`
+/// forms, read by a table look-up: `(pt, encoding, clock, channels)`, what
+/// [`parse_rtpmap`] reads from them. `None` for any other value.
+fn common_rtpmap(value: &[u8]) -> Option<(u8, &'static str, u32, Option<u8>)> {
+    let space = value.iter().take(4).position(|&b| b == b' ')?;
+    let (digits, rest) = (value.get(..space)?, value.get(space + 1..)?);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let pt = digits
+        .iter()
+        .fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    let pt = u8::try_from(pt).ok()?;
+    let (encoding, clock, channels) = match rest {
+        b"PCMU/8000" => ("PCMU", 8000, None),
+        b"PCMA/8000" => ("PCMA", 8000, None),
+        b"telephone-event/8000" => ("telephone-event", 8000, None),
+        b"G722/8000" => ("G722", 8000, None),
+        b"G729/8000" => ("G729", 8000, None),
+        b"opus/48000/2" => ("opus", 48000, Some(2)),
+        _ => return None,
+    };
+    Some((pt, encoding, clock, channels))
+}
+
 /// The text before the first byte that `is_separator` accepts (an ASCII
 /// byte) and, when there is one, the text after it.
 fn split_at_byte(s: &str, is_separator: impl Fn(u8) -> bool) -> (&str, Option<&str>) {
@@ -993,6 +1017,30 @@ impl<'a> Reader<'a> {
                     name_value(value, "Key method", "Key encryption-key")?;
                 }
                 b'a' => {
+                    // Most media attributes are `rtpmap:` of the plain form;
+                    // such a value is visible ASCII, so text, and names no
+                    // direction: nothing else to check.
+                    if let Some(rtpmap) = value.bytes.strip_prefix(b"rtpmap:")
+                        && let Some(media) = self.media.last_mut()
+                    {
+                        // The usual values first: a table look-up, nothing
+                        // to allocate or check (visible ASCII, no direction).
+                        if let Some((pt, encoding, clock, channels)) = common_rtpmap(rtpmap) {
+                            let encoding = Cow::Borrowed(encoding);
+                            Self::describe_as(section, media, pt, encoding, Some(clock), channels);
+                            return Ok(());
+                        }
+                        // Then the plain form: visible ASCII, so text, and
+                        // no direction either.
+                        if let Ok(text) = value.cut(7, value.bytes.len()).text("")
+                            && let Some(rtpmap) = parse_plain_rtpmap(text)
+                        {
+                            if let Some(rtpmap) = rtpmap {
+                                Self::describe(section, media, rtpmap);
+                            }
+                            return Ok(());
+                        }
+                    }
                     let (name, value) = name_value(value, "Attribute name", "Attribute value")?;
                     let Some(media) = self.media.last_mut() else {
                         return Ok(());
@@ -1081,6 +1129,31 @@ impl<'a> Reader<'a> {
             return;
         }
         let encoding = known_name(encoding, ENCODINGS);
+        Self::describe_formats(section, media, pt, encoding, clock, channels);
+    }
+
+    /// [`Reader::describe`] with the encoding name already made.
+    fn describe_as(
+        section: &mut Section,
+        media: &mut Media,
+        pt: u8,
+        encoding: Cow<'static, str>,
+        clock: Option<u32>,
+        channels: Option<u8>,
+    ) {
+        if section.described.insert(pt) {
+            Self::describe_formats(section, media, pt, encoding, clock, channels);
+        }
+    }
+
+    fn describe_formats(
+        section: &Section,
+        media: &mut Media,
+        pt: u8,
+        encoding: Cow<'static, str>,
+        clock: Option<u32>,
+        channels: Option<u8>,
+    ) {
         for format in media.formats.iter_mut().filter(|f| f.pt == Some(pt)) {
             format.encoding = Some(encoding.clone());
             format.clock_rate = clock;
@@ -1146,6 +1219,28 @@ fn line_ends_are_clean(body: &[u8]) -> bool {
     !bad && body.last().is_none_or(|&b| b != 0)
 }
 
+/// The first `\n` at or after `from`, eight bytes at a time. SDP lines are
+/// short (20 to 50 bytes): a word-at-a-time search inline costs less than a
+/// call to `memchr`, whose set-up pays only on long haystacks.
+fn find_lf_short(body: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const LFS: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let mut at = from;
+    while let Some(chunk) = body.get(at..at + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        // A zero byte of `word` is an LF of the chunk; the lowest flagged
+        // byte is exact (flags above it may be false positives).
+        let word = u64::from_le_bytes(chunk) ^ LFS;
+        let found = word.wrapping_sub(ONES) & !word & HIGHS;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = body.get(at..)?;
+    tail.iter().position(|&b| b == b'\n').map(|p| at + p)
+}
+
 impl Sdp {
     /// Parses an SDP body leniently (see the module docs).
     pub fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
@@ -1160,8 +1255,7 @@ impl Sdp {
         let mut start = 0;
         while start <= body.len() {
             number += 1;
-            // Lines are found eight bytes at a time (`find_lf`), not byte by byte.
-            let end = find_lf(body, start).unwrap_or(body.len());
+            let end = find_lf_short(body, start).unwrap_or(body.len());
             let line_start = start;
             start = end + 1;
             let line = body
@@ -1417,6 +1511,21 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
     }
 
     #[test]
+    fn short_lf_search_finds_the_first_lf() {
+        let body = b"v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\n\n\nabcdefghijklmnopq\nx";
+        for from in 0..=body.len() + 1 {
+            let expected = body
+                .get(from..)
+                .and_then(|t| t.iter().position(|&b| b == b'\n'))
+                .map(|p| from + p);
+            assert_eq!(find_lf_short(body, from), expected, "{from}");
+        }
+        assert_eq!(find_lf_short(b"\x0b\n", 0), Some(1));
+        assert_eq!(find_lf_short(b"\x8a\x0a\x09\x0b\x0a\x0a\x0a\x0a\x0a", 0), Some(1));
+        assert_eq!(find_lf_short(b"", 0), None);
+    }
+
+    #[test]
     fn clean_line_ends() {
         assert!(line_ends_are_clean(b""));
         assert!(line_ends_are_clean(b"v=0\r\ns=-\r\n"));
@@ -1480,6 +1589,14 @@ a=rtpmap:0 pcmu/8000\n",
             "97 /8000",
             "97 ",
             "x9 a/1",
+            "9/ a/1",
+            "97 a",
+            "97 a/1/2/3/4",
+            "97 a//2",
+            "97 a/8000/",
+            "97 a/8000//",
+            "97 a/99999999999/2",
+            "097 +a/+8000/+2",
         ] {
             let plain = parse_plain_rtpmap(value).expect(value);
             assert_eq!(plain, parse_rtpmap(&format!(" {value} ")), "{value:?}");
@@ -1491,8 +1608,48 @@ a=rtpmap:0 pcmu/8000\n",
             "97 x/1 ",
             "97\tx/1",
             "97 \u{2003}y/8000",
+            "97 x/1\x7f",
+            " ",
+            "",
         ] {
             assert_eq!(parse_plain_rtpmap(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn common_rtpmap_agrees_with_the_general_reader() {
+        for value in [
+            "0 PCMU/8000",
+            "8 PCMA/8000",
+            "101 telephone-event/8000",
+            "9 G722/8000",
+            "18 G729/8000",
+            "111 opus/48000/2",
+            "007 PCMU/8000",
+            "255 PCMA/8000",
+        ] {
+            let (pt, encoding, clock, channels) = common_rtpmap(value.as_bytes()).expect(value);
+            assert_eq!(
+                Some((pt, encoding, Some(clock), channels)),
+                parse_rtpmap(value),
+                "{value:?}"
+            );
+        }
+        for other in [
+            "256 PCMU/8000",
+            "1000 PCMU/8000",
+            "+0 PCMU/8000",
+            " 0 PCMU/8000",
+            "0  PCMU/8000",
+            "0 pcmu/8000",
+            "0 PCMU/8000 ",
+            "0 PCMU/8000/1",
+            "x PCMU/8000",
+            " PCMU/8000",
+            "0",
+            "",
+        ] {
+            assert_eq!(common_rtpmap(other.as_bytes()), None, "{other:?}");
         }
     }
 
