@@ -39,6 +39,14 @@ impl Direction {
         if name.len() != 8 {
             return None;
         }
+        // As written nearly always: one comparison of eight bytes each.
+        match name {
+            b"sendrecv" => return Some(Direction::SendRecv),
+            b"sendonly" => return Some(Direction::SendOnly),
+            b"recvonly" => return Some(Direction::RecvOnly),
+            b"inactive" => return Some(Direction::Inactive),
+            _ => {}
+        }
         [
             Direction::SendRecv,
             Direction::SendOnly,
@@ -512,9 +520,14 @@ fn next_token<'a>(
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>`:
 /// the address.
 fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
-    if let Some(address) = plain_origin_address(value) {
-        return Ok(address);
+    match plain_origin_address(value) {
+        Some(address) => Ok(address),
+        None => general_origin_address(value),
     }
+}
+
+/// [`origin_address`] for any line.
+fn general_origin_address(value: Field<'_>) -> Result<&str, Fault> {
     let mut fields = spaced(value);
     check_next(&mut fields, "Origin username")?;
     check_next(&mut fields, "Origin sess-id")?;
@@ -531,30 +544,33 @@ fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
 /// [`origin_address`] for the form nearly every body has: a body that is
 /// text, six fields between single spaces, `IN IP4` or `IN IP6`. `None`
 /// when the line is not of that form (then the general reader decides).
+///
+/// Read from both ends: the address after the last space, ` IN IP4` (or
+/// `IP6`) before it, and the three leading fields, of which the version
+/// (digits only) cannot hold a space.
 fn plain_origin_address(value: Field<'_>) -> Option<&str> {
     value.body_text?;
-    // Where the five spaces are, in one scan.
-    let mut spaces = [0usize; 5];
-    let mut count = 0;
-    for (i, &b) in value.bytes.iter().enumerate() {
-        if b == b' ' {
-            *spaces.get_mut(count)? = i;
-            count += 1;
-        }
-    }
-    let [user_end, id_end, version_end, nettype_end, addrtype_end] = spaces;
-    let field = |start: usize, end: usize| value.bytes.get(start..end).unwrap_or_default();
-    let plain = count == 5
-        && user_end > 0
-        && id_end > user_end + 1
-        && decimal(field(id_end + 1, version_end), u64::MAX).is_some()
-        && field(version_end + 1, nettype_end) == b"IN"
-        && matches!(field(nettype_end + 1, addrtype_end), b"IP4" | b"IP6")
-        && addrtype_end + 1 < value.bytes.len();
-    if !plain {
+    let bytes = value.bytes;
+    let last = bytes.iter().rposition(|&b| b == b' ')?;
+    if last + 1 >= bytes.len() {
         return None;
     }
-    value.cut(addrtype_end + 1, value.bytes.len()).text("").ok()
+    let head_end = last.checked_sub(7)?;
+    if !matches!(bytes.get(head_end..last)?, b" IN IP4" | b" IN IP6") {
+        return None;
+    }
+    let head = bytes.get(..head_end)?;
+    let user_end = head.iter().position(|&b| b == b' ').filter(|&at| at > 0)?;
+    let rest = head.get(user_end + 1..)?;
+    let id_end = rest.iter().position(|&b| b == b' ').filter(|&at| at > 0)?;
+    // The version as `decimal` reads it, without computing it: up to 19
+    // digits cannot overflow (longer ones are left to the general reader).
+    let version = rest.get(id_end + 1..)?;
+    let digits = version.strip_prefix(b"+").unwrap_or(version);
+    if !(1..=19).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    value.cut(last + 1, bytes.len()).text("").ok()
 }
 
 /// `c=<nettype> <addrtype> <connection-address>`: the address without a
@@ -634,6 +650,10 @@ fn check_bandwidth(value: Field<'_>) -> Result<(), Fault> {
 
 /// `t=<start-time> <stop-time>`.
 fn check_time(value: Field<'_>) -> Result<(), Fault> {
+    // What SIP peers nearly always write: an unbounded session.
+    if value.bytes == b"0 0" {
+        return Ok(());
+    }
     let mut fields = spaced(value);
     next_u64(&mut fields, "Time start-time")?;
     next_u64(&mut fields, "Time stop-time")?;
@@ -882,24 +902,21 @@ fn trim(s: &str) -> &str {
 /// ([`Reader::describe`]), else by the static table when the section ends
 /// ([`Reader::end_section`]).
 fn formats_of(fmt: &str) -> Vec<Format> {
-    fmt.split_ascii_whitespace()
-        .map(|fmt| {
-            match decimal(fmt.as_bytes(), u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok()) {
-                Some(pt) => Format {
-                    pt: Some(pt),
-                    encoding: None,
-                    clock_rate: None,
-                    channels: None,
-                },
-                None => Format {
-                    pt: None,
-                    encoding: Some(known_name(fmt, ENCODINGS)),
-                    clock_rate: None,
-                    channels: None,
-                },
-            }
-        })
-        .collect()
+    // Room for the usual three or four formats at once.
+    let mut formats = Vec::with_capacity(4);
+    for fmt in fmt.split_ascii_whitespace() {
+        let pt = decimal(fmt.as_bytes(), u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok());
+        formats.push(Format {
+            pt,
+            encoding: match pt {
+                Some(_) => None,
+                None => Some(known_name(fmt, ENCODINGS)),
+            },
+            clock_rate: None,
+            channels: None,
+        });
+    }
+    formats
 }
 
 /// A set of RTP payload types.
@@ -1037,6 +1054,22 @@ impl<'a> Reader<'a> {
                         {
                             if let Some(rtpmap) = rtpmap {
                                 Self::describe(section, media, rtpmap);
+                            }
+                            return Ok(());
+                        }
+                    }
+                    // The other attributes of a body that is text: nothing
+                    // to check, only a direction to look for.
+                    if value.body_text.is_some()
+                        && let Some(media) = self.media.last_mut()
+                    {
+                        let name = match value.bytes.iter().position(|&b| b == b':') {
+                            Some(at) => value.bytes.get(..at).unwrap_or_default(),
+                            None => value.bytes,
+                        };
+                        if name.len() != 6 || !name.eq_ignore_ascii_case(b"rtpmap") {
+                            if media.direction.is_none() {
+                                media.direction = Direction::from_attribute(name);
                             }
                             return Ok(());
                         }
@@ -1227,7 +1260,10 @@ fn find_lf_short(body: &[u8], from: usize) -> Option<usize> {
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     const LFS: u64 = u64::from_ne_bytes([b'\n'; 8]);
     let mut at = from;
-    while let Some(chunk) = body.get(at..at + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+    while let Some(chunk) = body
+        .get(at..at + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
         // A zero byte of `word` is an LF of the chunk; the lowest flagged
         // byte is exact (flags above it may be false positives).
         let word = u64::from_le_bytes(chunk) ^ LFS;
@@ -1521,7 +1557,10 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
             assert_eq!(find_lf_short(body, from), expected, "{from}");
         }
         assert_eq!(find_lf_short(b"\x0b\n", 0), Some(1));
-        assert_eq!(find_lf_short(b"\x8a\x0a\x09\x0b\x0a\x0a\x0a\x0a\x0a", 0), Some(1));
+        assert_eq!(
+            find_lf_short(b"\x8a\x0a\x09\x0b\x0a\x0a\x0a\x0a\x0a", 0),
+            Some(1)
+        );
         assert_eq!(find_lf_short(b"", 0), None);
     }
 
@@ -1677,6 +1716,54 @@ a=rtpmap:0 pcmu/8000\n",
         let sdp = Sdp::parse(body).unwrap();
         assert_eq!(sdp.origin_address.as_deref(), Some("127.0.1.1"));
         assert_eq!(sdp.connection, None);
+    }
+
+    #[test]
+    fn plain_origin_agrees_with_the_general_reader() {
+        let field = |text: &'static str| Field {
+            bytes: text.as_bytes(),
+            start: 0,
+            body_text: Some(text),
+        };
+        for usual in [
+            "alice 53655765 2353687637 IN IP4 10.0.3.1",
+            "- 0 0 IN IP6 2001:db8::1",
+            "a b +7 IN IP4 x",
+        ] {
+            let plain = plain_origin_address(field(usual));
+            assert!(plain.is_some(), "{usual:?}");
+            assert_eq!(
+                plain.ok_or(()),
+                general_origin_address(field(usual)).map_err(|_| ())
+            );
+        }
+        for odd in [
+            "alice 1 2 IN IP4 ",
+            "alice 1 2 IN IP4",
+            "alice  1 2 IN IP4 10.0.0.1",
+            " 1 2 IN IP4 10.0.0.1",
+            "alice 1 2 3 IN IP4 10.0.0.1",
+            "alice 1 x IN IP4 10.0.0.1",
+            "alice 1 2 in IP4 10.0.0.1",
+            "alice 1 2 IN IP5 10.0.0.1",
+            "alice 1 2 IN IP4  10.0.0.1",
+            "alice 1 2  IN IP4 10.0.0.1",
+            "alice 1 2 IN\tIP4 10.0.0.1",
+            "1 2 IN IP4 10.0.0.1",
+            "IN IP4 10.0.0.1",
+            " IN IP4 1",
+            "",
+        ] {
+            assert_eq!(plain_origin_address(field(odd)), None, "{odd:?}");
+        }
+        assert_eq!(
+            plain_origin_address(Field {
+                bytes: b"a 1 2 IN IP4 10.0.0.1",
+                start: 0,
+                body_text: None,
+            }),
+            None
+        );
     }
 
     #[test]
