@@ -13,8 +13,6 @@
 use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::message::find_lf;
-
 /// Media direction attribute (RFC 3264 §5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -40,6 +38,14 @@ impl Direction {
         // The four names have eight letters: most attributes fail here.
         if name.len() != 8 {
             return None;
+        }
+        // As written nearly always: one comparison of eight bytes each.
+        match name {
+            b"sendrecv" => return Some(Direction::SendRecv),
+            b"sendonly" => return Some(Direction::SendOnly),
+            b"recvonly" => return Some(Direction::RecvOnly),
+            b"inactive" => return Some(Direction::Inactive),
+            _ => {}
         }
         [
             Direction::SendRecv,
@@ -514,9 +520,14 @@ fn next_token<'a>(
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>`:
 /// the address.
 fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
-    if let Some(address) = plain_origin_address(value) {
-        return Ok(address);
+    match plain_origin_address(value) {
+        Some(address) => Ok(address),
+        None => general_origin_address(value),
     }
+}
+
+/// [`origin_address`] for any line.
+fn general_origin_address(value: Field<'_>) -> Result<&str, Fault> {
     let mut fields = spaced(value);
     check_next(&mut fields, "Origin username")?;
     check_next(&mut fields, "Origin sess-id")?;
@@ -533,30 +544,33 @@ fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
 /// [`origin_address`] for the form nearly every body has: a body that is
 /// text, six fields between single spaces, `IN IP4` or `IN IP6`. `None`
 /// when the line is not of that form (then the general reader decides).
+///
+/// Read from both ends: the address after the last space, ` IN IP4` (or
+/// `IP6`) before it, and the three leading fields, of which the version
+/// (digits only) cannot hold a space.
 fn plain_origin_address(value: Field<'_>) -> Option<&str> {
     value.body_text?;
-    // Where the five spaces are, in one scan.
-    let mut spaces = [0usize; 5];
-    let mut count = 0;
-    for (i, &b) in value.bytes.iter().enumerate() {
-        if b == b' ' {
-            *spaces.get_mut(count)? = i;
-            count += 1;
-        }
-    }
-    let [user_end, id_end, version_end, nettype_end, addrtype_end] = spaces;
-    let field = |start: usize, end: usize| value.bytes.get(start..end).unwrap_or_default();
-    let plain = count == 5
-        && user_end > 0
-        && id_end > user_end + 1
-        && decimal(field(id_end + 1, version_end), u64::MAX).is_some()
-        && field(version_end + 1, nettype_end) == b"IN"
-        && matches!(field(nettype_end + 1, addrtype_end), b"IP4" | b"IP6")
-        && addrtype_end + 1 < value.bytes.len();
-    if !plain {
+    let bytes = value.bytes;
+    let last = bytes.iter().rposition(|&b| b == b' ')?;
+    if last + 1 >= bytes.len() {
         return None;
     }
-    value.cut(addrtype_end + 1, value.bytes.len()).text("").ok()
+    let head_end = last.checked_sub(7)?;
+    if !matches!(bytes.get(head_end..last)?, b" IN IP4" | b" IN IP6") {
+        return None;
+    }
+    let head = bytes.get(..head_end)?;
+    let user_end = head.iter().position(|&b| b == b' ').filter(|&at| at > 0)?;
+    let rest = head.get(user_end + 1..)?;
+    let id_end = rest.iter().position(|&b| b == b' ').filter(|&at| at > 0)?;
+    // The version as `decimal` reads it, without computing it: up to 19
+    // digits cannot overflow (longer ones are left to the general reader).
+    let version = rest.get(id_end + 1..)?;
+    let digits = version.strip_prefix(b"+").unwrap_or(version);
+    if !(1..=19).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    value.cut(last + 1, bytes.len()).text("").ok()
 }
 
 /// `c=<nettype> <addrtype> <connection-address>`: the address without a
@@ -636,6 +650,10 @@ fn check_bandwidth(value: Field<'_>) -> Result<(), Fault> {
 
 /// `t=<start-time> <stop-time>`.
 fn check_time(value: Field<'_>) -> Result<(), Fault> {
+    // What SIP peers nearly always write: an unbounded session.
+    if value.bytes == b"0 0" {
+        return Ok(());
+    }
     let mut fields = spaced(value);
     next_u64(&mut fields, "Time start-time")?;
     next_u64(&mut fields, "Time stop-time")?;
@@ -831,6 +849,32 @@ fn parse_plain_rtpmap(value: &str) -> Option<Option<Rtpmap<'_>>> {
     Some(Some((pt, encoding, clock, channels)))
 }
 
+/// The `a=rtpmap` values (after `rtpmap:`) nearly every body has, a payload
+/// type of one to three digits and one of a few common `encoding/clock`
+/// forms, read by a table look-up: `(pt, encoding, clock, channels)`, what
+/// [`parse_rtpmap`] reads from them. `None` for any other value.
+fn common_rtpmap(value: &[u8]) -> Option<(u8, &'static str, u32, Option<u8>)> {
+    let space = value.iter().take(4).position(|&b| b == b' ')?;
+    let (digits, rest) = (value.get(..space)?, value.get(space + 1..)?);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let pt = digits
+        .iter()
+        .fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    let pt = u8::try_from(pt).ok()?;
+    let (encoding, clock, channels) = match rest {
+        b"PCMU/8000" => ("PCMU", 8000, None),
+        b"PCMA/8000" => ("PCMA", 8000, None),
+        b"telephone-event/8000" => ("telephone-event", 8000, None),
+        b"G722/8000" => ("G722", 8000, None),
+        b"G729/8000" => ("G729", 8000, None),
+        b"opus/48000/2" => ("opus", 48000, Some(2)),
+        _ => return None,
+    };
+    Some((pt, encoding, clock, channels))
+}
+
 /// The text before the first byte that `is_separator` accepts (an ASCII
 /// byte) and, when there is one, the text after it.
 fn split_at_byte(s: &str, is_separator: impl Fn(u8) -> bool) -> (&str, Option<&str>) {
@@ -858,24 +902,21 @@ fn trim(s: &str) -> &str {
 /// ([`Reader::describe`]), else by the static table when the section ends
 /// ([`Reader::end_section`]).
 fn formats_of(fmt: &str) -> Vec<Format> {
-    fmt.split_ascii_whitespace()
-        .map(|fmt| {
-            match decimal(fmt.as_bytes(), u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok()) {
-                Some(pt) => Format {
-                    pt: Some(pt),
-                    encoding: None,
-                    clock_rate: None,
-                    channels: None,
-                },
-                None => Format {
-                    pt: None,
-                    encoding: Some(known_name(fmt, ENCODINGS)),
-                    clock_rate: None,
-                    channels: None,
-                },
-            }
-        })
-        .collect()
+    // Room for the usual three or four formats at once.
+    let mut formats = Vec::with_capacity(4);
+    for fmt in fmt.split_ascii_whitespace() {
+        let pt = decimal(fmt.as_bytes(), u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok());
+        formats.push(Format {
+            pt,
+            encoding: match pt {
+                Some(_) => None,
+                None => Some(known_name(fmt, ENCODINGS)),
+            },
+            clock_rate: None,
+            channels: None,
+        });
+    }
+    formats
 }
 
 /// A set of RTP payload types.
@@ -993,6 +1034,46 @@ impl<'a> Reader<'a> {
                     name_value(value, "Key method", "Key encryption-key")?;
                 }
                 b'a' => {
+                    // Most media attributes are `rtpmap:` of the plain form;
+                    // such a value is visible ASCII, so text, and names no
+                    // direction: nothing else to check.
+                    if let Some(rtpmap) = value.bytes.strip_prefix(b"rtpmap:")
+                        && let Some(media) = self.media.last_mut()
+                    {
+                        // The usual values first: a table look-up, nothing
+                        // to allocate or check (visible ASCII, no direction).
+                        if let Some((pt, encoding, clock, channels)) = common_rtpmap(rtpmap) {
+                            let encoding = Cow::Borrowed(encoding);
+                            Self::describe_as(section, media, pt, encoding, Some(clock), channels);
+                            return Ok(());
+                        }
+                        // Then the plain form: visible ASCII, so text, and
+                        // no direction either.
+                        if let Ok(text) = value.cut(7, value.bytes.len()).text("")
+                            && let Some(rtpmap) = parse_plain_rtpmap(text)
+                        {
+                            if let Some(rtpmap) = rtpmap {
+                                Self::describe(section, media, rtpmap);
+                            }
+                            return Ok(());
+                        }
+                    }
+                    // The other attributes of a body that is text: nothing
+                    // to check, only a direction to look for.
+                    if value.body_text.is_some()
+                        && let Some(media) = self.media.last_mut()
+                    {
+                        let name = match value.bytes.iter().position(|&b| b == b':') {
+                            Some(at) => value.bytes.get(..at).unwrap_or_default(),
+                            None => value.bytes,
+                        };
+                        if name.len() != 6 || !name.eq_ignore_ascii_case(b"rtpmap") {
+                            if media.direction.is_none() {
+                                media.direction = Direction::from_attribute(name);
+                            }
+                            return Ok(());
+                        }
+                    }
                     let (name, value) = name_value(value, "Attribute name", "Attribute value")?;
                     let Some(media) = self.media.last_mut() else {
                         return Ok(());
@@ -1081,6 +1162,31 @@ impl<'a> Reader<'a> {
             return;
         }
         let encoding = known_name(encoding, ENCODINGS);
+        Self::describe_formats(section, media, pt, encoding, clock, channels);
+    }
+
+    /// [`Reader::describe`] with the encoding name already made.
+    fn describe_as(
+        section: &mut Section,
+        media: &mut Media,
+        pt: u8,
+        encoding: Cow<'static, str>,
+        clock: Option<u32>,
+        channels: Option<u8>,
+    ) {
+        if section.described.insert(pt) {
+            Self::describe_formats(section, media, pt, encoding, clock, channels);
+        }
+    }
+
+    fn describe_formats(
+        section: &Section,
+        media: &mut Media,
+        pt: u8,
+        encoding: Cow<'static, str>,
+        clock: Option<u32>,
+        channels: Option<u8>,
+    ) {
         for format in media.formats.iter_mut().filter(|f| f.pt == Some(pt)) {
             format.encoding = Some(encoding.clone());
             format.clock_rate = clock;
@@ -1146,6 +1252,31 @@ fn line_ends_are_clean(body: &[u8]) -> bool {
     !bad && body.last().is_none_or(|&b| b != 0)
 }
 
+/// The first `\n` at or after `from`, eight bytes at a time. SDP lines are
+/// short (20 to 50 bytes): a word-at-a-time search inline costs less than a
+/// call to `memchr`, whose set-up pays only on long haystacks.
+fn find_lf_short(body: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const LFS: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let mut at = from;
+    while let Some(chunk) = body
+        .get(at..at + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        // A zero byte of `word` is an LF of the chunk; the lowest flagged
+        // byte is exact (flags above it may be false positives).
+        let word = u64::from_le_bytes(chunk) ^ LFS;
+        let found = word.wrapping_sub(ONES) & !word & HIGHS;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = body.get(at..)?;
+    tail.iter().position(|&b| b == b'\n').map(|p| at + p)
+}
+
 impl Sdp {
     /// Parses an SDP body leniently (see the module docs).
     pub fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
@@ -1160,8 +1291,7 @@ impl Sdp {
         let mut start = 0;
         while start <= body.len() {
             number += 1;
-            // Lines are found eight bytes at a time (`find_lf`), not byte by byte.
-            let end = find_lf(body, start).unwrap_or(body.len());
+            let end = find_lf_short(body, start).unwrap_or(body.len());
             let line_start = start;
             start = end + 1;
             let line = body
@@ -1417,6 +1547,24 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
     }
 
     #[test]
+    fn short_lf_search_finds_the_first_lf() {
+        let body = b"v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\n\n\nabcdefghijklmnopq\nx";
+        for from in 0..=body.len() + 1 {
+            let expected = body
+                .get(from..)
+                .and_then(|t| t.iter().position(|&b| b == b'\n'))
+                .map(|p| from + p);
+            assert_eq!(find_lf_short(body, from), expected, "{from}");
+        }
+        assert_eq!(find_lf_short(b"\x0b\n", 0), Some(1));
+        assert_eq!(
+            find_lf_short(b"\x8a\x0a\x09\x0b\x0a\x0a\x0a\x0a\x0a", 0),
+            Some(1)
+        );
+        assert_eq!(find_lf_short(b"", 0), None);
+    }
+
+    #[test]
     fn clean_line_ends() {
         assert!(line_ends_are_clean(b""));
         assert!(line_ends_are_clean(b"v=0\r\ns=-\r\n"));
@@ -1480,6 +1628,14 @@ a=rtpmap:0 pcmu/8000\n",
             "97 /8000",
             "97 ",
             "x9 a/1",
+            "9/ a/1",
+            "97 a",
+            "97 a/1/2/3/4",
+            "97 a//2",
+            "97 a/8000/",
+            "97 a/8000//",
+            "97 a/99999999999/2",
+            "097 +a/+8000/+2",
         ] {
             let plain = parse_plain_rtpmap(value).expect(value);
             assert_eq!(plain, parse_rtpmap(&format!(" {value} ")), "{value:?}");
@@ -1491,8 +1647,48 @@ a=rtpmap:0 pcmu/8000\n",
             "97 x/1 ",
             "97\tx/1",
             "97 \u{2003}y/8000",
+            "97 x/1\x7f",
+            " ",
+            "",
         ] {
             assert_eq!(parse_plain_rtpmap(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn common_rtpmap_agrees_with_the_general_reader() {
+        for value in [
+            "0 PCMU/8000",
+            "8 PCMA/8000",
+            "101 telephone-event/8000",
+            "9 G722/8000",
+            "18 G729/8000",
+            "111 opus/48000/2",
+            "007 PCMU/8000",
+            "255 PCMA/8000",
+        ] {
+            let (pt, encoding, clock, channels) = common_rtpmap(value.as_bytes()).expect(value);
+            assert_eq!(
+                Some((pt, encoding, Some(clock), channels)),
+                parse_rtpmap(value),
+                "{value:?}"
+            );
+        }
+        for other in [
+            "256 PCMU/8000",
+            "1000 PCMU/8000",
+            "+0 PCMU/8000",
+            " 0 PCMU/8000",
+            "0  PCMU/8000",
+            "0 pcmu/8000",
+            "0 PCMU/8000 ",
+            "0 PCMU/8000/1",
+            "x PCMU/8000",
+            " PCMU/8000",
+            "0",
+            "",
+        ] {
+            assert_eq!(common_rtpmap(other.as_bytes()), None, "{other:?}");
         }
     }
 
@@ -1520,6 +1716,54 @@ a=rtpmap:0 pcmu/8000\n",
         let sdp = Sdp::parse(body).unwrap();
         assert_eq!(sdp.origin_address.as_deref(), Some("127.0.1.1"));
         assert_eq!(sdp.connection, None);
+    }
+
+    #[test]
+    fn plain_origin_agrees_with_the_general_reader() {
+        let field = |text: &'static str| Field {
+            bytes: text.as_bytes(),
+            start: 0,
+            body_text: Some(text),
+        };
+        for usual in [
+            "alice 53655765 2353687637 IN IP4 10.0.3.1",
+            "- 0 0 IN IP6 2001:db8::1",
+            "a b +7 IN IP4 x",
+        ] {
+            let plain = plain_origin_address(field(usual));
+            assert!(plain.is_some(), "{usual:?}");
+            assert_eq!(
+                plain.ok_or(()),
+                general_origin_address(field(usual)).map_err(|_| ())
+            );
+        }
+        for odd in [
+            "alice 1 2 IN IP4 ",
+            "alice 1 2 IN IP4",
+            "alice  1 2 IN IP4 10.0.0.1",
+            " 1 2 IN IP4 10.0.0.1",
+            "alice 1 2 3 IN IP4 10.0.0.1",
+            "alice 1 x IN IP4 10.0.0.1",
+            "alice 1 2 in IP4 10.0.0.1",
+            "alice 1 2 IN IP5 10.0.0.1",
+            "alice 1 2 IN IP4  10.0.0.1",
+            "alice 1 2  IN IP4 10.0.0.1",
+            "alice 1 2 IN\tIP4 10.0.0.1",
+            "1 2 IN IP4 10.0.0.1",
+            "IN IP4 10.0.0.1",
+            " IN IP4 1",
+            "",
+        ] {
+            assert_eq!(plain_origin_address(field(odd)), None, "{odd:?}");
+        }
+        assert_eq!(
+            plain_origin_address(Field {
+                bytes: b"a 1 2 IN IP4 10.0.0.1",
+                start: 0,
+                body_text: None,
+            }),
+            None
+        );
     }
 
     #[test]
