@@ -789,7 +789,11 @@ impl Message {
             .top_via_key
             .get_or_init(|| {
                 let value = self.header(HeaderName::Via)?;
-                let key = Via::parse_key(first_entry(&value)?)?;
+                // A plain single entry needs no comma-aware split first.
+                let key = match Via::parse_plain_key(&value) {
+                    Some(key) => key,
+                    None => Via::parse_key(first_entry(&value)?)?,
+                };
                 Some(TopViaKey {
                     branch: key.branch.map(|b| self.text_from(b)),
                     sent_by: self.text_from(key.sent_by),

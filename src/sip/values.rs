@@ -151,7 +151,7 @@ impl Via {
     /// comments, and a port written without leading zeros. Such an entry is
     /// split with plain byte searches, to the same key the full reading
     /// gives; `None` for anything else, left to the full reading.
-    fn parse_plain_key(entry: &str) -> Option<ViaKey<'_>> {
+    pub(crate) fn parse_plain_key(entry: &str) -> Option<ViaKey<'_>> {
         let rest = entry.strip_prefix("SIP/2.0/")?;
         let bytes = rest.as_bytes();
         let space = bytes.iter().position(|&b| b == b' ')?;

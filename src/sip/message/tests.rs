@@ -900,6 +900,15 @@ t: <sip:b@h>;tag=tt\r\nf: <sip:a@h>;tag=ff\r\ni: 1@h\r\nCSeq: 1 INVITE\r\n\r\n";
     assert_eq!(m.top_via_sent_by(), Some("[2001:db8::9]:5062"));
     assert_eq!(m.top_via_branch(), Some("z9hG4bKv6"));
     assert_eq!((m.from_tag(), m.to_tag()), (Some("ff"), Some("tt")));
+    // Two plain entries in one header: the first one is the top Via.
+    let m = Message::parse(
+        b"OPTIONS sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP h1:5060;branch=z9hG4bKa,SIP/2.0/UDP h2;branch=z9hG4bKb\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(
+        (m.top_via_branch(), m.top_via_sent_by()),
+        (Some("z9hG4bKa"), Some("h1:5060"))
+    );
     let m = Message::parse(b"OPTIONS sip:x@h SIP/2.0\r\nVia: garbage\r\n\r\n").unwrap();
     assert_eq!((m.top_via_branch(), m.top_via_sent_by()), (None, None));
     assert_eq!((m.from_tag(), m.to_tag()), (None, None));
