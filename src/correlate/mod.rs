@@ -382,11 +382,27 @@ impl Call {
 
     /// Transactions of initial INVITEs (no To tag), in capture order.
     pub fn initial_invites(&self) -> impl Iterator<Item = (usize, &Transaction)> {
-        self.transactions.iter().enumerate().filter(|(i, t)| {
-            t.method == Method::Invite
-                && self
-                    .request_of(*i)
-                    .is_some_and(|r| r.msg.to_ref().is_none_or(|to| to.tag.is_none()))
+        self.transactions
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| self.is_initial_invite(*i, t))
+    }
+
+    /// Whether transaction `tx` (`t`) is an initial INVITE: its request was
+    /// captured and carries no To tag.
+    fn is_initial_invite(&self, tx: usize, t: &Transaction) -> bool {
+        matches!(t.method, Method::Invite)
+            && self
+                .request_of(tx)
+                .is_some_and(|r| r.msg.to_ref().is_none_or(|to| to.tag.is_none()))
+    }
+
+    /// The last initial INVITE transaction (what [`Call::outcome`] judges).
+    pub(crate) fn last_initial_invite(&self) -> Option<usize> {
+        (0..self.transactions.len()).rev().find(|&i| {
+            self.transactions
+                .get(i)
+                .is_some_and(|t| self.is_initial_invite(i, t))
         })
     }
 
@@ -405,12 +421,15 @@ impl Call {
     pub fn post_dial_delay(&self) -> Option<std::time::Duration> {
         let (first_tx, _) = self.initial_invites().next()?;
         let invite = self.request_of(first_tx)?;
-        let attempts: Vec<usize> = self.initial_invites().map(|(i, _)| i).collect();
-        let first_answer = self
-            .records
-            .iter()
-            .filter(|r| attempts.contains(&r.tx))
-            .find(|r| r.status().is_some_and(|s| s.0 > 100))?;
+        // One pass, no list of the attempts: the status is checked first (a
+        // few instructions), the transaction only for the responses past 100.
+        let first_answer = self.records.iter().find(|r| {
+            r.status().is_some_and(|s| s.0 > 100)
+                && self
+                    .transactions
+                    .get(r.tx)
+                    .is_some_and(|t| self.is_initial_invite(r.tx, t))
+        })?;
         Some(first_answer.ts.duration_since(invite.ts))
     }
 
@@ -460,9 +479,28 @@ impl Call {
     /// Setup time: from the first initial INVITE to the first 2xx answering
     /// an initial INVITE (across retries after 401, 420, 422 ...).
     pub fn setup_time(&self) -> Option<Duration> {
-        let invite = self.first_invite()?;
-        let answer = self.first_response_to_initial_invite(|s| s.is_success())?;
-        Some(answer.ts.duration_since(invite.ts))
+        // `first_invite` and `first_response_to_initial_invite(is_success)`
+        // in one pass over the transactions (the earliest frame wins, the
+        // first of equal frames as `min_by_key` picks it).
+        let (mut invite, mut answer): (Option<&Record>, Option<&Record>) = (None, None);
+        let earlier = |r: &Record, best: Option<&Record>| best.is_none_or(|b| r.frame < b.frame);
+        for (tx, t) in self.transactions.iter().enumerate() {
+            if !self.is_initial_invite(tx, t) {
+                continue;
+            }
+            if let Some(r) = self.request_of(tx).filter(|r| earlier(r, invite)) {
+                invite = Some(r);
+            }
+            for r in t.responses.iter().filter_map(|&i| self.records.get(i)) {
+                if !r.retransmission
+                    && r.status().is_some_and(|s| s.is_success())
+                    && earlier(r, answer)
+                {
+                    answer = Some(r);
+                }
+            }
+        }
+        Some(answer?.ts.duration_since(invite?.ts))
     }
 
     /// The first non-retransmitted response to an initial INVITE whose status
@@ -480,9 +518,9 @@ impl Call {
 
     /// When the call's first and last captured messages were seen.
     pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
-        let first = self.records.iter().map(|r| r.ts).min()?;
-        let last = self.records.iter().map(|r| r.ts).max()?;
-        Some((first, last))
+        let mut times = self.records.iter().map(|r| r.ts);
+        let first = times.next()?;
+        Some(times.fold((first, first), |(lo, hi), ts| (lo.min(ts), hi.max(ts))))
     }
 
     /// Every copy of a transaction's request (the first and its
@@ -1785,5 +1823,49 @@ mod tests {
         assert_eq!(call.transactions.len(), 2);
         assert_eq!(call.same_branch_request(1), Some(0));
         assert_eq!(call.same_branch_request(0), None);
+    }
+
+    /// The one-pass accessors give what their definitions (kept here as
+    /// iterator chains) give, on every call of every fixture capture.
+    #[test]
+    fn one_pass_accessors_match_their_definitions() {
+        use crate::capture::FileSource;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut calls = 0;
+        for dir in ["", "broken", "crafted", "transport", "tunnels"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let Ok(mut source) = FileSource::open(&path) else {
+                    continue;
+                };
+                let input = crate::analysis::analyze(path.display().to_string(), &mut source);
+                for call in input.calls() {
+                    let invites: Vec<usize> = call.initial_invites().map(|(i, _)| i).collect();
+                    let pdd = invites.first().and_then(|&tx| {
+                        let invite = call.request_of(tx)?;
+                        let answer = call.records.iter().find(|r| {
+                            invites.contains(&r.tx) && r.status().is_some_and(|s| s.0 > 100)
+                        })?;
+                        Some(answer.ts.duration_since(invite.ts))
+                    });
+                    assert_eq!(call.post_dial_delay(), pdd);
+                    let setup = call.first_invite().and_then(|invite| {
+                        let answer = call.first_response_to_initial_invite(|s| s.is_success())?;
+                        Some(answer.ts.duration_since(invite.ts))
+                    });
+                    assert_eq!(call.setup_time(), setup);
+                    assert_eq!(call.last_initial_invite(), invites.last().copied());
+                    let times = call.records.iter().map(|r| r.ts);
+                    assert_eq!(
+                        call.span(),
+                        times.clone().min().zip(times.max()),
+                        "{}",
+                        call.call_id
+                    );
+                    calls += 1;
+                }
+            }
+        }
+        assert!(calls > 50, "{calls} calls");
     }
 }

@@ -76,8 +76,11 @@ impl Outcome {
 }
 
 pub(super) fn judge(call: &Call) -> Outcome {
-    if let Some((tx, _)) = call.initial_invites().last() {
-        let cancelled = call.transactions.iter().any(|t| t.method == Method::Cancel);
+    if let Some(tx) = call.last_initial_invite() {
+        let cancelled = call
+            .transactions
+            .iter()
+            .any(|t| matches!(t.method, Method::Cancel));
         return match call.final_response(tx).and_then(|r| r.status()) {
             Some(s) if s.is_success() => Outcome::Answered(s),
             Some(s) if s.0 == 487 && cancelled => Outcome::Cancelled,
