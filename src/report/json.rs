@@ -18,6 +18,7 @@ use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::capture::Timestamp;
 use crate::correlate::{Call, Record};
 use crate::rules::{Diagnostic, Evidence, Severity};
+use crate::sip::Method;
 
 /// Bumped whenever a field is removed, renamed or changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -174,6 +175,29 @@ pub struct JsonReport<'w> {
     buf: Vec<u8>,
     /// `{src}","dst":"{dst}` of the address pairs written so far.
     routes: render::RouteTexts,
+    /// The input name as a JSON string, written on every line.
+    input: QuotedInput,
+}
+
+/// The JSON string of the input name, escaped once per capture instead of
+/// once per line.
+#[derive(Default)]
+struct QuotedInput {
+    name: String,
+    json: Vec<u8>,
+}
+
+impl QuotedInput {
+    /// `"{input}"`, escaped.
+    fn get(&mut self, input: &str) -> &[u8] {
+        if self.json.is_empty() || self.name != input {
+            self.name.clear();
+            self.name.push_str(input);
+            self.json.clear();
+            push_str(&mut self.json, input);
+        }
+        &self.json
+    }
 }
 
 impl<'w> JsonReport<'w> {
@@ -184,6 +208,7 @@ impl<'w> JsonReport<'w> {
             total: Findings::default(),
             buf: Vec::new(),
             routes: render::RouteTexts::new(SRC_TO_DST),
+            input: QuotedInput::default(),
         }
     }
 }
@@ -205,6 +230,7 @@ impl CallSink for JsonReport<'_> {
         diagnostics: &[Diagnostic],
     ) -> io::Result<()> {
         self.buf.clear();
+        let input = self.input.get(input);
         render_call_line(&mut self.buf, &mut self.routes, input, call);
         for d in diagnostics {
             render_diagnostic_line(&mut self.buf, &mut self.routes, input, d);
@@ -240,7 +266,8 @@ impl Report for JsonReport<'_> {
             .chain(&summary.expectations)
         {
             self.buf.clear();
-            render_diagnostic_line(&mut self.buf, &mut self.routes, &summary.name, d);
+            let input = self.input.get(&summary.name);
+            render_diagnostic_line(&mut self.buf, &mut self.routes, input, d);
             self.w.write_all(&self.buf)?;
         }
         let summary = summary_json(summary);
@@ -410,11 +437,12 @@ fn summary_json(input: &InputSummary) -> SummaryJson {
 // holds them byte for byte to what serde writes for the types above, so the
 // types stay the schema.
 
-/// [`Line::Call`] of `call_json(input, call)`, with its line end.
-fn render_call_line(out: &mut Vec<u8>, routes: &mut render::RouteTexts, input: &str, call: &Call) {
+/// [`Line::Call`] of `call_json(input, call)`, with its line end; `input`
+/// is the input name as a JSON string ([`QuotedInput`]).
+fn render_call_line(out: &mut Vec<u8>, routes: &mut render::RouteTexts, input: &[u8], call: &Call) {
     let outcome = call.outcome();
     out.extend_from_slice(br#"{"type":"call","data":{"input":"#);
-    push_str(out, input);
+    out.extend_from_slice(input);
     out.extend_from_slice(br#","call_id":"#);
     push_str(out, &call.call_id);
     // `Call::from` and `Call::to`, borrowed instead of cloned.
@@ -428,7 +456,7 @@ fn render_call_line(out: &mut Vec<u8>, routes: &mut render::RouteTexts, input: &
     out.extend_from_slice(br#","to":"#);
     push_opt_str(out, first.and_then(|r| r.msg.to_uri()).as_deref());
     out.extend_from_slice(br#","outcome":"#);
-    push_str(out, outcome.as_str());
+    push_plain_str(out, outcome.as_str());
     out.extend_from_slice(br#","status":"#);
     push_opt_u64(out, outcome.status().map(|s| u64::from(s.0)));
     let millis = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
@@ -456,10 +484,10 @@ fn render_message(out: &mut Vec<u8>, routes: &mut render::RouteTexts, r: &Record
     out.extend_from_slice(br#"","src":""#);
     routes.push(out, r.src, r.dst);
     out.extend_from_slice(br#"","transport":"#);
-    push_str(out, r.transport.as_str());
+    push_plain_str(out, r.transport.as_str());
     if let Some(method) = r.msg.method() {
         out.extend_from_slice(br#","method":"#);
-        push_str(out, method.as_str());
+        push_method(out, method);
     }
     if let Some(status) = r.status() {
         out.extend_from_slice(br#","status":"#);
@@ -471,7 +499,10 @@ fn render_message(out: &mut Vec<u8>, routes: &mut render::RouteTexts, r: &Record
             out.push(b'"');
             render::push_u64(out, u64::from(c.seq));
             out.push(b' ');
-            push_str_contents(out, c.method.as_str());
+            match c.method {
+                Method::Other(_) => push_str_contents(out, c.method.as_str()),
+                _ => out.extend_from_slice(c.method.as_str().as_bytes()),
+            }
             out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),
@@ -494,21 +525,22 @@ fn render_message(out: &mut Vec<u8>, routes: &mut render::RouteTexts, r: &Record
     out.push(b'}');
 }
 
-/// [`Line::Diagnostic`] of `diagnostic_json(input, d)`, with its line end.
+/// [`Line::Diagnostic`] of `diagnostic_json(input, d)`, with its line end;
+/// `input` as in [`render_call_line`].
 fn render_diagnostic_line(
     out: &mut Vec<u8>,
     routes: &mut render::RouteTexts,
-    input: &str,
+    input: &[u8],
     d: &Diagnostic,
 ) {
     out.extend_from_slice(br#"{"type":"diagnostic","data":{"input":"#);
-    push_str(out, input);
+    out.extend_from_slice(input);
     out.extend_from_slice(br#","rule":"#);
-    push_str(out, d.rule.id);
+    push_plain_str(out, d.rule.id);
     out.extend_from_slice(br#","name":"#);
-    push_str(out, d.rule.name);
+    push_plain_str(out, d.rule.name);
     out.extend_from_slice(br#","severity":"#);
-    push_str(out, d.severity.as_str());
+    push_plain_str(out, d.severity.as_str());
     if let Some(status) = d.status {
         out.extend_from_slice(br#","status":"#);
         render::push_u64(out, u64::from(status.0));
@@ -584,82 +616,167 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
 /// The inside of a JSON string as serde_json writes it: `"` and `\` escaped,
 /// control characters below 0x20 as `\b \t \n \f \r` or `\u00xx`; DEL and
 /// everything else as it is.
+///
+/// One pass: eight bytes at a time, and in a word that holds a byte to
+/// escape the lowest flagged byte of [`escape_flags`] is that byte, so the
+/// scan jumps to it (the why and evidence texts of diagnostics carry quotes
+/// in most lines). Runs between escapes are copied whole; `start` is the
+/// first byte not copied yet, `i` the first not checked yet.
 fn push_str_contents(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    if is_plain(bytes) {
-        out.extend_from_slice(bytes);
-        return;
-    }
-    // Runs without an escape are copied whole; `start` is the first byte
-    // not copied yet. Words without an escape are skipped whole; the bytes
-    // of the others (and of the tail) are looked at one by one.
     let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        if bytes.get(i..i + 8).is_some_and(is_plain_word) {
-            i += 8;
+    loop {
+        if bytes
+            .get(i..i + BLOCK)
+            .and_then(|b| <&[u8; BLOCK]>::try_from(b).ok())
+            .is_some_and(block_is_plain)
+        {
+            i += BLOCK;
             continue;
         }
-        let end = bytes.len().min(i + 8);
-        while let Some(&b) = bytes.get(i).filter(|_| i < end) {
-            i += 1;
-            let escaped: &[u8] = match b {
-                b'"' => br#"\""#,
-                b'\\' => br"\\",
-                b'\x08' => br"\b",
-                b'\t' => br"\t",
-                b'\n' => br"\n",
-                b'\x0c' => br"\f",
-                b'\r' => br"\r",
-                0..=0x1f => &[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0xf)],
-                ],
-                _ => continue,
-            };
-            out.extend_from_slice(bytes.get(start..i - 1).unwrap_or_default());
-            out.extend_from_slice(escaped);
-            start = i;
-        }
+        let at = match bytes.get(i..i + 8) {
+            Some(word) => {
+                let flags = escape_flags(word);
+                if flags == 0 {
+                    i += 8;
+                    continue;
+                }
+                i + (flags.trailing_zeros() / 8) as usize
+            }
+            None if i >= bytes.len() => break,
+            // The tail, shorter than a word: the string's last eight bytes,
+            // those before `i` (checked already) replaced by spaces, which
+            // are plain and cannot start a borrow.
+            None => match bytes.len().checked_sub(8).and_then(|from| {
+                let last = <[u8; 8]>::try_from(bytes.get(from..)?).ok()?;
+                Some((from, u64::from_le_bytes(last)))
+            }) {
+                Some((from, last)) => {
+                    let checked = 8 * i.saturating_sub(from).min(7);
+                    let spaces = u64::from_ne_bytes([b' '; 8]);
+                    let keep = u64::MAX << checked;
+                    let flags = escape_flags_u64(last & keep | spaces & !keep);
+                    if flags == 0 {
+                        break;
+                    }
+                    from + (flags.trailing_zeros() / 8) as usize
+                }
+                // A string shorter than a word: byte by byte.
+                None => match bytes
+                    .get(i..)
+                    .and_then(|tail| tail.iter().position(|&b| needs_escape(b)))
+                {
+                    Some(n) => i + n,
+                    None => break,
+                },
+            },
+        };
+        let Some(&b) = bytes.get(at) else { break };
+        out.extend_from_slice(bytes.get(start..at).unwrap_or_default());
+        push_escape(out, b);
+        (start, i) = (at + 1, at + 1);
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
 
-/// Nothing to escape in `bytes`: [`is_plain_word`] for each eight, then
+/// Bytes checked at once by [`block_is_plain`].
+const BLOCK: usize = 32;
+
+/// Nothing to escape in `block`: a fold over a fixed length without early
+/// exit, which the compiler turns into a few vector compares (long texts —
+/// the why and evidence of diagnostics — go by at a few instructions per
+/// block).
+fn block_is_plain(block: &[u8; BLOCK]) -> bool {
+    // Flags as bytes, not `bool`s: this spelling compiles to compares and
+    // ors of whole vectors (the `bool` fold did not, measured).
+    let flags = block.iter().fold(0u8, |flags, &b| {
+        flags | u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\')
+    });
+    flags == 0
+}
+
+/// The escape of a byte that [`needs_escape`].
+#[cold]
+fn push_escape(out: &mut Vec<u8>, b: u8) {
+    let escaped: &[u8] = match b {
+        b'"' => br#"\""#,
+        b'\\' => br"\\",
+        b'\x08' => br"\b",
+        b'\t' => br"\t",
+        b'\n' => br"\n",
+        b'\x0c' => br"\f",
+        b'\r' => br"\r",
+        _ => &[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4 & 0xf)],
+            HEX[usize::from(b & 0xf)],
+        ],
+    };
+    out.extend_from_slice(escaped);
+}
+
+/// A control character below 0x20, `"` or `\`.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// A string known to need no escape (names from the crate's own tables:
+/// transports, methods, outcomes, rule ids and names, severities), quoted
+/// without the check. The tests hold every such table to [`is_plain`].
+fn push_plain_str(out: &mut Vec<u8>, s: &str) {
+    debug_assert!(is_plain(s.as_bytes()), "{s:?}");
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
+/// A method name: the standard ones from the crate's table as they are,
+/// an extension method (captured text) escaped.
+fn push_method(out: &mut Vec<u8>, method: &Method) {
+    match method {
+        Method::Other(_) => push_str(out, method.as_str()),
+        _ => push_plain_str(out, method.as_str()),
+    }
+}
+
+/// Nothing to escape in `bytes`: [`escape_flags`] for each eight, then
 /// byte by byte.
 fn is_plain(bytes: &[u8]) -> bool {
     let mut words = bytes.chunks_exact(8);
-    // `&` without early exit: no branch per word.
-    let plain = words.by_ref().fold(true, |ok, w| ok & is_plain_word(w));
-    plain
-        && words
-            .remainder()
-            .iter()
-            .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+    // `|` without early exit: no branch per word.
+    let flags = words.by_ref().fold(0, |f, w| f | escape_flags(w));
+    flags == 0 && !words.remainder().iter().any(|&b| needs_escape(b))
 }
 
 const HEX: [u8; 16] = *b"0123456789abcdef";
 
-/// Nothing to escape in the eight bytes of `word` (false for any other
-/// length): no control character below 0x20, no `"`, no `\`. Tested as one
-/// `u64`: the answer for the word as a whole is exact.
-fn is_plain_word(word: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let Ok(word) = <[u8; 8]>::try_from(word) else {
-        return false;
-    };
-    let w = u64::from_le_bytes(word);
+/// The high bit of each byte of `word` to escape (0 for a word without any;
+/// `word` must be eight bytes long, any other length is flagged): a control
+/// character below 0x20, `"` or `\`. Tested as one `u64` (little-endian):
+/// a borrow can flag a byte above a flagged one, never below, so the lowest
+/// flagged byte is exact.
+fn escape_flags(word: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(word) {
+        Ok(word) => escape_flags_u64(u64::from_le_bytes(word)),
+        Err(_) => HIGH,
+    }
+}
+
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// [`escape_flags`] of a word read little-endian.
+fn escape_flags_u64(w: u64) -> u64 {
     // Some byte of `v` is zero (a borrow starts only at a zero byte).
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;
     // Below 0x20: borrows when 0x20 is subtracted, high bit clear.
     let flagged = w.wrapping_sub(ONES * 0x20) & !w
         | has_zero(w ^ (ONES * u64::from(b'"')))
         | has_zero(w ^ (ONES * u64::from(b'\\')));
-    flagged & HIGH == 0
+    flagged & HIGH
 }
 
 fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
@@ -708,6 +825,7 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use crate::capture::FileSource;
+    use crate::correlate::Outcome;
 
     /// Every fixture capture, analysed.
     fn fixture_analyses() -> Vec<InputAnalysis> {
@@ -752,11 +870,13 @@ mod tests {
     fn hand_written_lines_match_the_schema_types() {
         let (mut calls, mut diagnostics) = (0, 0);
         let mut routes = render::RouteTexts::new(SRC_TO_DST);
+        let mut quoted = QuotedInput::default();
         for input in fixture_analyses() {
             let name = format!("{}\u{1b}\"odd\\name\tü", input.name);
+            let quoted = quoted.get(&name).to_vec();
             for (call, found) in input.calls().iter().zip(&input.diagnostics) {
                 let mut out = Vec::new();
-                render_call_line(&mut out, &mut routes, &name, call);
+                render_call_line(&mut out, &mut routes, &quoted, call);
                 let expected = serde_line(&Line::Call(call_json(&name, call)));
                 assert_eq!(
                     String::from_utf8_lossy(&out),
@@ -765,7 +885,7 @@ mod tests {
                 calls += 1;
                 for d in found.iter().chain(&input.summary.capture_diagnostics) {
                     let mut out = Vec::new();
-                    render_diagnostic_line(&mut out, &mut routes, &name, d);
+                    render_diagnostic_line(&mut out, &mut routes, &quoted, d);
                     let expected = serde_line(&Line::Diagnostic(diagnostic_json(&name, d)));
                     assert_eq!(
                         String::from_utf8_lossy(&out),
@@ -817,6 +937,80 @@ mod tests {
                 String::from_utf8(out).unwrap(),
                 serde_json::to_string(s).unwrap()
             );
+        }
+    }
+
+    /// Every length up to three blocks, an escape at every position (alone
+    /// and after another escape, whose borrow must not flag its neighbour),
+    /// against serde_json.
+    #[test]
+    fn escapes_at_every_position_as_serde_json_does() {
+        for len in 0..=100 {
+            for at in 0..len {
+                for special in ['"', '\\', '\n', '\u{1}', '\u{1f}'] {
+                    for fill in ['a', '#', ']', '!', 'ü'] {
+                        let mut chars: Vec<char> = vec![fill; len];
+                        chars[at] = special;
+                        if at + 1 < len {
+                            chars[at + 1] = '#';
+                        }
+                        if at > 0 {
+                            chars[at - 1] = '"';
+                        }
+                        let s: String = chars.into_iter().collect();
+                        let mut out = Vec::new();
+                        push_str(&mut out, &s);
+                        assert_eq!(
+                            String::from_utf8(out).unwrap(),
+                            serde_json::to_string(&s).unwrap()
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The names written without the escape check need none.
+    #[test]
+    fn fixed_names_are_plain() {
+        use crate::reassembly::Transport;
+        let mut names: Vec<&str> = Outcome::NAMES.to_vec();
+        for rule in crate::rules::RULES {
+            names.extend([rule.id, rule.name]);
+        }
+        names.extend([Severity::Info, Severity::Warning, Severity::Error].map(Severity::as_str));
+        names.extend(
+            [
+                Transport::Udp,
+                Transport::Tcp,
+                Transport::Ws,
+                Transport::Sctp,
+            ]
+            .map(Transport::as_str),
+        );
+        for m in [
+            "INVITE",
+            "ACK",
+            "BYE",
+            "CANCEL",
+            "REGISTER",
+            "OPTIONS",
+            "INFO",
+            "UPDATE",
+            "PRACK",
+            "SUBSCRIBE",
+            "NOTIFY",
+            "REFER",
+            "MESSAGE",
+            "PUBLISH",
+        ] {
+            let method = Method::parse(m);
+            assert!(!matches!(method, Method::Other(_)), "{m}");
+            assert_eq!(method.as_str(), m);
+            names.push(m);
+        }
+        for name in names {
+            assert!(is_plain(name.as_bytes()), "{name:?}");
         }
     }
 
