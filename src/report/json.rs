@@ -17,6 +17,7 @@ use super::{Report, render};
 use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::capture::Timestamp;
 use crate::correlate::{Call, Record};
+use crate::reassembly::Transport;
 use crate::rules::{Diagnostic, Evidence, Severity};
 use crate::sip::Method;
 
@@ -175,6 +176,8 @@ pub struct JsonReport<'w> {
     buf: Vec<u8>,
     /// `{src}","dst":"{dst}` of the address pairs written so far.
     routes: render::RouteTexts,
+    /// The date of the last day written.
+    dates: render::Dates,
     /// The input name as a JSON string, written on every line.
     input: QuotedInput,
 }
@@ -208,6 +211,7 @@ impl<'w> JsonReport<'w> {
             total: Findings::default(),
             buf: Vec::new(),
             routes: render::RouteTexts::new(SRC_TO_DST),
+            dates: render::Dates::default(),
             input: QuotedInput::default(),
         }
     }
@@ -231,7 +235,8 @@ impl CallSink for JsonReport<'_> {
     ) -> io::Result<()> {
         self.buf.clear();
         let input = self.input.get(input);
-        render_call_line(&mut self.buf, &mut self.routes, input, call);
+        let texts = (&mut self.routes, &mut self.dates);
+        render_call_line(&mut self.buf, texts, input, call);
         for d in diagnostics {
             render_diagnostic_line(&mut self.buf, &mut self.routes, input, d);
         }
@@ -439,7 +444,12 @@ fn summary_json(input: &InputSummary) -> SummaryJson {
 
 /// [`Line::Call`] of `call_json(input, call)`, with its line end; `input`
 /// is the input name as a JSON string ([`QuotedInput`]).
-fn render_call_line(out: &mut Vec<u8>, routes: &mut render::RouteTexts, input: &[u8], call: &Call) {
+fn render_call_line(
+    out: &mut Vec<u8>,
+    (routes, dates): (&mut render::RouteTexts, &mut render::Dates),
+    input: &[u8],
+    call: &Call,
+) {
     let outcome = call.outcome();
     out.extend_from_slice(br#"{"type":"call","data":{"input":"#);
     out.extend_from_slice(input);
@@ -469,22 +479,31 @@ fn render_call_line(out: &mut Vec<u8>, routes: &mut render::RouteTexts, input: &
         if i > 0 {
             out.push(b',');
         }
-        render_message(out, routes, r);
+        render_message(out, routes, dates, r);
     }
     out.extend_from_slice(b"]}}\n");
 }
 
 /// `message_json(r)`.
-fn render_message(out: &mut Vec<u8>, routes: &mut render::RouteTexts, r: &Record) {
+fn render_message(
+    out: &mut Vec<u8>,
+    routes: &mut render::RouteTexts,
+    dates: &mut render::Dates,
+    r: &Record,
+) {
     out.extend_from_slice(br#"{"frame":"#);
     render::push_u64(out, u64::from(r.frame.0));
     // Times and addresses are digits and punctuation: nothing to escape.
     out.extend_from_slice(br#","time":""#);
-    render::push_rfc3339(out, r.ts);
+    render::push_rfc3339(out, r.ts, dates);
     out.extend_from_slice(br#"","src":""#);
     routes.push(out, r.src, r.dst);
-    out.extend_from_slice(br#"","transport":"#);
-    push_plain_str(out, r.transport.as_str());
+    out.extend_from_slice(match r.transport {
+        Transport::Udp => br#"","transport":"UDP""#,
+        Transport::Tcp => br#"","transport":"TCP""#,
+        Transport::Ws => br#"","transport":"WS""#,
+        Transport::Sctp => br#"","transport":"SCTP""#,
+    });
     if let Some(method) = r.msg.method() {
         out.extend_from_slice(br#","method":"#);
         push_method(out, method);
@@ -870,13 +889,14 @@ mod tests {
     fn hand_written_lines_match_the_schema_types() {
         let (mut calls, mut diagnostics) = (0, 0);
         let mut routes = render::RouteTexts::new(SRC_TO_DST);
+        let mut dates = render::Dates::default();
         let mut quoted = QuotedInput::default();
         for input in fixture_analyses() {
             let name = format!("{}\u{1b}\"odd\\name\tü", input.name);
             let quoted = quoted.get(&name).to_vec();
             for (call, found) in input.calls().iter().zip(&input.diagnostics) {
                 let mut out = Vec::new();
-                render_call_line(&mut out, &mut routes, &quoted, call);
+                render_call_line(&mut out, (&mut routes, &mut dates), &quoted, call);
                 let expected = serde_line(&Line::Call(call_json(&name, call)));
                 assert_eq!(
                     String::from_utf8_lossy(&out),
@@ -973,7 +993,6 @@ mod tests {
     /// The names written without the escape check need none.
     #[test]
     fn fixed_names_are_plain() {
-        use crate::reassembly::Transport;
         let mut names: Vec<&str> = Outcome::NAMES.to_vec();
         for rule in crate::rules::RULES {
             names.extend([rule.id, rule.name]);

@@ -224,9 +224,31 @@ fn pair(n: u32) -> [u8; 2] {
     crate::decimal::pair((n % 100) as u8)
 }
 
+/// The date of the last day [`push_rfc3339`] wrote: the messages of a
+/// capture fall on a day or two, and the calendar arithmetic costs more
+/// than the rest of the time.
+#[derive(Default)]
+pub(crate) struct Dates {
+    /// Days since 1970-01-01 and its `(year, month, day)`.
+    last: Option<(i64, (i64, u32, u32))>,
+}
+
+impl Dates {
+    fn civil(&mut self, days: i64) -> (i64, u32, u32) {
+        match self.last {
+            Some((day, date)) if day == days => date,
+            _ => {
+                let date = super::json::civil_from_days(days);
+                self.last = Some((days, date));
+                date
+            }
+        }
+    }
+}
+
 /// [`super::json::rfc3339`]: `2024-11-21T14:25:03.123456789Z`.
-pub(crate) fn push_rfc3339(out: &mut Vec<u8>, ts: Timestamp) {
-    let (y, m, d) = super::json::civil_from_days(ts.secs.div_euclid(86_400));
+pub(crate) fn push_rfc3339(out: &mut Vec<u8>, ts: Timestamp, dates: &mut Dates) {
+    let (y, m, d) = dates.civil(ts.secs.div_euclid(86_400));
     let (Ok(year @ 0..=9999), 0..=999_999_999) = (u64::try_from(y), ts.nanos) else {
         // Years of five digits or before year 0, nanoseconds out of range:
         // hostile timestamps only.
@@ -508,7 +530,7 @@ mod tests {
             let ts = Timestamp { secs, nanos };
             assert_eq!(render(|o| push_time_of_day(o, ts)), ts.to_string());
             assert_eq!(
-                render(|o| push_rfc3339(o, ts)),
+                render(|o| push_rfc3339(o, ts, &mut Dates::default())),
                 super::super::json::rfc3339(ts)
             );
         }

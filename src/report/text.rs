@@ -14,6 +14,7 @@ use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::capture::{FrameNo, Timestamp};
 use crate::correlate::{Call, Outcome, Record};
 use crate::decimal;
+use crate::reassembly::Transport;
 use crate::rules::{Diagnostic, Evidence, START_LINE, Severity};
 
 /// The text report, written as the analysis releases each call.
@@ -257,9 +258,7 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
         let offset = start.map_or(Duration::ZERO, |s| offset_of(record.ts, s));
         render_ladder_columns(out.buf, record.frame, record.ts, offset);
         out.routes.push(out.buf, record.src, record.dst);
-        out.str("  ");
-        out.str(record.transport.as_str());
-        out.str("  ");
+        out.str(transport_column(record.transport));
         let msg = &record.msg;
         let line = msg.start_line_span().slice(msg.raw());
         if !out.colour && super::is_printable_ascii_bytes(line) {
@@ -281,6 +280,16 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
         out.str("  … ");
         out.u64(call.dropped_messages);
         out.str(" more messages not kept (call table limit)\n");
+    }
+}
+
+/// `  {transport}  `, one constant piece per transport.
+fn transport_column(transport: Transport) -> &'static str {
+    match transport {
+        Transport::Udp => "  UDP  ",
+        Transport::Tcp => "  TCP  ",
+        Transport::Ws => "  WS  ",
+        Transport::Sctp => "  SCTP  ",
     }
 }
 
@@ -613,6 +622,18 @@ fn write_summary(w: &mut dyn Write, input: &InputSummary) -> io::Result<()> {
 
 /// "0.4 ms", "12.0 ms", "1.250 s".
 fn render_millis(out: &mut Out<'_>, d: Duration) {
+    // Below one second (nearly every delay): the tenths of a millisecond
+    // rounded by hand, which is what `{:.1}` of the f64 writes but for an
+    // exact tie (left to `push_millis`, which hands it to `core::fmt`).
+    let nanos = d.subsec_nanos();
+    let (tenths, rest) = (nanos / 100_000, nanos % 100_000);
+    if d.as_secs() == 0 && rest != 50_000 {
+        let tenths = tenths + u32::from(rest > 50_000);
+        out.u64(u64::from(tenths / 10));
+        let tenth = b'0' + (tenths % 10) as u8;
+        out.buf.extend_from_slice(&[b'.', tenth, b' ', b'm', b's']);
+        return;
+    }
     if d.as_millis() < 1000 {
         render::push_millis(out.buf, d, 1);
         out.str(" ms");
@@ -625,4 +646,48 @@ fn render_millis(out: &mut Out<'_>, d: Duration) {
 /// "1 call", "2 calls".
 fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transport_columns_are_the_names_padded() {
+        for t in [
+            Transport::Udp,
+            Transport::Tcp,
+            Transport::Ws,
+            Transport::Sctp,
+        ] {
+            assert_eq!(transport_column(t), format!("  {}  ", t.as_str()));
+        }
+    }
+
+    /// The hand-rounded delays are what `core::fmt` writes, ties and the
+    /// carry into a whole second included.
+    #[test]
+    fn millis_as_core_fmt_writes_them() {
+        let mut cases = vec![0, 1, 49_999, 50_000, 50_001, 150_000, 250_000, 999_949_999];
+        cases.extend([
+            999_950_000,
+            999_950_001,
+            999_999_999,
+            1_000_000_000,
+            1_250_000_000,
+        ]);
+        cases.extend((0..2000).map(|i| i * 499_979));
+        for nanos in cases {
+            let d = Duration::from_nanos(nanos);
+            let expected = if d.as_millis() < 1000 {
+                format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+            } else {
+                format!("{:.3} s", d.as_secs_f64())
+            };
+            let mut buf = Vec::new();
+            let mut routes = render::RouteTexts::new(" → ");
+            render_millis(&mut Out::new(&mut buf, &mut routes), d);
+            assert_eq!(String::from_utf8(buf).unwrap(), expected, "{nanos}");
+        }
+    }
 }
