@@ -12,8 +12,6 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use quick_junit::{NonSuccessKind, Report as JunitXml, TestCase, TestCaseStatus, TestSuite};
-
 use super::{Report, text};
 use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::correlate::Call;
@@ -27,12 +25,38 @@ struct PendingCase {
     failures: Vec<Diagnostic>,
 }
 
+/// One test suite as the XML carries it: the strings before XML cleaning
+/// and escaping (see [`push_xml_text`]).
+#[derive(Debug, Default)]
+struct Suite {
+    name: String,
+    cases: Vec<Case>,
+    system_err: Option<String>,
+}
+
+/// One test case: a success when `failure` is `None`.
+#[derive(Debug)]
+struct Case {
+    name: String,
+    classname: String,
+    failure: Option<Failure>,
+    system_out: Option<String>,
+}
+
+/// The `<failure>` of a test case.
+#[derive(Debug)]
+struct Failure {
+    message: String,
+    ty: String,
+    description: String,
+}
+
 /// The JUnit report: test cases are gathered per capture and the XML is
-/// written at the end.
+/// written at the end (the totals open the document).
 pub struct JunitReport<'w> {
     w: &'w mut dyn Write,
     fail_on: Option<Severity>,
-    xml: JunitXml,
+    suites: Vec<Suite>,
     cases: Vec<PendingCase>,
 }
 
@@ -41,7 +65,7 @@ impl<'w> JunitReport<'w> {
         JunitReport {
             w,
             fail_on,
-            xml: JunitXml::new("sipdiag"),
+            suites: Vec::new(),
             cases: Vec::new(),
         }
     }
@@ -81,7 +105,10 @@ impl Report for JunitReport<'_> {
     }
 
     fn end_input(&mut self, summary: &InputSummary) -> io::Result<()> {
-        let mut suite = TestSuite::new(summary.name.as_str());
+        let mut suite = Suite {
+            name: summary.name.clone(),
+            ..Suite::default()
+        };
         let mut orphans = Vec::new();
         for d in &summary.expectations {
             if !self.failing(d) {
@@ -93,10 +120,12 @@ impl Report for JunitReport<'_> {
             }
         }
         for case in std::mem::take(&mut self.cases) {
-            let mut tc = TestCase::new(case.name, status(&case.failures)?);
-            tc.set_classname(summary.name.as_str());
-            tc.set_system_out_lossy(&case.system_out);
-            suite.add_test_case(tc);
+            suite.cases.push(Case {
+                name: case.name,
+                classname: summary.name.clone(),
+                failure: failure(&case.failures)?,
+                system_out: Some(utf8_lossy(case.system_out)),
+            });
         }
         let capture: Vec<Diagnostic> = summary
             .capture_diagnostics
@@ -106,20 +135,25 @@ impl Report for JunitReport<'_> {
             .collect();
         for (name, failures) in [("capture", capture), ("expectations", orphans)] {
             if !failures.is_empty() {
-                let mut tc = TestCase::new(name, status(&failures)?);
-                tc.set_classname(summary.name.as_str());
-                suite.add_test_case(tc);
+                suite.cases.push(Case {
+                    name: name.to_owned(),
+                    classname: summary.name.clone(),
+                    failure: failure(&failures)?,
+                    system_out: None,
+                });
             }
         }
         if let Some(e) = &summary.read_error {
-            suite.set_system_err(format!("capture incomplete: {}", super::escape(e)));
+            suite.system_err = Some(format!("capture incomplete: {}", super::escape(e)));
         }
-        self.xml.add_test_suite(suite);
+        self.suites.push(suite);
         Ok(())
     }
 
     fn end(&mut self) -> io::Result<()> {
-        self.xml.serialize(&mut *self.w).map_err(io::Error::other)?;
+        let mut out = Vec::new();
+        write_xml(&mut out, &self.suites);
+        self.w.write_all(&out)?;
         writeln!(self.w)
     }
 }
@@ -139,10 +173,10 @@ fn case_name(call: &Call) -> String {
     super::escape(&format!("{}: {from} → {to}", call.call_id)).into_owned()
 }
 
-/// Success, or one failure naming every failing finding.
-fn status(failures: &[Diagnostic]) -> io::Result<TestCaseStatus> {
+/// No failure, or one failure naming every failing finding.
+fn failure(failures: &[Diagnostic]) -> io::Result<Option<Failure>> {
     let Some(first) = failures.first() else {
-        return Ok(TestCaseStatus::success());
+        return Ok(None);
     };
     let mut body = Vec::new();
     for (i, d) in failures.iter().enumerate() {
@@ -153,15 +187,177 @@ fn status(failures: &[Diagnostic]) -> io::Result<TestCaseStatus> {
     }
     let mut ids: Vec<&str> = failures.iter().map(|d| d.rule.id).collect();
     ids.dedup();
-    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
     let message = if failures.len() == 1 {
         first.message.clone()
     } else {
         format!("{} (and {} more)", first.message, failures.len() - 1)
     };
-    status
-        .set_message(super::escape(&message).into_owned())
-        .set_type(ids.join(" "))
-        .set_description(String::from_utf8_lossy(&body).into_owned());
-    Ok(status)
+    Ok(Some(Failure {
+        message: super::escape(&message).into_owned(),
+        ty: ids.join(" "),
+        description: utf8_lossy(body),
+    }))
+}
+
+/// The bytes as text, invalid UTF-8 replaced (as `String::from_utf8_lossy`)
+/// without a copy in the usual, valid case.
+fn utf8_lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+// The XML, written by hand: byte for byte what quick-junit 0.8 writes (its
+// serializer over quick-xml 0.41 with a 4-space indent), which we used before.
+// quick-junit cleans every string when it is stored (`XmlString::new`) by
+// running an ANSI-escape parser over it, which cost 4x the whole analysis on
+// our colourless text; here the same cleaning runs only on the rare string
+// that has a control character (see `clean`). The differential tests below
+// build both documents.
+
+/// The whole document (without the newline the report adds after it).
+fn write_xml(out: &mut Vec<u8>, suites: &[Suite]) {
+    let tests: usize = suites.iter().map(|s| s.cases.len()).sum();
+    let failures: usize = suites.iter().map(Suite::failures).sum();
+    out.extend_from_slice(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sipdiag\"",
+    );
+    push_count(out, "tests", tests);
+    push_count(out, "skipped", 0);
+    push_count(out, "failures", failures);
+    push_count(out, "errors", 0);
+    out.push(b'>');
+    for suite in suites {
+        write_suite(out, suite);
+    }
+    out.extend_from_slice(b"\n</testsuites>\n");
+}
+
+impl Suite {
+    fn failures(&self) -> usize {
+        self.cases.iter().filter(|c| c.failure.is_some()).count()
+    }
+}
+
+fn write_suite(out: &mut Vec<u8>, suite: &Suite) {
+    out.extend_from_slice(b"\n    <testsuite");
+    push_attribute(out, "name", &suite.name);
+    push_count(out, "tests", suite.cases.len());
+    push_count(out, "skipped", 0);
+    push_count(out, "errors", 0);
+    push_count(out, "failures", suite.failures());
+    // A suite without children is one empty element.
+    if suite.cases.is_empty() && suite.system_err.is_none() {
+        out.extend_from_slice(b"/>");
+        return;
+    }
+    out.push(b'>');
+    for case in &suite.cases {
+        write_case(out, case);
+    }
+    if let Some(err) = &suite.system_err {
+        push_element(out, b"\n        <system-err>", err, b"</system-err>");
+    }
+    out.extend_from_slice(b"\n    </testsuite>");
+}
+
+fn write_case(out: &mut Vec<u8>, case: &Case) {
+    out.extend_from_slice(b"\n        <testcase");
+    push_attribute(out, "name", &case.name);
+    push_attribute(out, "classname", &case.classname);
+    if case.failure.is_none() && case.system_out.is_none() {
+        out.extend_from_slice(b"/>");
+        return;
+    }
+    out.push(b'>');
+    if let Some(f) = &case.failure {
+        out.extend_from_slice(b"\n            <failure");
+        push_attribute(out, "message", &f.message);
+        push_attribute(out, "type", &f.ty);
+        push_element(out, b">", &f.description, b"</failure>");
+    }
+    if let Some(text) = &case.system_out {
+        push_element(out, b"\n            <system-out>", text, b"</system-out>");
+    }
+    out.extend_from_slice(b"\n        </testcase>");
+}
+
+fn push_element(out: &mut Vec<u8>, open: &[u8], text: &str, close: &[u8]) {
+    out.extend_from_slice(open);
+    push_xml_text(out, text);
+    out.extend_from_slice(close);
+}
+
+fn push_attribute(out: &mut Vec<u8>, key: &str, value: &str) {
+    out.push(b' ');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"=\"");
+    push_xml_text(out, value);
+    out.push(b'"');
+}
+
+fn push_count(out: &mut Vec<u8>, key: &str, n: usize) {
+    out.push(b' ');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"=\"");
+    out.extend_from_slice(n.to_string().as_bytes());
+    out.push(b'"');
+}
+
+/// Appends `s` as quick-junit writes a string, in text and attributes alike:
+/// cleaned (see [`clean`]), then `& < > ' "` escaped.
+fn push_xml_text(out: &mut Vec<u8>, s: &str) {
+    let s = clean(s);
+    let bytes = s.as_bytes();
+    // Blocks without a special byte (nearly all of a ladder) are copied whole;
+    // the fold has no early exit so that it compiles to vector code.
+    let mut blocks = bytes.chunks(32);
+    for block in &mut blocks {
+        if !block.iter().fold(false, |any, &b| any | is_xml_special(b)) {
+            out.extend_from_slice(block);
+            continue;
+        }
+        for &b in block {
+            match b {
+                b'&' => out.extend_from_slice(b"&amp;"),
+                b'<' => out.extend_from_slice(b"&lt;"),
+                b'>' => out.extend_from_slice(b"&gt;"),
+                b'\'' => out.extend_from_slice(b"&apos;"),
+                b'"' => out.extend_from_slice(b"&quot;"),
+                b => out.push(b),
+            }
+        }
+    }
+}
+
+fn is_xml_special(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'\'' | b'"')
+}
+
+/// What quick-junit's `XmlString::new` keeps of `s`: the text that an ANSI
+/// escape parser (`strip-ansi-escapes`, over `vte`) prints, without the
+/// control characters XML 1.0 does not allow. That parser prints every
+/// character but C0 controls (it keeps `\n`, drops `\t` and `\r`) and C1
+/// controls (U+0080..=U+009F), until an ESC starts a sequence. So a string
+/// with none of those, which is every string of our colourless reports whose
+/// wire values went through [`super::escape`], comes back unchanged; only the
+/// rest pays for the parser.
+fn clean(s: &str) -> Cow<'_, str> {
+    if !needs_cleaning(s.as_bytes()) {
+        return Cow::Borrowed(s);
+    }
+    let stripped = strip_ansi_escapes::strip_str(s);
+    Cow::Owned(stripped.replace(
+        |c| matches!(c, '\x00'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f'),
+        "",
+    ))
+}
+
+/// Whether `bytes` may hold a control character other than `\n`: a byte
+/// below 0x20, or 0xC2, the lead byte of U+0080..=U+00BF (C1 controls among
+/// them; the printable rest, rare in SIP, takes the exact path too).
+fn needs_cleaning(bytes: &[u8]) -> bool {
+    bytes.chunks(32).any(|block| {
+        block.iter().fold(false, |any, &b| {
+            any | (b < 0x20 && b != b'\n') | (b == 0xc2)
+        })
+    })
 }
