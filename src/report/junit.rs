@@ -351,13 +351,22 @@ fn clean(s: &str) -> Cow<'_, str> {
     ))
 }
 
-/// Whether `bytes` may hold a control character other than `\n`: a byte
-/// below 0x20, or 0xC2, the lead byte of U+0080..=U+00BF (C1 controls among
-/// them; the printable rest, rare in SIP, takes the exact path too).
+/// Whether `bytes` hold a control character other than `\n`: a byte below
+/// 0x20, or a C1 control (U+0080..=U+009F: 0xC2 then 0x80..=0x9F).
 fn needs_cleaning(bytes: &[u8]) -> bool {
-    bytes.chunks(32).any(|block| {
-        block.iter().fold(false, |any, &b| {
+    // Blocks are checked for a candidate byte without early exit (vector
+    // code); only a block with one (0xC2 also leads `§`, common in our text)
+    // is looked at byte by byte.
+    bytes.chunks(32).enumerate().any(|(i, block)| {
+        let candidate = block.iter().fold(false, |any, &b| {
             any | (b < 0x20 && b != b'\n') | (b == 0xc2)
-        })
+        });
+        candidate
+            && block.iter().enumerate().any(|(j, &b)| match b {
+                0xc2 => bytes
+                    .get(i * 32 + j + 1)
+                    .is_some_and(|next| (0x80..=0x9f).contains(next)),
+                b => b < 0x20 && b != b'\n',
+            })
     })
 }
