@@ -370,3 +370,254 @@ fn needs_cleaning(bytes: &[u8]) -> bool {
             })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::FileSource;
+    use quick_junit::{NonSuccessKind, Report as QuickReport, TestCase, TestCaseStatus, TestSuite};
+
+    /// The document quick-junit 0.8 writes for the same suites, as the
+    /// report wrote it before.
+    fn quick_junit_xml(suites: &[Suite]) -> Vec<u8> {
+        let mut report = QuickReport::new("sipdiag");
+        for s in suites {
+            let mut suite = TestSuite::new(s.name.as_str());
+            for c in &s.cases {
+                let status = match &c.failure {
+                    None => TestCaseStatus::success(),
+                    Some(f) => {
+                        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                        status
+                            .set_message(f.message.as_str())
+                            .set_type(f.ty.as_str())
+                            .set_description(f.description.as_str());
+                        status
+                    }
+                };
+                let mut tc = TestCase::new(c.name.as_str(), status);
+                tc.set_classname(c.classname.as_str());
+                if let Some(out) = &c.system_out {
+                    tc.set_system_out_lossy(out.as_bytes());
+                }
+                suite.add_test_case(tc);
+            }
+            if let Some(err) = &s.system_err {
+                suite.set_system_err(err.as_str());
+            }
+            report.add_test_suite(suite);
+        }
+        let mut out = Vec::new();
+        report.serialize(&mut out).unwrap();
+        out
+    }
+
+    fn ours(suites: &[Suite]) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_xml(&mut out, suites);
+        out
+    }
+
+    fn fixture_paths() -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut paths = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "pcap" || e == "pcapng")
+                {
+                    paths.push(path);
+                }
+            }
+        }
+        paths.sort();
+        assert!(paths.len() > 50, "fixtures not found");
+        paths
+    }
+
+    /// Every fixture capture (`fixtures/**/*.pcap*`), at every `--fail-on`:
+    /// our XML is quick-junit's, one capture per document and all in one.
+    #[test]
+    fn hand_written_xml_matches_quick_junit_on_every_fixture() {
+        let inputs: Vec<InputAnalysis> = fixture_paths()
+            .iter()
+            .filter_map(|p| {
+                let mut source = FileSource::open(p).ok()?;
+                Some(crate::analysis::analyze(
+                    p.display().to_string(),
+                    &mut source,
+                ))
+            })
+            .collect();
+        let (mut cases, mut failing) = (0, 0);
+        for fail_on in [
+            None,
+            Some(Severity::Info),
+            Some(Severity::Warning),
+            Some(Severity::Error),
+        ] {
+            for group in inputs.chunks(1).chain([&inputs[..]]) {
+                let mut sink = Vec::new();
+                let mut report = JunitReport::new(&mut sink, fail_on);
+                super::super::replay(&mut report, group).unwrap();
+                let suites = std::mem::take(&mut report.suites);
+                let expected = quick_junit_xml(&suites);
+                assert_eq!(
+                    String::from_utf8_lossy(&ours(&suites)),
+                    String::from_utf8_lossy(&expected),
+                    "{} --fail-on {fail_on:?}",
+                    group[0].name
+                );
+                // What the report writes: the document and one newline.
+                let mut sink = Vec::new();
+                write(&mut sink, group, fail_on).unwrap();
+                assert_eq!(sink, [&expected[..], b"\n"].concat());
+                cases += suites.iter().map(|s| s.cases.len()).sum::<usize>();
+                failing += suites.iter().map(Suite::failures).sum::<usize>();
+            }
+        }
+        assert!(
+            cases > 400 && failing > 100,
+            "{cases} cases, {failing} failing"
+        );
+    }
+
+    /// Strings that hostile SIP text (or an odd file name) could bring, in
+    /// every place a string goes: quick-junit's result, byte for byte.
+    #[test]
+    fn hostile_strings_match_quick_junit() {
+        let hostile = [
+            "",
+            "plain",
+            "a & b < c > d ' e \" f",
+            "]]> <![CDATA[ x ]]>",
+            "&amp; &#0; &lt;",
+            "tab\there cr\r\nlf\n",
+            "nul\0 bell\u{7} vt\u{b} ff\u{c} us\u{1f} del\u{7f}",
+            "c1 \u{80} \u{85} \u{9b}31m \u{9f} nbsp\u{a0} § ±",
+            "ünïcödé → ☎ 😀 \u{202e}bidi \u{fffe} \u{ffff} \u{fdd0}",
+            "\u{1b}[31mred\u{1b}[0m \u{1b}]0;title\u{7} \u{1b}P dcs \u{1b}\\ after",
+            "esc at end \u{1b}",
+            "\u{1b}[\n in csi \u{1b}(B \u{1b}ü \u{1b}[1;2\u{85}x",
+            "\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\ \u{18}can \u{1a}sub",
+        ];
+        for (i, s) in hostile.iter().enumerate() {
+            let s = s.to_string();
+            let other = hostile[(i + 1) % hostile.len()].to_string();
+            let suites = [
+                Suite {
+                    name: s.clone(),
+                    cases: vec![
+                        Case {
+                            name: s.clone(),
+                            classname: other.clone(),
+                            failure: Some(Failure {
+                                message: s.clone(),
+                                ty: other.clone(),
+                                description: s.clone(),
+                            }),
+                            system_out: Some(s.clone()),
+                        },
+                        Case {
+                            name: other.clone(),
+                            classname: s.clone(),
+                            failure: None,
+                            system_out: None,
+                        },
+                    ],
+                    system_err: Some(s.clone()),
+                },
+                Suite {
+                    name: other.clone(),
+                    ..Suite::default()
+                },
+                Suite {
+                    name: s.clone(),
+                    cases: Vec::new(),
+                    system_err: Some(other.clone()),
+                },
+            ];
+            assert_eq!(
+                String::from_utf8_lossy(&ours(&suites)),
+                String::from_utf8_lossy(&quick_junit_xml(&suites)),
+                "{s:?}"
+            );
+        }
+        // Long strings: special bytes on both sides of the 32-byte blocks.
+        for at in 0..70 {
+            for special in ["&", "\"", "\u{85}", "§", "\t", "\u{1b}[1m"] {
+                let mut s = "x".repeat(at);
+                s.push_str(special);
+                s.push_str(&"y".repeat(70 - at));
+                let suites = [Suite {
+                    name: s.clone(),
+                    cases: Vec::new(),
+                    system_err: Some(s.clone()),
+                }];
+                assert_eq!(ours(&suites), quick_junit_xml(&suites), "{s:?}");
+            }
+        }
+        assert_eq!(ours(&[]), quick_junit_xml(&[]));
+    }
+
+    #[test]
+    fn xml_text_is_cleaned_and_escaped() {
+        let text = |s: &str| {
+            let mut out = Vec::new();
+            push_xml_text(&mut out, s);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(text("a&b<c>d'e\"f"), "a&amp;b&lt;c&gt;d&apos;e&quot;f");
+        assert_eq!(text("]]>"), "]]&gt;");
+        assert_eq!(text("tab\tcr\r\nnul\0del\u{7f}"), "tabcr\nnuldel\u{7f}");
+        assert_eq!(text("c1\u{85}\u{9f}§\u{a0}"), "c1§\u{a0}");
+        assert_eq!(text("\u{1b}[1;31mred\u{1b}[0m → ok"), "red → ok");
+        assert_eq!(text("ünïcödé ☎"), "ünïcödé ☎");
+        assert!(matches!(clean("call 1 § 3 → ü\n"), Cow::Borrowed(_)));
+        assert!(!needs_cleaning("§ ± \n ü".as_bytes()));
+        assert!(needs_cleaning("x\u{85}".as_bytes()));
+        assert!(needs_cleaning(
+            &[b'x'; 40]
+                .iter()
+                .copied()
+                .chain([0xc2, 0x80])
+                .collect::<Vec<_>>()
+        ));
+        // 0xC2 at the end of a 32-byte block, its second byte in the next.
+        let mut s = "x".repeat(31);
+        s.push('\u{9b}');
+        assert!(needs_cleaning(s.as_bytes()));
+    }
+
+    /// Every wire value in a call's text goes through `report::escape`, so
+    /// the system-out of a call never takes the ANSI parser: checked on
+    /// every fixture (the crafted and broken ones included).
+    #[test]
+    fn fixture_system_out_needs_no_cleaning() {
+        for p in fixture_paths() {
+            let Ok(mut source) = FileSource::open(&p) else {
+                continue;
+            };
+            let input = crate::analysis::analyze(p.display().to_string(), &mut source);
+            let mut sink = Vec::new();
+            let mut report = JunitReport::new(&mut sink, Some(Severity::Info));
+            super::super::replay(&mut report, std::slice::from_ref(&input)).unwrap();
+            for case in report.suites.iter().flat_map(|s| &s.cases) {
+                let out = case.system_out.as_deref().unwrap_or("");
+                let desc = case.failure.as_ref().map_or("", |f| &f.description);
+                assert!(!needs_cleaning(out.as_bytes()), "{}: {out:?}", p.display());
+                assert!(
+                    !needs_cleaning(desc.as_bytes()),
+                    "{}: {desc:?}",
+                    p.display()
+                );
+                assert!(!needs_cleaning(case.name.as_bytes()), "{}", p.display());
+            }
+        }
+    }
+}
