@@ -194,6 +194,15 @@ fn known_name(text: &str, known: &[&'static str]) -> Cow<'static, str> {
     }
 }
 
+/// [`known_name`] for bytes checked to be text.
+fn known_bytes(text: &[u8], known: &[&'static str]) -> Cow<'static, str> {
+    match known.iter().find(|k| k.as_bytes() == text) {
+        Some(k) => Cow::Borrowed(k),
+        // Text already: the lossy conversion copies it unchanged.
+        None => Cow::Owned(String::from_utf8_lossy(text).into_owned()),
+    }
+}
+
 /// Media types of `m=` lines (RFC 8866 §5.14).
 const MEDIA_KINDS: &[&str] = &["audio", "video", "image", "application", "text", "message"];
 
@@ -290,17 +299,17 @@ impl Fault {
     }
 }
 
-/// A piece of the body: its bytes, where they start in the body and, when
-/// the whole body is valid UTF-8 (nearly always), the body as text. A piece
-/// of a UTF-8 body cut at ASCII separators is text too, so it needs no UTF-8
-/// check of its own, only a slice of the body's text when it is read as text;
-/// the fields of other bodies are checked one by one, in the order the
-/// grammar reads them, which keeps the errors they get.
+/// A piece of the body: its bytes and whether the whole body is valid UTF-8
+/// (nearly always). A piece of a UTF-8 body cut at ASCII separators is text
+/// too, so it needs no UTF-8 check of its own; it is read as text only where
+/// a `str` is wanted (a few short fields per body), which costs less than
+/// one check of the whole body. The fields of other bodies are checked one
+/// by one, in the order the grammar reads them, which keeps the errors they
+/// get.
 #[derive(Clone, Copy)]
 struct Field<'a> {
     bytes: &'a [u8],
-    start: usize,
-    body_text: Option<&'a str>,
+    is_text: bool,
 }
 
 impl<'a> Field<'a> {
@@ -309,8 +318,7 @@ impl<'a> Field<'a> {
     fn cut(self, start: usize, end: usize) -> Field<'a> {
         Field {
             bytes: self.bytes.get(start..end).unwrap_or_default(),
-            start: self.start + start,
-            body_text: self.body_text,
+            is_text: self.is_text,
         }
     }
 
@@ -324,19 +332,13 @@ impl<'a> Field<'a> {
     /// The field as text; `name` names it in the error when it is not UTF-8.
     #[inline]
     fn text(self, name: &'static str) -> Result<&'a str, Fault> {
-        match self
-            .body_text
-            .and_then(|t| t.get(self.start..self.start + self.bytes.len()))
-        {
-            Some(text) => Ok(text),
-            None => utf8(self.bytes, name),
-        }
+        utf8(self.bytes, name)
     }
 
     /// Checks that the field is text, without reading it as text.
     #[inline]
     fn check_text(self, name: &'static str) -> Result<(), Fault> {
-        if self.body_text.is_none() {
+        if !self.is_text {
             utf8(self.bytes, name)?;
         }
         Ok(())
@@ -549,7 +551,9 @@ fn general_origin_address(value: Field<'_>) -> Result<&str, Fault> {
 /// `IP6`) before it, and the three leading fields, of which the version
 /// (digits only) cannot hold a space.
 fn plain_origin_address(value: Field<'_>) -> Option<&str> {
-    value.body_text?;
+    if !value.is_text {
+        return None;
+    }
     let bytes = value.bytes;
     let last = bytes.iter().rposition(|&b| b == b' ')?;
     if last + 1 >= bytes.len() {
@@ -743,36 +747,38 @@ fn name_value<'a>(
     }
 }
 
-/// The fields of an `m=` line that [`Media`] keeps.
+/// The fields of an `m=` line that [`Media`] keeps, each checked to be text.
 struct MediaLine<'a> {
-    kind: &'a str,
+    kind: Field<'a>,
     port: u16,
-    proto: &'a str,
+    proto: Field<'a>,
     /// The formats as written, separated by whitespace.
-    fmt: &'a str,
+    fmt: Field<'a>,
 }
 
 /// `m=<media> <port>[/<number of ports>] <proto> <fmt> ...`; single spaces
-/// between the first four fields.
+/// between the first four fields. The fields stay bytes: the usual names are
+/// found in tables without being read as text.
 fn media_line(value: Field<'_>) -> Result<MediaLine<'_>, Fault> {
     let mut fields = Pieces::new(value, b' ');
-    let kind = next_str(&mut fields, "Media name")?;
-    let port = next_field(&mut fields, "Media port")?.text("Media Port")?;
-    let (port, ports) = match port.split_once('/') {
+    let kind = next_field(&mut fields, "Media name")?;
+    kind.check_text("Media name")?;
+    let port = next_field(&mut fields, "Media port")?;
+    port.check_text("Media Port")?;
+    let (port, ports) = match port.split_once(b'/') {
         Some((port, ports)) => (port, Some(ports)),
         None => (port, None),
     };
-    let port = decimal(port.as_bytes(), u16::MAX.into())
+    let port = decimal(port.bytes, u16::MAX.into())
         .and_then(|p| u16::try_from(p).ok())
         .ok_or(Fault::Format("Media port"))?;
     if let Some(ports) = ports {
-        decimal(ports.as_bytes(), u16::MAX.into()).ok_or(Fault::Format("Media num-ports"))?;
+        decimal(ports.bytes, u16::MAX.into()).ok_or(Fault::Format("Media num-ports"))?;
     }
-    let proto = next_str(&mut fields, "Media proto")?;
-    let fmt = fields
-        .remainder()
-        .ok_or(Fault::Missing("Media fmt"))?
-        .text("Media fmt")?;
+    let proto = next_field(&mut fields, "Media proto")?;
+    proto.check_text("Media proto")?;
+    let fmt = fields.remainder().ok_or(Fault::Missing("Media fmt"))?;
+    fmt.check_text("Media fmt")?;
     Ok(MediaLine {
         kind,
         port,
@@ -901,16 +907,18 @@ fn trim(s: &str) -> &str {
 /// first `a=rtpmap` of the section for their payload type
 /// ([`Reader::describe`]), else by the static table when the section ends
 /// ([`Reader::end_section`]).
-fn formats_of(fmt: &str) -> Vec<Format> {
+fn formats_of(fmt: Field<'_>) -> Vec<Format> {
     // Room for the usual three or four formats at once.
     let mut formats = Vec::with_capacity(4);
-    for fmt in fmt.split_ascii_whitespace() {
-        let pt = decimal(fmt.as_bytes(), u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok());
+    // What `str::split_ascii_whitespace` yields.
+    let words = fmt.bytes.split(u8::is_ascii_whitespace);
+    for word in words.filter(|w| !w.is_empty()) {
+        let pt = decimal(word, u8::MAX.into()).and_then(|pt| u8::try_from(pt).ok());
         formats.push(Format {
             pt,
             encoding: match pt {
                 Some(_) => None,
-                None => Some(known_name(fmt, ENCODINGS)),
+                None => Some(known_bytes(word, ENCODINGS)),
             },
             clock_rate: None,
             channels: None,
@@ -1001,15 +1009,15 @@ impl<'a> Reader<'a> {
             let line = media_line(value)?;
             self.end_section();
             self.media.push(Media {
-                kind: known_name(line.kind, MEDIA_KINDS),
+                kind: known_bytes(line.kind.bytes, MEDIA_KINDS),
                 port: line.port,
-                proto: known_name(line.proto, PROTOS),
+                proto: known_bytes(line.proto.bytes, PROTOS),
                 formats: formats_of(line.fmt),
                 connection: None,
                 direction: None,
             });
             self.section = Some(Section {
-                is_audio: line.kind.eq_ignore_ascii_case("audio"),
+                is_audio: line.kind.bytes.eq_ignore_ascii_case(b"audio"),
                 ..Section::default()
             });
             return Ok(());
@@ -1060,7 +1068,7 @@ impl<'a> Reader<'a> {
                     }
                     // The other attributes of a body that is text: nothing
                     // to check, only a direction to look for.
-                    if value.body_text.is_some()
+                    if value.is_text
                         && let Some(media) = self.media.last_mut()
                     {
                         let name = match value.bytes.iter().position(|&b| b == b':') {
@@ -1239,17 +1247,32 @@ fn has_cr_or_nul(line: &[u8]) -> bool {
     line.iter().any(|&b| b == b'\r' || b == 0)
 }
 
-/// Whether no line of `body` can hold a CR or a NUL once its trailing
-/// whitespace is trimmed: there is no NUL, and every CR ends a line (LF or
-/// the end of the body follows). One pass over the whole body, without an
-/// early exit so that the compiler checks many bytes at a time, instead of
-/// a test of every line.
-fn line_ends_are_clean(body: &[u8]) -> bool {
+/// What one pass over the whole body tells, without an early exit so that
+/// the compiler checks many bytes at a time:
+/// - `ascii`: every byte is ASCII, so the body is text (nearly always; other
+///   bodies get the full UTF-8 check);
+/// - `clean`: no line can hold a CR or a NUL once its trailing whitespace is
+///   trimmed: there is no NUL, and every CR ends a line (LF or the end of the
+///   body follows). Then no line needs a test of its own.
+#[derive(Debug, PartialEq, Eq)]
+struct BodyScan {
+    ascii: bool,
+    clean: bool,
+}
+
+fn scan_body(body: &[u8]) -> BodyScan {
     let next = body.get(1..).unwrap_or_default();
-    let bad = body.iter().zip(next).fold(false, |bad, (&b, &n)| {
-        bad | (b == 0) | ((b == b'\r') & (n != b'\n'))
-    });
-    !bad && body.last().is_none_or(|&b| b != 0)
+    let (bad, bits) = body
+        .iter()
+        .zip(next)
+        .fold((false, 0u8), |(bad, bits), (&b, &n)| {
+            (bad | (b == 0) | ((b == b'\r') & (n != b'\n')), bits | b)
+        });
+    let last = body.last().copied();
+    BodyScan {
+        ascii: (bits | last.unwrap_or(0)).is_ascii(),
+        clean: !bad && last != Some(0),
+    }
 }
 
 /// The first `\n` at or after `from`, eight bytes at a time. SDP lines are
@@ -1280,10 +1303,10 @@ fn find_lf_short(body: &[u8], from: usize) -> Option<usize> {
 impl Sdp {
     /// Parses an SDP body leniently (see the module docs).
     pub fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
-        // One UTF-8 check for the whole body instead of one per field (see
-        // `Field`).
-        let text = std::str::from_utf8(body).ok();
-        let clean = line_ends_are_clean(body);
+        // One pass for the whole body instead of a UTF-8 check per field (see
+        // `Field`) and a CR and NUL test per line.
+        let BodyScan { ascii, clean } = scan_body(body);
+        let is_text = ascii || std::str::from_utf8(body).is_ok();
         let mut reader = Reader::default();
         let mut skipped_lines = Vec::new();
         let mut kept = 0;
@@ -1306,8 +1329,7 @@ impl Sdp {
                     kept += 1;
                     let value = Field {
                         bytes: value,
-                        start: line_start + 2,
-                        body_text: text,
+                        is_text,
                     };
                     reader
                         .line(*key, value)
@@ -1566,13 +1588,31 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
 
     #[test]
     fn clean_line_ends() {
-        assert!(line_ends_are_clean(b""));
-        assert!(line_ends_are_clean(b"v=0\r\ns=-\r\n"));
-        assert!(line_ends_are_clean(b"v=0\ns=-\r"));
-        assert!(!line_ends_are_clean(b"v=0\r\na=b\rc\r\n"));
-        assert!(!line_ends_are_clean(b"v=0\r \r\n"));
-        assert!(!line_ends_are_clean(b"v=0\r\na=b\0c\r\n"));
-        assert!(!line_ends_are_clean(b"v=0\0"));
+        let clean = |body: &[u8]| scan_body(body).clean;
+        assert!(clean(b""));
+        assert!(clean(b"v=0\r\ns=-\r\n"));
+        assert!(clean(b"v=0\ns=-\r"));
+        assert!(!clean(b"v=0\r\na=b\rc\r\n"));
+        assert!(!clean(b"v=0\r \r\n"));
+        assert!(!clean(b"v=0\r\na=b\0c\r\n"));
+        assert!(!clean(b"v=0\0"));
+    }
+
+    #[test]
+    fn body_scan_finds_non_ascii_bytes_anywhere() {
+        let ascii = |body: &[u8]| scan_body(body).ascii;
+        assert!(ascii(b""));
+        assert!(ascii(b"v=0\r\ns=-\r\n"));
+        assert!(!ascii("\u{e9}".as_bytes()));
+        assert!(!ascii("v=0\r\ns=caf\u{e9}".as_bytes()));
+        assert!(!ascii("s=\u{e9}\r\nv=0".as_bytes()));
+        assert_eq!(
+            scan_body(b"v=0\0\xff"),
+            BodyScan {
+                ascii: false,
+                clean: false
+            }
+        );
     }
 
     #[test]
@@ -1722,8 +1762,7 @@ a=rtpmap:0 pcmu/8000\n",
     fn plain_origin_agrees_with_the_general_reader() {
         let field = |text: &'static str| Field {
             bytes: text.as_bytes(),
-            start: 0,
-            body_text: Some(text),
+            is_text: true,
         };
         for usual in [
             "alice 53655765 2353687637 IN IP4 10.0.3.1",
@@ -1759,8 +1798,7 @@ a=rtpmap:0 pcmu/8000\n",
         assert_eq!(
             plain_origin_address(Field {
                 bytes: b"a 1 2 IN IP4 10.0.0.1",
-                start: 0,
-                body_text: None,
+                is_text: false,
             }),
             None
         );
