@@ -860,22 +860,23 @@ fn parse_plain_rtpmap(value: &str) -> Option<Option<Rtpmap<'_>>> {
 /// forms, read by a table look-up: `(pt, encoding, clock, channels)`, what
 /// [`parse_rtpmap`] reads from them. `None` for any other value.
 fn common_rtpmap(value: &[u8]) -> Option<(u8, &'static str, u32, Option<u8>)> {
-    let space = value.iter().take(4).position(|&b| b == b' ')?;
-    let (digits, rest) = (value.get(..space)?, value.get(space + 1..)?);
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let pt = digits
-        .iter()
-        .fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    let digit = |b: &u8| b.is_ascii_digit().then(|| u32::from(b - b'0'));
+    let (pt, rest) = match value {
+        [a, b' ', rest @ ..] => (digit(a)?, rest),
+        [a, b, b' ', rest @ ..] => (digit(a)? * 10 + digit(b)?, rest),
+        [a, b, c, b' ', rest @ ..] => (digit(a)? * 100 + digit(b)? * 10 + digit(c)?, rest),
+        _ => return None,
+    };
     let pt = u8::try_from(pt).ok()?;
-    let (encoding, clock, channels) = match rest {
-        b"PCMU/8000" => ("PCMU", 8000, None),
-        b"PCMA/8000" => ("PCMA", 8000, None),
-        b"telephone-event/8000" => ("telephone-event", 8000, None),
-        b"G722/8000" => ("G722", 8000, None),
-        b"G729/8000" => ("G729", 8000, None),
-        b"opus/48000/2" => ("opus", 48000, Some(2)),
+    // Most names have the clock rate 8000: one test of the suffix, then
+    // short names to compare.
+    let (encoding, clock, channels) = match rest.strip_suffix(b"/8000") {
+        Some(b"PCMU") => ("PCMU", 8000, None),
+        Some(b"PCMA") => ("PCMA", 8000, None),
+        Some(b"telephone-event") => ("telephone-event", 8000, None),
+        Some(b"G722") => ("G722", 8000, None),
+        Some(b"G729") => ("G729", 8000, None),
+        None if rest == b"opus/48000/2" => ("opus", 48000, Some(2)),
         _ => return None,
     };
     Some((pt, encoding, clock, channels))
@@ -1051,8 +1052,7 @@ impl<'a> Reader<'a> {
                         // The usual values first: a table look-up, nothing
                         // to allocate or check (visible ASCII, no direction).
                         if let Some((pt, encoding, clock, channels)) = common_rtpmap(rtpmap) {
-                            let encoding = Cow::Borrowed(encoding);
-                            Self::describe_as(section, media, pt, encoding, Some(clock), channels);
+                            Self::describe_static(section, media, pt, encoding, clock, channels);
                             return Ok(());
                         }
                         // Then the plain form: visible ASCII, so text, and
@@ -1173,17 +1173,26 @@ impl<'a> Reader<'a> {
         Self::describe_formats(section, media, pt, encoding, clock, channels);
     }
 
-    /// [`Reader::describe`] with the encoding name already made.
-    fn describe_as(
+    /// [`Reader::describe`] for a name of the program's own: the formats
+    /// borrow it, with no `Cow` to clone per format nor to drop after.
+    fn describe_static(
         section: &mut Section,
         media: &mut Media,
         pt: u8,
-        encoding: Cow<'static, str>,
-        clock: Option<u32>,
+        encoding: &'static str,
+        clock: u32,
         channels: Option<u8>,
     ) {
-        if section.described.insert(pt) {
-            Self::describe_formats(section, media, pt, encoding, clock, channels);
+        if !section.described.insert(pt) {
+            return;
+        }
+        let channels = channels.or(section.is_audio.then_some(1));
+        for format in &mut media.formats {
+            if format.pt == Some(pt) {
+                format.encoding = Some(Cow::Borrowed(encoding));
+                format.clock_rate = Some(clock);
+                format.channels = channels;
+            }
         }
     }
 
