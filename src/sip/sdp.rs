@@ -605,40 +605,28 @@ fn connection(value: Field<'_>) -> Result<Option<IpAddr>, Fault> {
 /// form nearly every SDP writes, which `IpAddr::from_str` reads the same way.
 /// `None` for anything else, left to `IpAddr::from_str`.
 fn dotted_quad(address: &[u8]) -> Option<Ipv4Addr> {
-    // One pass: the octet being read is `value`, written with `digits`
-    // digits, the first being `first`.
-    let octet = |value: u32, digits: u32, first: u8| {
-        let canonical = matches!(digits, 1..=3) && (digits == 1 || first != b'0');
-        canonical.then(|| u8::try_from(value).ok()).flatten()
-    };
-    let mut octets = [0u8; 4];
-    let mut done = 0;
-    let (mut value, mut digits, mut first) = (0u32, 0u32, 0u8);
-    for &b in address {
-        if b == b'.' {
-            if done == 3 {
-                return None;
-            }
-            *octets.get_mut(done)? = octet(value, digits, first)?;
-            done += 1;
-            (value, digits) = (0, 0);
-        } else {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 || digits == 3 {
-                return None;
-            }
-            if digits == 0 {
-                first = b;
-            }
-            value = value * 10 + u32::from(digit);
-            digits += 1;
+    let (a, rest) = octet(address)?;
+    let (b, rest) = octet(rest.strip_prefix(b".")?)?;
+    let (c, rest) = octet(rest.strip_prefix(b".")?)?;
+    let (d, rest) = octet(rest.strip_prefix(b".")?)?;
+    rest.is_empty().then(|| Ipv4Addr::new(a, b, c, d))
+}
+
+/// The octet `bytes` start with (one to three digits, no leading zero) and
+/// what follows it. Patterns on the first bytes instead of a loop over them:
+/// no counter or state per byte.
+#[inline]
+fn octet(bytes: &[u8]) -> Option<(u8, &[u8])> {
+    let d = |b: &u8| u32::from(b - b'0');
+    let (value, rest) = match bytes {
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', rest @ ..] => {
+            (d(a) * 100 + d(b) * 10 + d(c), rest)
         }
-    }
-    if done != 3 {
-        return None;
-    }
-    *octets.get_mut(3)? = octet(value, digits, first)?;
-    Some(Ipv4Addr::from(octets))
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', rest @ ..] => (d(a) * 10 + d(b), rest),
+        [a @ b'0'..=b'9', rest @ ..] => (d(a), rest),
+        _ => return None,
+    };
+    Some((u8::try_from(value).ok()?, rest))
 }
 
 /// `b=<bwtype>:<bandwidth>`.
@@ -1530,6 +1518,29 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
                 text.parse::<u16>().ok().map(u64::from),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn dotted_quad_reads_every_octet_as_from_str() {
+        for n in 0..1100 {
+            for text in [
+                format!("{n}.1.2.3"),
+                format!("1.{n}.2.3"),
+                format!("1.2.{n:02}.3"),
+                format!("1.2.3.{n:03}"),
+                format!("{n}.{n}.{n}.{n}x"),
+            ] {
+                let std = text.parse::<Ipv4Addr>().ok();
+                let ours = dotted_quad(text.as_bytes());
+                assert!(ours.is_none() || ours == std, "{text:?}");
+                // The canonical form is read, never declined.
+                assert_eq!(
+                    ours.is_some(),
+                    std.is_some() && std.map(|ip| ip.to_string()) == Some(text.clone()),
+                    "{text:?}"
+                );
+            }
         }
     }
 
