@@ -1224,7 +1224,7 @@ impl<'a> Reader<'a> {
         self.end_section();
         // Without an `o=` line, sdp-types filled in `0.0.0.0`.
         let origin_address = match self.origin_address {
-            Some(address) => Some(address.trim())
+            Some(address) => Some(trim(address))
                 .filter(|a| !a.is_empty() && *a != "-")
                 .map(str::to_string),
             None => Some("0.0.0.0".to_string()),
