@@ -112,6 +112,46 @@ pub(crate) fn find_any4(bytes: &[u8], from: usize, needles: [u8; 4]) -> usize {
         .map_or(bytes.len(), |p| base + p)
 }
 
+/// The position of the first byte of `bytes` that is one of `needles`, or
+/// `bytes.len()`: [`find_any4`] for one or two needles, with the last
+/// partial word read as the last eight bytes (overlapping bytes already
+/// searched) instead of byte by byte, which costs most on the short texts
+/// of header values.
+pub(crate) fn find_first<const N: usize>(bytes: &[u8], needles: [u8; N]) -> usize {
+    let hits_in = |at: usize| {
+        let mut word = [0u8; 8];
+        if let Some(chunk) = bytes.get(at..at + 8) {
+            word.copy_from_slice(chunk);
+        }
+        let word = u64::from_le_bytes(word);
+        needles.iter().fold(0, |acc, &n| acc | match_mask(word, n))
+    };
+    if bytes.len() < 8 {
+        return bytes
+            .iter()
+            .position(|b| needles.contains(b))
+            .unwrap_or(bytes.len());
+    }
+    let mut base = 0;
+    while base + 8 <= bytes.len() {
+        let hits = hits_in(base);
+        if hits != 0 {
+            // The lowest flagged byte is the first match (little-endian).
+            return base + (hits.trailing_zeros() / 8) as usize;
+        }
+        base += 8;
+    }
+    if base == bytes.len() {
+        return base;
+    }
+    // No match before `base`: the first in the last eight bytes is the first.
+    let last = bytes.len() - 8;
+    match hits_in(last) {
+        0 => bytes.len(),
+        hits => last + (hits.trailing_zeros() / 8) as usize,
+    }
+}
+
 /// Whitespace as `char::is_whitespace` sees it, in the ASCII range.
 fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
