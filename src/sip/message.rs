@@ -908,34 +908,12 @@ impl Message {
 
     /// The From tag, borrowed: no copy, unlike `from().and_then(|f| f.tag)`.
     pub fn from_tag(&self) -> Option<&str> {
-        self.tag_of(&self.parsed.from, HeaderName::From)
+        self.from_ref()?.tag.as_deref()
     }
 
     /// The To tag, borrowed: no copy, unlike `to().and_then(|t| t.tag)`.
     pub fn to_tag(&self) -> Option<&str> {
-        self.tag_of(&self.parsed.to, HeaderName::To)
-    }
-
-    /// The tag of the From or To header: the parsed header's when it was
-    /// parsed, else read alone and borrowed when the header has the plain
-    /// shape ([`NameAddr::parse_plain_tag`]), without copying the display
-    /// name, the URI and the tag; else parsed and kept.
-    fn tag_of<'a>(
-        &'a self,
-        parsed: &'a OnceCell<Option<NameAddr>>,
-        name: HeaderName,
-    ) -> Option<&'a str> {
-        if parsed.get().is_none()
-            && let Some(Cow::Borrowed(value)) = self.header(name)
-            && let Some(tag) = NameAddr::parse_plain_tag(value)
-        {
-            return tag;
-        }
-        parsed
-            .get_or_init(|| NameAddr::parse(&self.header(name)?))
-            .as_ref()?
-            .tag
-            .as_deref()
+        self.to_ref()?.tag.as_deref()
     }
 
     /// Every Contact entry over all Contact headers (a 3xx may list several).

@@ -448,15 +448,6 @@ impl NameAddr {
         })
     }
 
-    /// The tag of an entry in the plain shape ([`NameAddr::parse_plain`]),
-    /// borrowed: `Some(tag)` where `tag` is what
-    /// `NameAddr::parse(entry).and_then(|a| a.tag)` gives; `None` when the
-    /// entry is not in the plain shape (then only [`NameAddr::parse`] knows).
-    /// Tag comparisons need no more, and no copy.
-    pub fn parse_plain_tag(entry: &str) -> Option<Option<&str>> {
-        Some(NameAddr::parse_plain_parts(entry)?.tag.flatten())
-    }
-
     /// The parts of [`NameAddr::parse_plain`], borrowed.
     fn parse_plain_parts(entry: &str) -> Option<PlainNameAddr<'_>> {
         let (display, rest) = match entry.strip_prefix('"') {
@@ -1168,9 +1159,6 @@ mod tests {
                         full.as_ref().map(|a| a.uri.as_str()),
                         "{v:?}"
                     );
-                    if let Some(tag) = NameAddr::parse_plain_tag(&v) {
-                        assert_eq!(tag, full.as_ref().and_then(|a| a.tag.as_deref()), "{v:?}");
-                    }
                     if let Some(parts) = NameAddr::parse_plain(&v) {
                         assert_eq!(Some(parts), NameAddr::parse_in_full(&v), "{v:?}");
                         plain_variants += 1;
