@@ -364,6 +364,39 @@ mod tests {
     }
 
     #[test]
+    fn find_first_every_position() {
+        // One and two matches at every pair of positions, lengths around
+        // the word size and its multiples (the overlapping last word).
+        for len in 0..26 {
+            for at in 0..=len {
+                for second in at..=len {
+                    let mut bytes = vec![b'a'; len];
+                    for p in [second, at] {
+                        if let Some(b) = bytes.get_mut(p) {
+                            *b = b'>';
+                        }
+                    }
+                    let expected = at.min(len);
+                    assert_eq!(find_first(&bytes, [b'>']), expected, "{len} {at} {second}");
+                    assert_eq!(
+                        find_first(&bytes, [b'"', b'>']),
+                        expected,
+                        "{len} {at} {second}"
+                    );
+                }
+            }
+        }
+        assert_eq!(find_first(br#"Alice" <sip:a@b>"#, [b'"', b'\\']), 5);
+        assert_eq!(find_first(br#"Al\"ice" <sip:a@b>"#, [b'"', b'\\']), 2);
+        assert_eq!(find_first(b"\xff\x80\xbe\x3e;tag=1\x80\xff", [b';']), 4);
+        assert_eq!(
+            find_first(b"\xff\x80\xbe\x3e\xbb\xff\xff\xff\xff;", [b';']),
+            9
+        );
+        assert_eq!(find_first(b"", [b';']), 0);
+    }
+
+    #[test]
     fn trims_like_std() {
         let cases = [
             "",
