@@ -966,6 +966,24 @@ mod tests {
         assert_eq!(Via::parse("SIP/2.0/UDP :5060"), None);
     }
 
+    /// `entry` with each of `inserts` put at every character position, and
+    /// with each character left out in turn.
+    fn one_char_mutations(entry: &str, inserts: &[char]) -> Vec<String> {
+        let mut out = Vec::new();
+        let positions = entry.char_indices().map(|(i, _)| i).chain([entry.len()]);
+        for at in positions {
+            out.extend(
+                inserts
+                    .iter()
+                    .map(|c| format!("{}{c}{}", &entry[..at], &entry[at..])),
+            );
+            if let Some(c) = entry[at..].chars().next() {
+                out.push(format!("{}{}", &entry[..at], &entry[at + c.len_utf8()..]));
+            }
+        }
+        out
+    }
+
     /// `Via::parse_key` gives what `Via::parse` gives, borrowed when the
     /// entry writes it verbatim.
     #[test]
@@ -1018,27 +1036,17 @@ mod tests {
             ' ', '\t', ';', ':', '/', '"', '<', '(', '0', '[', ',', '=', 'é', '\u{a0}',
         ];
         for entry in entries {
-            let chars: Vec<(usize, char)> = entry.char_indices().collect();
-            for at in (0..chars.len()).map(|i| chars[i].0).chain([entry.len()]) {
-                let mut variants: Vec<String> = inserts
-                    .iter()
-                    .map(|c| format!("{}{c}{}", &entry[..at], &entry[at..]))
-                    .collect();
-                if let Some(c) = entry[at..].chars().next() {
-                    variants.push(format!("{}{}", &entry[..at], &entry[at + c.len_utf8()..]));
+            for v in one_char_mutations(entry, &inserts) {
+                if let Some(plain) = Via::parse_plain_key(&v) {
+                    assert_eq!(Some(plain), Via::parse_key_in_full(&v), "{v:?}");
                 }
-                for v in variants {
-                    if let Some(plain) = Via::parse_plain_key(&v) {
-                        assert_eq!(Some(plain), Via::parse_key_in_full(&v), "{v:?}");
-                    }
-                    let via = Via::parse(&v);
-                    let key = Via::parse_key(&v);
-                    assert_eq!(
-                        key.map(|k| (k.branch.map(Cow::into_owned), k.sent_by.into_owned())),
-                        via.map(|v| (v.branch.clone(), v.sent_by())),
-                        "{v:?}"
-                    );
-                }
+                let via = Via::parse(&v);
+                let key = Via::parse_key(&v);
+                assert_eq!(
+                    key.map(|k| (k.branch.map(Cow::into_owned), k.sent_by.into_owned())),
+                    via.map(|v| (v.branch.clone(), v.sent_by())),
+                    "{v:?}"
+                );
             }
         }
         let key = Via::parse_key("SIP/2.0/UDP 127.0.1.1:5060;branch=z9hG4bK-1;rport").unwrap();
@@ -1141,27 +1149,17 @@ mod tests {
         ];
         let mut plain_variants = 0;
         for entry in entries {
-            let chars: Vec<(usize, char)> = entry.char_indices().collect();
-            for at in (0..chars.len()).map(|i| chars[i].0).chain([entry.len()]) {
-                let mut variants: Vec<String> = inserts
-                    .iter()
-                    .map(|c| format!("{}{c}{}", &entry[..at], &entry[at..]))
-                    .collect();
-                if let Some(c) = entry[at..].chars().next() {
-                    variants.push(format!("{}{}", &entry[..at], &entry[at + c.len_utf8()..]));
-                }
-                for v in variants {
-                    let full = NameAddr::parse_in_full(&v);
-                    assert_eq!(NameAddr::parse(&v), full, "{v:?}");
-                    assert_eq!(
-                        NameAddr::parse_uri(&v),
-                        full.as_ref().map(|a| a.uri.as_str()),
-                        "{v:?}"
-                    );
-                    if let Some(parts) = NameAddr::parse_plain(&v) {
-                        assert_eq!(Some(parts), NameAddr::parse_in_full(&v), "{v:?}");
-                        plain_variants += 1;
-                    }
+            for v in one_char_mutations(entry, &inserts) {
+                let full = NameAddr::parse_in_full(&v);
+                assert_eq!(NameAddr::parse(&v), full, "{v:?}");
+                assert_eq!(
+                    NameAddr::parse_uri(&v),
+                    full.as_ref().map(|a| a.uri.as_str()),
+                    "{v:?}"
+                );
+                if let Some(parts) = NameAddr::parse_plain(&v) {
+                    assert_eq!(Some(parts), NameAddr::parse_in_full(&v), "{v:?}");
+                    plain_variants += 1;
                 }
             }
         }
