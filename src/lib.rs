@@ -33,3 +33,5 @@ pub mod reassembly;
 pub mod report;
 pub mod rules;
 pub mod sip;
+#[cfg(test)]
+mod test_fixtures;

@@ -1830,40 +1830,36 @@ mod tests {
     #[test]
     fn one_pass_accessors_match_their_definitions() {
         use crate::capture::FileSource;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut calls = 0;
-        for dir in ["", "broken", "crafted", "transport", "tunnels"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-                let path = entry.unwrap().path();
-                let Ok(mut source) = FileSource::open(&path) else {
-                    continue;
-                };
-                let input = crate::analysis::analyze(path.display().to_string(), &mut source);
-                for call in input.calls() {
-                    let invites: Vec<usize> = call.initial_invites().map(|(i, _)| i).collect();
-                    let pdd = invites.first().and_then(|&tx| {
-                        let invite = call.request_of(tx)?;
-                        let answer = call.records.iter().find(|r| {
-                            invites.contains(&r.tx) && r.status().is_some_and(|s| s.0 > 100)
-                        })?;
-                        Some(answer.ts.duration_since(invite.ts))
-                    });
-                    assert_eq!(call.post_dial_delay(), pdd);
-                    let setup = call.first_invite().and_then(|invite| {
-                        let answer = call.first_response_to_initial_invite(|s| s.is_success())?;
-                        Some(answer.ts.duration_since(invite.ts))
-                    });
-                    assert_eq!(call.setup_time(), setup);
-                    assert_eq!(call.last_initial_invite(), invites.last().copied());
-                    let times = call.records.iter().map(|r| r.ts);
-                    assert_eq!(
-                        call.span(),
-                        times.clone().min().zip(times.max()),
-                        "{}",
-                        call.call_id
-                    );
-                    calls += 1;
-                }
+        for path in crate::test_fixtures::captures() {
+            let Ok(mut source) = FileSource::open(&path) else {
+                continue;
+            };
+            let input = crate::analysis::analyze(path.display().to_string(), &mut source);
+            for call in input.calls() {
+                let invites: Vec<usize> = call.initial_invites().map(|(i, _)| i).collect();
+                let pdd = invites.first().and_then(|&tx| {
+                    let invite = call.request_of(tx)?;
+                    let answer = call.records.iter().find(|r| {
+                        invites.contains(&r.tx) && r.status().is_some_and(|s| s.0 > 100)
+                    })?;
+                    Some(answer.ts.duration_since(invite.ts))
+                });
+                assert_eq!(call.post_dial_delay(), pdd);
+                let setup = call.first_invite().and_then(|invite| {
+                    let answer = call.first_response_to_initial_invite(|s| s.is_success())?;
+                    Some(answer.ts.duration_since(invite.ts))
+                });
+                assert_eq!(call.setup_time(), setup);
+                assert_eq!(call.last_initial_invite(), invites.last().copied());
+                let times = call.records.iter().map(|r| r.ts);
+                assert_eq!(
+                    call.span(),
+                    times.clone().min().zip(times.max()),
+                    "{}",
+                    call.call_id
+                );
+                calls += 1;
             }
         }
         assert!(calls > 50, "{calls} calls");

@@ -714,27 +714,14 @@ fn fixtures_read_and_decode_like_tshark() {
 /// `tests/hostile.rs` checks each of them.
 #[test]
 fn every_committed_capture_has_a_frame_count() {
-    fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() && path.file_name().is_some_and(|n| n == "broken") {
-                continue;
-            }
-            if path.is_dir() {
-                walk(&path, base, out);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "pcap" || e == "pcapng")
-            {
-                let name = path.strip_prefix(base).unwrap().to_string_lossy();
-                out.push(name.replace('\\', "/"));
-            }
-        }
-    }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut found = Vec::new();
-    walk(&dir, &dir, &mut found);
-    found.sort();
+    // Everything but `broken/`, named relative to `fixtures/`.
+    let root = crate::test_fixtures::root();
+    let found: Vec<String> = crate::test_fixtures::captures()
+        .iter()
+        .filter_map(|p| p.strip_prefix(&root).ok())
+        .filter(|p| !p.starts_with("broken"))
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
     let mut listed: Vec<String> = FIXTURES.iter().map(|(n, _)| n.to_string()).collect();
     listed.sort();
     assert_eq!(found, listed);
@@ -747,19 +734,6 @@ fn every_committed_capture_has_a_frame_count() {
 #[test]
 fn fast_path_agrees_with_the_full_path() {
     use crate::capture::{FileSource, FrameSource};
-    fn captures(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                captures(&path, out);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "pcap" || e == "pcapng")
-            {
-                out.push(path);
-            }
-        }
-    }
     fn check(linktype: Linktype, data: &[u8], name: &str) -> bool {
         let f = frame(linktype, data);
         let Some(fast) = (linktype == Linktype::ETHERNET)
@@ -771,10 +745,7 @@ fn fast_path_agrees_with_the_full_path() {
         assert_eq!(Ok(fast), decode_sliced(&f), "{name}: {data:02x?}");
         true
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut paths = Vec::new();
-    captures(&dir, &mut paths);
-    paths.sort();
+    let paths = crate::test_fixtures::captures();
     let (mut frames, mut fast, mut mutants) = (0, 0, 0);
     for path in &paths {
         let name = path.display().to_string();

@@ -848,25 +848,7 @@ mod tests {
 
     /// Every fixture capture, analysed.
     fn fixture_analyses() -> Vec<InputAnalysis> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut paths = Vec::new();
-        for dir in [
-            root.clone(),
-            root.join("broken"),
-            root.join("crafted"),
-            root.join("transport"),
-            root.join("tunnels"),
-        ] {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                let ext = path.extension().and_then(|e| e.to_str());
-                if matches!(ext, Some("pcap" | "pcapng")) {
-                    paths.push(path);
-                }
-            }
-        }
-        paths.sort();
-        assert!(paths.len() > 20, "fixtures not found");
+        let paths = crate::test_fixtures::captures();
         paths
             .iter()
             .filter_map(|p| {

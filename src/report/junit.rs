@@ -418,33 +418,11 @@ mod tests {
         out
     }
 
-    fn fixture_paths() -> Vec<std::path::PathBuf> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut paths = Vec::new();
-        let mut dirs = vec![root];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|e| e == "pcap" || e == "pcapng")
-                {
-                    paths.push(path);
-                }
-            }
-        }
-        paths.sort();
-        assert!(paths.len() > 50, "fixtures not found");
-        paths
-    }
-
     /// Every fixture capture (`fixtures/**/*.pcap*`), at every `--fail-on`:
     /// our XML is quick-junit's, one capture per document and all in one.
     #[test]
     fn hand_written_xml_matches_quick_junit_on_every_fixture() {
-        let inputs: Vec<InputAnalysis> = fixture_paths()
+        let inputs: Vec<InputAnalysis> = crate::test_fixtures::captures()
             .iter()
             .filter_map(|p| {
                 let mut source = FileSource::open(p).ok()?;
@@ -599,7 +577,7 @@ mod tests {
     /// every fixture (the crafted and broken ones included).
     #[test]
     fn fixture_system_out_needs_no_cleaning() {
-        for p in fixture_paths() {
+        for p in crate::test_fixtures::captures() {
             let Ok(mut source) = FileSource::open(&p) else {
                 continue;
             };

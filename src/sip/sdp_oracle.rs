@@ -143,7 +143,6 @@ pub(super) fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
 
     use super::super::{Message, Sdp};
     use super::parse as oracle;
@@ -158,33 +157,14 @@ mod tests {
         );
     }
 
-    fn captures(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                captures(&path, out);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "pcap" || e == "pcapng")
-            {
-                out.push(path);
-            }
-        }
-    }
-
     /// The SDP bodies of every message in `fixtures/` (UDP payloads and
     /// single TCP segments), and whatever follows a blank line in any other
     /// payload.
     fn fixture_bodies() -> Vec<Vec<u8>> {
         use crate::capture::{FileSource, FrameSource};
         use crate::decode::{Decoded, decode};
-        let mut paths = Vec::new();
-        captures(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-            &mut paths,
-        );
         let mut bodies = Vec::new();
-        for path in paths {
+        for path in crate::test_fixtures::captures() {
             let Ok(mut source) = FileSource::open(&path) else {
                 continue;
             };

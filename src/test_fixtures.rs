@@ -1,0 +1,35 @@
+//! The committed captures, for tests that run over all of them.
+
+use std::path::{Path, PathBuf};
+
+/// The `fixtures/` directory of the crate.
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Every capture (`.pcap`, `.pcapng`) under `fixtures/`, subdirectories
+/// included, sorted by path.
+pub(crate) fn captures() -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    let mut dirs = vec![root()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "pcap" || e == "pcapng")
+            {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    assert!(
+        paths.len() > 50,
+        "fixtures not found under {}",
+        root().display()
+    );
+    paths
+}
