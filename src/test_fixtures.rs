@@ -33,3 +33,18 @@ pub(crate) fn captures() -> Vec<PathBuf> {
     );
     paths
 }
+
+/// Every capture [`captures`] lists that opens, analysed with the default
+/// options.
+pub(crate) fn analyses() -> Vec<crate::analysis::InputAnalysis> {
+    captures()
+        .iter()
+        .filter_map(|p| {
+            let mut source = crate::capture::FileSource::open(p).ok()?;
+            Some(crate::analysis::analyze(
+                p.display().to_string(),
+                &mut source,
+            ))
+        })
+        .collect()
+}

@@ -843,23 +843,7 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::FileSource;
     use crate::correlate::Outcome;
-
-    /// Every fixture capture, analysed.
-    fn fixture_analyses() -> Vec<InputAnalysis> {
-        let paths = crate::test_fixtures::captures();
-        paths
-            .iter()
-            .filter_map(|p| {
-                let mut source = FileSource::open(p).ok()?;
-                Some(crate::analysis::analyze(
-                    p.display().to_string(),
-                    &mut source,
-                ))
-            })
-            .collect()
-    }
 
     fn serde_line(line: &Line) -> Vec<u8> {
         let mut out = serde_json::to_vec(line).unwrap();
@@ -873,7 +857,7 @@ mod tests {
         let mut routes = render::RouteTexts::new(SRC_TO_DST);
         let mut dates = render::Dates::default();
         let mut quoted = QuotedInput::default();
-        for input in fixture_analyses() {
+        for input in crate::test_fixtures::analyses() {
             let name = format!("{}\u{1b}\"odd\\name\tü", input.name);
             let quoted = quoted.get(&name).to_vec();
             for (call, found) in input.calls().iter().zip(&input.diagnostics) {

@@ -422,16 +422,7 @@ mod tests {
     /// our XML is quick-junit's, one capture per document and all in one.
     #[test]
     fn hand_written_xml_matches_quick_junit_on_every_fixture() {
-        let inputs: Vec<InputAnalysis> = crate::test_fixtures::captures()
-            .iter()
-            .filter_map(|p| {
-                let mut source = FileSource::open(p).ok()?;
-                Some(crate::analysis::analyze(
-                    p.display().to_string(),
-                    &mut source,
-                ))
-            })
-            .collect();
+        let inputs = crate::test_fixtures::analyses();
         let (mut cases, mut failing) = (0, 0);
         for fail_on in [
             None,
