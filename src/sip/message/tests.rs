@@ -1032,3 +1032,12 @@ fn scan_line_agrees_with_the_byte_walk() {
         }
     );
 }
+
+#[test]
+fn tmp_sizes() {
+    use super::*;
+    eprintln!("Message {} Parsed {} StartLine {} Raw {} Header {} sdp {} via {} key {} nameaddr {} cseq {}",
+        size_of::<Message>(), size_of::<Parsed>(), size_of::<StartLine>(), size_of::<Raw>(), size_of::<Header>(),
+        size_of::<OnceCell<Option<Result<Sdp, SdpError>>>>(), size_of::<OnceCell<Option<Via>>>(),
+        size_of::<OnceCell<Option<TopViaKey>>>(), size_of::<OnceCell<Option<NameAddr>>>(), size_of::<OnceCell<Option<CSeq>>>());
+}
