@@ -117,7 +117,9 @@ pub struct Message {
     raw: Raw,
     start: StartLine,
     start_span: Span,
-    headers: Vec<Header>,
+    /// Exactly as long as the message's header lines: messages live as long
+    /// as their call, and a spare capacity would be kept with them.
+    headers: Box<[Header]>,
     body: Span,
     anomalies: Vec<Anomaly>,
     /// Whether some header value spans folded lines (and so holds a line end):
@@ -209,6 +211,12 @@ fn first_entry(value: &str) -> Option<&str> {
 enum Text {
     Span(Span),
     Owned(Box<str>),
+}
+
+thread_local! {
+    /// The header table [`Message::parse`] fills before copying it into the
+    /// message: at most [`MAX_HEADERS`] + 7 entries, so bounded.
+    static HEADER_SCRATCH: std::cell::Cell<Vec<Header>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Headers that may appear at most once.
@@ -425,7 +433,11 @@ impl Message {
             anomalies.push(Anomaly::BadStartLine { what })
         })?;
 
-        let mut headers: Vec<Header> = Vec::with_capacity(16);
+        // The header lines are collected in a table reused from one message
+        // to the next, then copied once into an allocation of the exact size
+        // (no growth, no shrink).
+        let mut headers = HEADER_SCRATCH.take();
+        headers.clear();
         let mut seen = 0u64;
         let mut repeated = 0u64;
         let mut body_start = None;
@@ -578,17 +590,13 @@ impl Message {
             }
         };
 
-        // Messages live as long as their call: give back the spare capacity
-        // when it is large. A few spare entries (at most 8 × 20 bytes) are
-        // kept: shrinking costs a reallocation on nearly every message.
-        if headers.capacity() - headers.len() > 8 {
-            headers.shrink_to_fit();
-        }
+        let kept: Box<[Header]> = headers.as_slice().into();
+        HEADER_SCRATCH.set(headers);
         Some(Message {
             raw: Raw::new(bytes),
             start,
             start_span: Span::new(line_start, line_end),
-            headers,
+            headers: kept,
             body,
             anomalies,
             folded,
