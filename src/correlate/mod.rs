@@ -648,10 +648,15 @@ impl Call {
             return;
         }
         let index = self.records.len();
-        let cseq = msg.cseq();
-        let (cseq_no, cseq_method) = match cseq {
-            Some(c) => (c.seq, c.method),
-            None => (0, msg.method().cloned().unwrap_or(Method::Other("".into()))),
+        // The CSeq borrowed from the message (no copy of its method); a
+        // message without one is keyed by its own method.
+        let no_cseq_method;
+        let (cseq_no, cseq_method) = match msg.cseq_ref() {
+            Some(c) => (c.seq, &c.method),
+            None => {
+                no_cseq_method = msg.method().cloned().unwrap_or(Method::Other("".into()));
+                (0, &no_cseq_method)
+            }
         };
         let is_request = msg.is_request();
         let request_method = msg.method();
@@ -660,7 +665,7 @@ impl Call {
         let key_method = match request_method {
             Some(Method::Ack) => &Method::Invite,
             Some(m) => m,
-            None => &cseq_method,
+            None => cseq_method,
         };
 
         let mut retransmission = false;
@@ -724,7 +729,7 @@ impl Call {
             }
             Err(key) => {
                 // A CANCEL carries the branch of the INVITE it cancels (RFC 3261 §9.1).
-                let invite = if cseq_method == Method::Cancel {
+                let invite = if *cseq_method == Method::Cancel {
                     self.find_tx(key.with_method(&Method::Invite))
                 } else {
                     None
@@ -1001,7 +1006,7 @@ impl AllowHistory {
 /// that late retransmissions are still counted), which keeps memory bounded by
 /// what is open, not by the size of the capture. All decisions run on capture
 /// time, so a file and a live capture of the same traffic agree.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Correlator {
     /// Keyed by Call-ID, a value from the wire, looked up for every message.
     /// Hashed with [`FastMap`]'s seeded multiply hash (a tenth of SipHash's
@@ -1028,6 +1033,15 @@ pub struct Correlator {
     pub released_early: u64,
     /// How many calls may be open at once.
     limit: OpenCallLimit,
+    /// `facts.timers.transaction_timeout()`, computed once (it is read for
+    /// every message).
+    linger: Duration,
+}
+
+impl Default for Correlator {
+    fn default() -> Correlator {
+        Correlator::with_limits(Timers::default(), OpenCallLimit::default())
+    }
 }
 
 impl Correlator {
@@ -1038,16 +1052,25 @@ impl Correlator {
 
     /// A correlator whose timer rules use `timers`.
     pub fn with_timers(timers: Timers) -> Correlator {
-        let mut c = Correlator::default();
-        c.facts.timers = timers;
-        c
+        Correlator::with_limits(timers, OpenCallLimit::default())
     }
 
     /// A correlator with timers `timers` keeping at most `limit` calls open.
     pub fn with_limits(timers: Timers, limit: OpenCallLimit) -> Correlator {
-        let mut c = Correlator::with_timers(timers);
-        c.limit = OpenCallLimit(limit.0.max(1));
-        c
+        Correlator {
+            open: FastMap::default(),
+            release_queue: BinaryHeap::new(),
+            next_serial: 0,
+            scratch: KeyScratch::default(),
+            evicted: Vec::new(),
+            facts: Correlated {
+                timers,
+                ..Correlated::default()
+            },
+            released_early: 0,
+            limit: OpenCallLimit(limit.0.max(1)),
+            linger: timers.transaction_timeout(),
+        }
     }
 
     /// Notes that the capture reached `ts` (every frame, SIP or not), so that
@@ -1089,7 +1112,7 @@ impl Correlator {
                 .allow
                 .note(bytes.src, bytes.frame, &msg, &mut self.scratch.allow);
         }
-        let linger = self.facts.timers.transaction_timeout();
+        let linger = self.linger;
         // One hash of the borrowed Call-ID for a known call; the Call-ID is
         // copied only when a call is created.
         if let Some(call) = self.open.get_mut(call_id.as_ref()) {
@@ -1152,7 +1175,7 @@ impl Correlator {
         let Some(now) = self.facts.capture_end else {
             return done;
         };
-        let linger = self.facts.timers.transaction_timeout();
+        let linger = self.linger;
         let mut finished = Vec::new();
         while let Some(Reverse((deadline, serial, _))) = self.release_queue.peek() {
             if *deadline > now {
@@ -1183,7 +1206,7 @@ impl Correlator {
             } else {
                 ESTABLISHED_IDLE
             };
-            call.scheduled = last.checked_add(wait);
+            call.scheduled = later_by(last, wait);
             if let Some(next) = call.scheduled {
                 self.release_queue.push(Reverse((next, serial, id)));
             }
@@ -1236,13 +1259,38 @@ fn schedule(
     call: &mut Call,
     linger: Duration,
 ) {
-    let Some(deadline) = call.last_seen.and_then(|last| last.checked_add(linger)) else {
+    let Some(deadline) = call.last_seen.and_then(|last| later_by(last, linger)) else {
         return;
     };
     if call.scheduled.is_none_or(|s| deadline < s) {
         call.scheduled = Some(deadline);
         queue.push(Reverse((deadline, call.serial, call.call_id.clone())));
     }
+}
+
+/// `ts.checked_add(d)`, in seconds and nanoseconds when both are in range:
+/// [`Timestamp::checked_add`] goes through 128-bit nanoseconds and a 128-bit
+/// division, and a deadline is computed for every message. Anything out of
+/// range (nanoseconds not below a second, which the capture readers never
+/// make, or an overflow) takes the general path.
+fn later_by(ts: Timestamp, d: Duration) -> Option<Timestamp> {
+    const NANOS_PER_SEC: u32 = 1_000_000_000;
+    let fast = || {
+        if ts.nanos >= NANOS_PER_SEC {
+            return None;
+        }
+        let secs = ts.secs.checked_add(i64::try_from(d.as_secs()).ok()?)?;
+        let nanos = ts.nanos + d.subsec_nanos();
+        Some(if nanos >= NANOS_PER_SEC {
+            Timestamp {
+                secs: secs.checked_add(1)?,
+                nanos: nanos - NANOS_PER_SEC,
+            }
+        } else {
+            Timestamp { secs, nanos }
+        })
+    };
+    fast().or_else(|| ts.checked_add(d))
 }
 
 /// The result of correlation: calls in order of their first message, and the

@@ -21,6 +21,35 @@ pub struct CSeq {
 impl CSeq {
     /// `314159 INVITE`.
     pub fn parse(value: &str) -> Option<CSeq> {
+        CSeq::parse_plain(value).or_else(|| CSeq::parse_in_full(value))
+    }
+
+    /// [`CSeq::parse`] for the shape nearly every CSeq has, `DIGITS METHOD`
+    /// with one space and no other whitespace: the number read by hand (the
+    /// whitespace split and `str::parse` cost more than the rest). `None`
+    /// for anything else, left to the full reading.
+    fn parse_plain(value: &str) -> Option<CSeq> {
+        let bytes = value.as_bytes();
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || bytes.get(digits) != Some(&b' ') {
+            return None;
+        }
+        let method = value.get(digits + 1..)?;
+        if method.is_empty() || method.bytes().any(|b| b.is_ascii_whitespace()) {
+            return None;
+        }
+        let mut seq: u32 = 0;
+        for &d in bytes.get(..digits)? {
+            seq = seq.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+        }
+        Some(CSeq {
+            seq,
+            method: Method::parse(method),
+        })
+    }
+
+    /// [`CSeq::parse`] by the full reading of the value.
+    fn parse_in_full(value: &str) -> Option<CSeq> {
         let mut parts = value.split_ascii_whitespace();
         let seq = parts.next()?.parse().ok()?;
         let method = Method::parse(parts.next()?);
@@ -147,13 +176,20 @@ fn all_plain_via_bytes(bytes: &[u8]) -> bool {
             & (b != b'<')
             & (b != b'>')
     }
-    let mut chunks = bytes.chunks_exact(16);
-    for chunk in &mut chunks {
-        if !chunk.iter().fold(true, |all, &b| all & plain(b)) {
-            return false;
-        }
+    fn all_plain(chunk: &[u8]) -> bool {
+        chunk.iter().fold(true, |all, &b| all & plain(b))
     }
-    chunks.remainder().iter().all(|&b| plain(b))
+    if bytes.len() < 16 {
+        return bytes.iter().all(|&b| plain(b));
+    }
+    // Whole chunks, then the last sixteen bytes (overlapping the last
+    // chunk): no byte-by-byte tail, as in `all_plain_param_bytes`.
+    bytes.chunks_exact(16).all(all_plain)
+        && bytes
+            .len()
+            .checked_sub(16)
+            .and_then(|start| bytes.get(start..))
+            .is_some_and(all_plain)
 }
 
 impl Via {
@@ -179,41 +215,38 @@ impl Via {
         {
             return None;
         }
-        let (sent_by, params) = match split_once_byte(after, b';') {
-            Some((sent_by, params)) => (sent_by, Some(params)),
+        // Every byte is plain ASCII from here: slicing at any byte offset
+        // stays on a character boundary.
+        let (sent_by, params) = match find_byte_swar(after.as_bytes(), b';') {
+            Some(semi) => (after.get(..semi)?, after.get(semi + 1..)),
             None => (after, None),
         };
-        let (host, port) = match split_once_byte(sent_by, b':') {
-            Some((host, port)) => (host, Some(port)),
+        let (host, port) = match find_byte_swar(sent_by.as_bytes(), b':') {
+            Some(colon) => (sent_by.get(..colon)?, Some(sent_by.get(colon + 1..)?)),
             None => (sent_by, None),
         };
         if host.is_empty() {
             return None;
         }
-        if let Some(port) = port {
-            // Digits only, no leading zero, within u16: then the port
-            // parses to a number written exactly this way.
-            let digits = port.as_bytes();
-            if digits.is_empty()
-                || digits.len() > 5
-                || !digits.iter().all(u8::is_ascii_digit)
-                || (digits.len() > 1 && digits.first() == Some(&b'0'))
-                || port.parse::<u16>().is_err()
-            {
-                return None;
-            }
+        if let Some(port) = port
+            && !is_canonical_port(port.as_bytes())
+        {
+            return None;
         }
-        // The first parameter named branch (any case); a flag has an empty value.
+        // The first parameter named branch (any case); a flag has an empty
+        // value. The name is checked before the parameter's end is searched
+        // for: the branch is normally the first parameter, and its value the
+        // longest part of the entry.
         let mut branch = None;
         let mut params = params;
         while let Some(rest) = params {
-            let (param, next) = match split_once_byte(rest, b';') {
-                Some((param, next)) => (param, Some(next)),
-                None => (rest, None),
-            };
-            if let Some(name) = param.get(..6)
-                && name.eq_ignore_ascii_case("branch")
-            {
+            let bytes = rest.as_bytes();
+            let named_branch = bytes
+                .first_chunk::<6>()
+                .is_some_and(|name| name.eq_ignore_ascii_case(b"branch"));
+            let end = find_byte_swar(bytes, b';');
+            if named_branch {
+                let param = rest.get(..end.unwrap_or(rest.len()))?;
                 match param.as_bytes().get(6) {
                     None => branch = Some(Cow::Borrowed("")),
                     Some(b'=') => branch = Some(Cow::Borrowed(param.get(7..)?)),
@@ -223,13 +256,61 @@ impl Via {
                     break;
                 }
             }
-            params = next;
+            params = end.and_then(|end| rest.get(end + 1..));
         }
         Some(ViaKey {
             branch,
             sent_by: Cow::Borrowed(sent_by),
         })
     }
+}
+
+/// Whether `digits` is a port as [`Via::sent_by`] writes it: decimal
+/// digits without a leading zero, within `u16` (then the port parses to a
+/// number written exactly this way). Read by hand: `str::parse` costs
+/// more than the rest of the check.
+fn is_canonical_port(digits: &[u8]) -> bool {
+    if digits.is_empty() || digits.len() > 5 || (digits.len() > 1 && digits.first() == Some(&b'0'))
+    {
+        return false;
+    }
+    let mut value: u32 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return false;
+        }
+        value = value * 10 + u32::from(d - b'0');
+    }
+    value <= u32::from(u16::MAX)
+}
+
+/// The position of the first `needle` byte, eight bytes at a time: Via
+/// parts are short, and a word-at-a-time search inline costs less than a
+/// byte loop or a call to `memchr` (the same search as `sdp::find_lf_short`).
+fn find_byte_swar(bytes: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let needles = u64::from_ne_bytes([needle; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        // A zero byte of `word` is a needle; the lowest flagged byte is
+        // exact (flags above it may be false positives).
+        let word = u64::from_le_bytes(chunk) ^ needles;
+        let found = word.wrapping_sub(ONES) & !word & HIGHS;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|p| at + p)
 }
 
 /// The transaction key parts of a Via entry ([`Via::parse_key`]).
