@@ -205,13 +205,12 @@ pub struct Call {
     pub transactions: Vec<Transaction>,
     /// Messages not kept because the call reached [`MAX_MESSAGES_PER_CALL`].
     pub dropped_messages: u64,
-    /// The method each transaction is keyed by, parallel to `transactions`
-    /// (it differs from [`Transaction::method`] when a request's CSeq method
-    /// is not its own, and an ACK of a failure is keyed as INVITE).
-    key_methods: Vec<Method>,
-    /// Index in `records` of the message that created each transaction,
-    /// parallel to `transactions`.
-    origins: Vec<usize>,
+    /// Per transaction, parallel to `transactions` (one vector, one
+    /// allocation): the method it is keyed by (it differs from
+    /// [`Transaction::method`] when a request's CSeq method is not its own,
+    /// and an ACK of a failure is keyed as INVITE) and the index in `records`
+    /// of the message that created it.
+    keys: Vec<TxOrigin>,
     /// Hash maps over the transaction keys, built once the call has more than
     /// [`SCAN_LIMIT`] transactions; smaller calls are searched by a scan.
     index: Option<Box<TxIndex>>,
@@ -222,6 +221,13 @@ pub struct Call {
     serial: u64,
     /// The deadline of the call's live entry in [`Correlator`]'s release queue.
     scheduled: Option<Timestamp>,
+}
+
+/// How a transaction is keyed and where it came from ([`Call::keys`]).
+#[derive(Debug)]
+struct TxOrigin {
+    method: Method,
+    record: usize,
 }
 
 /// Most transactions remembered per branch (a request, its CANCEL, its ACK,
@@ -311,8 +317,7 @@ impl Call {
             records: Vec::new(),
             transactions: Vec::new(),
             dropped_messages: 0,
-            key_methods: Vec::new(),
-            origins: Vec::new(),
+            keys: Vec::new(),
             index: None,
             last_seen: None,
             serial,
@@ -613,14 +618,13 @@ impl Call {
         let via = first_via_bytes(msg)?;
         self.transactions
             .iter()
-            .zip(&self.key_methods)
-            .zip(&self.origins)
-            .position(|((t, method), &origin)| {
-                method == key_method
+            .zip(&self.keys)
+            .position(|(t, origin)| {
+                origin.method == *key_method
                     && t.branch().starts_with(MAGIC_COOKIE)
                     && self
                         .records
-                        .get(origin)
+                        .get(origin.record)
                         .and_then(|r| first_via_bytes(&r.msg))
                         == Some(via)
             })
@@ -633,9 +637,11 @@ impl Call {
             None => self
                 .transactions
                 .iter()
-                .zip(&self.key_methods)
-                .position(|(t, method)| {
-                    method == key.method && t.branch() == key.branch && t.sent_by() == key.sent_by
+                .zip(&self.keys)
+                .position(|(t, origin)| {
+                    origin.method == *key.method
+                        && t.branch() == key.branch
+                        && t.sent_by() == key.sent_by
                 }),
         }
     }
@@ -788,18 +794,20 @@ impl Call {
         let tx = self.transactions.len();
         self.transactions
             .push(Transaction::new(method, cseq, key.branch, key.sent_by));
-        self.key_methods.push(key.method.clone());
         // The message being added creates the transaction; it becomes the next record.
-        self.origins.push(self.records.len());
+        self.keys.push(TxOrigin {
+            method: key.method.clone(),
+            record: self.records.len(),
+        });
         if let Some(index) = &mut self.index {
             index.insert(key.to_owned_key(), tx);
         } else if self.transactions.len() > SCAN_LIMIT {
             let mut index = TxIndex::default();
-            for (i, (t, method)) in self.transactions.iter().zip(&self.key_methods).enumerate() {
+            for (i, (t, origin)) in self.transactions.iter().zip(&self.keys).enumerate() {
                 let key = TxKey {
                     branch: t.branch().to_string(),
                     sent_by: t.sent_by().to_string(),
-                    method: method.clone(),
+                    method: origin.method.clone(),
                 };
                 index.insert(key, i);
             }
@@ -927,7 +935,9 @@ const MAX_PEERS: usize = 65_536;
 /// costs a comparison, not a list of strings.
 #[derive(Debug, Default)]
 struct AllowHistory {
-    by_peer: HashMap<SocketAddr, Vec<(FrameNo, Arc<AllowText>)>>,
+    /// Hashed with [`FastMap`]'s multiply hash, as the open calls: looked
+    /// up for every message with an Allow header.
+    by_peer: FastMap<SocketAddr, Vec<(FrameNo, Arc<AllowText>)>>,
 }
 
 /// What an `Allow` sighting saw.
@@ -1014,14 +1024,16 @@ pub struct Correlator {
     /// capture cannot carry Call-IDs computed to collide, and the table is
     /// bounded by the open-call limit. Nothing iterates it in hash order
     /// (eviction and `finish` sort what they take).
-    open: FastMap<String, Call>,
+    /// The key is shared with the release queue's entries (a reference
+    /// count, not a copy of the Call-ID per entry).
+    open: FastMap<Arc<str>, Call>,
     /// When open calls may have finished, earliest first: (deadline, call
     /// serial, Call-ID). Each open call has one live entry, the one whose
     /// deadline is its `scheduled`; other entries are stale and skipped. A
     /// live deadline is never later than the call's real finishing time, so
     /// [`Correlator::take_finished`] looks only at calls that may be due
     /// instead of scanning every open call on every tick.
-    release_queue: BinaryHeap<Reverse<(Timestamp, u64, String)>>,
+    release_queue: BinaryHeap<Reverse<(Timestamp, u64, Arc<str>)>>,
     /// Serial of the next call created.
     next_serial: u64,
     /// Reused buffers for building transaction keys.
@@ -1117,24 +1129,34 @@ impl Correlator {
         // copied only when a call is created.
         if let Some(call) = self.open.get_mut(call_id.as_ref()) {
             call.push(bytes, msg, &mut self.scratch);
-            schedule(&mut self.release_queue, call, linger);
+            // Rarely earlier than the live entry (a BYE after an answer
+            // rescheduled for ESTABLISHED_IDLE): the Call-ID is copied only then.
+            if let Some(deadline) = reschedule(call, linger) {
+                let key = Arc::from(call.call_id.as_str());
+                self.release_queue
+                    .push(Reverse((deadline, call.serial, key)));
+            }
             return;
         }
+        let key: Arc<str> = Arc::from(call_id.as_ref());
         let call_id = call_id.into_owned();
         if self.open.len() >= self.limit.0 {
             self.evict();
         }
-        let mut call = Call::new(call_id.clone(), self.next_serial);
+        let mut call = Call::new(call_id, self.next_serial);
         self.next_serial += 1;
         call.push(bytes, msg, &mut self.scratch);
-        schedule(&mut self.release_queue, &mut call, linger);
-        self.open.insert(call_id, call);
+        if let Some(deadline) = reschedule(&mut call, linger) {
+            self.release_queue
+                .push(Reverse((deadline, call.serial, key.clone())));
+        }
+        self.open.insert(key, call);
     }
 
     /// Releases the tenth of the open calls (at least one) that have been
     /// quiet longest.
     fn evict(&mut self) {
-        let mut quiet: Vec<(Timestamp, String)> = self
+        let mut quiet: Vec<(Timestamp, Arc<str>)> = self
             .open
             .iter()
             .map(|(id, c)| (c.last_seen.unwrap_or_default(), id.clone()))
@@ -1253,19 +1275,15 @@ impl Correlator {
 /// Makes sure the call's release-queue entry is not later than the moment it
 /// may finish after its latest message: 64×T1 after it (a message can only
 /// move that later, or end a dialog, which moves an answered call's
-/// [`ESTABLISHED_IDLE`] deadline earlier).
-fn schedule(
-    queue: &mut BinaryHeap<Reverse<(Timestamp, u64, String)>>,
-    call: &mut Call,
-    linger: Duration,
-) {
-    let Some(deadline) = call.last_seen.and_then(|last| later_by(last, linger)) else {
-        return;
-    };
+/// [`ESTABLISHED_IDLE`] deadline earlier). Returns the new deadline when a
+/// new entry must be queued.
+fn reschedule(call: &mut Call, linger: Duration) -> Option<Timestamp> {
+    let deadline = call.last_seen.and_then(|last| later_by(last, linger))?;
     if call.scheduled.is_none_or(|s| deadline < s) {
         call.scheduled = Some(deadline);
-        queue.push(Reverse((deadline, call.serial, call.call_id.clone())));
+        return Some(deadline);
     }
+    None
 }
 
 /// `ts.checked_add(d)`, in seconds and nanoseconds when both are in range:
@@ -1472,7 +1490,8 @@ mod tests {
         let parse = |text: &str| {
             Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
         };
-        assert_eq!(call.origins, vec![0, 1]);
+        let origins: Vec<usize> = call.keys.iter().map(|k| k.record).collect();
+        assert_eq!(origins, vec![0, 1]);
         assert_eq!(
             call.find_tx_by_first_via(&parse(&r180), &Method::Invite),
             Some(0)
