@@ -653,6 +653,9 @@ impl Call {
             self.dropped_messages += 1;
             return;
         }
+        if self.records.is_empty() {
+            self.records.reserve_exact(expected_messages(&msg));
+        }
         let index = self.records.len();
         // The CSeq borrowed from the message (no copy of its method); a
         // message without one is keyed by its own method.
@@ -865,6 +868,18 @@ impl Call {
                     r.msg.rseq() == msg.rseq()
                 }
             })
+    }
+}
+
+/// How many messages a call that starts with `first` usually has, so that
+/// its records are allocated once: an INVITE dialog has seven (INVITE, 100,
+/// 180, 200, ACK, BYE, 200), anything else a request, a challenge and a
+/// retry or less. A longer call grows its vector as usual.
+fn expected_messages(first: &Message) -> usize {
+    if first.method() == Some(&Method::Invite) {
+        8
+    } else {
+        4
     }
 }
 
