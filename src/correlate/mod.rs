@@ -654,7 +654,10 @@ impl Call {
             return;
         }
         if self.records.is_empty() {
-            self.records.reserve_exact(expected_messages(&msg));
+            let (messages, transactions) = expected_size(&msg);
+            self.records.reserve_exact(messages);
+            self.transactions.reserve_exact(transactions);
+            self.keys.reserve_exact(transactions);
         }
         let index = self.records.len();
         // The CSeq borrowed from the message (no copy of its method); a
@@ -871,15 +874,16 @@ impl Call {
     }
 }
 
-/// How many messages a call that starts with `first` usually has, so that
-/// its records are allocated once: an INVITE dialog has seven (INVITE, 100,
-/// 180, 200, ACK, BYE, 200), anything else a request, a challenge and a
-/// retry or less. A longer call grows its vector as usual.
-fn expected_messages(first: &Message) -> usize {
+/// How many messages and transactions a call that starts with `first`
+/// usually has, so that its vectors are allocated once, at their size: an
+/// INVITE dialog has seven messages (INVITE, 100, 180, 200, ACK, BYE, 200)
+/// in three transactions, anything else a request, a challenge and a retry
+/// or less. A longer call grows its vectors as usual.
+fn expected_size(first: &Message) -> (usize, usize) {
     if first.method() == Some(&Method::Invite) {
-        8
+        (8, 4)
     } else {
-        4
+        (4, 2)
     }
 }
 
