@@ -1685,6 +1685,48 @@ mod tests {
     }
 
     #[test]
+    fn later_by_is_checked_add() {
+        let ts = |secs: i64, nanos: u32| Timestamp { secs, nanos };
+        let d = |secs: u64, nanos: u32| Duration::new(secs, nanos);
+        let cases = [
+            (ts(1_700_000_000, 0), d(32, 0)),
+            (ts(1_700_000_000, 999_999_999), d(0, 1)),
+            (ts(1_700_000_000, 600_000_000), d(31, 500_000_000)),
+            (ts(-1, 500_000_000), d(0, 500_000_000)),
+            (ts(-5, 0), d(2, 999_999_999)),
+            (ts(i64::MAX, 0), d(0, 999_999_999)),
+            (ts(i64::MAX, 999_999_999), d(0, 1)),
+            (ts(i64::MAX - 1, 999_999_999), d(0, 1)),
+            (ts(i64::MIN, 0), d(u64::MAX, 0)),
+            (ts(-10, 0), d(i64::MAX as u64 + 5, 0)),
+            // Out of range nanoseconds (never made by the readers).
+            (ts(0, 1_500_000_000), d(1, 0)),
+            (ts(0, u32::MAX), d(0, 999_999_999)),
+        ];
+        for (at, by) in cases {
+            assert_eq!(later_by(at, by), at.checked_add(by), "{at:?} + {by:?}");
+        }
+        assert_eq!(
+            later_by(ts(10, 600_000_000), d(1, 500_000_000)),
+            Some(ts(12, 100_000_000))
+        );
+    }
+
+    #[test]
+    fn calls_are_sized_by_their_first_request() {
+        let invite = Message::parse(invite("z9hG4bK-1", 1, "").replace('\n', "\r\n").as_bytes())
+            .expect("test message parses");
+        let options = Message::parse(
+            options("o", "z9hG4bK-o1", 1)
+                .replace('\n', "\r\n")
+                .as_bytes(),
+        )
+        .expect("test message parses");
+        assert_eq!(expected_size(&invite), (8, 4));
+        assert_eq!(expected_size(&options), (4, 2));
+    }
+
+    #[test]
     fn release_queue_releases_what_the_scan_did_at_the_same_tick() {
         let with_id = |m: String, id: &str| m.replace("Call-ID: c1", &format!("Call-ID: {id}"));
         let bye = |id: &str, cseq: u32| {

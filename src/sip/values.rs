@@ -989,6 +989,108 @@ mod tests {
     }
 
     #[test]
+    fn cseq_plain_reading_agrees_with_full_reading() {
+        let values = [
+            "1 INVITE",
+            "314159 INVITE",
+            "0 ACK",
+            "4294967295 BYE",
+            "4294967296 BYE",
+            "007 PING",
+            "1 invite",
+            "1  INVITE",
+            "1 INVITE ",
+            " 1 INVITE",
+            "1\tINVITE",
+            "+1 INVITE",
+            "1 IN VITE",
+            "1 ",
+            "1",
+            "",
+            "é INVITE",
+            "1 É",
+        ];
+        for value in values {
+            for v in std::iter::once(value.to_string()).chain(one_char_mutations(
+                value,
+                &[' ', '\t', '0', '9', 'x', '+', 'é'],
+            )) {
+                if let Some(plain) = CSeq::parse_plain(&v) {
+                    assert_eq!(Some(plain), CSeq::parse_in_full(&v), "{v:?}");
+                }
+            }
+        }
+        assert_eq!(
+            CSeq::parse_plain("4294967295 BYE"),
+            Some(CSeq {
+                seq: u32::MAX,
+                method: Method::Bye
+            })
+        );
+        assert_eq!(CSeq::parse_plain("4294967296 BYE"), None);
+        assert_eq!(CSeq::parse_plain("1  INVITE"), None);
+        assert_eq!(CSeq::parse_plain("1 INVITE "), None);
+        assert_eq!(CSeq::parse("1 INVITE "), CSeq::parse_plain("1 INVITE"));
+    }
+
+    #[test]
+    fn byte_search_and_port_check() {
+        assert_eq!(find_byte_swar(b"", b';'), None);
+        assert_eq!(find_byte_swar(b";", b';'), Some(0));
+        assert_eq!(find_byte_swar(b"abcdefg;", b';'), Some(7));
+        assert_eq!(find_byte_swar(b"abcdefgh;", b';'), Some(8));
+        assert_eq!(find_byte_swar(b"abcdefghijklmnop;q;", b';'), Some(16));
+        assert_eq!(find_byte_swar(b"abcdefghijklmnopq", b';'), None);
+        // A byte just above the needle (`<` after `;`) is no false match.
+        assert_eq!(find_byte_swar(b"<<<<<<<<;", b';'), Some(8));
+        assert_eq!(find_byte_swar("é;".as_bytes(), b';'), Some(2));
+        for (digits, ok) in [
+            ("5060", true),
+            ("0", true),
+            ("65535", true),
+            ("65536", false),
+            ("99999", false),
+            ("100000", false),
+            ("05060", false),
+            ("00", false),
+            ("", false),
+            ("50a", false),
+            ("+5", false),
+        ] {
+            assert_eq!(is_canonical_port(digits.as_bytes()), ok, "{digits:?}");
+        }
+    }
+
+    #[test]
+    fn plain_via_keys_of_long_entries() {
+        // Entries past the sixteen-byte chunks, the branch not first, names
+        // that only start like `branch`, a flag: read the plain way, to the
+        // full reading's key.
+        let entries = [
+            "SIP/2.0/UDP 127.0.1.1:5060;branch=z9hG4bK-cpy0000000-31804-1-1;rport",
+            "SIP/2.0/UDP proxy.example.com:5060;rport=5060;received=192.0.2.10;branch=z9hG4bK776asdhds",
+            "SIP/2.0/TCP h;branchx=1;BrAnCh=z9hG4bKx;branch=second",
+            "SIP/2.0/UDP h;branc;branch",
+            "SIP/2.0/UDP h;maddr=224.2.0.1;ttl=16;x=0123456789abcdef0123456789",
+            "SIP/2.0/UDP h:65535;branch=",
+        ];
+        for entry in entries {
+            let plain = Via::parse_plain_key(entry).expect("plain entry");
+            assert_eq!(Some(plain), Via::parse_key_in_full(entry), "{entry:?}");
+            for v in one_char_mutations(entry, &[';', ':', '=', ' ', '0', 'b']) {
+                if let Some(plain) = Via::parse_plain_key(&v) {
+                    assert_eq!(Some(plain), Via::parse_key_in_full(&v), "{v:?}");
+                }
+            }
+        }
+        let key = Via::parse_plain_key(entries[2]).expect("plain entry");
+        assert_eq!(key.branch.as_deref(), Some("z9hG4bKx"));
+        assert_eq!(key.sent_by, "h");
+        let key = Via::parse_plain_key(entries[3]).expect("plain entry");
+        assert_eq!(key.branch.as_deref(), Some(""));
+    }
+
+    #[test]
     fn via_entries() {
         let v = Via::parse("SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1").unwrap();
         assert_eq!(
