@@ -27,7 +27,7 @@ mod outcome;
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -1052,7 +1052,7 @@ pub struct Correlator {
     /// live deadline is never later than the call's real finishing time, so
     /// [`Correlator::take_finished`] looks only at calls that may be due
     /// instead of scanning every open call on every tick.
-    release_queue: BinaryHeap<Reverse<(Timestamp, u64, Arc<str>)>>,
+    release_queue: ReleaseQueue,
     /// Serial of the next call created.
     next_serial: u64,
     /// Reused buffers for building transaction keys.
@@ -1090,7 +1090,7 @@ impl Correlator {
     pub fn with_limits(timers: Timers, limit: OpenCallLimit) -> Correlator {
         Correlator {
             open: FastMap::default(),
-            release_queue: BinaryHeap::new(),
+            release_queue: ReleaseQueue::default(),
             next_serial: 0,
             scratch: KeyScratch::default(),
             evicted: Vec::new(),
@@ -1152,8 +1152,7 @@ impl Correlator {
             // rescheduled for ESTABLISHED_IDLE): the Call-ID is copied only then.
             if let Some(deadline) = reschedule(call, linger) {
                 let key = Arc::from(call.call_id.as_str());
-                self.release_queue
-                    .push(Reverse((deadline, call.serial, key)));
+                self.release_queue.push((deadline, call.serial, key));
             }
             return;
         }
@@ -1167,7 +1166,7 @@ impl Correlator {
         call.push(bytes, msg, &mut self.scratch);
         if let Some(deadline) = reschedule(&mut call, linger) {
             self.release_queue
-                .push(Reverse((deadline, call.serial, key.clone())));
+                .push((deadline, call.serial, key.clone()));
         }
         self.open.insert(key, call);
     }
@@ -1218,14 +1217,7 @@ impl Correlator {
         };
         let linger = self.linger;
         let mut finished = Vec::new();
-        while let Some(Reverse((deadline, serial, _))) = self.release_queue.peek() {
-            if *deadline > now {
-                break;
-            }
-            let (deadline, serial) = (*deadline, *serial);
-            let Some(Reverse((_, _, id))) = self.release_queue.pop() else {
-                break;
-            };
+        while let Some((deadline, serial, id)) = self.release_queue.pop_due(now) {
             let Some(call) = self
                 .open
                 .get_mut(&id)
@@ -1249,7 +1241,7 @@ impl Correlator {
             };
             call.scheduled = later_by(last, wait);
             if let Some(next) = call.scheduled {
-                self.release_queue.push(Reverse((next, serial, id)));
+                self.release_queue.push_rescheduled((next, serial, id));
             }
         }
         // Creation order among calls that start in the same frame (the table's
@@ -1271,11 +1263,10 @@ impl Correlator {
             return;
         }
         let open = &self.open;
-        self.release_queue
-            .retain(|Reverse((deadline, serial, id))| {
-                open.get(id)
-                    .is_some_and(|c| c.serial == *serial && c.scheduled == Some(*deadline))
-            });
+        self.release_queue.retain(|(deadline, serial, id)| {
+            open.get(id)
+                .is_some_and(|c| c.serial == *serial && c.scheduled == Some(*deadline))
+        });
     }
 
     /// Hands over every call still open, in order of its first message, with
@@ -1288,6 +1279,81 @@ impl Correlator {
         calls.sort_by_key(|c| c.first_frame());
         self.facts.calls = calls;
         self.facts
+    }
+}
+
+/// An entry of the [`ReleaseQueue`]: (deadline, call serial, Call-ID).
+type Release = (Timestamp, u64, Arc<str>);
+
+/// The release queue: its entries, earliest first (a priority queue, as a
+/// binary heap alone would be).
+///
+/// Nearly every entry is queued later than every entry before it: a call is
+/// first scheduled 64×T1 after its first message, and messages come in
+/// capture order. Such entries go to the back of a FIFO, which costs O(1) to
+/// push and pop instead of a walk down a heap through cold memory. The rest
+/// (the calls rescheduled when their deadline comes, a capture out of time
+/// order) go to a heap; the earliest entry is the earlier of the FIFO's
+/// front and the heap's top.
+#[derive(Debug, Default)]
+struct ReleaseQueue {
+    in_order: VecDeque<Release>,
+    others: BinaryHeap<Reverse<Release>>,
+}
+
+impl ReleaseQueue {
+    /// Queues `entry`: at the back of the FIFO when it is not earlier than
+    /// its last entry.
+    fn push(&mut self, entry: Release) {
+        if self.in_order.back().is_none_or(|last| *last <= entry) {
+            self.in_order.push_back(entry);
+        } else {
+            self.others.push(Reverse(entry));
+        }
+    }
+
+    /// Queues an entry of a call rescheduled at its deadline (later by 64×T1
+    /// after its last message or by [`ESTABLISHED_IDLE`]): to the heap, so that
+    /// the FIFO keeps taking the deadlines of new calls in order.
+    fn push_rescheduled(&mut self, entry: Release) {
+        self.others.push(Reverse(entry));
+    }
+
+    /// Removes and returns the earliest entry if its deadline is `now` or earlier.
+    fn pop_due(&mut self, now: Timestamp) -> Option<Release> {
+        let front = self.in_order.front();
+        let top = self.others.peek().map(|Reverse(e)| e);
+        let from_fifo = match (front, top) {
+            (Some(f), Some(t)) => f <= t,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        if from_fifo {
+            if self
+                .in_order
+                .front()
+                .is_none_or(|(deadline, ..)| *deadline > now)
+            {
+                return None;
+            }
+            self.in_order.pop_front()
+        } else {
+            if top.is_none_or(|(deadline, ..)| *deadline > now) {
+                return None;
+            }
+            self.others.pop().map(|Reverse(e)| e)
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.in_order.len() + self.others.len()
+    }
+
+    /// Keeps only the entries for which `keep` holds.
+    fn retain(&mut self, mut keep: impl FnMut(&Release) -> bool) {
+        self.in_order.retain(&mut keep);
+        self.others.retain(|Reverse(e)| keep(e));
     }
 }
 
@@ -1682,6 +1748,60 @@ mod tests {
         }
         assert!(c.release_queue.len() <= 2 * c.open.len() + 64);
         out
+    }
+
+    /// The FIFO and heap together pop what one binary heap of the same
+    /// entries pops, pushes in and out of order, due or not.
+    #[test]
+    fn release_queue_pops_like_a_heap() {
+        let mut queue = ReleaseQueue::default();
+        let mut heap: BinaryHeap<Reverse<Release>> = BinaryHeap::new();
+        let id: Arc<str> = Arc::from("c");
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % bound
+        };
+        let mut clock: i64 = 0;
+        let mut popped = 0;
+        for serial in 0..2_000u64 {
+            clock += next(3) as i64;
+            // Mostly in order, some earlier (out of order), some rescheduled.
+            let secs = match next(10) {
+                0 => clock - next(40) as i64,
+                1 => clock + 7_200,
+                _ => clock + 32,
+            };
+            let entry = (Timestamp { secs, nanos: 0 }, serial % 7, Arc::clone(&id));
+            if next(5) == 0 {
+                queue.push_rescheduled(entry.clone());
+            } else {
+                queue.push(entry.clone());
+            }
+            heap.push(Reverse(entry));
+            let now = Timestamp {
+                secs: clock,
+                nanos: 0,
+            };
+            loop {
+                let expected = heap
+                    .peek()
+                    .filter(|Reverse((deadline, ..))| *deadline <= now)
+                    .is_some()
+                    .then(|| heap.pop().map(|Reverse(e)| e))
+                    .flatten();
+                let got = queue.pop_due(now);
+                assert_eq!(got, expected, "at {clock}");
+                if got.is_none() {
+                    break;
+                }
+                popped += 1;
+            }
+            assert_eq!(queue.len(), heap.len());
+        }
+        assert!(popped > 1_000, "{popped} entries popped");
     }
 
     #[test]
