@@ -34,18 +34,20 @@ impl CSeq {
         if digits == 0 || bytes.get(digits) != Some(&b' ') {
             return None;
         }
-        let method = value.get(digits + 1..)?;
-        if method.is_empty() || method.bytes().any(|b| b.is_ascii_whitespace()) {
-            return None;
-        }
         let mut seq: u32 = 0;
         for &d in bytes.get(..digits)? {
             seq = seq.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
         }
-        Some(CSeq {
-            seq,
-            method: Method::parse(method),
-        })
+        let text = value.get(digits + 1..)?;
+        let method = Method::parse(text);
+        // A known method is a whitespace-free token: only another one needs
+        // the check.
+        if matches!(method, Method::Other(_))
+            && (text.is_empty() || text.bytes().any(|b| b.is_ascii_whitespace()))
+        {
+            return None;
+        }
+        Some(CSeq { seq, method })
     }
 
     /// [`CSeq::parse`] by the full reading of the value.
