@@ -27,7 +27,7 @@ mod outcome;
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -205,13 +205,12 @@ pub struct Call {
     pub transactions: Vec<Transaction>,
     /// Messages not kept because the call reached [`MAX_MESSAGES_PER_CALL`].
     pub dropped_messages: u64,
-    /// The method each transaction is keyed by, parallel to `transactions`
-    /// (it differs from [`Transaction::method`] when a request's CSeq method
-    /// is not its own, and an ACK of a failure is keyed as INVITE).
-    key_methods: Vec<Method>,
-    /// Index in `records` of the message that created each transaction,
-    /// parallel to `transactions`.
-    origins: Vec<usize>,
+    /// Per transaction, parallel to `transactions` (one vector, one
+    /// allocation): the method it is keyed by (it differs from
+    /// [`Transaction::method`] when a request's CSeq method is not its own,
+    /// and an ACK of a failure is keyed as INVITE) and the index in `records`
+    /// of the message that created it.
+    keys: Vec<TxOrigin>,
     /// Hash maps over the transaction keys, built once the call has more than
     /// [`SCAN_LIMIT`] transactions; smaller calls are searched by a scan.
     index: Option<Box<TxIndex>>,
@@ -222,6 +221,13 @@ pub struct Call {
     serial: u64,
     /// The deadline of the call's live entry in [`Correlator`]'s release queue.
     scheduled: Option<Timestamp>,
+}
+
+/// How a transaction is keyed and where it came from ([`Call::keys`]).
+#[derive(Debug)]
+struct TxOrigin {
+    method: Method,
+    record: usize,
 }
 
 /// Most transactions remembered per branch (a request, its CANCEL, its ACK,
@@ -311,8 +317,7 @@ impl Call {
             records: Vec::new(),
             transactions: Vec::new(),
             dropped_messages: 0,
-            key_methods: Vec::new(),
-            origins: Vec::new(),
+            keys: Vec::new(),
             index: None,
             last_seen: None,
             serial,
@@ -613,14 +618,13 @@ impl Call {
         let via = first_via_bytes(msg)?;
         self.transactions
             .iter()
-            .zip(&self.key_methods)
-            .zip(&self.origins)
-            .position(|((t, method), &origin)| {
-                method == key_method
+            .zip(&self.keys)
+            .position(|(t, origin)| {
+                origin.method == *key_method
                     && t.branch().starts_with(MAGIC_COOKIE)
                     && self
                         .records
-                        .get(origin)
+                        .get(origin.record)
                         .and_then(|r| first_via_bytes(&r.msg))
                         == Some(via)
             })
@@ -633,9 +637,11 @@ impl Call {
             None => self
                 .transactions
                 .iter()
-                .zip(&self.key_methods)
-                .position(|(t, method)| {
-                    method == key.method && t.branch() == key.branch && t.sent_by() == key.sent_by
+                .zip(&self.keys)
+                .position(|(t, origin)| {
+                    origin.method == *key.method
+                        && t.branch() == key.branch
+                        && t.sent_by() == key.sent_by
                 }),
         }
     }
@@ -647,11 +653,22 @@ impl Call {
             self.dropped_messages += 1;
             return;
         }
+        if self.records.is_empty() {
+            let (messages, transactions) = expected_size(&msg);
+            self.records.reserve_exact(messages);
+            self.transactions.reserve_exact(transactions);
+            self.keys.reserve_exact(transactions);
+        }
         let index = self.records.len();
-        let cseq = msg.cseq();
-        let (cseq_no, cseq_method) = match cseq {
-            Some(c) => (c.seq, c.method),
-            None => (0, msg.method().cloned().unwrap_or(Method::Other("".into()))),
+        // The CSeq borrowed from the message (no copy of its method); a
+        // message without one is keyed by its own method.
+        let no_cseq_method;
+        let (cseq_no, cseq_method) = match msg.cseq_ref() {
+            Some(c) => (c.seq, &c.method),
+            None => {
+                no_cseq_method = msg.method().cloned().unwrap_or(Method::Other("".into()));
+                (0, &no_cseq_method)
+            }
         };
         let is_request = msg.is_request();
         let request_method = msg.method();
@@ -660,7 +677,7 @@ impl Call {
         let key_method = match request_method {
             Some(Method::Ack) => &Method::Invite,
             Some(m) => m,
-            None => &cseq_method,
+            None => cseq_method,
         };
 
         let mut retransmission = false;
@@ -724,7 +741,7 @@ impl Call {
             }
             Err(key) => {
                 // A CANCEL carries the branch of the INVITE it cancels (RFC 3261 §9.1).
-                let invite = if cseq_method == Method::Cancel {
+                let invite = if *cseq_method == Method::Cancel {
                     self.find_tx(key.with_method(&Method::Invite))
                 } else {
                     None
@@ -783,18 +800,20 @@ impl Call {
         let tx = self.transactions.len();
         self.transactions
             .push(Transaction::new(method, cseq, key.branch, key.sent_by));
-        self.key_methods.push(key.method.clone());
         // The message being added creates the transaction; it becomes the next record.
-        self.origins.push(self.records.len());
+        self.keys.push(TxOrigin {
+            method: key.method.clone(),
+            record: self.records.len(),
+        });
         if let Some(index) = &mut self.index {
             index.insert(key.to_owned_key(), tx);
         } else if self.transactions.len() > SCAN_LIMIT {
             let mut index = TxIndex::default();
-            for (i, (t, method)) in self.transactions.iter().zip(&self.key_methods).enumerate() {
+            for (i, (t, origin)) in self.transactions.iter().zip(&self.keys).enumerate() {
                 let key = TxKey {
                     branch: t.branch().to_string(),
                     sent_by: t.sent_by().to_string(),
-                    method: method.clone(),
+                    method: origin.method.clone(),
                 };
                 index.insert(key, i);
             }
@@ -852,6 +871,19 @@ impl Call {
                     r.msg.rseq() == msg.rseq()
                 }
             })
+    }
+}
+
+/// How many messages and transactions a call that starts with `first`
+/// usually has, so that its vectors are allocated once, at their size: an
+/// INVITE dialog has seven messages (INVITE, 100, 180, 200, ACK, BYE, 200)
+/// in three transactions, anything else a request, a challenge and a retry
+/// or less. A longer call grows its vectors as usual.
+fn expected_size(first: &Message) -> (usize, usize) {
+    if first.method() == Some(&Method::Invite) {
+        (8, 4)
+    } else {
+        (4, 2)
     }
 }
 
@@ -922,7 +954,9 @@ const MAX_PEERS: usize = 65_536;
 /// costs a comparison, not a list of strings.
 #[derive(Debug, Default)]
 struct AllowHistory {
-    by_peer: HashMap<SocketAddr, Vec<(FrameNo, Arc<AllowText>)>>,
+    /// Hashed with [`FastMap`]'s multiply hash, as the open calls: looked
+    /// up for every message with an Allow header.
+    by_peer: FastMap<SocketAddr, Vec<(FrameNo, Arc<AllowText>)>>,
 }
 
 /// What an `Allow` sighting saw.
@@ -1001,7 +1035,7 @@ impl AllowHistory {
 /// that late retransmissions are still counted), which keeps memory bounded by
 /// what is open, not by the size of the capture. All decisions run on capture
 /// time, so a file and a live capture of the same traffic agree.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Correlator {
     /// Keyed by Call-ID, a value from the wire, looked up for every message.
     /// Hashed with [`FastMap`]'s seeded multiply hash (a tenth of SipHash's
@@ -1009,14 +1043,16 @@ pub struct Correlator {
     /// capture cannot carry Call-IDs computed to collide, and the table is
     /// bounded by the open-call limit. Nothing iterates it in hash order
     /// (eviction and `finish` sort what they take).
-    open: FastMap<String, Call>,
+    /// The key is shared with the release queue's entries (a reference
+    /// count, not a copy of the Call-ID per entry).
+    open: FastMap<Arc<str>, Call>,
     /// When open calls may have finished, earliest first: (deadline, call
     /// serial, Call-ID). Each open call has one live entry, the one whose
     /// deadline is its `scheduled`; other entries are stale and skipped. A
     /// live deadline is never later than the call's real finishing time, so
     /// [`Correlator::take_finished`] looks only at calls that may be due
     /// instead of scanning every open call on every tick.
-    release_queue: BinaryHeap<Reverse<(Timestamp, u64, String)>>,
+    release_queue: ReleaseQueue,
     /// Serial of the next call created.
     next_serial: u64,
     /// Reused buffers for building transaction keys.
@@ -1028,6 +1064,15 @@ pub struct Correlator {
     pub released_early: u64,
     /// How many calls may be open at once.
     limit: OpenCallLimit,
+    /// `facts.timers.transaction_timeout()`, computed once (it is read for
+    /// every message).
+    linger: Duration,
+}
+
+impl Default for Correlator {
+    fn default() -> Correlator {
+        Correlator::with_limits(Timers::default(), OpenCallLimit::default())
+    }
 }
 
 impl Correlator {
@@ -1038,16 +1083,25 @@ impl Correlator {
 
     /// A correlator whose timer rules use `timers`.
     pub fn with_timers(timers: Timers) -> Correlator {
-        let mut c = Correlator::default();
-        c.facts.timers = timers;
-        c
+        Correlator::with_limits(timers, OpenCallLimit::default())
     }
 
     /// A correlator with timers `timers` keeping at most `limit` calls open.
     pub fn with_limits(timers: Timers, limit: OpenCallLimit) -> Correlator {
-        let mut c = Correlator::with_timers(timers);
-        c.limit = OpenCallLimit(limit.0.max(1));
-        c
+        Correlator {
+            open: FastMap::default(),
+            release_queue: ReleaseQueue::default(),
+            next_serial: 0,
+            scratch: KeyScratch::default(),
+            evicted: Vec::new(),
+            facts: Correlated {
+                timers,
+                ..Correlated::default()
+            },
+            released_early: 0,
+            limit: OpenCallLimit(limit.0.max(1)),
+            linger: timers.transaction_timeout(),
+        }
     }
 
     /// Notes that the capture reached `ts` (every frame, SIP or not), so that
@@ -1089,29 +1143,38 @@ impl Correlator {
                 .allow
                 .note(bytes.src, bytes.frame, &msg, &mut self.scratch.allow);
         }
-        let linger = self.facts.timers.transaction_timeout();
+        let linger = self.linger;
         // One hash of the borrowed Call-ID for a known call; the Call-ID is
         // copied only when a call is created.
         if let Some(call) = self.open.get_mut(call_id.as_ref()) {
             call.push(bytes, msg, &mut self.scratch);
-            schedule(&mut self.release_queue, call, linger);
+            // Rarely earlier than the live entry (a BYE after an answer
+            // rescheduled for ESTABLISHED_IDLE): the Call-ID is copied only then.
+            if let Some(deadline) = reschedule(call, linger) {
+                let key = Arc::from(call.call_id.as_str());
+                self.release_queue.push((deadline, call.serial, key));
+            }
             return;
         }
+        let key: Arc<str> = Arc::from(call_id.as_ref());
         let call_id = call_id.into_owned();
         if self.open.len() >= self.limit.0 {
             self.evict();
         }
-        let mut call = Call::new(call_id.clone(), self.next_serial);
+        let mut call = Call::new(call_id, self.next_serial);
         self.next_serial += 1;
         call.push(bytes, msg, &mut self.scratch);
-        schedule(&mut self.release_queue, &mut call, linger);
-        self.open.insert(call_id, call);
+        if let Some(deadline) = reschedule(&mut call, linger) {
+            self.release_queue
+                .push((deadline, call.serial, key.clone()));
+        }
+        self.open.insert(key, call);
     }
 
     /// Releases the tenth of the open calls (at least one) that have been
     /// quiet longest.
     fn evict(&mut self) {
-        let mut quiet: Vec<(Timestamp, String)> = self
+        let mut quiet: Vec<(Timestamp, Arc<str>)> = self
             .open
             .iter()
             .map(|(id, c)| (c.last_seen.unwrap_or_default(), id.clone()))
@@ -1152,16 +1215,9 @@ impl Correlator {
         let Some(now) = self.facts.capture_end else {
             return done;
         };
-        let linger = self.facts.timers.transaction_timeout();
+        let linger = self.linger;
         let mut finished = Vec::new();
-        while let Some(Reverse((deadline, serial, _))) = self.release_queue.peek() {
-            if *deadline > now {
-                break;
-            }
-            let (deadline, serial) = (*deadline, *serial);
-            let Some(Reverse((_, _, id))) = self.release_queue.pop() else {
-                break;
-            };
+        while let Some((deadline, serial, id)) = self.release_queue.pop_due(now) {
             let Some(call) = self
                 .open
                 .get_mut(&id)
@@ -1183,9 +1239,9 @@ impl Correlator {
             } else {
                 ESTABLISHED_IDLE
             };
-            call.scheduled = last.checked_add(wait);
+            call.scheduled = later_by(last, wait);
             if let Some(next) = call.scheduled {
-                self.release_queue.push(Reverse((next, serial, id)));
+                self.release_queue.push_rescheduled((next, serial, id));
             }
         }
         // Creation order among calls that start in the same frame (the table's
@@ -1207,11 +1263,10 @@ impl Correlator {
             return;
         }
         let open = &self.open;
-        self.release_queue
-            .retain(|Reverse((deadline, serial, id))| {
-                open.get(id)
-                    .is_some_and(|c| c.serial == *serial && c.scheduled == Some(*deadline))
-            });
+        self.release_queue.retain(|(deadline, serial, id)| {
+            open.get(id)
+                .is_some_and(|c| c.serial == *serial && c.scheduled == Some(*deadline))
+        });
     }
 
     /// Hands over every call still open, in order of its first message, with
@@ -1227,22 +1282,118 @@ impl Correlator {
     }
 }
 
+/// An entry of the [`ReleaseQueue`]: (deadline, call serial, Call-ID).
+type Release = (Timestamp, u64, Arc<str>);
+
+/// The release queue: its entries, earliest first (a priority queue, as a
+/// binary heap alone would be).
+///
+/// Nearly every entry is queued later than every entry before it: a call is
+/// first scheduled 64×T1 after its first message, and messages come in
+/// capture order. Such entries go to the back of a FIFO, which costs O(1) to
+/// push and pop instead of a walk down a heap through cold memory. The rest
+/// (the calls rescheduled when their deadline comes, a capture out of time
+/// order) go to a heap; the earliest entry is the earlier of the FIFO's
+/// front and the heap's top.
+#[derive(Debug, Default)]
+struct ReleaseQueue {
+    in_order: VecDeque<Release>,
+    others: BinaryHeap<Reverse<Release>>,
+}
+
+impl ReleaseQueue {
+    /// Queues `entry`: at the back of the FIFO when it is not earlier than
+    /// its last entry.
+    fn push(&mut self, entry: Release) {
+        if self.in_order.back().is_none_or(|last| *last <= entry) {
+            self.in_order.push_back(entry);
+        } else {
+            self.others.push(Reverse(entry));
+        }
+    }
+
+    /// Queues an entry of a call rescheduled at its deadline (later by 64×T1
+    /// after its last message or by [`ESTABLISHED_IDLE`]): to the heap, so that
+    /// the FIFO keeps taking the deadlines of new calls in order.
+    fn push_rescheduled(&mut self, entry: Release) {
+        self.others.push(Reverse(entry));
+    }
+
+    /// Removes and returns the earliest entry if its deadline is `now` or earlier.
+    fn pop_due(&mut self, now: Timestamp) -> Option<Release> {
+        let front = self.in_order.front();
+        let top = self.others.peek().map(|Reverse(e)| e);
+        let from_fifo = match (front, top) {
+            (Some(f), Some(t)) => f <= t,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        if from_fifo {
+            if self
+                .in_order
+                .front()
+                .is_none_or(|(deadline, ..)| *deadline > now)
+            {
+                return None;
+            }
+            self.in_order.pop_front()
+        } else {
+            if top.is_none_or(|(deadline, ..)| *deadline > now) {
+                return None;
+            }
+            self.others.pop().map(|Reverse(e)| e)
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.in_order.len() + self.others.len()
+    }
+
+    /// Keeps only the entries for which `keep` holds.
+    fn retain(&mut self, mut keep: impl FnMut(&Release) -> bool) {
+        self.in_order.retain(&mut keep);
+        self.others.retain(|Reverse(e)| keep(e));
+    }
+}
+
 /// Makes sure the call's release-queue entry is not later than the moment it
 /// may finish after its latest message: 64×T1 after it (a message can only
 /// move that later, or end a dialog, which moves an answered call's
-/// [`ESTABLISHED_IDLE`] deadline earlier).
-fn schedule(
-    queue: &mut BinaryHeap<Reverse<(Timestamp, u64, String)>>,
-    call: &mut Call,
-    linger: Duration,
-) {
-    let Some(deadline) = call.last_seen.and_then(|last| last.checked_add(linger)) else {
-        return;
-    };
+/// [`ESTABLISHED_IDLE`] deadline earlier). Returns the new deadline when a
+/// new entry must be queued.
+fn reschedule(call: &mut Call, linger: Duration) -> Option<Timestamp> {
+    let deadline = call.last_seen.and_then(|last| later_by(last, linger))?;
     if call.scheduled.is_none_or(|s| deadline < s) {
         call.scheduled = Some(deadline);
-        queue.push(Reverse((deadline, call.serial, call.call_id.clone())));
+        return Some(deadline);
     }
+    None
+}
+
+/// `ts.checked_add(d)`, in seconds and nanoseconds when both are in range:
+/// [`Timestamp::checked_add`] goes through 128-bit nanoseconds and a 128-bit
+/// division, and a deadline is computed for every message. Anything out of
+/// range (nanoseconds not below a second, which the capture readers never
+/// make, or an overflow) takes the general path.
+fn later_by(ts: Timestamp, d: Duration) -> Option<Timestamp> {
+    const NANOS_PER_SEC: u32 = 1_000_000_000;
+    let fast = || {
+        if ts.nanos >= NANOS_PER_SEC {
+            return None;
+        }
+        let secs = ts.secs.checked_add(i64::try_from(d.as_secs()).ok()?)?;
+        let nanos = ts.nanos + d.subsec_nanos();
+        Some(if nanos >= NANOS_PER_SEC {
+            Timestamp {
+                secs: secs.checked_add(1)?,
+                nanos: nanos - NANOS_PER_SEC,
+            }
+        } else {
+            Timestamp { secs, nanos }
+        })
+    };
+    fast().or_else(|| ts.checked_add(d))
 }
 
 /// The result of correlation: calls in order of their first message, and the
@@ -1424,7 +1575,8 @@ mod tests {
         let parse = |text: &str| {
             Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
         };
-        assert_eq!(call.origins, vec![0, 1]);
+        let origins: Vec<usize> = call.keys.iter().map(|k| k.record).collect();
+        assert_eq!(origins, vec![0, 1]);
         assert_eq!(
             call.find_tx_by_first_via(&parse(&r180), &Method::Invite),
             Some(0)
@@ -1596,6 +1748,102 @@ mod tests {
         }
         assert!(c.release_queue.len() <= 2 * c.open.len() + 64);
         out
+    }
+
+    /// The FIFO and heap together pop what one binary heap of the same
+    /// entries pops, pushes in and out of order, due or not.
+    #[test]
+    fn release_queue_pops_like_a_heap() {
+        let mut queue = ReleaseQueue::default();
+        let mut heap: BinaryHeap<Reverse<Release>> = BinaryHeap::new();
+        let id: Arc<str> = Arc::from("c");
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % bound
+        };
+        let mut clock: i64 = 0;
+        let mut popped = 0;
+        for serial in 0..2_000u64 {
+            clock += next(3) as i64;
+            // Mostly in order, some earlier (out of order), some rescheduled.
+            let secs = match next(10) {
+                0 => clock - next(40) as i64,
+                1 => clock + 7_200,
+                _ => clock + 32,
+            };
+            let entry = (Timestamp { secs, nanos: 0 }, serial % 7, Arc::clone(&id));
+            if next(5) == 0 {
+                queue.push_rescheduled(entry.clone());
+            } else {
+                queue.push(entry.clone());
+            }
+            heap.push(Reverse(entry));
+            let now = Timestamp {
+                secs: clock,
+                nanos: 0,
+            };
+            loop {
+                let expected = heap
+                    .peek()
+                    .filter(|Reverse((deadline, ..))| *deadline <= now)
+                    .is_some()
+                    .then(|| heap.pop().map(|Reverse(e)| e))
+                    .flatten();
+                let got = queue.pop_due(now);
+                assert_eq!(got, expected, "at {clock}");
+                if got.is_none() {
+                    break;
+                }
+                popped += 1;
+            }
+            assert_eq!(queue.len(), heap.len());
+        }
+        assert!(popped > 1_000, "{popped} entries popped");
+    }
+
+    #[test]
+    fn later_by_is_checked_add() {
+        let ts = |secs: i64, nanos: u32| Timestamp { secs, nanos };
+        let d = |secs: u64, nanos: u32| Duration::new(secs, nanos);
+        let cases = [
+            (ts(1_700_000_000, 0), d(32, 0)),
+            (ts(1_700_000_000, 999_999_999), d(0, 1)),
+            (ts(1_700_000_000, 600_000_000), d(31, 500_000_000)),
+            (ts(-1, 500_000_000), d(0, 500_000_000)),
+            (ts(-5, 0), d(2, 999_999_999)),
+            (ts(i64::MAX, 0), d(0, 999_999_999)),
+            (ts(i64::MAX, 999_999_999), d(0, 1)),
+            (ts(i64::MAX - 1, 999_999_999), d(0, 1)),
+            (ts(i64::MIN, 0), d(u64::MAX, 0)),
+            (ts(-10, 0), d(i64::MAX as u64 + 5, 0)),
+            // Out of range nanoseconds (never made by the readers).
+            (ts(0, 1_500_000_000), d(1, 0)),
+            (ts(0, u32::MAX), d(0, 999_999_999)),
+        ];
+        for (at, by) in cases {
+            assert_eq!(later_by(at, by), at.checked_add(by), "{at:?} + {by:?}");
+        }
+        assert_eq!(
+            later_by(ts(10, 600_000_000), d(1, 500_000_000)),
+            Some(ts(12, 100_000_000))
+        );
+    }
+
+    #[test]
+    fn calls_are_sized_by_their_first_request() {
+        let invite = Message::parse(invite("z9hG4bK-1", 1, "").replace('\n', "\r\n").as_bytes())
+            .expect("test message parses");
+        let options = Message::parse(
+            options("o", "z9hG4bK-o1", 1)
+                .replace('\n', "\r\n")
+                .as_bytes(),
+        )
+        .expect("test message parses");
+        assert_eq!(expected_size(&invite), (8, 4));
+        assert_eq!(expected_size(&options), (4, 2));
     }
 
     #[test]

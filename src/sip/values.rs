@@ -21,6 +21,37 @@ pub struct CSeq {
 impl CSeq {
     /// `314159 INVITE`.
     pub fn parse(value: &str) -> Option<CSeq> {
+        CSeq::parse_plain(value).or_else(|| CSeq::parse_in_full(value))
+    }
+
+    /// [`CSeq::parse`] for the shape nearly every CSeq has, `DIGITS METHOD`
+    /// with one space and no other whitespace: the number read by hand (the
+    /// whitespace split and `str::parse` cost more than the rest). `None`
+    /// for anything else, left to the full reading.
+    fn parse_plain(value: &str) -> Option<CSeq> {
+        let bytes = value.as_bytes();
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || bytes.get(digits) != Some(&b' ') {
+            return None;
+        }
+        let mut seq: u32 = 0;
+        for &d in bytes.get(..digits)? {
+            seq = seq.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+        }
+        let text = value.get(digits + 1..)?;
+        let method = Method::parse(text);
+        // A known method is a whitespace-free token: only another one needs
+        // the check.
+        if matches!(method, Method::Other(_))
+            && (text.is_empty() || text.bytes().any(|b| b.is_ascii_whitespace()))
+        {
+            return None;
+        }
+        Some(CSeq { seq, method })
+    }
+
+    /// [`CSeq::parse`] by the full reading of the value.
+    fn parse_in_full(value: &str) -> Option<CSeq> {
         let mut parts = value.split_ascii_whitespace();
         let seq = parts.next()?.parse().ok()?;
         let method = Method::parse(parts.next()?);
@@ -147,13 +178,20 @@ fn all_plain_via_bytes(bytes: &[u8]) -> bool {
             & (b != b'<')
             & (b != b'>')
     }
-    let mut chunks = bytes.chunks_exact(16);
-    for chunk in &mut chunks {
-        if !chunk.iter().fold(true, |all, &b| all & plain(b)) {
-            return false;
-        }
+    fn all_plain(chunk: &[u8]) -> bool {
+        chunk.iter().fold(true, |all, &b| all & plain(b))
     }
-    chunks.remainder().iter().all(|&b| plain(b))
+    if bytes.len() < 16 {
+        return bytes.iter().all(|&b| plain(b));
+    }
+    // Whole chunks, then the last sixteen bytes (overlapping the last
+    // chunk): no byte-by-byte tail, as in `all_plain_param_bytes`.
+    bytes.chunks_exact(16).all(all_plain)
+        && bytes
+            .len()
+            .checked_sub(16)
+            .and_then(|start| bytes.get(start..))
+            .is_some_and(all_plain)
 }
 
 impl Via {
@@ -179,41 +217,38 @@ impl Via {
         {
             return None;
         }
-        let (sent_by, params) = match split_once_byte(after, b';') {
-            Some((sent_by, params)) => (sent_by, Some(params)),
+        // Every byte is plain ASCII from here: slicing at any byte offset
+        // stays on a character boundary.
+        let (sent_by, params) = match find_byte_swar(after.as_bytes(), b';') {
+            Some(semi) => (after.get(..semi)?, after.get(semi + 1..)),
             None => (after, None),
         };
-        let (host, port) = match split_once_byte(sent_by, b':') {
-            Some((host, port)) => (host, Some(port)),
+        let (host, port) = match find_byte_swar(sent_by.as_bytes(), b':') {
+            Some(colon) => (sent_by.get(..colon)?, Some(sent_by.get(colon + 1..)?)),
             None => (sent_by, None),
         };
         if host.is_empty() {
             return None;
         }
-        if let Some(port) = port {
-            // Digits only, no leading zero, within u16: then the port
-            // parses to a number written exactly this way.
-            let digits = port.as_bytes();
-            if digits.is_empty()
-                || digits.len() > 5
-                || !digits.iter().all(u8::is_ascii_digit)
-                || (digits.len() > 1 && digits.first() == Some(&b'0'))
-                || port.parse::<u16>().is_err()
-            {
-                return None;
-            }
+        if let Some(port) = port
+            && !is_canonical_port(port.as_bytes())
+        {
+            return None;
         }
-        // The first parameter named branch (any case); a flag has an empty value.
+        // The first parameter named branch (any case); a flag has an empty
+        // value. The name is checked before the parameter's end is searched
+        // for: the branch is normally the first parameter, and its value the
+        // longest part of the entry.
         let mut branch = None;
         let mut params = params;
         while let Some(rest) = params {
-            let (param, next) = match split_once_byte(rest, b';') {
-                Some((param, next)) => (param, Some(next)),
-                None => (rest, None),
-            };
-            if let Some(name) = param.get(..6)
-                && name.eq_ignore_ascii_case("branch")
-            {
+            let bytes = rest.as_bytes();
+            let named_branch = bytes
+                .first_chunk::<6>()
+                .is_some_and(|name| name.eq_ignore_ascii_case(b"branch"));
+            let end = find_byte_swar(bytes, b';');
+            if named_branch {
+                let param = rest.get(..end.unwrap_or(rest.len()))?;
                 match param.as_bytes().get(6) {
                     None => branch = Some(Cow::Borrowed("")),
                     Some(b'=') => branch = Some(Cow::Borrowed(param.get(7..)?)),
@@ -223,13 +258,61 @@ impl Via {
                     break;
                 }
             }
-            params = next;
+            params = end.and_then(|end| rest.get(end + 1..));
         }
         Some(ViaKey {
             branch,
             sent_by: Cow::Borrowed(sent_by),
         })
     }
+}
+
+/// Whether `digits` is a port as [`Via::sent_by`] writes it: decimal
+/// digits without a leading zero, within `u16` (then the port parses to a
+/// number written exactly this way). Read by hand: `str::parse` costs
+/// more than the rest of the check.
+fn is_canonical_port(digits: &[u8]) -> bool {
+    if digits.is_empty() || digits.len() > 5 || (digits.len() > 1 && digits.first() == Some(&b'0'))
+    {
+        return false;
+    }
+    let mut value: u32 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return false;
+        }
+        value = value * 10 + u32::from(d - b'0');
+    }
+    value <= u32::from(u16::MAX)
+}
+
+/// The position of the first `needle` byte, eight bytes at a time: Via
+/// parts are short, and a word-at-a-time search inline costs less than a
+/// byte loop or a call to `memchr` (the same search as `sdp::find_lf_short`).
+fn find_byte_swar(bytes: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let needles = u64::from_ne_bytes([needle; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        // A zero byte of `word` is a needle; the lowest flagged byte is
+        // exact (flags above it may be false positives).
+        let word = u64::from_le_bytes(chunk) ^ needles;
+        let found = word.wrapping_sub(ONES) & !word & HIGHS;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|p| at + p)
 }
 
 /// The transaction key parts of a Via entry ([`Via::parse_key`]).
@@ -905,6 +988,108 @@ mod tests {
             })
         );
         assert_eq!(RAck::parse("776656 INVITE"), None);
+    }
+
+    #[test]
+    fn cseq_plain_reading_agrees_with_full_reading() {
+        let values = [
+            "1 INVITE",
+            "314159 INVITE",
+            "0 ACK",
+            "4294967295 BYE",
+            "4294967296 BYE",
+            "007 PING",
+            "1 invite",
+            "1  INVITE",
+            "1 INVITE ",
+            " 1 INVITE",
+            "1\tINVITE",
+            "+1 INVITE",
+            "1 IN VITE",
+            "1 ",
+            "1",
+            "",
+            "é INVITE",
+            "1 É",
+        ];
+        for value in values {
+            for v in std::iter::once(value.to_string()).chain(one_char_mutations(
+                value,
+                &[' ', '\t', '0', '9', 'x', '+', 'é'],
+            )) {
+                if let Some(plain) = CSeq::parse_plain(&v) {
+                    assert_eq!(Some(plain), CSeq::parse_in_full(&v), "{v:?}");
+                }
+            }
+        }
+        assert_eq!(
+            CSeq::parse_plain("4294967295 BYE"),
+            Some(CSeq {
+                seq: u32::MAX,
+                method: Method::Bye
+            })
+        );
+        assert_eq!(CSeq::parse_plain("4294967296 BYE"), None);
+        assert_eq!(CSeq::parse_plain("1  INVITE"), None);
+        assert_eq!(CSeq::parse_plain("1 INVITE "), None);
+        assert_eq!(CSeq::parse("1 INVITE "), CSeq::parse_plain("1 INVITE"));
+    }
+
+    #[test]
+    fn byte_search_and_port_check() {
+        assert_eq!(find_byte_swar(b"", b';'), None);
+        assert_eq!(find_byte_swar(b";", b';'), Some(0));
+        assert_eq!(find_byte_swar(b"abcdefg;", b';'), Some(7));
+        assert_eq!(find_byte_swar(b"abcdefgh;", b';'), Some(8));
+        assert_eq!(find_byte_swar(b"abcdefghijklmnop;q;", b';'), Some(16));
+        assert_eq!(find_byte_swar(b"abcdefghijklmnopq", b';'), None);
+        // A byte just above the needle (`<` after `;`) is no false match.
+        assert_eq!(find_byte_swar(b"<<<<<<<<;", b';'), Some(8));
+        assert_eq!(find_byte_swar("é;".as_bytes(), b';'), Some(2));
+        for (digits, ok) in [
+            ("5060", true),
+            ("0", true),
+            ("65535", true),
+            ("65536", false),
+            ("99999", false),
+            ("100000", false),
+            ("05060", false),
+            ("00", false),
+            ("", false),
+            ("50a", false),
+            ("+5", false),
+        ] {
+            assert_eq!(is_canonical_port(digits.as_bytes()), ok, "{digits:?}");
+        }
+    }
+
+    #[test]
+    fn plain_via_keys_of_long_entries() {
+        // Entries past the sixteen-byte chunks, the branch not first, names
+        // that only start like `branch`, a flag: read the plain way, to the
+        // full reading's key.
+        let entries = [
+            "SIP/2.0/UDP 127.0.1.1:5060;branch=z9hG4bK-cpy0000000-31804-1-1;rport",
+            "SIP/2.0/UDP proxy.example.com:5060;rport=5060;received=192.0.2.10;branch=z9hG4bK776asdhds",
+            "SIP/2.0/TCP h;branchx=1;BrAnCh=z9hG4bKx;branch=second",
+            "SIP/2.0/UDP h;branc;branch",
+            "SIP/2.0/UDP h;maddr=224.2.0.1;ttl=16;x=0123456789abcdef0123456789",
+            "SIP/2.0/UDP h:65535;branch=",
+        ];
+        for entry in entries {
+            let plain = Via::parse_plain_key(entry).expect("plain entry");
+            assert_eq!(Some(plain), Via::parse_key_in_full(entry), "{entry:?}");
+            for v in one_char_mutations(entry, &[';', ':', '=', ' ', '0', 'b']) {
+                if let Some(plain) = Via::parse_plain_key(&v) {
+                    assert_eq!(Some(plain), Via::parse_key_in_full(&v), "{v:?}");
+                }
+            }
+        }
+        let key = Via::parse_plain_key(entries[2]).expect("plain entry");
+        assert_eq!(key.branch.as_deref(), Some("z9hG4bKx"));
+        assert_eq!(key.sent_by, "h");
+        let key = Via::parse_plain_key(entries[3]).expect("plain entry");
+        assert_eq!(key.branch.as_deref(), Some(""));
     }
 
     #[test]
