@@ -139,7 +139,26 @@ pub fn write_call_block(
 /// trip through the writer per piece; see `report::render`).
 pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
     let mut routes = render::RouteTexts::new(" → ");
-    render_call_and_diagnostics(&mut Out::new(buf, &mut routes), n, call, diagnostics);
+    render_call_block_with(buf, &mut routes, n, call, diagnostics);
+}
+
+/// [`render_call_block`] with the caller's address texts ([`route_texts`]),
+/// kept from call to call: a new table costs a 5 kB fill and misses on every
+/// address pair.
+pub(crate) fn render_call_block_with(
+    buf: &mut Vec<u8>,
+    routes: &mut render::RouteTexts,
+    n: u64,
+    call: &Call,
+    diagnostics: &[Diagnostic],
+) {
+    render_call_and_diagnostics(&mut Out::new(buf, routes), n, call, diagnostics);
+}
+
+/// The address texts of the text report, for [`render_call_block_with`] and
+/// [`render_diagnostic_with`].
+pub(crate) fn route_texts() -> render::RouteTexts {
+    render::RouteTexts::new(" → ")
 }
 
 fn render_call_and_diagnostics(out: &mut Out<'_>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
@@ -401,6 +420,16 @@ pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     let mut routes = render::RouteTexts::new(" → ");
     render_diagnostic(&mut Out::new(&mut buf, &mut routes), d);
     w.write_all(&buf)
+}
+
+/// [`write_diagnostic`] appended to a buffer, with the caller's address
+/// texts ([`route_texts`]).
+pub(crate) fn render_diagnostic_with(
+    buf: &mut Vec<u8>,
+    routes: &mut render::RouteTexts,
+    d: &Diagnostic,
+) {
+    render_diagnostic(&mut Out::new(buf, routes), d);
 }
 
 fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
