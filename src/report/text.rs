@@ -277,7 +277,7 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
         let offset = start.map_or(Duration::ZERO, |s| offset_of(record.ts, s));
         render_ladder_columns(out.buf, record.frame, record.ts, offset);
         out.routes.push(out.buf, record.src, record.dst);
-        out.str(transport_column(record.transport));
+        render::push_padded(out.buf, transport_column(record.transport));
         let msg = &record.msg;
         let line = msg.start_line_span().slice(msg.raw());
         if !out.colour && super::is_printable_ascii_bytes(line) {
@@ -302,13 +302,18 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
     }
 }
 
-/// `  {transport}  `, one constant piece per transport.
-fn transport_column(transport: Transport) -> &'static str {
+/// `  {transport}  `, one constant piece per transport, appended as a fixed
+/// copy.
+fn transport_column(transport: Transport) -> &'static ([u8; 8], usize) {
+    const UDP: ([u8; 8], usize) = render::padded("  UDP  ");
+    const TCP: ([u8; 8], usize) = render::padded("  TCP  ");
+    const WS: ([u8; 8], usize) = render::padded("  WS  ");
+    const SCTP: ([u8; 8], usize) = render::padded("  SCTP  ");
     match transport {
-        Transport::Udp => "  UDP  ",
-        Transport::Tcp => "  TCP  ",
-        Transport::Ws => "  WS  ",
-        Transport::Sctp => "  SCTP  ",
+        Transport::Udp => &UDP,
+        Transport::Tcp => &TCP,
+        Transport::Ws => &WS,
+        Transport::Sctp => &SCTP,
     }
 }
 
@@ -689,7 +694,8 @@ mod tests {
             Transport::Ws,
             Transport::Sctp,
         ] {
-            assert_eq!(transport_column(t), format!("  {}  ", t.as_str()));
+            let (text, len) = transport_column(t);
+            assert_eq!(&text[..*len], format!("  {}  ", t.as_str()).as_bytes());
         }
     }
 
