@@ -115,6 +115,8 @@ impl Report for JunitReport<'_> {
     fn end_input(&mut self, summary: &InputSummary) -> io::Result<()> {
         let mut suite = Suite {
             name: summary.name.clone(),
+            // Every call, and the capture and expectations cases.
+            cases: Vec::with_capacity(self.cases.len() + 2),
             ..Suite::default()
         };
         let mut orphans = Vec::new();
