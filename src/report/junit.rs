@@ -411,9 +411,9 @@ fn block_flags(block: &[u8; BLOCK]) -> u8 {
             | u8::from(b == b'"')
     });
     let candidate = block.iter().fold(0u8, |flags, &b| {
-        flags | u8::from(b < 0x20) & u8::from(b != b'\n') | u8::from(b == 0xc2)
+        flags | (u8::from(b < 0x20) & u8::from(b != b'\n')) | u8::from(b == 0xc2)
     });
-    u8::from(special != 0) * SPECIAL | u8::from(candidate != 0) * CANDIDATE
+    (u8::from(special != 0) * SPECIAL) | (u8::from(candidate != 0) * CANDIDATE)
 }
 
 /// Appends `block` (at `at` in `bytes`) by its `flags`; false when it holds
@@ -662,6 +662,35 @@ mod tests {
             }
         }
         assert_eq!(ours(&[]), quick_junit_xml(&[]));
+    }
+
+    /// `case_name` escapes its pieces one by one: the same text as escaping
+    /// the formatted name, since `escape` works character by character.
+    #[test]
+    fn escaping_pieces_is_escaping_the_whole() {
+        let pieces = [
+            "cid@host",
+            "sip:a@b",
+            "",
+            "\u{1b}[2J",
+            "ünï\r\n",
+            "\u{85}\u{202e}x",
+            "?",
+        ];
+        for a in pieces {
+            for b in pieces {
+                let whole = super::super::escape(&format!("{a}: {b} → {a}")).into_owned();
+                let parts = [
+                    super::super::escape(a),
+                    Cow::Borrowed(": "),
+                    super::super::escape(b),
+                    Cow::Borrowed(" → "),
+                    super::super::escape(a),
+                ]
+                .concat();
+                assert_eq!(parts, whole, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
