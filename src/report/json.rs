@@ -498,15 +498,29 @@ fn render_message(
     render::push_rfc3339(out, r.ts, dates);
     out.extend_from_slice(br#"","src":""#);
     routes.push(out, r.src, r.dst);
-    out.extend_from_slice(match r.transport {
-        Transport::Udp => br#"","transport":"UDP""#,
-        Transport::Tcp => br#"","transport":"TCP""#,
-        Transport::Ws => br#"","transport":"WS""#,
-        Transport::Sctp => br#"","transport":"SCTP""#,
-    });
+    // The constant pieces of a message, which differ in length, as fixed
+    // copies ([`render::padded`]): a call to `memcpy` each otherwise.
+    const UDP: ([u8; 24], usize) = render::padded(r#"","transport":"UDP""#);
+    const TCP: ([u8; 24], usize) = render::padded(r#"","transport":"TCP""#);
+    const WS: ([u8; 24], usize) = render::padded(r#"","transport":"WS""#);
+    const SCTP: ([u8; 24], usize) = render::padded(r#"","transport":"SCTP""#);
+    render::push_padded(
+        out,
+        match r.transport {
+            Transport::Udp => &UDP,
+            Transport::Tcp => &TCP,
+            Transport::Ws => &WS,
+            Transport::Sctp => &SCTP,
+        },
+    );
     if let Some(method) = r.msg.method() {
-        out.extend_from_slice(br#","method":"#);
-        push_method(out, method);
+        match standard_method(method) {
+            Some(i) => render::push_padded(out, &METHOD_FIELDS[i]),
+            None => {
+                out.extend_from_slice(br#","method":"#);
+                push_method(out, method);
+            }
+        }
     }
     if let Some(status) = r.status() {
         out.extend_from_slice(br#","status":"#);
@@ -517,20 +531,27 @@ fn render_message(
         Some(c) => {
             out.push(b'"');
             render::push_u64(out, u64::from(c.seq));
-            out.push(b' ');
-            match c.method {
-                Method::Other(_) => push_str_contents(out, c.method.as_str()),
-                _ => out.extend_from_slice(c.method.as_str().as_bytes()),
+            match standard_method(&c.method) {
+                Some(i) => render::push_padded(out, &CSEQ_METHODS[i]),
+                None => {
+                    out.push(b' ');
+                    push_str_contents(out, c.method.as_str());
+                    out.push(b'"');
+                }
             }
-            out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(if r.retransmission {
-        br#","retransmission":true"#
-    } else {
-        br#","retransmission":false"#
-    });
+    const RETRANSMISSION: ([u8; 24], usize) = render::padded(r#","retransmission":true"#);
+    const FIRST: ([u8; 24], usize) = render::padded(r#","retransmission":false"#);
+    render::push_padded(
+        out,
+        if r.retransmission {
+            &RETRANSMISSION
+        } else {
+            &FIRST
+        },
+    );
     if !r.frames.is_empty() {
         out.extend_from_slice(br#","frames":["#);
         for (i, f) in r.frames.iter().enumerate() {
@@ -542,6 +563,81 @@ fn render_message(
         out.push(b']');
     }
     out.push(b'}');
+}
+
+/// The standard methods, in the order of [`standard_method`].
+const METHODS: [&str; 14] = [
+    "INVITE",
+    "ACK",
+    "BYE",
+    "CANCEL",
+    "REGISTER",
+    "OPTIONS",
+    "INFO",
+    "UPDATE",
+    "PRACK",
+    "SUBSCRIBE",
+    "NOTIFY",
+    "REFER",
+    "MESSAGE",
+    "PUBLISH",
+];
+
+/// The index of a standard method in [`METHODS`]; `None` for an extension.
+fn standard_method(method: &Method) -> Option<usize> {
+    Some(match method {
+        Method::Invite => 0,
+        Method::Ack => 1,
+        Method::Bye => 2,
+        Method::Cancel => 3,
+        Method::Register => 4,
+        Method::Options => 5,
+        Method::Info => 6,
+        Method::Update => 7,
+        Method::Prack => 8,
+        Method::Subscribe => 9,
+        Method::Notify => 10,
+        Method::Refer => 11,
+        Method::Message => 12,
+        Method::Publish => 13,
+        Method::Other(_) => return None,
+    })
+}
+
+/// `,"method":"{method}"` of each of [`METHODS`].
+static METHOD_FIELDS: [([u8; 24], usize); 14] = method_texts(br#","method":""#, b"\"");
+
+/// ` {method}"`, the end of a `cseq` value, of each of [`METHODS`].
+static CSEQ_METHODS: [([u8; 24], usize); 14] = method_texts(b" ", b"\"");
+
+/// `{before}{method}{after}` of each of [`METHODS`], [`render::padded`].
+const fn method_texts(before: &[u8], after: &[u8]) -> [([u8; 24], usize); 14] {
+    let mut texts = [([0; 24], 0); 14];
+    let mut m = 0;
+    while m < METHODS.len() {
+        let (text, len) = &mut texts[m];
+        let mut i = 0;
+        while i < before.len() {
+            text[*len] = before[i];
+            *len += 1;
+            i += 1;
+        }
+        let name = METHODS[m].as_bytes();
+        let mut i = 0;
+        while i < name.len() {
+            text[*len] = name[i];
+            *len += 1;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < after.len() {
+            text[*len] = after[i];
+            *len += 1;
+            i += 1;
+        }
+        m += 1;
+    }
+    texts
 }
 
 /// [`Line::Diagnostic`] of `diagnostic_json(input, d)`, with its line end;
@@ -838,6 +934,25 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod method_table_tests {
+    use super::*;
+
+    #[test]
+    fn method_tables_match_the_method_names() {
+        for (i, name) in METHODS.iter().enumerate() {
+            let method = Method::parse(name);
+            assert_eq!(method.as_str(), *name);
+            assert_eq!(standard_method(&method), Some(i));
+            let (text, len) = &METHOD_FIELDS[i];
+            assert_eq!(&text[..*len], format!(r#","method":"{name}""#).as_bytes());
+            let (text, len) = &CSEQ_METHODS[i];
+            assert_eq!(&text[..*len], format!(r#" {name}""#).as_bytes());
+        }
+        assert_eq!(standard_method(&Method::parse("FOO")), None);
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{Report, text};
+use super::{Report, render, text};
 use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::correlate::Call;
 use crate::rules::{Diagnostic, Severity};
@@ -58,6 +58,11 @@ pub struct JunitReport<'w> {
     fail_on: Option<Severity>,
     suites: Vec<Suite>,
     cases: Vec<PendingCase>,
+    /// Each call's text is rendered here first, then copied out at its
+    /// length (no growth of a new buffer per call).
+    scratch: Vec<u8>,
+    /// The address pairs written so far, kept from call to call.
+    routes: render::RouteTexts,
 }
 
 impl<'w> JunitReport<'w> {
@@ -67,6 +72,8 @@ impl<'w> JunitReport<'w> {
             fail_on,
             suites: Vec::new(),
             cases: Vec::new(),
+            scratch: Vec::new(),
+            routes: text::route_texts(),
         }
     }
 
@@ -77,8 +84,9 @@ impl<'w> JunitReport<'w> {
 
 impl CallSink for JunitReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
-        let mut system_out = Vec::new();
-        text::render_call_block(&mut system_out, n, call, diagnostics);
+        self.scratch.clear();
+        text::render_call_block_with(&mut self.scratch, &mut self.routes, n, call, diagnostics);
+        let system_out = self.scratch.clone();
         let failures = diagnostics
             .iter()
             .filter(|d| self.failing(d))
@@ -107,6 +115,8 @@ impl Report for JunitReport<'_> {
     fn end_input(&mut self, summary: &InputSummary) -> io::Result<()> {
         let mut suite = Suite {
             name: summary.name.clone(),
+            // Every call, and the capture and expectations cases.
+            cases: Vec::with_capacity(self.cases.len() + 2),
             ..Suite::default()
         };
         let mut orphans = Vec::new();
@@ -123,7 +133,7 @@ impl Report for JunitReport<'_> {
             suite.cases.push(Case {
                 name: case.name,
                 classname: summary.name.clone(),
-                failure: failure(&case.failures)?,
+                failure: failure(&case.failures, &mut self.routes),
                 system_out: Some(utf8_lossy(case.system_out)),
             });
         }
@@ -138,7 +148,7 @@ impl Report for JunitReport<'_> {
                 suite.cases.push(Case {
                     name: name.to_owned(),
                     classname: summary.name.clone(),
-                    failure: failure(&failures)?,
+                    failure: failure(&failures, &mut self.routes),
                     system_out: None,
                 });
             }
@@ -151,7 +161,9 @@ impl Report for JunitReport<'_> {
     }
 
     fn end(&mut self) -> io::Result<()> {
-        let mut out = Vec::new();
+        // The document is about the size of its texts: one allocation
+        // instead of a dozen growths that copy megabytes.
+        let mut out = Vec::with_capacity(estimated_len(&self.suites));
         write_xml(&mut out, &self.suites);
         self.w.write_all(&out)?;
         writeln!(self.w)
@@ -167,23 +179,55 @@ pub fn write(
     super::replay(&mut JunitReport::new(w, fail_on), inputs)
 }
 
+/// `{call_id}: {from} → {to}`, escaped. Escaping works character by
+/// character, so the pieces are escaped one by one (the printable ones
+/// without a copy) instead of formatting the name and escaping the whole,
+/// whose arrow sent every name down the slow path.
 fn case_name(call: &Call) -> String {
-    let from = call.from_uri().unwrap_or(Cow::Borrowed("?"));
-    let to = call.to_uri().unwrap_or(Cow::Borrowed("?"));
-    super::escape(&format!("{}: {from} → {to}", call.call_id)).into_owned()
+    let from = call.from_uri();
+    let to = call.to_uri();
+    let pieces = [
+        super::escape(&call.call_id),
+        Cow::Borrowed(": "),
+        super::escape(from.as_deref().unwrap_or("?")),
+        Cow::Borrowed(" → "),
+        super::escape(to.as_deref().unwrap_or("?")),
+    ];
+    let mut name = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in &pieces {
+        name.push_str(piece);
+    }
+    name
+}
+
+/// About the length of the document: its texts and a few hundred bytes of
+/// markup per test case.
+fn estimated_len(suites: &[Suite]) -> usize {
+    let case_len = |c: &Case| {
+        300 + c.name.len()
+            + c.classname.len()
+            + c.system_out.as_ref().map_or(0, String::len)
+            + c.failure
+                .as_ref()
+                .map_or(0, |f| f.message.len() + f.ty.len() + f.description.len())
+    };
+    suites
+        .iter()
+        .flat_map(|s| &s.cases)
+        .map(case_len)
+        .sum::<usize>()
+        + 1000
 }
 
 /// No failure, or one failure naming every failing finding.
-fn failure(failures: &[Diagnostic]) -> io::Result<Option<Failure>> {
-    let Some(first) = failures.first() else {
-        return Ok(None);
-    };
+fn failure(failures: &[Diagnostic], routes: &mut render::RouteTexts) -> Option<Failure> {
+    let first = failures.first()?;
     let mut body = Vec::new();
     for (i, d) in failures.iter().enumerate() {
         if i > 0 {
-            writeln!(body)?;
+            body.push(b'\n');
         }
-        text::write_diagnostic(&mut body, d)?;
+        text::render_diagnostic_with(&mut body, routes, d);
     }
     let mut ids: Vec<&str> = failures.iter().map(|d| d.rule.id).collect();
     ids.dedup();
@@ -192,11 +236,11 @@ fn failure(failures: &[Diagnostic]) -> io::Result<Option<Failure>> {
     } else {
         format!("{} (and {} more)", first.message, failures.len() - 1)
     };
-    Ok(Some(Failure {
+    Some(Failure {
         message: super::escape(&message).into_owned(),
         ty: ids.join(" "),
         description: utf8_lossy(body),
-    }))
+    })
 }
 
 /// The bytes as text, invalid UTF-8 replaced (as `String::from_utf8_lossy`)
@@ -305,31 +349,104 @@ fn push_count(out: &mut Vec<u8>, key: &str, n: usize) {
 /// Appends `s` as quick-junit writes a string, in text and attributes alike:
 /// cleaned (see [`clean`]), then `& < > ' "` escaped.
 fn push_xml_text(out: &mut Vec<u8>, s: &str) {
-    let s = clean(s);
-    let bytes = s.as_bytes();
-    // Blocks without a special byte (nearly all of a ladder) are copied whole;
-    // the fold has no early exit so that it compiles to vector code.
-    let mut blocks = bytes.chunks(32);
-    for block in &mut blocks {
-        if !block.iter().fold(false, |any, &b| any | is_xml_special(b)) {
-            out.extend_from_slice(block);
-            continue;
-        }
-        for &b in block {
-            match b {
-                b'&' => out.extend_from_slice(b"&amp;"),
-                b'<' => out.extend_from_slice(b"&lt;"),
-                b'>' => out.extend_from_slice(b"&gt;"),
-                b'\'' => out.extend_from_slice(b"&apos;"),
-                b'"' => out.extend_from_slice(b"&quot;"),
-                b => out.push(b),
-            }
-        }
+    let start = out.len();
+    if push_xml_text_uncleaned(out, s.as_bytes()) {
+        return;
     }
+    // A character that cleaning removes (never in our colourless text):
+    // start over on the cleaned string.
+    out.truncate(start);
+    let cleaned = clean(s);
+    let mut blocks = cleaned.as_bytes().chunks_exact(BLOCK);
+    for block in &mut blocks {
+        push_xml_escaped(out, block);
+    }
+    push_xml_escaped(out, blocks.remainder());
 }
 
-fn is_xml_special(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'\'' | b'"')
+/// `bytes` escaped, checked on the way for what [`clean`] would remove:
+/// false as soon as there is such a character (`out` then holds part of
+/// the text). One pass over 32-byte blocks: a block without a special or
+/// candidate byte (nearly all of a ladder) is copied whole; the check is a
+/// fold over a fixed length without early exit, so that it compiles to a
+/// few vector compares. The last, shorter block is checked padded with
+/// spaces.
+fn push_xml_text_uncleaned(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    let mut at = 0;
+    for block in &mut blocks {
+        let flags = <&[u8; BLOCK]>::try_from(block).map_or(SPECIAL | CANDIDATE, block_flags);
+        if !push_block(out, bytes, at, block, flags) {
+            return false;
+        }
+        at += BLOCK;
+    }
+    let rest = blocks.remainder();
+    let mut padded = [b' '; BLOCK];
+    if let Some(to) = padded.get_mut(..rest.len()) {
+        to.copy_from_slice(rest);
+    }
+    push_block(out, bytes, at, rest, block_flags(&padded))
+}
+
+/// Bytes checked at once by [`block_flags`].
+const BLOCK: usize = 32;
+
+/// A byte of a block that XML escapes.
+const SPECIAL: u8 = 1;
+/// A byte of a block that may start a character [`clean`] removes.
+const CANDIDATE: u8 = 2;
+
+/// [`SPECIAL`] and [`CANDIDATE`] of the bytes of `block`.
+fn block_flags(block: &[u8; BLOCK]) -> u8 {
+    // Flags as bytes, not `bool`s, and one fold per flag: this spelling
+    // compiles to compares and ors of whole vectors (one fold for both did
+    // not vectorize, measured).
+    let special = block.iter().fold(0u8, |flags, &b| {
+        flags
+            | u8::from(b == b'&')
+            | u8::from(b == b'<')
+            | u8::from(b == b'>')
+            | u8::from(b == b'\'')
+            | u8::from(b == b'"')
+    });
+    let candidate = block.iter().fold(0u8, |flags, &b| {
+        flags | (u8::from(b < 0x20) & u8::from(b != b'\n')) | u8::from(b == 0xc2)
+    });
+    (u8::from(special != 0) * SPECIAL) | (u8::from(candidate != 0) * CANDIDATE)
+}
+
+/// Appends `block` (at `at` in `bytes`) by its `flags`; false when it holds
+/// a character [`clean`] removes.
+fn push_block(out: &mut Vec<u8>, bytes: &[u8], at: usize, block: &[u8], flags: u8) -> bool {
+    if flags & CANDIDATE != 0 && has_cleaned_char(bytes, at, block) {
+        return false;
+    }
+    if flags & SPECIAL != 0 {
+        push_xml_escaped(out, block);
+    } else {
+        out.extend_from_slice(block);
+    }
+    true
+}
+
+/// `bytes` with `& < > ' "` escaped; the runs between them copied whole.
+fn push_xml_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'\'' => b"&apos;",
+            b'"' => b"&quot;",
+            _ => continue,
+        };
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        out.extend_from_slice(escaped);
+        start = i + 1;
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
 }
 
 /// What quick-junit's `XmlString::new` keeps of `s`: the text that an ANSI
@@ -357,17 +474,30 @@ fn needs_cleaning(bytes: &[u8]) -> bool {
     // Blocks are checked for a candidate byte without early exit (vector
     // code); only a block with one (0xC2 also leads `§`, common in our text)
     // is looked at byte by byte.
-    bytes.chunks(32).enumerate().any(|(i, block)| {
-        let candidate = block.iter().fold(false, |any, &b| {
-            any | (b < 0x20 && b != b'\n') | (b == 0xc2)
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    let mut at = 0;
+    for block in &mut blocks {
+        let candidate = <&[u8; BLOCK]>::try_from(block).map_or(true, |b| {
+            b.iter().fold(0u8, |flags, &b| {
+                flags | u8::from(b < 0x20 && b != b'\n') | u8::from(b == 0xc2)
+            }) != 0
         });
-        candidate
-            && block.iter().enumerate().any(|(j, &b)| match b {
-                0xc2 => bytes
-                    .get(i * 32 + j + 1)
-                    .is_some_and(|next| (0x80..=0x9f).contains(next)),
-                b => b < 0x20 && b != b'\n',
-            })
+        if candidate && has_cleaned_char(bytes, at, block) {
+            return true;
+        }
+        at += BLOCK;
+    }
+    has_cleaned_char(bytes, at, blocks.remainder())
+}
+
+/// Whether `block`, which starts at `at` in `bytes`, holds a control
+/// character other than `\n` (a C1 control's second byte may lie after it).
+fn has_cleaned_char(bytes: &[u8], at: usize, block: &[u8]) -> bool {
+    block.iter().enumerate().any(|(j, &b)| match b {
+        0xc2 => bytes
+            .get(at + j + 1)
+            .is_some_and(|next| (0x80..=0x9f).contains(next)),
+        b => b < 0x20 && b != b'\n',
     })
 }
 
@@ -532,6 +662,35 @@ mod tests {
             }
         }
         assert_eq!(ours(&[]), quick_junit_xml(&[]));
+    }
+
+    /// `case_name` escapes its pieces one by one: the same text as escaping
+    /// the formatted name, since `escape` works character by character.
+    #[test]
+    fn escaping_pieces_is_escaping_the_whole() {
+        let pieces = [
+            "cid@host",
+            "sip:a@b",
+            "",
+            "\u{1b}[2J",
+            "ünï\r\n",
+            "\u{85}\u{202e}x",
+            "?",
+        ];
+        for a in pieces {
+            for b in pieces {
+                let whole = super::super::escape(&format!("{a}: {b} → {a}")).into_owned();
+                let parts = [
+                    super::super::escape(a),
+                    Cow::Borrowed(": "),
+                    super::super::escape(b),
+                    Cow::Borrowed(" → "),
+                    super::super::escape(a),
+                ]
+                .concat();
+                assert_eq!(parts, whole, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -45,6 +45,27 @@ pub(crate) fn push_left_aligned(out: &mut Vec<u8>, n: u64, width: usize) {
     pad_to(out, start, width);
 }
 
+/// `text` padded to `N` bytes, and its length: a constant that
+/// [`push_padded`] appends as one fixed copy. Only for constants (a text
+/// longer than `N` stops the build).
+pub(crate) const fn padded<const N: usize>(text: &str) -> ([u8; N], usize) {
+    let bytes = text.as_bytes();
+    assert!(bytes.len() <= N);
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < bytes.len() {
+        out[i] = bytes[i];
+        i += 1;
+    }
+    (out, bytes.len())
+}
+
+/// Appends a [`padded`] text.
+#[inline]
+pub(crate) fn push_padded<const N: usize>(out: &mut Vec<u8>, (text, len): &([u8; N], usize)) {
+    push_prefix(out, text, *len);
+}
+
 /// Spaces after what was written since `start`, up to `width` bytes (the
 /// text is ASCII, so bytes are characters).
 fn pad_to(out: &mut Vec<u8>, start: usize, width: usize) {
@@ -56,6 +77,7 @@ fn pad_to(out: &mut Vec<u8>, start: usize, width: usize) {
 /// is copied — a length known at compile time, a few vector moves — and the
 /// excess cut off again: for short pieces that is several times cheaper than
 /// a copy of a length known only at run time (a call to `memcpy`).
+#[inline]
 pub(crate) fn push_prefix<const N: usize>(out: &mut Vec<u8>, text: &[u8; N], len: usize) {
     let end = out.len() + len.min(N);
     out.extend_from_slice(text);
@@ -403,6 +425,15 @@ mod tests {
             assert_eq!(render(|o| push_right_aligned(o, n, 6)), format!("{n:>6}"));
             assert_eq!(render(|o| push_left_aligned(o, n, 5)), format!("{n:<5}"));
         }
+    }
+
+    #[test]
+    fn padded_texts() {
+        const UDP: ([u8; 8], usize) = padded("  UDP  ");
+        assert_eq!(UDP, (*b"  UDP  \0", 7));
+        assert_eq!(render(|o| push_padded(o, &UDP)), "  UDP  ");
+        assert_eq!(render(|o| push_padded(o, &padded::<4>(""))), "");
+        assert_eq!(render(|o| push_padded(o, &padded::<4>("full"))), "full");
     }
 
     #[test]

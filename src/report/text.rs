@@ -139,7 +139,26 @@ pub fn write_call_block(
 /// trip through the writer per piece; see `report::render`).
 pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
     let mut routes = render::RouteTexts::new(" → ");
-    render_call_and_diagnostics(&mut Out::new(buf, &mut routes), n, call, diagnostics);
+    render_call_block_with(buf, &mut routes, n, call, diagnostics);
+}
+
+/// [`render_call_block`] with the caller's address texts ([`route_texts`]),
+/// kept from call to call: a new table costs a 5 kB fill and misses on every
+/// address pair.
+pub(crate) fn render_call_block_with(
+    buf: &mut Vec<u8>,
+    routes: &mut render::RouteTexts,
+    n: u64,
+    call: &Call,
+    diagnostics: &[Diagnostic],
+) {
+    render_call_and_diagnostics(&mut Out::new(buf, routes), n, call, diagnostics);
+}
+
+/// The address texts of the text report, for [`render_call_block_with`] and
+/// [`render_diagnostic_with`].
+pub(crate) fn route_texts() -> render::RouteTexts {
+    render::RouteTexts::new(" → ")
 }
 
 fn render_call_and_diagnostics(out: &mut Out<'_>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
@@ -258,7 +277,7 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
         let offset = start.map_or(Duration::ZERO, |s| offset_of(record.ts, s));
         render_ladder_columns(out.buf, record.frame, record.ts, offset);
         out.routes.push(out.buf, record.src, record.dst);
-        out.str(transport_column(record.transport));
+        render::push_padded(out.buf, transport_column(record.transport));
         let msg = &record.msg;
         let line = msg.start_line_span().slice(msg.raw());
         if !out.colour && super::is_printable_ascii_bytes(line) {
@@ -283,13 +302,18 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
     }
 }
 
-/// `  {transport}  `, one constant piece per transport.
-fn transport_column(transport: Transport) -> &'static str {
+/// `  {transport}  `, one constant piece per transport, appended as a fixed
+/// copy.
+fn transport_column(transport: Transport) -> &'static ([u8; 8], usize) {
+    const UDP: ([u8; 8], usize) = render::padded("  UDP  ");
+    const TCP: ([u8; 8], usize) = render::padded("  TCP  ");
+    const WS: ([u8; 8], usize) = render::padded("  WS  ");
+    const SCTP: ([u8; 8], usize) = render::padded("  SCTP  ");
     match transport {
-        Transport::Udp => "  UDP  ",
-        Transport::Tcp => "  TCP  ",
-        Transport::Ws => "  WS  ",
-        Transport::Sctp => "  SCTP  ",
+        Transport::Udp => &UDP,
+        Transport::Tcp => &TCP,
+        Transport::Ws => &WS,
+        Transport::Sctp => &SCTP,
     }
 }
 
@@ -401,6 +425,16 @@ pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     let mut routes = render::RouteTexts::new(" → ");
     render_diagnostic(&mut Out::new(&mut buf, &mut routes), d);
     w.write_all(&buf)
+}
+
+/// [`write_diagnostic`] appended to a buffer, with the caller's address
+/// texts ([`route_texts`]).
+pub(crate) fn render_diagnostic_with(
+    buf: &mut Vec<u8>,
+    routes: &mut render::RouteTexts,
+    d: &Diagnostic,
+) {
+    render_diagnostic(&mut Out::new(buf, routes), d);
 }
 
 fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
@@ -660,7 +694,8 @@ mod tests {
             Transport::Ws,
             Transport::Sctp,
         ] {
-            assert_eq!(transport_column(t), format!("  {}  ", t.as_str()));
+            let (text, len) = transport_column(t);
+            assert_eq!(&text[..*len], format!("  {}  ", t.as_str()).as_bytes());
         }
     }
 
