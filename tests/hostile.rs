@@ -305,25 +305,24 @@ const CASES: &[Case] = &[
         findings: &[(1, "SD2001"), (1, "SD3004"), (3, "SD2001"), (4, "SD2001")],
     },
     Case {
-        // The segment 2^31 ahead (frame 6) is taken as the stream's new
-        // position: 2 147 483 448 bytes reported missing after frame 4, and
-        // the second INVITE (frames 7-8), which follows the first in
-        // sequence, is then dropped as old data. KNOWN DEFECT of the TCP
-        // reassembler: one forged segment hides the rest of the stream. The
-        // right result is the INVITE `tcp-gap-2` (frame 7, frame 8 its
-        // retransmission) and one 100-byte gap after frame 4. The server
-        // side's data at a wild sequence number is a second gap (frame 9).
+        // The segment 2^31 - 200 bytes ahead (frame 6) waits apart; the
+        // stream goes on without it (frame 7, the second INVITE, follows the
+        // first after a 65-byte hole), so it is ignored: an SD3010 at frame 6.
+        // The hole after frame 4 is decided at the end (SD3010 at frame 4),
+        // frame 8 is a retransmission. The server's one segment at a wild
+        // sequence number is contradicted by nothing: a 305 414 895-byte gap
+        // before it (SD3010 at frame 9). The INVITE has no answer: SD2001.
         file: "tcp-gaps-wild-seq.pcap",
         exit: 0,
         frames: 11,
-        sip_messages: 0,
-        calls: 0,
+        sip_messages: 1,
+        calls: 1,
         malformed: 0,
         truncated_frames: 0,
         decode_issues: 0,
         read_error: None,
-        flows: &[],
-        findings: &[(4, "SD3010"), (9, "SD3010")],
+        flows: &[("tcp-gap-2", &[(7, "INVITE")])],
+        findings: &[(4, "SD3010"), (6, "SD3010"), (7, "SD2001"), (9, "SD3010")],
     },
     Case {
         // The INVITE keeps its first 1 000 headers (sip::MAX_HEADERS) and its
@@ -525,9 +524,10 @@ fn tcp_gaps_and_wild_sequence_numbers_are_counted() {
             t.tcp_streams,
             t.tcp_gaps,
             t.tcp_missing_bytes,
+            t.tcp_retransmitted_segments,
             t.tcp_messages
         ),
-        (2, 2, 2_147_483_448 + 305_414_895, 0)
+        (2, 2, 65 + 305_414_895, 1, 1)
     );
 }
 
