@@ -540,6 +540,7 @@ mod tests {
             payload: tail,
             vlan: None,
             truncated: false,
+            lie: None,
         };
         r.push(FrameNo(3), ts, &Decoded::Packet(rest), &mut collect);
         r.finish(&mut collect);

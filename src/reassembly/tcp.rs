@@ -1233,6 +1233,7 @@ mod tests {
                 payload: data,
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             let ts = Timestamp {
                 secs: i as i64,
@@ -1758,6 +1759,7 @@ mod tests {
                 payload: b"OPTIONS sip:x SIP/2.0\r\n",
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             r.push(
                 FrameNo(i as u32 + 1),
@@ -1811,6 +1813,7 @@ mod tests {
                 payload: b"\r\n",
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             r.push(
                 FrameNo(frame),
@@ -1924,6 +1927,7 @@ mod tests {
                 payload: &hello,
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             r.push(
                 FrameNo(i + 1),
@@ -2061,6 +2065,7 @@ mod tests {
                 payload: &piece[start..end],
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             let ts = Timestamp {
                 secs: i64::from(i / 10),
