@@ -375,6 +375,11 @@ fn run_front(
         });
         match decode::decode(&frame) {
             Ok(decoded) => {
+                // A length field that disagrees with a whole frame is said;
+                // the bytes there are are read all the same.
+                if let decode::Decoded::Packet(decode::Packet { lie: Some(lie), .. }) = &decoded {
+                    go_on &= out(Step::DecodeIssue(lie.issue(frame.number)));
+                }
                 let mut emitted = false;
                 reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
                     emitted = true;

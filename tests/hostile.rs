@@ -262,9 +262,11 @@ const CASES: &[Case] = &[
         findings: &[(1, "SD2001")],
     },
     Case {
-        // Frame 1: UDP length 4000 on a short packet (what was captured is
-        // used); frame 2: UDP length 3, below the UDP header (the decoder
-        // falls back to the IP payload); frame 3: UDP length 20 bytes short,
+        // The capture kept every frame whole, so each length field that
+        // disagrees with the bytes is a decode issue, and what is there is
+        // read (not SD3004: the snaplen cut nothing). Frame 1: UDP length
+        // 4000 on a short packet; frame 2: UDP length 3, below the UDP header
+        // (ignored); frame 3: UDP length 20 bytes short of the IP payload,
         // which cuts the message (malformed: a partial last line and no
         // blank line, SD2006).
         file: "udp-length-lies.pcap",
@@ -274,20 +276,21 @@ const CASES: &[Case] = &[
         calls: 2,
         malformed: 1,
         truncated_frames: 0,
-        decode_issues: 0,
+        decode_issues: 3,
         read_error: None,
         flows: &[
             ("udp-length-lies", &[(1, "OPTIONS"), (2, "200")]),
             ("udp-length-short", &[(3, "OPTIONS")]),
         ],
-        findings: &[(1, "SD3004"), (3, "SD2001"), (3, "SD2006")],
+        findings: &[(3, "SD2001"), (3, "SD2006")],
     },
     Case {
-        // Frame 1: IP total length 65535 (the packet is used as captured);
+        // Frame 1: IP total length 65535 (the packet is read as captured, a
+        // decode issue names the lie; no SD3004, the snaplen cut nothing);
         // frame 2: total length 28, which leaves the UDP datagram no payload
         // (its message cannot be read: a decode issue says so); frame 3:
         // total length 10, below the IPv4 header (ignored, the packet is
-        // used); frame 4: a correct packet.
+        // read, a decode issue); frame 4: a correct packet.
         file: "ip-total-length-lies.pcap",
         exit: 0,
         frames: 4,
@@ -295,35 +298,34 @@ const CASES: &[Case] = &[
         calls: 3,
         malformed: 0,
         truncated_frames: 0,
-        decode_issues: 1,
+        decode_issues: 3,
         read_error: None,
         flows: &[
             ("ip-length-0", &[(1, "OPTIONS")]),
             ("ip-length-2", &[(3, "OPTIONS")]),
             ("ip-length-3", &[(4, "OPTIONS")]),
         ],
-        findings: &[(1, "SD2001"), (1, "SD3004"), (3, "SD2001"), (4, "SD2001")],
+        findings: &[(1, "SD2001"), (3, "SD2001"), (4, "SD2001")],
     },
     Case {
-        // The segment 2^31 ahead (frame 6) is taken as the stream's new
-        // position: 2 147 483 448 bytes reported missing after frame 4, and
-        // the second INVITE (frames 7-8), which follows the first in
-        // sequence, is then dropped as old data. KNOWN DEFECT of the TCP
-        // reassembler: one forged segment hides the rest of the stream. The
-        // right result is the INVITE `tcp-gap-2` (frame 7, frame 8 its
-        // retransmission) and one 100-byte gap after frame 4. The server
-        // side's data at a wild sequence number is a second gap (frame 9).
+        // The segment 2^31 - 200 bytes ahead (frame 6) waits apart; the
+        // stream goes on without it (frame 7, the second INVITE, follows the
+        // first after a 65-byte hole), so it is ignored: an SD3010 at frame 6.
+        // The hole after frame 4 is decided at the end (SD3010 at frame 4),
+        // frame 8 is a retransmission. The server's one segment at a wild
+        // sequence number is contradicted by nothing: a 305 414 895-byte gap
+        // before it (SD3010 at frame 9). The INVITE has no answer: SD2001.
         file: "tcp-gaps-wild-seq.pcap",
         exit: 0,
         frames: 11,
-        sip_messages: 0,
-        calls: 0,
+        sip_messages: 1,
+        calls: 1,
         malformed: 0,
         truncated_frames: 0,
         decode_issues: 0,
         read_error: None,
-        flows: &[],
-        findings: &[(4, "SD3010"), (9, "SD3010")],
+        flows: &[("tcp-gap-2", &[(7, "INVITE")])],
+        findings: &[(4, "SD3010"), (6, "SD3010"), (7, "SD2001"), (9, "SD3010")],
     },
     Case {
         // The INVITE keeps its first 1 000 headers (sip::MAX_HEADERS) and its
@@ -525,9 +527,10 @@ fn tcp_gaps_and_wild_sequence_numbers_are_counted() {
             t.tcp_streams,
             t.tcp_gaps,
             t.tcp_missing_bytes,
+            t.tcp_retransmitted_segments,
             t.tcp_messages
         ),
-        (2, 2, 2_147_483_448 + 305_414_895, 0)
+        (2, 2, 65 + 305_414_895, 1, 1)
     );
 }
 

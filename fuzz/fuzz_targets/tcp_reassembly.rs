@@ -50,6 +50,7 @@ fuzz_target!(|data: &[u8]| {
             payload,
             vlan: None,
             truncated: flags & 0x80 != 0,
+            lie: None,
         };
         let ts = Timestamp {
             secs: i64::from(frame),

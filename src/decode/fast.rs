@@ -72,9 +72,9 @@ fn udp(src: IpAddr, dst: IpAddr, datagram: &[u8]) -> Option<Decoded<'_>> {
     let src_port = be16(datagram, 0)?;
     let dst_port = be16(datagram, 2)?;
     // A length field the datagram does not match is left to the full path
-    // (which falls back to what was captured).
+    // (which reads what was captured, and says so).
     let len = usize::from(be16(datagram, 4)?);
-    if len < UDP_LEN || len > datagram.len() {
+    if len < UDP_LEN || len != datagram.len() {
         return None;
     }
     let payload = datagram.get(UDP_LEN..len)?;
@@ -88,6 +88,7 @@ fn udp(src: IpAddr, dst: IpAddr, datagram: &[u8]) -> Option<Decoded<'_>> {
         payload,
         vlan: None,
         truncated: false,
+        lie: None,
     }))
 }
 
@@ -113,5 +114,6 @@ fn tcp(src: IpAddr, dst: IpAddr, segment: &[u8]) -> Option<Decoded<'_>> {
         payload,
         vlan: None,
         truncated: false,
+        lie: None,
     }))
 }

@@ -53,9 +53,87 @@ pub struct Packet<'a> {
     /// that carries Ethernet (ERSPAN, VXLAN), the tag of the innermost tagged
     /// frame: the mirrored packet's VLAN, not the monitoring network's.
     pub vlan: Option<u16>,
-    /// The headers claim more payload than the frame holds (normally the
-    /// capture's snap length cut the frame): `payload` is what was captured.
+    /// The capture's snap length cut the frame, and the headers claim more
+    /// payload than it holds: `payload` is what was captured.
     pub truncated: bool,
+    /// A length field of a frame the capture kept whole that disagrees with
+    /// the bytes there are: `payload` is what the frame holds.
+    pub lie: Option<LengthLie>,
+}
+
+/// A length field that disagrees with a whole frame (not one the snap length
+/// cut): the bytes there are were read instead of what it claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LengthLie {
+    pub field: LengthField,
+    /// Byte offset in the frame of the header that holds the field.
+    pub offset: usize,
+    pub claimed: usize,
+    /// The bytes the frame holds for what the field measures.
+    pub holds: usize,
+    /// The header the field must at least cover.
+    pub floor: usize,
+}
+
+/// Which length field lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthField {
+    Ipv4TotalLength,
+    Ipv6PayloadLength,
+    UdpLength,
+}
+
+impl LengthLie {
+    /// The layer whose header holds the field.
+    pub fn layer(&self) -> Layer {
+        match self.field {
+            LengthField::Ipv4TotalLength | LengthField::Ipv6PayloadLength => Layer::Ip,
+            LengthField::UdpLength => Layer::Udp,
+        }
+    }
+
+    /// The issue it is, for `frame`.
+    pub fn issue(&self, frame: FrameNo) -> DecodeIssue {
+        DecodeIssue {
+            frame,
+            layer: self.layer(),
+            offset: self.offset,
+            what: self.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for LengthLie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.field {
+            LengthField::Ipv4TotalLength => "IPv4 total length",
+            LengthField::Ipv6PayloadLength => "IPv6 payload length",
+            LengthField::UdpLength => "UDP length",
+        };
+        let Self {
+            claimed,
+            holds,
+            floor,
+            ..
+        } = *self;
+        if claimed < floor {
+            write!(
+                f,
+                "{name} {claimed} is less than its {floor}-byte header: ignored, the {holds} bytes there are were read"
+            )
+        } else if claimed < holds {
+            write!(
+                f,
+                "{name} {claimed} ends {} bytes before the {holds} bytes of its IP payload: the bytes after it were not read",
+                holds - claimed
+            )
+        } else {
+            write!(
+                f,
+                "{name} {claimed} exceeds the {holds} bytes there are, in a frame the capture kept whole: the {holds} bytes were read"
+            )
+        }
+    }
 }
 
 /// The transport protocol of a [`Packet`].
@@ -306,6 +384,7 @@ fn interpret<'a>(
         .or(enclosing.vlan);
     let enclosing = Enclosing { vlan, ..enclosing };
 
+    let mut ip_lie = None;
     let (src, dst, payload, fragment) = match &sliced.net {
         None => {
             if let Some(stop) = &sliced.stop_err
@@ -330,6 +409,16 @@ fn interpret<'a>(
         Some(LaxNetSlice::Ipv4(ip)) => {
             let header = ip.header();
             let payload = ip.payload();
+            if let Some(start) = offset_in(data, header.slice()) {
+                ip_lie = length_lie(
+                    frame,
+                    LengthField::Ipv4TotalLength,
+                    start,
+                    usize::from(header.total_len()),
+                    data.len() - start,
+                    header.slice().len(),
+                );
+            }
             let fragment = payload.fragmented.then(|| {
                 // The fragment's data starts right after the IPv4 header (the
                 // lax slicer would skip an authentication header here, which
@@ -358,6 +447,19 @@ fn interpret<'a>(
         Some(LaxNetSlice::Ipv6(ip)) => {
             let header = ip.header();
             let payload = ip.payload();
+            // A payload length of 0 announces a jumbogram (RFC 2675).
+            if let Some(start) = offset_in(data, header.slice())
+                && header.payload_length() > 0
+            {
+                ip_lie = length_lie(
+                    frame,
+                    LengthField::Ipv6PayloadLength,
+                    start,
+                    usize::from(header.payload_length()),
+                    (data.len() - start).saturating_sub(header.slice().len()),
+                    0,
+                );
+            }
             let fragment = if payload.fragmented {
                 ip.extensions()
                     .clone()
@@ -440,13 +542,36 @@ fn interpret<'a>(
                     ),
                 ));
             }
+            // The UDP length against the IP payload (RFC 768): more than the
+            // payload of a whole frame, less than its header, or less than
+            // the payload, whose last bytes are then left unread.
+            let udp_lie = || {
+                let holds = payload.payload.len();
+                length_lie(
+                    frame,
+                    LengthField::UdpLength,
+                    transport_start,
+                    claimed,
+                    holds,
+                    8,
+                )
+                .or((claimed >= 8 && claimed < holds && !payload.incomplete)
+                    .then_some(LengthLie {
+                        field: LengthField::UdpLength,
+                        offset: transport_start,
+                        claimed,
+                        holds,
+                        floor: 8,
+                    }))
+            };
             Ok(Decoded::Packet(Packet {
                 src: SocketAddr::new(src, udp.source_port()),
                 dst: SocketAddr::new(dst, udp.destination_port()),
                 transport: Transport::Udp,
                 payload: udp.payload(),
                 vlan,
-                truncated: payload.incomplete || cut,
+                truncated: (payload.incomplete || cut) && frame.is_cut(),
+                lie: ip_lie.or_else(udp_lie),
             }))
         }
         Some(TransportSlice::Tcp(tcp)) => Ok(Decoded::Packet(Packet {
@@ -463,7 +588,8 @@ fn interpret<'a>(
             }),
             payload: tcp.payload(),
             vlan,
-            truncated: payload.incomplete,
+            truncated: payload.incomplete && frame.is_cut(),
+            lie: ip_lie,
         })),
         _ => Err(issue(
             if protocol == ip_number::UDP {
@@ -506,6 +632,27 @@ fn address_family(head: &[u8], network_order: bool) -> u32 {
 fn offset_in(frame: &[u8], part: &[u8]) -> Option<usize> {
     let offset = (part.as_ptr() as usize).checked_sub(frame.as_ptr() as usize)?;
     (offset.checked_add(part.len())? <= frame.len()).then_some(offset)
+}
+
+/// A length field at `offset` that claims `claimed` bytes where there are
+/// `holds` (and must cover a `floor`-byte header): a lie when it is below the
+/// header, or beyond the bytes of a frame the capture did not cut (a cut frame
+/// is `truncated` instead). Fewer than there are is link padding.
+fn length_lie(
+    frame: &FrameRef<'_>,
+    field: LengthField,
+    offset: usize,
+    claimed: usize,
+    holds: usize,
+    floor: usize,
+) -> Option<LengthLie> {
+    (claimed < floor || (claimed > holds && !frame.is_cut())).then_some(LengthLie {
+        field,
+        offset,
+        claimed,
+        holds,
+        floor,
+    })
 }
 
 /// The bytes of `frame` from `start` to the end of the IP payload.

@@ -369,9 +369,119 @@ fn snaplen_cut_keeps_what_was_captured() {
         .tcp(5060, 5061, 1, 100)
         .write(&mut data, SIP)
         .unwrap();
-    let p = packet(decode(&frame(Linktype::RAW, &data[..data.len() - 3])));
+    let mut f = frame(Linktype::RAW, &data[..data.len() - 3]);
+    f.orig_len = data.len() as u32;
+    let p = packet(decode(&f));
     assert!(p.truncated);
+    assert_eq!(p.lie, None);
     assert_eq!(p.payload, &SIP[..SIP.len() - 3]);
+}
+
+/// A whole frame (the capture did not cut it) whose length fields disagree
+/// with its bytes: what there is is read, not truncated, and the lie is named.
+#[test]
+fn length_fields_that_lie_about_a_whole_frame() {
+    let data = ethernet_ipv4_udp_with(SIP);
+    let lie = |bytes: &[u8]| {
+        let p = packet(decode(&frame(Linktype::ETHERNET, bytes)));
+        assert!(!p.truncated);
+        (
+            p.payload.len(),
+            p.lie.map(|l| (l.layer(), l.offset, l.to_string())),
+        )
+    };
+    let udp_len = 8 + SIP.len();
+    let ip_len = 20 + udp_len;
+    let mut ip_beyond = data.clone();
+    ip_beyond[16..18].copy_from_slice(&65535u16.to_be_bytes());
+    assert_eq!(
+        lie(&ip_beyond),
+        (
+            SIP.len(),
+            Some((
+                Layer::Ip,
+                14,
+                format!(
+                    "IPv4 total length 65535 exceeds the {ip_len} bytes there are, in a frame the capture kept whole: the {ip_len} bytes were read"
+                )
+            ))
+        )
+    );
+    let mut ip_below = data.clone();
+    ip_below[16..18].copy_from_slice(&10u16.to_be_bytes());
+    assert_eq!(
+        lie(&ip_below),
+        (
+            SIP.len(),
+            Some((
+                Layer::Ip,
+                14,
+                format!(
+                    "IPv4 total length 10 is less than its 20-byte header: ignored, the {ip_len} bytes there are were read"
+                )
+            ))
+        )
+    );
+    let mut udp_below = data.clone();
+    udp_below[38..40].copy_from_slice(&3u16.to_be_bytes());
+    assert_eq!(
+        lie(&udp_below),
+        (
+            SIP.len(),
+            Some((
+                Layer::Udp,
+                34,
+                format!(
+                    "UDP length 3 is less than its 8-byte header: ignored, the {udp_len} bytes there are were read"
+                )
+            ))
+        )
+    );
+    let mut udp_short = data.clone();
+    udp_short[38..40].copy_from_slice(&((udp_len - 5) as u16).to_be_bytes());
+    assert_eq!(
+        lie(&udp_short),
+        (
+            SIP.len() - 5,
+            Some((
+                Layer::Udp,
+                34,
+                format!(
+                    "UDP length {} ends 5 bytes before the {udp_len} bytes of its IP payload: the bytes after it were not read",
+                    udp_len - 5
+                )
+            ))
+        )
+    );
+    // The same claims in a frame the snap length cut: truncated, no lie.
+    let mut f = frame(Linktype::ETHERNET, &ip_beyond);
+    f.orig_len = 70_000;
+    let p = packet(decode(&f));
+    assert!(p.truncated);
+    assert_eq!(p.lie, None);
+    // A correct frame with Ethernet padding after the IP packet: no lie.
+    let mut padded = data.clone();
+    padded.extend_from_slice(&[0; 6]);
+    assert_eq!(lie(&padded), (SIP.len(), None));
+    // IPv6: a payload length beyond a whole frame.
+    let mut v6 = Vec::new();
+    PacketBuilder::ipv6(A6, B6, 64)
+        .udp(5060, 5060)
+        .write(&mut v6, SIP)
+        .unwrap();
+    v6[4..6].copy_from_slice(&4000u16.to_be_bytes());
+    let p = packet(decode(&frame(Linktype::RAW, &v6)));
+    assert!(!p.truncated);
+    assert_eq!(
+        p.lie.map(|l| (l.layer(), l.offset, l.to_string())),
+        Some((
+            Layer::Ip,
+            0,
+            format!(
+                "IPv6 payload length 4000 exceeds the {udp_len} bytes there are, in a frame the capture kept whole: the {udp_len} bytes were read"
+            )
+        ))
+    );
 }
 
 #[test]
@@ -802,10 +912,15 @@ fn udp_length_beyond_a_whole_ip_packet() {
             8 + SIP.len()
         )
     );
-    // Ten payload bytes left in the packet: read, marked cut.
+    // Ten payload bytes left in the packet: read, and the UDP length that
+    // goes beyond them named (the capture kept the frame whole).
     let mut short = data;
     short[16..18].copy_from_slice(&38u16.to_be_bytes());
     let p = packet(decode(&frame(Linktype::ETHERNET, &short)));
-    assert!(p.truncated);
+    assert!(!p.truncated);
     assert_eq!(p.payload, &SIP[..10]);
+    assert_eq!(
+        p.lie.map(|l| (l.field, l.claimed, l.holds)),
+        Some((LengthField::UdpLength, 8 + SIP.len(), 18))
+    );
 }

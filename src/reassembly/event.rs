@@ -31,7 +31,7 @@ pub enum ReassemblyEvent {
         flow: Flow,
         /// The last frame before the gap, if any data of the stream preceded it.
         after_frame: Option<FrameNo>,
-        /// The frame at which the gap was decided.
+        /// The frame whose bytes come right after the gap.
         frame: FrameNo,
         /// The missing sequence numbers (wrapping: `end` may be below `start`).
         missing: Range<u32>,
@@ -50,6 +50,18 @@ pub enum ReassemblyEvent {
         /// last one (wrapping: `end` may be below `start`).
         range: Range<u32>,
         bytes: u32,
+    },
+    /// A segment far beyond the receive window (more than the gap window
+    /// ahead) that the stream went on without: ignored, as a receiver drops
+    /// a segment outside its window (RFC 9293 §3.10.7.4). This is how a forged
+    /// or corrupted sequence number shows.
+    TcpOutOfWindow {
+        flow: Flow,
+        frame: FrameNo,
+        /// How many bytes ahead of the stream its data started.
+        ahead: u64,
+        /// Its data bytes.
+        bytes: usize,
     },
     /// A SIP message on a stream without a valid Content-Length (mandatory on
     /// stream transports, RFC 3261 §18.3): its body, if any, cannot be delimited.
@@ -165,6 +177,7 @@ impl ReassemblyEvent {
             } => after_frame.unwrap_or(*frame),
             ReassemblyEvent::NoContentLength { frame, .. }
             | ReassemblyEvent::TcpOverlapConflict { frame, .. }
+            | ReassemblyEvent::TcpOutOfWindow { frame, .. }
             | ReassemblyEvent::TcpIncomplete { frame, .. }
             | ReassemblyEvent::FlowBufferFull { frame, .. }
             | ReassemblyEvent::FlowTableFull { frame, .. }
@@ -188,6 +201,7 @@ impl ReassemblyEvent {
         match self {
             ReassemblyEvent::TcpGap { .. } => "tcp-gap",
             ReassemblyEvent::TcpOverlapConflict { .. } => "tcp-overlap-conflict",
+            ReassemblyEvent::TcpOutOfWindow { .. } => "tcp-out-of-window",
             ReassemblyEvent::NoContentLength { .. } => "no-content-length",
             ReassemblyEvent::TcpIncomplete { .. } => "tcp-incomplete",
             ReassemblyEvent::FlowBufferFull { .. } => "flow-buffer-full",
@@ -237,6 +251,15 @@ impl fmt::Display for ReassemblyEvent {
                 f,
                 "tcp {flow}: frame {frame} repeats bytes already received with different content ({bytes} bytes, sequence numbers {}..{}); the first copy was kept",
                 range.start, range.end
+            ),
+            ReassemblyEvent::TcpOutOfWindow {
+                flow,
+                frame,
+                ahead,
+                bytes,
+            } => write!(
+                f,
+                "tcp {flow}: frame {frame} starts {ahead} bytes ahead of the stream, beyond any receive window, and the stream went on without it: its {bytes} bytes were ignored"
             ),
             ReassemblyEvent::NoContentLength {
                 flow,

@@ -118,6 +118,7 @@ impl Datagram {
                     payload: d.get(8..end).unwrap_or_default(),
                     vlan: self.vlan,
                     truncated: self.truncated || usize::from(len) > d.len(),
+                    lie: None,
                 }))
             }
             PROTO_TCP => {
@@ -142,6 +143,7 @@ impl Datagram {
                     payload: d.get(header_len..)?,
                     vlan: self.vlan,
                     truncated: self.truncated,
+                    lie: None,
                 }))
             }
             sctp_decode::PROTOCOL => {

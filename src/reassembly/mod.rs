@@ -132,6 +132,9 @@ pub struct ReassemblyStats {
     /// Segments whose bytes differ from a copy received before (the first
     /// copy is kept; each is also an event).
     pub tcp_overlap_conflicts: u64,
+    /// TCP segments far beyond the receive window that the stream went on
+    /// without (forged or corrupted): ignored.
+    pub tcp_out_of_window_segments: u64,
     /// Streams evicted from the full flow table (least recently used).
     pub tcp_flows_evicted: u64,
     /// Streams no longer read after 64 KiB without a SIP start line (another
@@ -537,6 +540,7 @@ mod tests {
             payload: tail,
             vlan: None,
             truncated: false,
+            lie: None,
         };
         r.push(FrameNo(3), ts, &Decoded::Packet(rest), &mut collect);
         r.finish(&mut collect);

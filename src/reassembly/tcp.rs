@@ -60,6 +60,30 @@ struct Held {
     ts: Timestamp,
 }
 
+/// A segment that starts more than [`ReassemblyConfig::gap_window`] bytes
+/// ahead of its stream, beyond any receive window. It is held apart until the
+/// stream shows what it was: a jump over bytes the capture lost (the next
+/// segments continue from it, the peer acknowledges past it, or nothing
+/// contradicts it before the hole times out or the stream ends), or a forged
+/// or corrupted segment (the stream goes on where it was: ignored, as a
+/// receiver drops a segment outside its window, RFC 9293 §3.10.7.4).
+#[derive(Debug)]
+struct Far {
+    /// Stream position of its first byte.
+    start: u64,
+    /// How far ahead of the stream it was when it came.
+    ahead: u64,
+    held: Held,
+}
+
+impl Far {
+    /// Does a segment starting at stream position `at` follow on from it?
+    fn is_near(&self, at: u64, window: u64) -> bool {
+        let end = self.start.saturating_add(self.held.data.len() as u64);
+        at >= self.start.saturating_sub(window) && at <= end.saturating_add(window)
+    }
+}
+
 /// A frame and its capture time.
 type Stamp = (FrameNo, Timestamp);
 
@@ -104,6 +128,8 @@ struct Stream {
     /// Segments ahead of `pos`, by stream position; they never overlap.
     held: BTreeMap<u64, Held>,
     held_bytes: usize,
+    /// A segment far ahead, waiting for the stream to confirm or refute it.
+    far: Option<Far>,
     mode: Mode,
     /// The mode was chosen from the first data bytes.
     mode_decided: bool,
@@ -145,6 +171,7 @@ impl Stream {
             recent: VecDeque::new(),
             held: BTreeMap::new(),
             held_bytes: 0,
+            far: None,
             mode: Mode::Resync,
             mode_decided: false,
             syn_seen: false,
@@ -165,7 +192,74 @@ impl Stream {
 
     /// Has any data been seen (in order or held)?
     fn started(&self) -> bool {
-        self.pos > 0 || !self.held.is_empty()
+        self.pos > 0 || !self.held.is_empty() || self.far.is_some()
+    }
+
+    /// The segment far ahead was a jump: it joins the held segments, and the
+    /// hole before it is decided as any other.
+    fn confirm_far(&mut self, stats: &mut super::ReassemblyStats) {
+        let Some(Far { start, held, .. }) = self.far.take() else {
+            return;
+        };
+        let offset =
+            i64::try_from(start).unwrap_or(i64::MAX) - i64::try_from(self.pos).unwrap_or(i64::MAX);
+        // Any conflict is impossible: nothing was held that far ahead.
+        let _ = self.insert(offset, &held.data, held.frame, &held.extra, held.ts, stats);
+    }
+
+    /// Takes a segment `offset` bytes ahead of the stream if it lies beyond
+    /// the window (true), or a segment that follows on from the one held
+    /// there: that one is then confirmed and this one goes the usual way.
+    #[allow(clippy::too_many_arguments)]
+    fn take_far(
+        &mut self,
+        offset: i32,
+        data: &[u8],
+        frame: FrameNo,
+        frames: &[FrameNo],
+        ts: Timestamp,
+        config: &ReassemblyConfig,
+        sink: &mut Sink<'_>,
+    ) -> bool {
+        let window = config.gap_window as u64;
+        let Ok(ahead) = u64::try_from(offset) else {
+            return false;
+        };
+        if ahead <= window {
+            return false;
+        }
+        let start = self.pos.saturating_add(ahead);
+        if self.far.as_ref().is_some_and(|f| f.is_near(start, window)) {
+            self.confirm_far(sink.stats);
+            return false;
+        }
+        // A second wild segment elsewhere: the first one was not followed.
+        self.refute_far(sink);
+        self.far = Some(Far {
+            start,
+            ahead,
+            held: Held {
+                data: data.to_vec(),
+                frame,
+                extra: extra_frames(frame, frames),
+                ts,
+            },
+        });
+        true
+    }
+
+    /// The stream went on without the segment far ahead: it is ignored.
+    fn refute_far(&mut self, sink: &mut Sink<'_>) {
+        let Some(far) = self.far.take() else {
+            return;
+        };
+        sink.stats.tcp_out_of_window_segments += 1;
+        sink.events.push(ReassemblyEvent::TcpOutOfWindow {
+            flow: self.flow,
+            frame: far.held.frame,
+            ahead: far.ahead,
+            bytes: far.held.data.len(),
+        });
     }
 
     /// Stream position of `buf[0]`.
@@ -661,9 +755,10 @@ impl Stream {
     /// Gives up on the hole before the first held segment: reports it and
     /// goes on from that segment.
     fn skip_gap(&mut self, frame: FrameNo, sink: &mut Sink<'_>) {
-        let Some((&start, _)) = self.held.first_key_value() else {
+        let Some((&start, first)) = self.held.first_key_value() else {
             return;
         };
+        let next_frame = first.frame;
         let missing = start.saturating_sub(self.pos);
         let bytes = u32::try_from(missing).unwrap_or(u32::MAX);
         sink.stats.tcp_gaps += 1;
@@ -680,7 +775,7 @@ impl Stream {
         let index = sink.events.push(ReassemblyEvent::TcpGap {
             flow: self.flow,
             after_frame: self.last_frame,
-            frame,
+            frame: next_frame,
             missing: from.0..self.next.0,
             bytes,
             resync_frame: None,
@@ -712,6 +807,17 @@ impl Stream {
         ts: Timestamp,
         sink: &mut Sink<'_>,
     ) {
+        if let Some(far) = &self.far {
+            // Nothing contradicted it in time, or the peer acknowledged bytes
+            // beyond the window: the stream did jump.
+            let too_old = ts.duration_since(far.held.ts) > config.gap_timeout;
+            let acked_far = self
+                .acked
+                .is_some_and(|a| i64::from(a.distance_from(self.next)) > config.gap_window as i64);
+            if too_old || acked_far {
+                self.confirm_far(sink.stats);
+            }
+        }
         loop {
             let Some((_, first)) = self.held.first_key_value() else {
                 return;
@@ -738,6 +844,8 @@ impl Stream {
 
     /// End of the stream (FIN reached, RST, eviction or end of capture).
     fn close(&mut self, config: &ReassemblyConfig, frame: FrameNo, sink: &mut Sink<'_>) {
+        // Nothing followed the segment far ahead, nothing contradicted it.
+        self.confirm_far(sink.stats);
         while !self.held.is_empty() {
             self.skip_gap(frame, sink);
             self.drain(config.flow_buffer_cap, frame, sink);
@@ -868,11 +976,12 @@ impl TcpStreams {
                     stream.next = data_seq + len;
                     stream.last_frame = Some(frame);
                 }
-            } else if offset == 0 && stream.held.is_empty() {
+            } else if offset == 0 && stream.held.is_empty() && stream.far.is_none() {
                 // The common case: the next bytes, nothing held.
                 stream.append(data, frame, extra_frames(frame, frames), (frame, ts));
                 stream.drain(config.flow_buffer_cap, frame, sink);
-            } else {
+            } else if !stream.take_far(offset, data, frame, frames, ts, &config, sink) {
+                let (pos_before, held_before) = (stream.pos, stream.held_bytes);
                 let conflict = stream.insert(
                     i64::from(offset),
                     data,
@@ -892,6 +1001,11 @@ impl TcpStreams {
                 }
                 stream.pull_held(Some((frame, ts)));
                 stream.drain(config.flow_buffer_cap, frame, sink);
+                if stream.pos != pos_before || stream.held_bytes > held_before {
+                    // New bytes within the window: the stream went on
+                    // without the segment far ahead.
+                    stream.refute_far(sink);
+                }
             }
             if info.fin {
                 stream.fin_at = Some(data_seq + len);
@@ -925,7 +1039,7 @@ impl TcpStreams {
             if stream.acked.is_none_or(|a| ack > a) {
                 stream.acked = Some(ack);
             }
-            if !stream.held.is_empty() {
+            if !stream.held.is_empty() || stream.far.is_some() {
                 stream.check_gaps(&config, frame, ts, sink);
             }
         }
@@ -1119,6 +1233,7 @@ mod tests {
                 payload: data,
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             let ts = Timestamp {
                 secs: i as i64,
@@ -1419,7 +1534,7 @@ mod tests {
                     dst: B.parse().unwrap()
                 },
                 after_frame: Some(FrameNo(2)),
-                frame: FrameNo(4),
+                frame: FrameNo(3),
                 missing: s + 31..s + 31 + missing,
                 bytes: missing,
                 resync_frame: Some(FrameNo(3)),
@@ -1432,6 +1547,123 @@ mod tests {
                 131 + missing
             )
         );
+    }
+
+    fn flow_ab() -> Flow {
+        Flow {
+            src: A.parse().unwrap(),
+            dst: B.parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn wild_segment_the_stream_goes_on_without_is_ignored() {
+        let m1 = msg("INVITE", 1, "");
+        let m2 = msg("BYE", 2, "");
+        let s = 100u32;
+        let after_m1 = s + 1 + m1.len() as u32;
+        let (out, events, stats) = run(&[
+            Seg(s, "S", b""),
+            Seg(s + 1, "", m1.as_bytes()),
+            // A forged sequence number a billion bytes ahead.
+            Seg(after_m1 + 1_000_000_000, "", b"XXXXXXXXXX"),
+            Seg(after_m1, "", m2.as_bytes()),
+        ]);
+        assert_eq!(
+            lines(&out),
+            vec![(2, "INVITE sip:b@x SIP/2.0"), (4, "BYE sip:b@x SIP/2.0")]
+        );
+        assert_eq!((stats.tcp_gaps, stats.tcp_missing_bytes), (0, 0));
+        assert_eq!(stats.tcp_out_of_window_segments, 1);
+        assert_eq!(
+            events,
+            vec![ReassemblyEvent::TcpOutOfWindow {
+                flow: flow_ab(),
+                frame: FrameNo(3),
+                ahead: 1_000_000_000,
+                bytes: 10,
+            }]
+        );
+        assert_eq!(
+            events[0].to_string(),
+            "tcp 10.0.0.1:5060 → 10.0.0.2:40000: frame 3 starts 1000000000 bytes ahead of the stream, beyond any receive window, and the stream went on without it: its 10 bytes were ignored"
+        );
+    }
+
+    #[test]
+    fn jump_the_stream_follows_is_a_gap() {
+        // The capture lost 100 000 bytes (more than the gap window): the
+        // segment after the hole is far ahead, and the next one follows it.
+        let m1 = msg("INVITE", 1, "");
+        let m2 = msg("ACK", 1, "");
+        let m3 = msg("BYE", 2, "");
+        let s = 100u32;
+        let far = s + 1 + m1.len() as u32 + 100_000;
+        let (out, events, stats) = run(&[
+            Seg(s, "S", b""),
+            Seg(s + 1, "", m1.as_bytes()),
+            Seg(far, "", m2.as_bytes()),
+            Seg(far + m2.len() as u32, "", m3.as_bytes()),
+        ]);
+        assert_eq!(
+            lines(&out),
+            vec![
+                (2, "INVITE sip:b@x SIP/2.0"),
+                (3, "ACK sip:b@x SIP/2.0"),
+                (4, "BYE sip:b@x SIP/2.0")
+            ]
+        );
+        assert_eq!((stats.tcp_gaps, stats.tcp_missing_bytes), (1, 100_000));
+        assert_eq!(stats.tcp_out_of_window_segments, 0);
+        assert!(matches!(
+            events.as_slice(),
+            [ReassemblyEvent::TcpGap {
+                after_frame: Some(FrameNo(2)),
+                frame: FrameNo(3),
+                bytes: 100_000,
+                resync_frame: Some(FrameNo(3)),
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn far_segment_nothing_contradicts_is_a_gap_at_the_timeout_or_the_end() {
+        let m1 = msg("INVITE", 1, "");
+        let m2 = msg("BYE", 2, "");
+        let s = 100u32;
+        let far = s + 1 + m1.len() as u32 + 100_000;
+        let start = [
+            Seg(s, "S", b""),
+            Seg(s + 1, "", m1.as_bytes()),
+            Seg(far, "", m2.as_bytes()),
+        ];
+        let expected = vec![(2, "INVITE sip:b@x SIP/2.0"), (3, "BYE sip:b@x SIP/2.0")];
+        // The capture ends: nothing contradicted the jump.
+        let (out, events, stats) = run(&start);
+        assert_eq!(lines(&out), expected);
+        assert_eq!((stats.tcp_gaps, stats.tcp_missing_bytes), (1, 100_000));
+        assert_eq!(stats.tcp_out_of_window_segments, 0);
+        assert_eq!(events.len(), 1);
+        // Segments without data go on for longer than the gap timeout
+        // (10 s; frames are 1 s apart): the jump is taken at frame 14, and
+        // later data right behind the old position is old data.
+        let mut segs: Vec<Seg<'_>> = start.into_iter().collect();
+        let after_m1 = s + 1 + m1.len() as u32;
+        segs.extend((0..11).map(|_| Seg(after_m1, "", b"")));
+        segs.push(Seg(after_m1, "", b"late bytes"));
+        let (out, events, stats) = run(&segs);
+        assert_eq!(lines(&out), expected);
+        assert_eq!(stats.tcp_gaps, 1);
+        assert_eq!(stats.tcp_out_of_window_segments, 0);
+        assert!(matches!(
+            events.as_slice(),
+            [ReassemblyEvent::TcpGap {
+                frame: FrameNo(3),
+                bytes: 100_000,
+                ..
+            }]
+        ));
     }
 
     #[test]
@@ -1527,6 +1759,7 @@ mod tests {
                 payload: b"OPTIONS sip:x SIP/2.0\r\n",
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             r.push(
                 FrameNo(i as u32 + 1),
@@ -1580,6 +1813,7 @@ mod tests {
                 payload: b"\r\n",
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             r.push(
                 FrameNo(frame),
@@ -1693,6 +1927,7 @@ mod tests {
                 payload: &hello,
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             r.push(
                 FrameNo(i + 1),
@@ -1830,6 +2065,7 @@ mod tests {
                 payload: &piece[start..end],
                 vlan: None,
                 truncated: false,
+                lie: None,
             };
             let ts = Timestamp {
                 secs: i64::from(i / 10),

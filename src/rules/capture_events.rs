@@ -10,14 +10,15 @@ pub(super) const STREAM_GAP: Rule = Rule {
     id: "SD3010",
     name: "stream-gap",
     default_severity: Severity::Warning,
-    summary: "bytes of a TCP or WebSocket stream are missing from the capture",
+    summary: "bytes of a TCP, WebSocket or SCTP stream are missing from the capture, or do not belong to it",
     explanation: "\
 What it checks
   TCP streams with a hole that was never filled (a segment the capture lost: decided when
   the peer acknowledged past it, when later data is far ahead, at FIN/RST or at the end of
   the capture), streams that end in the middle of a SIP message, overlapping segments whose
-  bytes differ from the first copy, WebSocket framing errors, and SCTP user messages that
-  never completed or ordered SCTP messages that never came.
+  bytes differ from the first copy, segments far beyond the receive window that the stream
+  went on without (ignored, RFC 9293 §3.10.7.4), WebSocket framing errors, and SCTP user
+  messages that never completed or ordered SCTP messages that never came.
 
 Why it matters
   The messages in a hole are missing from the analysis: a call can look unanswered, or a
@@ -173,21 +174,33 @@ fn each(
     }
 }
 
+/// The events [`STREAM_GAP`] reports.
+const GAP_KINDS: &[&str] = &[
+    "tcp-gap",
+    "tcp-incomplete",
+    "websocket-error",
+    "tcp-overlap-conflict",
+    "tcp-out-of-window",
+    "sctp-incomplete",
+    "sctp-gap",
+];
+
+/// Of those, the ones where bytes came that the stream could not take.
+const FOREIGN_SEGMENT_KINDS: &[&str] = &["tcp-overlap-conflict", "tcp-out-of-window"];
+
 fn check_gaps(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
-    each(
-        scope,
-        out,
-        &STREAM_GAP,
-        &[
-            "tcp-gap",
-            "tcp-incomplete",
-            "websocket-error",
-            "tcp-overlap-conflict",
-            "sctp-incomplete",
-            "sctp-gap",
-        ],
-        "capture closer to the endpoint, with a larger buffer and no snaplen; messages in the gap are missing from the analysis",
-    );
+    for event in scope
+        .events
+        .iter()
+        .filter(|e| GAP_KINDS.contains(&e.kind()))
+    {
+        let fix = if FOREIGN_SEGMENT_KINDS.contains(&event.kind()) {
+            "look for what rewrites or injects segments on the path (a middlebox, a NIC offload, captures of two hosts merged); the stream was read without the foreign bytes"
+        } else {
+            "capture closer to the endpoint, with a larger buffer and no snaplen; messages in the gap are missing from the analysis"
+        };
+        out.push(from_event(&STREAM_GAP, event, fix));
+    }
 }
 
 fn check_no_content_length(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
@@ -228,20 +241,19 @@ fn check_encrypted(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_limits(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
-    const KNOWN: &[&str] = &[
-        "tcp-gap",
-        "tcp-incomplete",
-        "websocket-error",
-        "tcp-overlap-conflict",
-        "sctp-incomplete",
-        "sctp-gap",
+    const OTHER_KINDS: &[&str] = &[
         "no-content-length",
         "fragments-incomplete",
         "fragment-beyond-maximum",
         "datagram-undecodable",
         "encrypted",
     ];
-    for event in scope.events.iter().filter(|e| !KNOWN.contains(&e.kind())) {
+    let reported_elsewhere = |kind: &str| GAP_KINDS.contains(&kind) || OTHER_KINDS.contains(&kind);
+    for event in scope
+        .events
+        .iter()
+        .filter(|e| !reported_elsewhere(e.kind()))
+    {
         out.push(from_event(
             &LIMIT_REACHED,
             event,

@@ -545,7 +545,10 @@ fn check_every_cut(name: &str, linktype: Linktype, data: &[u8], regions: &[Regio
             .iter()
             .find(|r| (r.from..r.to).contains(&cut))
             .unwrap_or_else(|| panic!("{name}: no region for cut {cut}"));
-        let result = decode(&frame(linktype, &data[..cut]));
+        // Cut by the snap length: the frame was longer on the wire.
+        let mut cut_frame = frame(linktype, &data[..cut]);
+        cut_frame.orig_len = data.len() as u32;
+        let result = decode(&cut_frame);
         match (r.expect, result) {
             (Some((layer, offset)), Err(i)) => {
                 assert_eq!(
