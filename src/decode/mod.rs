@@ -121,12 +121,6 @@ impl fmt::Display for LengthLie {
                 f,
                 "{name} {claimed} is less than its {floor}-byte header: ignored, the {holds} bytes there are were read"
             )
-        } else if claimed < holds {
-            write!(
-                f,
-                "{name} {claimed} ends {} bytes before the {holds} bytes of its IP payload: the bytes after it were not read",
-                holds - claimed
-            )
         } else {
             write!(
                 f,
@@ -543,26 +537,17 @@ fn interpret<'a>(
                 ));
             }
             // The UDP length against the IP payload (RFC 768): more than the
-            // payload of a whole frame, less than its header, or less than
-            // the payload, whose last bytes are then left unread.
+            // payload of a whole frame, or less than its header. Less than the
+            // payload is padding after the datagram, as some stacks leave it.
             let udp_lie = || {
-                let holds = payload.payload.len();
                 length_lie(
                     frame,
                     LengthField::UdpLength,
                     transport_start,
                     claimed,
-                    holds,
+                    payload.payload.len(),
                     8,
                 )
-                .or((claimed >= 8 && claimed < holds && !payload.incomplete)
-                    .then_some(LengthLie {
-                        field: LengthField::UdpLength,
-                        offset: transport_start,
-                        claimed,
-                        holds,
-                        floor: 8,
-                    }))
             };
             Ok(Decoded::Packet(Packet {
                 src: SocketAddr::new(src, udp.source_port()),

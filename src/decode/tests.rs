@@ -437,22 +437,10 @@ fn length_fields_that_lie_about_a_whole_frame() {
             ))
         )
     );
+    // Bytes inside the IP packet after the datagram: padding, no lie.
     let mut udp_short = data.clone();
     udp_short[38..40].copy_from_slice(&((udp_len - 5) as u16).to_be_bytes());
-    assert_eq!(
-        lie(&udp_short),
-        (
-            SIP.len() - 5,
-            Some((
-                Layer::Udp,
-                34,
-                format!(
-                    "UDP length {} ends 5 bytes before the {udp_len} bytes of its IP payload: the bytes after it were not read",
-                    udp_len - 5
-                )
-            ))
-        )
-    );
+    assert_eq!(lie(&udp_short), (SIP.len() - 5, None));
     // The same claims in a frame the snap length cut: truncated, no lie.
     let mut f = frame(Linktype::ETHERNET, &ip_beyond);
     f.orig_len = 70_000;
