@@ -1297,6 +1297,19 @@ fn find_lf_short(body: &[u8], from: usize) -> Option<usize> {
     tail.iter().position(|&b| b == b'\n').map(|p| at + p)
 }
 
+/// `<[u8]>::trim_ascii_end`, with a shortcut for what nearly every line
+/// ends with: a CR (the LF is already cut) after a visible byte.
+#[inline]
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    match line {
+        [rest @ .., last, b'\r'] if last.is_ascii_graphic() => {
+            // `rest` and `last`: the line without its CR.
+            line.get(..rest.len() + 1).unwrap_or_default()
+        }
+        _ => line.trim_ascii_end(),
+    }
+}
+
 impl Sdp {
     /// Parses an SDP body leniently (see the module docs).
     pub fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
@@ -1314,10 +1327,8 @@ impl Sdp {
             let end = find_lf_short(body, start).unwrap_or(body.len());
             let line_start = start;
             start = end + 1;
-            let line = body
-                .get(line_start..end)
-                .unwrap_or_default()
-                .trim_ascii_end();
+            let line = body.get(line_start..end).unwrap_or_default();
+            let line = trim_line_end(line);
             match line {
                 [] => {}
                 [key, b'=', value @ ..]
@@ -1586,6 +1597,29 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
         ] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn trim_line_end_is_trim_ascii_end() {
+        let lines: [&[u8]; 12] = [
+            b"",
+            b"\r",
+            b" \r",
+            b"a\r",
+            b"a=b\r",
+            b"a=b \r",
+            b"a=b\t\r",
+            b"a=b\r\r",
+            b"a=\xff\r",
+            b"a=b",
+            b"a=b \x0b\r",
+            b"s=\x0c\r",
+        ];
+        for line in lines {
+            assert_eq!(trim_line_end(line), line.trim_ascii_end(), "{line:?}");
+        }
+        assert_eq!(trim_line_end(b"a=b\r"), b"a=b");
+        assert_eq!(trim_line_end(b"a=b \x0b\r"), b"a=b \x0b");
     }
 
     #[test]
