@@ -96,10 +96,10 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         }
         d.fix = match (code, abnormal) {
             (_, true) | (503, _) => Some(
-                "check the trunk or gateway behind this server (capacity, circuits, its own upstream) and honour Retry-After before retrying".to_string(),
+                "check the trunk or gateway behind this server (capacity, circuits, its own upstream) and honour Retry-After before retrying".into(),
             ),
             (480, _) => Some(
-                "check that the callee is registered and reachable; retry after the Retry-After interval".to_string(),
+                "check that the callee is registered and reachable; retry after the Retry-After interval".into(),
             ),
             _ => None,
         };

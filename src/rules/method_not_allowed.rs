@@ -66,7 +66,7 @@ fn diagnose(scope: &Scope<'_>, response: &crate::correlate::Record, code: u16) -
             Some(seen) => {
                 d.evidence.push(Evidence::Header {
                     frame: seen.frame,
-                    header: HeaderName::Allow.canonical().to_string(),
+                    header: HeaderName::Allow.canonical().into(),
                     value: seen.methods.join(", "),
                 });
                 d.evidence.push(Evidence::note(
@@ -93,7 +93,7 @@ fn diagnose(scope: &Scope<'_>, response: &crate::correlate::Record, code: u16) -
             format!("Allow lists {method} although the peer refused it"),
         ));
     }
-    d.fix = Some(alternative(&method, &allow));
+    d.fix = Some(alternative(&method, &allow).into());
     d
 }
 
