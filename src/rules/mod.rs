@@ -444,12 +444,13 @@ fn push_describe(out: &mut String, record: &Record) {
     out.push(')');
 }
 
-/// The method a response answers: its request's, else its CSeq's.
-fn answered_method(call: &Call, response: &Record) -> String {
+/// The method a response answers: its request's, else its CSeq's; borrowed,
+/// since [`authentication`] compares it for every earlier challenge.
+fn answered_method<'a>(call: &'a Call, response: &'a Record) -> &'a str {
     call.request_for(response)
-        .and_then(|r| r.msg.method().map(|m| m.as_str().to_string()))
-        .or_else(|| response.msg.cseq().map(|c| c.method.as_str().to_string()))
-        .unwrap_or_else(|| "request".to_string())
+        .and_then(|r| r.msg.method())
+        .or_else(|| response.msg.cseq_ref().map(|c| &c.method))
+        .map_or("request", |m| m.as_str())
 }
 
 /// Notes that the request of a response is missing from the capture.
