@@ -168,7 +168,7 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     d.message = String::with_capacity(128);
     push_status_text(&mut d.message, response);
     d.message.push_str(" to ");
-    d.message.push_str(&method);
+    d.message.push_str(method);
     if !realm.is_empty() {
         d.message.push_str(" (realm \"");
         d.message.push_str(&realm);

@@ -87,13 +87,13 @@ fn diagnose(scope: &Scope<'_>, response: &crate::correlate::Record, code: u16) -
         405 => format!("405 Method Not Allowed: {peer} does not allow {method} here"),
         _ => format!("501 Not Implemented: {peer} does not implement {method}"),
     };
-    if contains_token(&allow, &method) {
+    if contains_token(&allow, method) {
         d.evidence.push(Evidence::note(
             response.frame,
             format!("Allow lists {method} although the peer refused it"),
         ));
     }
-    d.fix = Some(alternative(&method, &allow).into());
+    d.fix = Some(alternative(method, &allow).into());
     d
 }
 
