@@ -51,7 +51,7 @@ fn notes(d: &sipdiag::rules::Diagnostic) -> Vec<(u32, String)> {
     d.evidence
         .iter()
         .filter_map(|e| match e {
-            Evidence::Note { frame, note } => Some((frame.0, note.clone())),
+            Evidence::Note { frame, note } => Some((frame.0, note.to_string())),
             Evidence::Header { .. } => None,
         })
         .collect()

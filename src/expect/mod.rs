@@ -427,10 +427,9 @@ fn failure(call_id: &str, frame: FrameNo, message: String) -> Diagnostic {
         dst: None,
         status: None,
         message,
-        why: "the expectations file states what this recorded flow must show".to_string(),
+        why: "the expectations file states what this recorded flow must show".into(),
         fix: Some(
-            "fix the regression in the system under test, or update the expectations if the flow changed on purpose"
-                .to_string(),
+            "fix the regression in the system under test, or update the expectations if the flow changed on purpose".into(),
         ),
         evidence: Vec::new(),
     }

@@ -352,8 +352,8 @@ pub fn diagnostic_json(input: &str, d: &Diagnostic) -> DiagnosticJson {
         src: d.src.map(|a| a.to_string()),
         dst: d.dst.map(|a| a.to_string()),
         message: d.message.clone(),
-        why: d.why.clone(),
-        fix: d.fix.clone(),
+        why: d.why.to_string(),
+        fix: d.fix.as_deref().map(str::to_string),
         evidence: d
             .evidence
             .iter()
@@ -364,12 +364,12 @@ pub fn diagnostic_json(input: &str, d: &Diagnostic) -> DiagnosticJson {
                     value,
                 } => EvidenceJson::Header {
                     frame: frame.0,
-                    header: header.clone(),
+                    header: header.to_string(),
                     value: value.clone(),
                 },
                 Evidence::Note { frame, note } => EvidenceJson::Note {
                     frame: frame.0,
-                    note: note.clone(),
+                    note: note.to_string(),
                 },
             })
             .collect(),

@@ -117,7 +117,8 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         d.why = format!(
             "the callee waits 64×T1 = {} for the ACK of its final response, then gives up (RFC 3261 §13.3.1.4, §17.2.1 timer H)",
             seconds(timeout)
-        );
+        )
+        .into();
         if after >= timeout {
             d.message = format!(
                 "the {code} to INVITE was never acknowledged: no ACK within 64×T1 = {}",
@@ -134,13 +135,15 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     fin.msg
                         .contacts()
                         .first()
-                        .map_or_else(|| "none given".to_string(), |c| c.uri.clone())
+                        .map_or_else(|| "none given".into(), |c| c.uri.clone())
                 )
+                .into()
             } else {
                 format!(
                     "make {} acknowledge the {code} (RFC 3261 §17.1.1.3)",
                     fin.dst
                 )
+                .into()
             });
         } else {
             d.severity = Severity::Info;

@@ -34,8 +34,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut d = Diagnostic::about(&RULE, scope, response);
-        d.why =
-            "RFC 3261 §21.4.6: a 405 must list the methods the target allows in Allow".to_string();
+        d.why = "RFC 3261 §21.4.6: a 405 must list the methods the target allows in Allow".into();
         request_and_response(&mut d, scope.call, response);
         d.evidence.push(Evidence::note(
             response.frame,
@@ -45,7 +44,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             "405 from {} without Allow: it does not say which methods it allows",
             response.src
         );
-        d.fix = Some("the server must list its methods in Allow (RFC 3261 §21.4.6); send it OPTIONS to learn them meanwhile".to_string());
+        d.fix = Some("the server must list its methods in Allow (RFC 3261 §21.4.6); send it OPTIONS to learn them meanwhile".into());
         out.push(d);
     }
 }

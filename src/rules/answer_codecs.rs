@@ -73,7 +73,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             let offered = format_names(&o.formats);
             let answered = format_names(&m.formats);
             let mut d = Diagnostic::about(&RULE, scope, response);
-            d.why = "an SDP answer must use formats from the offer (RFC 3264 §6.1); without a common codec no media can flow".to_string();
+            d.why = "an SDP answer must use formats from the offer (RFC 3264 §6.1); without a common codec no media can flow".into();
             d.evidence.push(Evidence::start_line(request));
             d.evidence.push(Evidence::note(
                 request.frame,
@@ -98,7 +98,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             d.fix = Some(format!(
                 "make {} answer with a codec from the offer ({}), or add {} to the caller's offer",
                 response.src, offered, answered
-            ));
+            ).into());
             out.push(d);
         }
     }

@@ -168,7 +168,7 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     d.message = String::with_capacity(128);
     push_status_text(&mut d.message, response);
     d.message.push_str(" to ");
-    d.message.push_str(&method);
+    d.message.push_str(method);
     if !realm.is_empty() {
         d.message.push_str(" (realm \"");
         d.message.push_str(&realm);
@@ -189,7 +189,7 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
                 d.message.push_str("; not answered in the capture");
                 d.fix = Some(format!(
                     "configure credentials for realm \"{realm}\" on the client so that it answers the challenge"
-                ));
+                ).into());
             }
             break;
         };
@@ -284,7 +284,7 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
                 ));
                 d.fix = Some(format!(
                     "check the user name and password configured for realm \"{realm}\"; the server refused the digest response"
-                ));
+                ).into());
                 break;
             }
             403 => {
@@ -293,7 +293,7 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
                     .push_str("; the credentials were refused with 403 Forbidden");
                 d.fix = Some(format!(
                     "check the account for realm \"{realm}\": wrong password, blocked user or a source address the server does not accept"
-                ));
+                ).into());
                 break;
             }
             _ => {

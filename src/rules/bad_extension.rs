@@ -65,14 +65,17 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     quoted_list(&unsupported)
                 )
             };
-            d.fix = Some(format!(
-                "remove {} from the {method}'s Require and Proxy-Require",
-                if unsupported.is_empty() {
-                    "the refused option tags".to_string()
-                } else {
-                    quoted_list(&unsupported)
-                }
-            ));
+            d.fix = Some(
+                format!(
+                    "remove {} from the {method}'s Require and Proxy-Require",
+                    if unsupported.is_empty() {
+                        "the refused option tags".into()
+                    } else {
+                        quoted_list(&unsupported)
+                    }
+                )
+                .into(),
+            );
             out.push(d);
             continue;
         };
@@ -99,12 +102,13 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 }
             );
             d.fix = Some(if required.is_empty() {
-                "the request carries no Require or Proxy-Require: fix the server, which must list refused tags in Unsupported".to_string()
+                "the request carries no Require or Proxy-Require: fix the server, which must list refused tags in Unsupported".into()
             } else {
                 format!(
                     "retry with fewer required tags (move {} from Require to Supported); the server must list refused tags in Unsupported",
                     quoted_list(&required)
                 )
+                .into()
             });
         } else {
             let refused_required: Vec<&String> = required
@@ -152,7 +156,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     quoted_list(&kept)
                 ));
             }
-            d.fix = Some(fix);
+            d.fix = Some(fix.into());
         }
 
         match next_attempt(scope.call, response) {

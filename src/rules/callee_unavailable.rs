@@ -1,8 +1,8 @@
 //! SD0480 callee-unavailable: 480/486/503/600/603 with Retry-After and Reason (Q.850 cause).
 
 use super::{
-    Diagnostic, Evidence, Rule, Scope, Severity, answered_method, meaning, q850,
-    request_and_response, responses_in, status_text,
+    Diagnostic, Evidence, Rule, Scope, Severity, answered_method, meaning, push_decimal,
+    push_status_text, q850, request_and_response, responses_in,
 };
 use crate::sip::HeaderName;
 
@@ -61,7 +61,11 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             480 => Severity::Warning,
             _ => Severity::Error,
         };
-        d.message = format!("{} in answer to {method}", status_text(response));
+        // Written piece by piece: every such response gets this message.
+        d.message = String::with_capacity(96);
+        push_status_text(&mut d.message, response);
+        d.message.push_str(" in answer to ");
+        d.message.push_str(method);
         let mut abnormal = false;
         for reason in response.msg.reasons() {
             if !reason.protocol.eq_ignore_ascii_case("Q.850") {
@@ -75,17 +79,23 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 response.frame,
                 format!("Q.850 cause {cause}: {name}"),
             ));
-            d.message
-                .push_str(&format!(", Q.850 cause {cause} ({name})"));
+            d.message.push_str(", Q.850 cause ");
+            push_decimal(&mut d.message, cause.into());
+            d.message.push_str(" (");
+            d.message.push_str(name);
+            d.message.push(')');
             if q850::is_network_failure(cause) {
                 abnormal = true;
             }
         }
         if let Some(ra) = response.msg.retry_after() {
-            d.message
-                .push_str(&format!(", retry after {} s", ra.seconds));
+            d.message.push_str(", retry after ");
+            push_decimal(&mut d.message, ra.seconds.into());
+            d.message.push_str(" s");
             if let Some(c) = &ra.comment {
-                d.message.push_str(&format!(" ({c})"));
+                d.message.push_str(" (");
+                d.message.push_str(c);
+                d.message.push(')');
             }
         }
         if abnormal {
@@ -96,10 +106,10 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         }
         d.fix = match (code, abnormal) {
             (_, true) | (503, _) => Some(
-                "check the trunk or gateway behind this server (capacity, circuits, its own upstream) and honour Retry-After before retrying".to_string(),
+                "check the trunk or gateway behind this server (capacity, circuits, its own upstream) and honour Retry-After before retrying".into(),
             ),
             (480, _) => Some(
-                "check that the callee is registered and reachable; retry after the Retry-After interval".to_string(),
+                "check that the callee is registered and reachable; retry after the Retry-After interval".into(),
             ),
             _ => None,
         };

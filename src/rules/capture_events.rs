@@ -156,8 +156,8 @@ fn from_event(rule: &'static Rule, event: &ReassemblyEvent, fix: &str) -> Diagno
         dst: None,
         status: None,
         message: event.to_string(),
-        why: rule.summary.to_string(),
-        fix: Some(fix.to_string()),
+        why: rule.summary.into(),
+        fix: Some(fix.to_string().into()),
         evidence: vec![Evidence::note(event.frame(), event.to_string())],
     }
 }
@@ -274,11 +274,11 @@ fn check_limits(scope: &CaptureScope<'_>, out: &mut Vec<Diagnostic>) {
             dst: None,
             status: None,
             message: note.clone(),
-            why: LIMIT_REACHED.summary.to_string(),
+            why: LIMIT_REACHED.summary.into(),
             fix: Some(format!(
                 "raise --max-open-calls above {} (memory grows with it), or split the capture by time or host so that fewer calls are open at once",
                 scope.max_open_calls
-            )),
+            ).into()),
             evidence: vec![Evidence::note(FrameNo(0), note)],
         });
     }

@@ -139,7 +139,7 @@ fn check_request_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     };
     let mut d = Diagnostic::about(&REQUEST_NOT_CAPTURED, scope, first);
     d.status = None;
-    d.why = "responses are matched to their requests by Via branch, sent-by and CSeq method (RFC 3261 §17.1.3)".to_string();
+    d.why = "responses are matched to their requests by Via branch, sent-by and CSeq method (RFC 3261 §17.1.3)".into();
     for r in &orphans {
         d.evidence.push(Evidence::start_line(r));
     }
@@ -152,7 +152,7 @@ fn check_request_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         frames(&orphans)
     );
     d.fix = Some(
-        "capture where both directions and every leg pass, from before the call starts".to_string(),
+        "capture where both directions and every leg pass, from before the call starts".into(),
     );
     out.push(d);
 }
@@ -168,8 +168,7 @@ fn check_one_direction(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     };
     let mut d = Diagnostic::about(&ONE_DIRECTION, scope, first);
     d.status = None;
-    d.why =
-        "a SIP exchange always has messages in both directions; the capture lacks one".to_string();
+    d.why = "a SIP exchange always has messages in both directions; the capture lacks one".into();
     for r in &kept {
         d.evidence.push(Evidence::start_line(r));
     }
@@ -180,10 +179,13 @@ fn check_one_direction(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         kept.len(),
         first.dst
     );
-    d.fix = Some(format!(
-        "capture both directions: filter on host {} rather than on a source address or port",
-        first.dst.ip()
-    ));
+    d.fix = Some(
+        format!(
+            "capture both directions: filter on host {} rather than on a source address or port",
+            first.dst.ip()
+        )
+        .into(),
+    );
     out.push(d);
 }
 
@@ -200,7 +202,7 @@ fn check_mid_call(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut d = Diagnostic::about(&MID_CALL, scope, first);
     d.status = None;
-    d.why = "the messages that opened the call were sent before the capture started".to_string();
+    d.why = "the messages that opened the call were sent before the capture started".into();
     d.evidence.push(Evidence::start_line(first));
     if let Some(cseq) = first.msg.cseq() {
         d.evidence.push(Evidence::note(
@@ -219,7 +221,7 @@ fn check_mid_call(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             first.msg.start_line_text()
         )
     };
-    d.fix = Some("start the capture before the call, or keep a ring buffer running".to_string());
+    d.fix = Some("start the capture before the call, or keep a ring buffer running".into());
     out.push(d);
 }
 
@@ -231,8 +233,8 @@ fn check_truncated(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     };
     let mut d = Diagnostic::about(&TRUNCATED, scope, first);
     d.status = None;
-    d.why = "the capture's snapshot length cut these frames; the end of each message is missing"
-        .to_string();
+    d.why =
+        "the capture's snapshot length cut these frames; the end of each message is missing".into();
     for r in &cut {
         d.evidence.push(Evidence::note(
             r.frame,
@@ -250,6 +252,6 @@ fn check_truncated(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         if cut.len() == 1 { "" } else { "s" },
         frames(&cut)
     );
-    d.fix = Some("capture full packets (tcpdump -s 0)".to_string());
+    d.fix = Some("capture full packets (tcpdump -s 0)".into());
     out.push(d);
 }

@@ -47,7 +47,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut d = Diagnostic::about(&RULE, scope, response);
-        d.why = "a response copies CSeq from its request (RFC 3261 §8.2.6.2); the client matches it by CSeq method and discards this one".to_string();
+        d.why = "a response copies CSeq from its request (RFC 3261 §8.2.6.2); the client matches it by CSeq method and discards this one".into();
         d.evidence.push(Evidence::start_line(request));
         d.evidence
             .extend(Evidence::headers(request, HeaderName::CSeq));
@@ -65,11 +65,14 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             response.msg.start_line_text(),
             request.frame
         );
-        d.fix = Some(format!(
-            "make {} copy CSeq from the request unchanged (here `{} {req_method}`)",
-            response.src,
-            request.msg.cseq().map_or(0, |c| c.seq)
-        ));
+        d.fix = Some(
+            format!(
+                "make {} copy CSeq from the request unchanged (here `{} {req_method}`)",
+                response.src,
+                request.msg.cseq().map_or(0, |c| c.seq)
+            )
+            .into(),
+        );
         out.push(d);
     }
 }

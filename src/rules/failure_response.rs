@@ -101,7 +101,7 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
         .map(|r| r.into_owned())
         .unwrap_or_default();
     d.message = format!("{code} {reason} in answer to {method}");
-    d.fix = entry.and_then(|e| e.fix.first()).map(|f| f.to_string());
+    d.fix = entry.and_then(|e| e.fix.first()).map(|&f| f.into());
 
     if code == 487 {
         // The CANCEL carries the INVITE's branch (RFC 3261 §9.1): tie it to this INVITE.

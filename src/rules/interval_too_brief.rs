@@ -75,9 +75,10 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         d.fix = Some(match min {
             Some(m) => format!(
                 "send the {method} with Expires: {m} or more (RFC 3261 §10.2.8), or raise the client's configured interval to {m}"
-            ),
+            ).into(),
             None => {
                 format!("retry the {method} with a longer Expires; the server must say Min-Expires")
+                    .into()
             }
         });
         match next_attempt(scope.call, response) {

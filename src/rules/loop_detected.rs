@@ -78,9 +78,9 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             }
             d.fix = Some(
                 if r.msg.max_forwards().is_some_and(|m| m < 10) && path.len() < 10 {
-                    "the request started with a too small Max-Forwards: clients must send Max-Forwards: 70 (RFC 3261 §8.1.1.6)".to_string()
+                    "the request started with a too small Max-Forwards: clients must send Max-Forwards: 70 (RFC 3261 §8.1.1.6)".into()
                 } else {
-                    "follow the Via path to the servers that route the request in a circle and fix their routing".to_string()
+                    "follow the Via path to the servers that route the request in a circle and fix their routing".into()
                 },
             );
         }

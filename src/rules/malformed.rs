@@ -139,7 +139,7 @@ fn check_section(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut d = Diagnostic::about(&HEADER_SECTION, scope, record);
-        d.why = "a SIP message is a start line, name: value header lines and an empty line (RFC 3261 §7, §7.3); a strict peer rejects it with 400 or drops it".to_string();
+        d.why = "a SIP message is a start line, name: value header lines and an empty line (RFC 3261 §7, §7.3); a strict peer rejects it with 400 or drops it".into();
         d.evidence.push(Evidence::start_line(record));
         let first = first.describe();
         d.evidence.push(Evidence::note(record.frame, first.clone()));
@@ -156,10 +156,13 @@ fn check_section(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 if n == 1 { "" } else { "s" }
             ),
         };
-        d.fix = Some(format!(
-            "make {} (or the middlebox rewriting its headers) send well-formed header lines",
-            record.src
-        ));
+        d.fix = Some(
+            format!(
+                "make {} (or the middlebox rewriting its headers) send well-formed header lines",
+                record.src
+            )
+            .into(),
+        );
         out.push(d);
     }
 }
@@ -180,7 +183,7 @@ fn check_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         }
         let names: Vec<&str> = missing.iter().map(|h| h.canonical()).collect();
         let mut d = Diagnostic::about(&MISSING_HEADER, scope, record);
-        d.why = "RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Via (and Max-Forwards on requests) are mandatory".to_string();
+        d.why = "RFC 3261 §8.1.1: To, From, CSeq, Call-ID, Via (and Max-Forwards on requests) are mandatory".into();
         d.evidence.push(Evidence::start_line(record));
         for n in &names {
             d.evidence.push(Evidence::note(
@@ -193,7 +196,7 @@ fn check_missing(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             record.msg.start_line_text(),
             names.join(", ")
         );
-        d.fix = Some(format!("make {} send {}", record.src, names.join(", ")));
+        d.fix = Some(format!("make {} send {}", record.src, names.join(", ")).into());
         out.push(d);
     }
 }
@@ -223,7 +226,7 @@ fn check_length(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             let mut d = Diagnostic::about(&CONTENT_LENGTH, scope, record);
             d.why =
                 "a receiver reads exactly Content-Length bytes of body (RFC 3261 §18.3, §20.14)"
-                    .to_string();
+                    .into();
             d.evidence.push(Evidence::start_line(record));
             d.evidence
                 .extend(Evidence::headers(record, HeaderName::ContentLength));
@@ -232,7 +235,7 @@ fn check_length(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             d.fix = Some(format!(
                 "make {} (or the middlebox rewriting its body) send a Content-Length equal to the body's size",
                 record.src
-            ));
+            ).into());
             out.push(d);
         }
     }

@@ -220,7 +220,7 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut d = Diagnostic::about(&ANSWER_CHANGED, scope, fin);
-        d.why = "the first SDP answer (here in the provisional response) is the answer; the 2xx must repeat it unless a new offer/answer took place (RFC 3261 §13.2.1, RFC 3262 §5)".to_string();
+        d.why = "the first SDP answer (here in the provisional response) is the answer; the 2xx must repeat it unless a new offer/answer took place (RFC 3261 §13.2.1, RFC 3262 §5)".into();
         d.evidence.push(Evidence::start_line(early));
         d.evidence.push(Evidence::note(
             early.frame,
@@ -237,7 +237,7 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             early.status().map_or(183, |s| s.0),
             changes.join(", ")
         );
-        d.fix = Some("repeat the early answer in the 2xx, or change the session with UPDATE/re-INVITE (a new offer)".to_string());
+        d.fix = Some("repeat the early answer in the 2xx, or change the session with UPDATE/re-INVITE (a new offer)".into());
         out.push(d);
     }
 }
@@ -302,7 +302,7 @@ fn check_one_way(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             };
         let mut d = Diagnostic::about(&ONE_WAY, scope, fin);
         d.status = None;
-        d.why = "both SDPs are sendrecv, so RTP must flow both ways after the answer".to_string();
+        d.why = "both SDPs are sendrecv, so RTP must flow both ways after the answer".into();
         d.evidence.push(Evidence::note(
             request.frame,
             format!("caller's SDP: media to {caller}"),
@@ -329,7 +329,7 @@ fn check_one_way(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         );
         d.fix = Some(format!(
             "check why the {silent_side} does not send RTP to {silent_target}: NAT (private address in SDP), firewall, or codec support"
-        ));
+        ).into());
         out.push(d);
     }
 }

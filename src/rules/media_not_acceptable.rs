@@ -107,9 +107,9 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 .push_str(&format!("; offered {}", offered.join("; ")));
         }
         d.fix = Some(match media_warning.map(|w| w.code) {
-            Some(304) => "the peer does not take this media type: remove or disable the refused m= line (port 0)".to_string(),
-            Some(306) | Some(307) => "an SDP attribute or parameter is not understood: remove it from the offer".to_string(),
-            _ => "offer a codec the peer supports (G.711 PCMU/PCMA as common ground), align RTP/SRTP profiles, or transcode on the SBC".to_string(),
+            Some(304) => "the peer does not take this media type: remove or disable the refused m= line (port 0)".into(),
+            Some(306) | Some(307) => "an SDP attribute or parameter is not understood: remove it from the offer".into(),
+            _ => "offer a codec the peer supports (G.711 PCMU/PCMA as common ground), align RTP/SRTP profiles, or transcode on the SBC".into(),
         });
         out.push(d);
     }

@@ -66,7 +66,7 @@ fn diagnose(scope: &Scope<'_>, response: &crate::correlate::Record, code: u16) -
             Some(seen) => {
                 d.evidence.push(Evidence::Header {
                     frame: seen.frame,
-                    header: HeaderName::Allow.canonical().to_string(),
+                    header: HeaderName::Allow.canonical().into(),
                     value: seen.methods.join(", "),
                 });
                 d.evidence.push(Evidence::note(
@@ -87,13 +87,13 @@ fn diagnose(scope: &Scope<'_>, response: &crate::correlate::Record, code: u16) -
         405 => format!("405 Method Not Allowed: {peer} does not allow {method} here"),
         _ => format!("501 Not Implemented: {peer} does not implement {method}"),
     };
-    if contains_token(&allow, &method) {
+    if contains_token(&allow, method) {
         d.evidence.push(Evidence::note(
             response.frame,
             format!("Allow lists {method} although the peer refused it"),
         ));
     }
-    d.fix = Some(alternative(&method, &allow));
+    d.fix = Some(alternative(method, &allow).into());
     d
 }
 

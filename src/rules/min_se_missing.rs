@@ -34,7 +34,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut d = Diagnostic::about(&RULE, scope, response);
-        d.why = "RFC 4028 §6: a 422 must carry Min-SE with the smallest session interval the server accepts".to_string();
+        d.why = "RFC 4028 §6: a 422 must carry Min-SE with the smallest session interval the server accepts".into();
         request_and_response(&mut d, scope.call, response);
         d.evidence.push(Evidence::note(
             response.frame,
@@ -44,7 +44,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             "422 from {} without Min-SE: it does not say which session interval it accepts",
             response.src
         );
-        d.fix = Some("the server must send Min-SE with its 422 (RFC 4028 §6); meanwhile use Session-Expires: 1800 on the client".to_string());
+        d.fix = Some("the server must send Min-SE with its 422 (RFC 4028 §6); meanwhile use Session-Expires: 1800 on the client".into());
         out.push(d);
     }
 }

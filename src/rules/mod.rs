@@ -37,6 +37,7 @@ mod unsupported_media_type;
 mod unsupported_missing;
 
 use crate::decimal::push_decimal;
+use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
@@ -176,11 +177,16 @@ pub enum Evidence {
     /// A header (or the start line, as header `start-line`) exactly as captured.
     Header {
         frame: FrameNo,
-        header: String,
+        /// A header's canonical name: static, so not copied per evidence line.
+        header: Cow<'static, str>,
         value: String,
     },
-    /// A fact the rule derived, or what is missing.
-    Note { frame: FrameNo, note: String },
+    /// A fact the rule derived, or what is missing: a fixed text is borrowed,
+    /// not copied into every diagnostic.
+    Note {
+        frame: FrameNo,
+        note: Cow<'static, str>,
+    },
 }
 
 impl Evidence {
@@ -194,7 +200,7 @@ impl Evidence {
     pub fn start_line(record: &Record) -> Evidence {
         Evidence::Header {
             frame: record.frame,
-            header: START_LINE.to_string(),
+            header: Cow::Borrowed(START_LINE),
             value: record.msg.start_line_text().into_owned(),
         }
     }
@@ -207,12 +213,12 @@ impl Evidence {
             .into_iter()
             .map(move |value| Evidence::Header {
                 frame: record.frame,
-                header: name.canonical().to_string(),
+                header: Cow::Borrowed(name.canonical()),
                 value: value.into_owned(),
             })
     }
 
-    pub fn note(frame: FrameNo, note: impl Into<String>) -> Evidence {
+    pub fn note(frame: FrameNo, note: impl Into<Cow<'static, str>>) -> Evidence {
         Evidence::Note {
             frame,
             note: note.into(),
@@ -237,10 +243,12 @@ pub struct Diagnostic {
     pub status: Option<StatusCode>,
     /// One line: what happened in this call.
     pub message: String,
-    /// What the code or the condition means (from the knowledge base).
-    pub why: String,
-    /// The concrete change that fixes it, when there is one.
-    pub fix: Option<String>,
+    /// What the code or the condition means (from the knowledge base):
+    /// borrowed when it is the knowledge base's or a fixed text.
+    pub why: Cow<'static, str>,
+    /// The concrete change that fixes it, when there is one (borrowed when
+    /// it is a fixed text).
+    pub fix: Option<Cow<'static, str>>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -256,7 +264,7 @@ impl Diagnostic {
             dst: Some(record.dst),
             status: record.status(),
             message: String::new(),
-            why: String::new(),
+            why: Cow::Borrowed(""),
             fix: None,
             evidence: Vec::new(),
         }
@@ -305,15 +313,16 @@ fn responses_with(call: &Call, code: u16) -> impl Iterator<Item = &Record> {
         .filter(move |r| !r.retransmission && r.status().is_some_and(|s| s.0 == code))
 }
 
-/// What the knowledge base says a code means, in one paragraph.
-fn meaning(code: StatusCode) -> String {
+/// What the knowledge base says a code means, in one paragraph (borrowed
+/// from it for a registered code).
+fn meaning(code: StatusCode) -> Cow<'static, str> {
     match crate::kb::resolve(code.0) {
-        Some(r) if r.exact => r.entry.meaning.to_string(),
-        Some(r) => format!(
+        Some(r) if r.exact => Cow::Borrowed(r.entry.meaning),
+        Some(r) => Cow::Owned(format!(
             "{} is not a registered code; it is handled as {} {}: {}",
             code.0, r.entry.code, r.entry.reason, r.entry.meaning
-        ),
-        None => format!("{} is outside the SIP status-code range", code.0),
+        )),
+        None => Cow::Owned(format!("{} is outside the SIP status-code range", code.0)),
     }
 }
 
@@ -435,12 +444,13 @@ fn push_describe(out: &mut String, record: &Record) {
     out.push(')');
 }
 
-/// The method a response answers: its request's, else its CSeq's.
-fn answered_method(call: &Call, response: &Record) -> String {
+/// The method a response answers: its request's, else its CSeq's; borrowed,
+/// since [`authentication`] compares it for every earlier challenge.
+fn answered_method<'a>(call: &'a Call, response: &'a Record) -> &'a str {
     call.request_for(response)
-        .and_then(|r| r.msg.method().map(|m| m.as_str().to_string()))
-        .or_else(|| response.msg.cseq().map(|c| c.method.as_str().to_string()))
-        .unwrap_or_else(|| "request".to_string())
+        .and_then(|r| r.msg.method())
+        .or_else(|| response.msg.cseq_ref().map(|c| &c.method))
+        .map_or("request", |m| m.as_str())
 }
 
 /// Notes that the request of a response is missing from the capture.

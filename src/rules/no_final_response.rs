@@ -96,7 +96,8 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         d.why = format!(
             "a client transaction gives up after 64×T1 = {} without a final response (RFC 3261 §17.1.1.2 timer B, §17.1.2.2 timer F)",
             seconds(timeout)
-        );
+        )
+        .into();
         if let Some(p) = provisional.filter(|_| t.method == Method::Invite) {
             d.severity = Severity::Info;
             d.evidence.push(Evidence::note(
@@ -125,7 +126,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 "check that {} is up and reachable on {} and that its responses can come back (Via, rport, NAT, firewall)",
                 request.dst,
                 request.transport.as_str()
-            ));
+            ).into());
         } else {
             d.severity = Severity::Info;
             d.message = format!(

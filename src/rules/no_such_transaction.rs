@@ -89,7 +89,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     d.fix = Some(format!(
                         "send the {method} with the dialog's tags (To tag={}) as established by the 2xx",
                         dialogs.iter().map(|dl| dl.remote_tag.as_str()).collect::<Vec<_>>().join(" or ")
-                    ));
+                    ).into());
                 }
                 None => d.evidence.push(Evidence::note(
                     r.frame,
@@ -98,7 +98,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         if d.fix.is_none() {
-            d.fix = Some("look for an earlier BYE, CANCEL or timeout that ended the dialog, and for SBCs rewriting tags".to_string());
+            d.fix = Some("look for an earlier BYE, CANCEL or timeout that ended the dialog, and for SBCs rewriting tags".into());
         }
         out.push(d);
     }

@@ -67,8 +67,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 "the redirect has no Contact header",
             ));
             d.fix = Some(
-                "the redirect server must list the new targets in Contact (RFC 3261 §21.3)"
-                    .to_string(),
+                "the redirect server must list the new targets in Contact (RFC 3261 §21.3)".into(),
             );
             out.push(d);
             continue;
@@ -93,7 +92,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     response.frame,
                     "no INVITE to a Contact target follows in this call (a new call with another Call-ID may)",
                 ));
-                d.fix = Some("if the call should reach the target, enable redirect handling on the caller or let a proxy recurse on 3xx".to_string());
+                d.fix = Some("if the call should reach the target, enable redirect handling on the caller or let a proxy recurse on 3xx".into());
             }
         }
         out.push(d);

@@ -105,7 +105,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 ));
                 d.fix = Some(format!(
                     "retry the {method} after a random 2.1–4 s (Call-ID owner) or 0–2 s (other side), RFC 3261 §14.1"
-                ));
+                ).into());
             }
         }
         out.push(d);

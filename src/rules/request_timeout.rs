@@ -52,7 +52,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             ),
             None => format!("408 Request Timeout from {}", response.src),
         };
-        d.fix = Some("check that the next hop behind the server is up and reachable (address, port, transport, firewall, NAT)".to_string());
+        d.fix = Some("check that the next hop behind the server is up and reachable (address, port, transport, firewall, NAT)".into());
         out.push(d);
     }
 }

@@ -97,10 +97,10 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         d.fix = Some(match min_se {
             Some(min) => format!(
                 "retry the {method} with Session-Expires of at least {min} and Min-SE: {min} (RFC 4028 §7.4), or raise the client's configured session interval to {min}"
-            ),
+            ).into(),
             None => format!(
                 "the server must send Min-SE with its 422 (RFC 4028 §6); until it does, retry the {method} with a larger Session-Expires (1800 is the RFC 4028 recommendation)"
-            ),
+            ).into(),
         });
 
         match next_attempt(scope.call, response) {

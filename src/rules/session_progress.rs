@@ -61,8 +61,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 d.message = "183 Session Progress with an SDP body that does not parse".to_string();
                 d.evidence
                     .push(Evidence::note(response.frame, format!("SDP error: {e}")));
-                d.fix =
-                    Some("fix the SDP the callee side sends in 183 (RFC 4566 syntax)".to_string());
+                d.fix = Some("fix the SDP the callee side sends in 183 (RFC 4566 syntax)".into());
             }
             None => {
                 d.message =
@@ -71,8 +70,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 d.evidence
                     .extend(Evidence::headers(response, HeaderName::ContentLength));
                 d.fix = Some(
-                    "if the caller hears silence, make it generate local ringback on a 183 without SDP, or have the callee side send 180 Ringing (or SDP for network ringback)"
-                        .to_string(),
+                    "if the caller hears silence, make it generate local ringback on a 183 without SDP, or have the callee side send 180 Ringing (or SDP for network ringback)".into(),
                 );
             }
         }
@@ -164,7 +162,7 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
         d.severity = Severity::Warning;
         d.message.push_str("; no codec in common with the offer");
         d.fix = Some(
-            "align the codec lists: the early-media answer must use a payload format from the offer (RFC 3264 §6.1)".to_string(),
+            "align the codec lists: the early-media answer must use a payload format from the offer (RFC 3264 §6.1)".into(),
         );
     }
 }
@@ -249,7 +247,7 @@ fn reliability(scope: &Scope<'_>, d: &mut Diagnostic, response: &Record) {
             ));
             d.message.push_str("; sent reliably but never PRACKed");
             d.fix = Some(
-                "the caller must answer a reliable provisional response with PRACK (RFC 3262 §4), or the callee should not require 100rel".to_string(),
+                "the caller must answer a reliable provisional response with PRACK (RFC 3262 §4), or the callee should not require 100rel".into(),
             );
         }
     }

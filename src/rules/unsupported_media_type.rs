@@ -65,7 +65,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 "415 Unsupported Media Type: {} cannot read {sent_text} and does not say what it accepts",
                 response.src
             );
-            d.fix = Some("send the body as text/plain or application/sdp, or ask the peer's vendor which types it accepts".to_string());
+            d.fix = Some("send the body as text/plain or application/sdp, or ask the peer's vendor which types it accepts".into());
         } else {
             d.message = format!(
                 "415 Unsupported Media Type: {} accepts {}, the request sent {sent_text}",
@@ -81,7 +81,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                     format!("Accept lists {sent_text}: the refusal is about the encoding or a parameter, not the type"),
                 ));
             }
-            d.fix = Some(format!("send the body as {}", quoted_list(&accept_types)));
+            d.fix = Some(format!("send the body as {}", quoted_list(&accept_types)).into());
         }
         out.push(d);
     }

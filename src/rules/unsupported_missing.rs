@@ -34,8 +34,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut d = Diagnostic::about(&RULE, scope, response);
-        d.why =
-            "RFC 3261 §8.2.2.3: a 420 must list the refused option tags in Unsupported".to_string();
+        d.why = "RFC 3261 §8.2.2.3: a 420 must list the refused option tags in Unsupported".into();
         request_and_response(&mut d, scope.call, response);
         d.evidence.push(Evidence::note(
             response.frame,
@@ -45,7 +44,7 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             "420 from {} without Unsupported: it does not say which option tag it refuses",
             response.src
         );
-        d.fix = Some("the server must list the refused option tags in Unsupported (RFC 3261 §8.2.2.3); meanwhile move the client's Require tags to Supported".to_string());
+        d.fix = Some("the server must list the refused option tags in Unsupported (RFC 3261 §8.2.2.3); meanwhile move the client's Require tags to Supported".into());
         out.push(d);
     }
 }

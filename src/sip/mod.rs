@@ -34,7 +34,9 @@ mod values;
 pub use framing::{Framing, frame_message, looks_like_sip};
 pub use header::{Header, HeaderName};
 pub use message::{Anomaly, MAX_HEADERS, MAX_LINE_ANOMALIES, Message};
-pub use sdp::{Direction, Format, Media, Sdp, SdpError, common_formats, static_payload};
+pub use sdp::{
+    Direction, Format, Media, OriginAddress, Sdp, SdpError, common_formats, static_payload,
+};
 pub use start_line::{Method, StartLine, StatusCode};
 pub use values::{
     Auth, AuthView, CSeq, NameAddr, RAck, ReasonValue, RetryAfter, SessionExpires, Via, Warning,

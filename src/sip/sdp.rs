@@ -68,7 +68,7 @@ impl std::fmt::Display for Direction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sdp {
     /// The `o=` unicast address as written.
-    pub origin_address: Option<String>,
+    pub origin_address: Option<OriginAddress>,
     /// The session-level `c=` address (a TTL or count suffix dropped); `None`
     /// when absent or not an IP address.
     pub connection: Option<IpAddr>,
@@ -77,6 +77,43 @@ pub struct Sdp {
     pub media: Vec<Media>,
     /// 1-based numbers of the body lines skipped as not `x=value`.
     pub skipped_lines: Vec<usize>,
+}
+
+/// The `o=` unicast address as written. Nearly always a dotted quad, kept
+/// as the address: it writes back exactly as written ([`dotted_quad`] takes
+/// no leading zero, as `Ipv4Addr::from_str`), and every body is spared
+/// copying the text into a string. Anything else is kept as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OriginAddress {
+    Ipv4(Ipv4Addr),
+    Text(Box<str>),
+}
+
+impl OriginAddress {
+    /// How an address written as `text` (trimmed) is kept.
+    pub fn new(text: &str) -> OriginAddress {
+        match dotted_quad(text.as_bytes()) {
+            Some(ip) => OriginAddress::Ipv4(ip),
+            None => OriginAddress::Text(text.into()),
+        }
+    }
+
+    /// The address as written.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            OriginAddress::Ipv4(ip) => Cow::Owned(ip.to_string()),
+            OriginAddress::Text(text) => Cow::Borrowed(text),
+        }
+    }
+}
+
+impl std::fmt::Display for OriginAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OriginAddress::Ipv4(ip) => ip.fmt(f),
+            OriginAddress::Text(text) => f.write_str(text),
+        }
+    }
 }
 
 /// One `m=` section.
@@ -520,11 +557,12 @@ fn next_token<'a>(
 }
 
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>`:
-/// the address.
-fn origin_address(value: Field<'_>) -> Result<&str, Fault> {
+/// the address, valid text (not checked again for the plain form, whose body
+/// is ASCII).
+fn origin_address(value: Field<'_>) -> Result<&[u8], Fault> {
     match plain_origin_address(value) {
         Some(address) => Ok(address),
-        None => general_origin_address(value),
+        None => general_origin_address(value).map(str::as_bytes),
     }
 }
 
@@ -550,7 +588,7 @@ fn general_origin_address(value: Field<'_>) -> Result<&str, Fault> {
 /// Read from both ends: the address after the last space, ` IN IP4` (or
 /// `IP6`) before it, and the three leading fields, of which the version
 /// (digits only) cannot hold a space.
-fn plain_origin_address(value: Field<'_>) -> Option<&str> {
+fn plain_origin_address(value: Field<'_>) -> Option<&[u8]> {
     if !value.is_text {
         return None;
     }
@@ -574,7 +612,7 @@ fn plain_origin_address(value: Field<'_>) -> Option<&str> {
     if !(1..=19).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    value.cut(last + 1, bytes.len()).text("").ok()
+    bytes.get(last + 1..)
 }
 
 /// `c=<nettype> <addrtype> <connection-address>`: the address without a
@@ -959,7 +997,8 @@ struct Section {
 #[derive(Default)]
 struct Reader<'a> {
     has_version: bool,
-    origin_address: Option<&'a str>,
+    /// Valid text (see [`origin_address`]).
+    origin_address: Option<&'a [u8]>,
     has_name: bool,
     has_info: bool,
     has_uri: bool,
@@ -1224,10 +1263,15 @@ impl<'a> Reader<'a> {
         self.end_section();
         // Without an `o=` line, sdp-types filled in `0.0.0.0`.
         let origin_address = match self.origin_address {
-            Some(address) => Some(trim(address))
-                .filter(|a| !a.is_empty() && *a != "-")
-                .map(str::to_string),
-            None => Some("0.0.0.0".to_string()),
+            // The usual dotted quad: nothing to trim, no text to copy.
+            Some(address) => match dotted_quad(address) {
+                Some(ip) => Some(OriginAddress::Ipv4(ip)),
+                // Valid text: the lossy reading borrows it unchanged.
+                None => Some(trim(&String::from_utf8_lossy(address)))
+                    .filter(|a| !a.is_empty() && *a != "-")
+                    .map(OriginAddress::new),
+            },
+            None => Some(OriginAddress::Ipv4(Ipv4Addr::UNSPECIFIED)),
         };
         Sdp {
             origin_address,
@@ -1297,6 +1341,19 @@ fn find_lf_short(body: &[u8], from: usize) -> Option<usize> {
     tail.iter().position(|&b| b == b'\n').map(|p| at + p)
 }
 
+/// `<[u8]>::trim_ascii_end`, with a shortcut for what nearly every line
+/// ends with: a CR (the LF is already cut) after a visible byte.
+#[inline]
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    match line {
+        [rest @ .., last, b'\r'] if last.is_ascii_graphic() => {
+            // `rest` and `last`: the line without its CR.
+            line.get(..rest.len() + 1).unwrap_or_default()
+        }
+        _ => line.trim_ascii_end(),
+    }
+}
+
 impl Sdp {
     /// Parses an SDP body leniently (see the module docs).
     pub fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
@@ -1314,10 +1371,8 @@ impl Sdp {
             let end = find_lf_short(body, start).unwrap_or(body.len());
             let line_start = start;
             start = end + 1;
-            let line = body
-                .get(line_start..end)
-                .unwrap_or_default()
-                .trim_ascii_end();
+            let line = body.get(line_start..end).unwrap_or_default();
+            let line = trim_line_end(line);
             match line {
                 [] => {}
                 [key, b'=', value @ ..]
@@ -1373,7 +1428,13 @@ a=sendonly\r\n";
     #[test]
     fn parses_offer() {
         let sdp = Sdp::parse(OFFER.as_bytes()).unwrap();
-        assert_eq!(sdp.origin_address.as_deref(), Some("198.51.100.1"));
+        assert_eq!(
+            sdp.origin_address
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("198.51.100.1")
+        );
         assert_eq!(sdp.connection, Some("198.51.100.1".parse().unwrap()));
         assert_eq!(sdp.direction, None);
         assert!(sdp.skipped_lines.is_empty());
@@ -1589,6 +1650,29 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
     }
 
     #[test]
+    fn trim_line_end_is_trim_ascii_end() {
+        let lines: [&[u8]; 12] = [
+            b"",
+            b"\r",
+            b" \r",
+            b"a\r",
+            b"a=b\r",
+            b"a=b \r",
+            b"a=b\t\r",
+            b"a=b\r\r",
+            b"a=\xff\r",
+            b"a=b",
+            b"a=b \x0b\r",
+            b"s=\x0c\r",
+        ];
+        for line in lines {
+            assert_eq!(trim_line_end(line), line.trim_ascii_end(), "{line:?}");
+        }
+        assert_eq!(trim_line_end(b"a=b\r"), b"a=b");
+        assert_eq!(trim_line_end(b"a=b \x0b\r"), b"a=b \x0b");
+    }
+
+    #[test]
     fn short_lf_search_finds_the_first_lf() {
         let body = b"v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\n\n\nabcdefghijklmnopq\nx";
         for from in 0..=body.len() + 1 {
@@ -1768,13 +1852,64 @@ a=rtpmap:0 pcmu/8000\n",
     }
 
     #[test]
+    fn origin_address_keeps_a_dotted_quad_as_the_address_and_the_rest_as_text() {
+        let cases = [
+            (
+                "192.0.2.7",
+                OriginAddress::Ipv4(Ipv4Addr::new(192, 0, 2, 7)),
+            ),
+            ("0.0.0.0", OriginAddress::Ipv4(Ipv4Addr::UNSPECIFIED)),
+            ("010.0.0.1", OriginAddress::Text("010.0.0.1".into())),
+            ("2001:db8::1", OriginAddress::Text("2001:db8::1".into())),
+            ("host.example", OriginAddress::Text("host.example".into())),
+            ("1.2.3.256", OriginAddress::Text("1.2.3.256".into())),
+        ];
+        for (text, kept) in cases {
+            let address = OriginAddress::new(text);
+            assert_eq!(address, kept, "{text}");
+            assert_eq!(address.text(), text);
+            assert_eq!(address.to_string(), text);
+        }
+        for (body, expected) in [
+            (&b"v=0\no=- 1 2 IN IP4 192.0.2.7\n"[..], Some("192.0.2.7")),
+            (b"v=0\no=- 1 2 IN IP6 2001:db8::1\n", Some("2001:db8::1")),
+            (
+                b"v=0\no=- 1 2 IN IP4 host.example\t\n",
+                Some("host.example"),
+            ),
+            (
+                b"v=0\no=- 1 2 IN IP4 \xc3\xa9t\xc3\xa9\n",
+                Some("\u{e9}t\u{e9}"),
+            ),
+            (b"v=0\no=- 1 2 IN IP4 -\n", None),
+            (b"v=0\n", Some("0.0.0.0")),
+        ] {
+            let sdp = Sdp::parse(body).unwrap();
+            let address = sdp.origin_address.as_ref().map(ToString::to_string);
+            assert_eq!(address.as_deref(), expected, "{body:?}");
+        }
+    }
+
+    #[test]
     fn plain_origin_and_connection() {
         let sdp = Sdp::parse(b"v=0\no=alice 1 2 IN IP4 127.0.1.1\nc=IN IP4 10.0.0.1\n").unwrap();
-        assert_eq!(sdp.origin_address.as_deref(), Some("127.0.1.1"));
+        assert_eq!(
+            sdp.origin_address
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("127.0.1.1")
+        );
         assert_eq!(sdp.connection, Some("10.0.0.1".parse().unwrap()));
         let body = b"v=0\no=alice  1 2 IN IP4 127.0.1.1 \nc=IN IP4 010.0.0.1\n";
         let sdp = Sdp::parse(body).unwrap();
-        assert_eq!(sdp.origin_address.as_deref(), Some("127.0.1.1"));
+        assert_eq!(
+            sdp.origin_address
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("127.0.1.1")
+        );
         assert_eq!(sdp.connection, None);
     }
 
@@ -1793,7 +1928,9 @@ a=rtpmap:0 pcmu/8000\n",
             assert!(plain.is_some(), "{usual:?}");
             assert_eq!(
                 plain.ok_or(()),
-                general_origin_address(field(usual)).map_err(|_| ())
+                general_origin_address(field(usual))
+                    .map(str::as_bytes)
+                    .map_err(|_| ())
             );
         }
         for odd in [

@@ -119,7 +119,7 @@ pub(super) fn parse(body: &[u8]) -> Result<Sdp, SdpError> {
     })?;
     let origin_address = Some(session.origin.unicast_address.trim())
         .filter(|a| !a.is_empty() && *a != "-")
-        .map(str::to_string);
+        .map(super::sdp::OriginAddress::new);
     let media = session
         .medias
         .iter()
