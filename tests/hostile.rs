@@ -528,9 +528,16 @@ fn tcp_gaps_and_wild_sequence_numbers_are_counted() {
             t.tcp_gaps,
             t.tcp_missing_bytes,
             t.tcp_retransmitted_segments,
+            t.tcp_out_of_window_segments,
             t.tcp_messages
         ),
-        (2, 2, 65 + 305_414_895, 1, 1)
+        (2, 2, 65 + 305_414_895, 1, 1, 1)
+    );
+    let text = run(&["--color", "never", &broken("tcp-gaps-wild-seq.pcap")]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains(
+            "\n  TCP segments far beyond the receive window that the stream went on without (ignored): 1\n"
+        )
     );
 }
 

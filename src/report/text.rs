@@ -622,6 +622,13 @@ fn write_summary(w: &mut dyn Write, input: &InputSummary) -> io::Result<()> {
             r.tcp_overlap_conflicts
         )?;
     }
+    if r.tcp_out_of_window_segments > 0 {
+        writeln!(
+            w,
+            "  TCP segments far beyond the receive window that the stream went on without (ignored): {}",
+            r.tcp_out_of_window_segments
+        )?;
+    }
     if r.sctp_data_chunks > 0 {
         writeln!(
             w,
