@@ -29,51 +29,140 @@ impl<'a> Iterator for SplitTop<'a> {
         }
         let bytes = self.s.as_bytes();
         let start = self.pos;
-        // Fast path: up to the separator, as long as nothing needs the state
-        // machine. The first byte that is the separator or opens a quoted
-        // string, URI or comment is found eight bytes at a time.
-        let mut i = find_any4(bytes, start, [self.sep, b'"', b'<', b'(']);
-        if bytes.get(i) == Some(&self.sep) {
-            self.pos = i + 1;
-            return self.s.get(start..i);
-        }
-        let mut in_quote = false;
-        let mut in_angle = false;
-        let mut comment_depth = 0u32;
-        while let Some(&b) = bytes.get(i) {
-            if in_quote {
-                match b {
-                    b'\\' => i += 1,
-                    b'"' => in_quote = false,
-                    _ => {}
+        // From one special byte to the next with word-at-a-time searches: a
+        // quoted string, URI or comment is skipped by searching for the byte
+        // that ends it, not walked byte by byte (the values that hold them,
+        // digest challenges and credentials, name-addrs, are mostly quoted
+        // text). [`split_top_reference`] is the same split as a state
+        // machine, kept for the tests.
+        let mut i = start;
+        loop {
+            i = find_first_from(bytes, i, [self.sep, b'"', b'<', b'(']);
+            match bytes.get(i) {
+                None => break,
+                Some(&b) if b == self.sep => {
+                    self.pos = i + 1;
+                    return self.s.get(start..i);
                 }
-            } else if comment_depth > 0 {
-                match b {
-                    b'\\' => i += 1,
-                    b'(' => comment_depth += 1,
-                    b')' => comment_depth -= 1,
-                    _ => {}
-                }
-            } else if in_angle {
-                if b == b'>' {
-                    in_angle = false;
-                }
-            } else if b == self.sep {
-                self.pos = i + 1;
-                return self.s.get(start..i);
-            } else {
-                match b {
-                    b'"' => in_quote = true,
-                    b'<' => in_angle = true,
-                    b'(' => comment_depth = 1,
-                    _ => {}
-                }
+                Some(b'"') => i = skip_quoted(bytes, i + 1),
+                Some(b'<') => i = find_first_from(bytes, i + 1, [b'>']) + 1,
+                _ => i = skip_comment(bytes, i + 1),
             }
-            i += 1;
         }
         self.done = true;
         self.s.get(start..)
     }
+}
+
+/// The position after the `"` that closes a quoted string whose text starts
+/// at `from` (`\` escapes the next byte), or past the end.
+fn skip_quoted(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    loop {
+        i = find_first_from(bytes, i, [b'"', b'\\']);
+        match bytes.get(i) {
+            None => return i,
+            Some(b'"') => return i + 1,
+            _ => i += 2,
+        }
+    }
+}
+
+/// The position after the `)` that closes a comment whose text starts at
+/// `from` (comments nest; `\` escapes the next byte), or past the end.
+fn skip_comment(bytes: &[u8], from: usize) -> usize {
+    let mut depth = 1u32;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+/// [`split_top`] as the byte-by-byte state machine it replaces: the
+/// reference the faster split is checked against.
+#[cfg(test)]
+fn split_top_reference(s: &str, sep: u8) -> Vec<&str> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    let mut in_quote = false;
+    let mut in_angle = false;
+    let mut comment_depth = 0u32;
+    while let Some(&b) = bytes.get(i) {
+        if in_quote {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_quote = false,
+                _ => {}
+            }
+        } else if comment_depth > 0 {
+            match b {
+                b'\\' => i += 1,
+                b'(' => comment_depth += 1,
+                b')' => comment_depth -= 1,
+                _ => {}
+            }
+        } else if in_angle {
+            if b == b'>' {
+                in_angle = false;
+            }
+        } else if b == sep {
+            out.push(&s[start..i]);
+            start = i + 1;
+        } else {
+            match b {
+                b'"' => in_quote = true,
+                b'<' => in_angle = true,
+                b'(' => comment_depth = 1,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    out.push(&s[start..]);
+    out
+}
+
+/// [`find_first`] from `from` on: the position of the first byte at or
+/// after `from` that is one of `needles`, or `bytes.len()` (also when
+/// `from` is past the end).
+pub(crate) fn find_first_from<const N: usize>(
+    bytes: &[u8],
+    from: usize,
+    needles: [u8; N],
+) -> usize {
+    let Some(rest) = bytes.get(from..) else {
+        return bytes.len();
+    };
+    // A short rest of a longer text (the tail of a header value after a
+    // quoted string): the text's last eight bytes, shifted so that the
+    // bytes before `from` drop out, instead of a byte-by-byte search.
+    if (1..8).contains(&rest.len())
+        && let Some(last) = bytes.last_chunk::<8>()
+    {
+        let skipped = 8 - rest.len();
+        let word = u64::from_le_bytes(*last) >> (8 * skipped);
+        let in_rest = (1u64 << (8 * rest.len())) - 1;
+        let hits = needles.iter().fold(0, |acc, &n| acc | match_mask(word, n)) & in_rest;
+        return match hits {
+            0 => bytes.len(),
+            hits => from + (hits.trailing_zeros() / 8) as usize,
+        };
+    }
+    from + find_first(rest, needles)
 }
 
 /// Bytes equal to `b` in `word` get their high bit set, others not, as long as
@@ -86,34 +175,8 @@ pub(crate) fn match_mask(word: u64, b: u8) -> u64 {
     x.wrapping_sub(LO) & !x & HI
 }
 
-/// The position of the first byte at or after `from` that is one of
-/// `needles`, or `bytes.len()`.
-pub(crate) fn find_any4(bytes: &[u8], from: usize, needles: [u8; 4]) -> usize {
-    let Some(rest) = bytes.get(from..) else {
-        return bytes.len();
-    };
-    let mut chunks = rest.chunks_exact(8);
-    let mut base = from;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        let hits = needles.iter().fold(0, |acc, &n| acc | match_mask(word, n));
-        if hits != 0 {
-            // The lowest flagged byte is the first match (little-endian).
-            return base + (hits.trailing_zeros() / 8) as usize;
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|b| needles.contains(b))
-        .map_or(bytes.len(), |p| base + p)
-}
-
 /// The position of the first byte of `bytes` that is one of `needles`, or
-/// `bytes.len()`: [`find_any4`] for one or two needles, with the last
+/// `bytes.len()`, eight bytes at a time ([`match_mask`]), with the last
 /// partial word read as the last eight bytes (overlapping bytes already
 /// searched) instead of byte by byte, which costs most on the short texts
 /// of header values.
@@ -339,7 +402,44 @@ mod tests {
     }
 
     #[test]
-    fn find_any4_every_position() {
+    fn split_top_agrees_with_the_state_machine() {
+        // Every one-byte insertion and deletion of the special bytes into
+        // values of each shape: unterminated quotes, escapes at the end,
+        // nested and unclosed comments, separators inside each context.
+        let bases = [
+            r#"Digest realm="sipdiag.test", nonce="4f9a1c02b7e8d5a3", algorithm=MD5, qop="auth""#,
+            r#"Digest username="alice",realm="sip\"diag",uri="sip:a@b;x=1,y",nc=00000001"#,
+            r#""Doe, \"J\"; x" <sip:a@b;lr,x>;tag=1, <sip:c@d>"#,
+            "120 (a; (b, c));duration=60",
+            "SIP/2.0/UDP [::1]:5060;branch=z9hG4bK-1;rport, SIP/2.0/TCP h;received=1.2.3.4",
+            "",
+        ];
+        let specials = [',', ';', '"', '\\', '<', '>', '(', ')', 'é'];
+        for base in bases {
+            let mut cases = vec![base.to_string()];
+            for (at, _) in base.char_indices().chain([(base.len(), ' ')]) {
+                for c in specials {
+                    let mut m = base.to_string();
+                    m.insert(at, c);
+                    cases.push(m);
+                }
+                if at < base.len() {
+                    let mut m = base.to_string();
+                    m.remove(at);
+                    cases.push(m);
+                }
+            }
+            for case in &cases {
+                for sep in [b',', b';'] {
+                    let fast: Vec<&str> = split_top(case, sep).collect();
+                    assert_eq!(fast, split_top_reference(case, sep), "{case:?} {sep}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn find_first_from_every_position() {
         let needles = [b',', b'"', b'<', b'('];
         for len in 0..20 {
             for at in 0..=len {
@@ -350,17 +450,39 @@ mod tests {
                 for from in 0..=len + 1 {
                     let expected = if from <= at && at < len { at } else { len };
                     assert_eq!(
-                        find_any4(&bytes, from, needles),
+                        find_first_from(&bytes, from, needles),
                         expected,
                         "{len} {at} {from}"
                     );
                 }
             }
         }
+        // Matches before `from` are not seen, nor do they flag the bytes
+        // after them (`-` is `,` + 1, what a borrow out of a match flags).
+        for len in 0..20 {
+            for first in 0..len {
+                for second in first..len {
+                    let mut bytes = vec![b'-'; len];
+                    bytes[first] = b',';
+                    bytes[second] = b',';
+                    for from in 0..=len {
+                        let expected = [first, second]
+                            .into_iter()
+                            .find(|&p| p >= from)
+                            .unwrap_or(len);
+                        assert_eq!(
+                            find_first_from(&bytes, from, needles),
+                            expected,
+                            "{len} {first} {second} {from}"
+                        );
+                    }
+                }
+            }
+        }
         // The first of several matches, bytes with the high bit set around.
-        assert_eq!(find_any4(b"\xff\xfe(\x80,\xff\"<", 0, needles), 2);
-        assert_eq!(find_any4(b"abcdefgh\x81\x80\x00,", 0, needles), 11);
-        assert_eq!(find_any4("é€,".as_bytes(), 0, needles), 5);
+        assert_eq!(find_first_from(b"\xff\xfe(\x80,\xff\"<", 0, needles), 2);
+        assert_eq!(find_first_from(b"abcdefgh\x81\x80\x00,", 0, needles), 11);
+        assert_eq!(find_first_from("é€,".as_bytes(), 0, needles), 5);
     }
 
     #[test]
