@@ -36,8 +36,15 @@ impl<'a> Iterator for SplitTop<'a> {
         // text). [`split_top_reference`] is the same split as a state
         // machine, kept for the tests.
         let mut i = start;
+        let mut after_skip = false;
         loop {
-            i = find_first_from(bytes, i, [self.sep, b'"', b'<', b'(']);
+            // A quoted string or URI is mostly followed by the separator
+            // (`realm="x",`, `<sip:a@b>;`): look at that byte before
+            // searching.
+            if !(after_skip && bytes.get(i) == Some(&self.sep)) {
+                i = find_first_from(bytes, i, [self.sep, b'"', b'<', b'(']);
+            }
+            after_skip = true;
             match bytes.get(i) {
                 None => break,
                 Some(&b) if b == self.sep => {
