@@ -807,12 +807,14 @@ impl ReasonValue {
             cause: None,
             text: None,
         };
+        // The name first, and a value unquoted (copied) only for the text:
+        // the cause is read in place.
         for p in parts {
-            let (name, value) = super::lex::param(p);
+            let (name, value) = param_raw(p);
             if name.eq_ignore_ascii_case("cause") {
-                reason.cause = value.and_then(|v| v.parse().ok());
+                reason.cause = value.and_then(|v| unquote_in_place(v).parse().ok());
             } else if name.eq_ignore_ascii_case("text") {
-                reason.text = value;
+                reason.text = value.map(unquote);
             }
         }
         Some(reason)
@@ -1553,6 +1555,42 @@ mod tests {
                     (a.as_deref(), b.as_deref()),
                     (auth.param("nonce"), auth.param("nonce"))
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn reasons_agree_with_the_allocating_reading() {
+        // The reading before names were checked first: every parameter
+        // split and unquoted with `lex::param`.
+        fn reference(entry: &str) -> Option<ReasonValue> {
+            let mut parts = split_top(entry, b';');
+            let protocol = parts.next()?.trim();
+            if protocol.is_empty() {
+                return None;
+            }
+            let mut reason = ReasonValue {
+                protocol: protocol.to_string(),
+                cause: None,
+                text: None,
+            };
+            for p in parts {
+                let (name, value) = super::super::lex::param(p);
+                if name.eq_ignore_ascii_case("cause") {
+                    reason.cause = value.and_then(|v| v.parse().ok());
+                } else if name.eq_ignore_ascii_case("text") {
+                    reason.text = value;
+                }
+            }
+            Some(reason)
+        }
+        let inserts = ['"', '\\', ';', '=', ' ', '1', 'é', '\u{a0}'];
+        for base in [
+            r#"Q.850;cause=16;text="Normal call clearing""#,
+            r#"SIP ; cause="487" ; text=Terminated;cause=1"#,
+        ] {
+            for case in one_char_mutations(base, &inserts) {
+                assert_eq!(ReasonValue::parse(&case), reference(&case), "{case:?}");
             }
         }
     }
