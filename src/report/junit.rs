@@ -40,7 +40,8 @@ struct Case {
     name: String,
     classname: String,
     failure: Option<Failure>,
-    system_out: Option<String>,
+    /// The call's text report: UTF-8 by construction (see [`push_xml_bytes`]).
+    system_out: Option<Vec<u8>>,
 }
 
 /// The `<failure>` of a test case.
@@ -84,8 +85,18 @@ impl<'w> JunitReport<'w> {
 
 impl CallSink for JunitReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        // From and To read once, for the name and the ladder.
+        let (from, to) = (call.from_uri(), call.to_uri());
+        let parties = (from.as_deref(), to.as_deref());
         self.scratch.clear();
-        text::render_call_block_with(&mut self.scratch, &mut self.routes, n, call, diagnostics);
+        text::render_call_block_with_parties(
+            &mut self.scratch,
+            &mut self.routes,
+            n,
+            call,
+            parties,
+            diagnostics,
+        );
         let system_out = self.scratch.clone();
         let failures = diagnostics
             .iter()
@@ -94,7 +105,7 @@ impl CallSink for JunitReport<'_> {
             .collect();
         self.cases.push(PendingCase {
             call_id: call.call_id.clone(),
-            name: case_name(call),
+            name: case_name(call, parties),
             system_out,
             failures,
         });
@@ -134,7 +145,7 @@ impl Report for JunitReport<'_> {
                 name: case.name,
                 classname: summary.name.clone(),
                 failure: failure(&case.failures, &mut self.routes),
-                system_out: Some(utf8_lossy(case.system_out)),
+                system_out: Some(case.system_out),
             });
         }
         let capture: Vec<Diagnostic> = summary
@@ -183,15 +194,13 @@ pub fn write(
 /// character, so the pieces are escaped one by one (the printable ones
 /// without a copy) instead of formatting the name and escaping the whole,
 /// whose arrow sent every name down the slow path.
-fn case_name(call: &Call) -> String {
-    let from = call.from_uri();
-    let to = call.to_uri();
+fn case_name(call: &Call, (from, to): (Option<&str>, Option<&str>)) -> String {
     let pieces = [
         super::escape(&call.call_id),
         Cow::Borrowed(": "),
-        super::escape(from.as_deref().unwrap_or("?")),
+        super::escape(from.unwrap_or("?")),
         Cow::Borrowed(" → "),
-        super::escape(to.as_deref().unwrap_or("?")),
+        super::escape(to.unwrap_or("?")),
     ];
     let mut name = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
     for piece in &pieces {
@@ -206,7 +215,7 @@ fn estimated_len(suites: &[Suite]) -> usize {
     let case_len = |c: &Case| {
         300 + c.name.len()
             + c.classname.len()
-            + c.system_out.as_ref().map_or(0, String::len)
+            + c.system_out.as_ref().map_or(0, Vec::len)
             + c.failure
                 .as_ref()
                 .map_or(0, |f| f.message.len() + f.ty.len() + f.description.len())
@@ -319,7 +328,9 @@ fn write_case(out: &mut Vec<u8>, case: &Case) {
         push_element(out, b">", &f.description, b"</failure>");
     }
     if let Some(text) = &case.system_out {
-        push_element(out, b"\n            <system-out>", text, b"</system-out>");
+        out.extend_from_slice(b"\n            <system-out>");
+        push_xml_bytes(out, text);
+        out.extend_from_slice(b"</system-out>");
     }
     out.extend_from_slice(b"\n        </testcase>");
 }
@@ -349,14 +360,27 @@ fn push_count(out: &mut Vec<u8>, key: &str, n: usize) {
 /// Appends `s` as quick-junit writes a string, in text and attributes alike:
 /// cleaned (see [`clean`]), then `& < > ' "` escaped.
 fn push_xml_text(out: &mut Vec<u8>, s: &str) {
+    push_xml_bytes(out, s.as_bytes());
+}
+
+/// [`push_xml_text`] of text held as bytes, as `String::from_utf8_lossy`
+/// reads them. The text report writes UTF-8 by construction (string
+/// pieces, ASCII digits and punctuation, start lines only when they are
+/// printable ASCII), so its output is written as it is: checking the whole
+/// ladder of every call for valid UTF-8 cost a tenth of the JUnit run. The
+/// rare text with a character that cleaning removes goes through the lossy
+/// conversion.
+fn push_xml_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    debug_assert!(std::str::from_utf8(bytes).is_ok());
     let start = out.len();
-    if push_xml_text_uncleaned(out, s.as_bytes()) {
+    if push_xml_text_uncleaned(out, bytes) {
         return;
     }
     // A character that cleaning removes (never in our colourless text):
     // start over on the cleaned string.
     out.truncate(start);
-    let cleaned = clean(s);
+    let text = String::from_utf8_lossy(bytes);
+    let cleaned = clean(&text);
     let mut blocks = cleaned.as_bytes().chunks_exact(BLOCK);
     for block in &mut blocks {
         push_xml_escaped(out, block);
@@ -528,7 +552,7 @@ mod tests {
                 let mut tc = TestCase::new(c.name.as_str(), status);
                 tc.set_classname(c.classname.as_str());
                 if let Some(out) = &c.system_out {
-                    tc.set_system_out_lossy(out.as_bytes());
+                    tc.set_system_out_lossy(out);
                 }
                 suite.add_test_case(tc);
             }
@@ -620,7 +644,7 @@ mod tests {
                                 ty: other.clone(),
                                 description: s.clone(),
                             }),
-                            system_out: Some(s.clone()),
+                            system_out: Some(s.clone().into_bytes()),
                         },
                         Case {
                             name: other.clone(),
@@ -736,9 +760,11 @@ mod tests {
             let mut report = JunitReport::new(&mut sink, Some(Severity::Info));
             super::super::replay(&mut report, std::slice::from_ref(&input)).unwrap();
             for case in report.suites.iter().flat_map(|s| &s.cases) {
-                let out = case.system_out.as_deref().unwrap_or("");
+                let out = case.system_out.as_deref().unwrap_or_default();
                 let desc = case.failure.as_ref().map_or("", |f| &f.description);
-                assert!(!needs_cleaning(out.as_bytes()), "{}: {out:?}", p.display());
+                // Written as it is (`push_xml_bytes`): UTF-8 by construction.
+                assert!(std::str::from_utf8(out).is_ok(), "{}", p.display());
+                assert!(!needs_cleaning(out), "{}: {out:?}", p.display());
                 assert!(
                     !needs_cleaning(desc.as_bytes()),
                     "{}: {desc:?}",

@@ -161,8 +161,28 @@ pub(crate) fn route_texts() -> render::RouteTexts {
     render::RouteTexts::new(" → ")
 }
 
+/// [`render_call_block_with`] with the URIs of the From and To of the
+/// call's first request ([`Call::from_uri`], [`Call::to_uri`]) that the
+/// caller read already (JUnit names its test cases with them).
+pub(crate) fn render_call_block_with_parties(
+    buf: &mut Vec<u8>,
+    routes: &mut render::RouteTexts,
+    n: u64,
+    call: &Call,
+    parties: (Option<&str>, Option<&str>),
+    diagnostics: &[Diagnostic],
+) {
+    let out = &mut Out::new(buf, routes);
+    render_call_with_parties(out, n, call, parties);
+    render_diagnostics(out, diagnostics);
+}
+
 fn render_call_and_diagnostics(out: &mut Out<'_>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
     render_call(out, n, call);
+    render_diagnostics(out, diagnostics);
+}
+
+fn render_diagnostics(out: &mut Out<'_>, diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         out.str("\n");
         render_diagnostic(out, d);
@@ -241,6 +261,19 @@ fn first_message(call: &Call) -> Option<&Record> {
 }
 
 fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
+    let first = first_message(call);
+    let from = first.and_then(|r| r.msg.from_uri());
+    let to = first.and_then(|r| r.msg.to_uri());
+    render_call_with_parties(out, n, call, (from.as_deref(), to.as_deref()));
+}
+
+/// [`render_call`] with the URIs of From and To read already.
+fn render_call_with_parties(
+    out: &mut Out<'_>,
+    n: u64,
+    call: &Call,
+    (from, to): (Option<&str>, Option<&str>),
+) {
     let outcome = call.outcome();
     if out.colour {
         out.styled(&format!("call {n}"), bold);
@@ -251,14 +284,13 @@ fn render_call(out: &mut Out<'_>, n: u64, call: &Call) {
     out.str(" Call-ID ");
     out.escaped(&call.call_id);
     out.str("\n  ");
-    let first = first_message(call);
-    match first.and_then(|r| r.msg.from_uri()) {
-        Some(from) => out.escaped(&from),
+    match from {
+        Some(from) => out.escaped(from),
         None => out.str("?"),
     }
     out.str(" → ");
-    match first.and_then(|r| r.msg.to_uri()) {
-        Some(to) => out.escaped(&to),
+    match to {
+        Some(to) => out.escaped(to),
         None => out.str("?"),
     }
     out.str("   outcome: ");
