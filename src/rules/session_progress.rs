@@ -1,11 +1,13 @@
 //! SD0183 session-progress: early media or not, and how the answer compares with the offer.
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use super::{
     Diagnostic, Evidence, Rule, Scope, Severity, format_names, meaning, push_decimal,
     push_format_names, push_ip, responses_with,
 };
 use crate::correlate::Record;
-use crate::sip::{HeaderName, Media, Method, Sdp, StatusCode, common_formats};
+use crate::sip::{Format, HeaderName, Media, Method, Sdp, StatusCode, common_formats};
 
 pub(super) const RULE: Rule = Rule {
     id: "SD0183",
@@ -103,23 +105,20 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
                 .or_else(|| o.media.iter().find(|m| m.kind == media.kind))
         });
         if let (Some(o), Some(req)) = (offered, request) {
+            let offered_names = NameSpans::of(&o.formats);
             let mut note = String::with_capacity(128);
             note.push_str("offer m=");
             push_stream(
                 &mut note,
                 o,
                 o.connection.or(offer.and_then(|s| s.connection)),
-                &format_names(&o.formats),
+                &offered_names.text,
                 offer.map_or("sendrecv", |s| o.effective_direction(s).as_str()),
             );
             d.evidence.push(Evidence::note(req.frame, note));
             d.evidence
                 .push(answer_note(response, answer, media, &codecs, direction));
-            let common = common_formats(o, media);
-            if !common.is_empty() {
-                let mut note = String::with_capacity(64);
-                note.push_str("codecs in common: ");
-                push_format_names(&mut note, common);
+            if let Some(note) = common_codecs_note(o, media, &offered_names) {
                 d.evidence.push(Evidence::note(response.frame, note));
             } else if media.port != 0 {
                 no_common = true;
@@ -167,6 +166,74 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
     }
 }
 
+/// [`format_names`] of a list, and where each name ends in the text (for
+/// lists of at most [`NameSpans::MAX`] formats; `None` for longer ones): the
+/// offer's names, from which the codecs in common are copied instead of
+/// written again.
+struct NameSpans {
+    text: String,
+    ends: Option<[u32; NameSpans::MAX]>,
+}
+
+impl NameSpans {
+    const MAX: usize = 16;
+
+    fn of(formats: &[Format]) -> NameSpans {
+        let mut text = String::with_capacity(64);
+        let mut ends = (formats.len() <= Self::MAX).then_some([0; Self::MAX]);
+        for (i, f) in formats.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            push_format_names(&mut text, std::slice::from_ref(f));
+            if let Some(end) = ends.as_mut().and_then(|e| e.get_mut(i)) {
+                *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            }
+        }
+        NameSpans { text, ends }
+    }
+
+    /// The name of the `i`th format.
+    fn name(&self, i: usize) -> Option<&str> {
+        let ends = self.ends.as_ref()?;
+        let end = *ends.get(i)? as usize;
+        // Each name but the first starts after the `, ` that ends the one before.
+        let start = match i.checked_sub(1) {
+            Some(before) => *ends.get(before)? as usize + 2,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+}
+
+/// `codecs in common: PCMA/8000, telephone-event/8000`: the offer's formats
+/// that the answer has too ([`common_formats`]), named as the offer names
+/// them; `None` when there are none.
+fn common_codecs_note(offer: &Media, answer: &Media, offered: &NameSpans) -> Option<String> {
+    const HEAD: &str = "codecs in common: ";
+    let mut note = String::with_capacity(HEAD.len() + offered.text.len());
+    note.push_str(HEAD);
+    if offered.ends.is_none() {
+        // A long list: named again.
+        let common = common_formats(offer, answer);
+        if common.is_empty() {
+            return None;
+        }
+        push_format_names(&mut note, common);
+        return Some(note);
+    }
+    for (i, f) in offer.formats.iter().enumerate() {
+        if !answer.formats.iter().any(|g| f.same_codec(g)) {
+            continue;
+        }
+        if note.len() > HEAD.len() {
+            note.push_str(", ");
+        }
+        note.push_str(offered.name(i).unwrap_or_default());
+    }
+    (note.len() > HEAD.len()).then_some(note)
+}
+
 /// Appends `{kind} {target}: {codecs} ({direction})`, the target being
 /// `192.0.2.7:6000`, or `port 6000` when the SDP has no address.
 fn push_stream(
@@ -179,6 +246,10 @@ fn push_stream(
     out.push_str(&media.kind);
     out.push(' ');
     match address {
+        Some(IpAddr::V4(ip)) => {
+            push_ipv4(out, ip);
+            out.push(':');
+        }
         Some(ip) => {
             push_ip(out, ip);
             out.push(':');
@@ -191,6 +262,34 @@ fn push_stream(
     out.push_str(" (");
     out.push_str(direction);
     out.push(')');
+}
+
+/// `{ip}` of an IPv4 address, assembled on the stack and appended in one
+/// piece (a push per digit and dot cost several times more; every 183
+/// with SDP writes two).
+fn push_ipv4(out: &mut String, ip: Ipv4Addr) {
+    let mut text = [0u8; 16];
+    let mut len = 0;
+    for octet in ip.octets() {
+        let (hundreds, tens, ones) = (octet / 100, octet / 10 % 10, octet % 10);
+        let digits = [b'0' + hundreds, b'0' + tens, b'0' + ones, b'.'];
+        // The leading zeros skipped: three digits, two or one.
+        let skip = if hundreds > 0 {
+            0
+        } else if tens > 0 {
+            1
+        } else {
+            2
+        };
+        let piece = digits.get(skip..).unwrap_or_default();
+        if let Some(to) = text.get_mut(len..len + piece.len()) {
+            to.copy_from_slice(piece);
+        }
+        len += piece.len();
+    }
+    // Digits and dots, without the last dot: ASCII, so always UTF-8.
+    let text = text.get(..len.saturating_sub(1)).unwrap_or_default();
+    out.push_str(std::str::from_utf8(text).unwrap_or_default());
 }
 
 /// `answer m=audio 192.0.2.7:6000: PCMA/8000 (sendonly)`.
@@ -249,6 +348,94 @@ fn reliability(scope: &Scope<'_>, d: &mut Diagnostic, response: &Record) {
             d.fix = Some(
                 "the caller must answer a reliable provisional response with PRACK (RFC 3262 §4), or the callee should not require 100rel".into(),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    #[test]
+    fn ipv4_addresses_as_display_writes_them() {
+        for a in [
+            [0, 0, 0, 0],
+            [255, 255, 255, 255],
+            [10, 0, 0, 1],
+            [192, 168, 1, 20],
+            [1, 22, 100, 9],
+            [100, 10, 99, 101],
+        ] {
+            let ip = Ipv4Addr::from(a);
+            let mut out = String::from("x");
+            push_ipv4(&mut out, ip);
+            assert_eq!(out, format!("x{ip}"));
+        }
+        for o in 0..=255u8 {
+            let ip = Ipv4Addr::new(o, 255 - o, o / 7, 9);
+            let mut out = String::new();
+            push_ipv4(&mut out, ip);
+            assert_eq!(out, ip.to_string());
+        }
+    }
+
+    fn format(pt: u8, encoding: &'static str, clock_rate: u32) -> Format {
+        Format {
+            pt: Some(pt),
+            encoding: Some(Cow::Borrowed(encoding)),
+            clock_rate: Some(clock_rate),
+            channels: None,
+        }
+    }
+
+    fn media(formats: Vec<Format>) -> Media {
+        Media {
+            kind: Cow::Borrowed("audio"),
+            port: 6000,
+            proto: Cow::Borrowed("RTP/AVP"),
+            formats,
+            connection: None,
+            direction: None,
+        }
+    }
+
+    /// The note copied from the offer's names says what naming the common
+    /// formats again says, for short lists (copied) and long ones (named).
+    #[test]
+    fn common_codecs_as_named_again() {
+        let offer_formats = |n: u8| -> Vec<Format> {
+            (0..n)
+                .map(|i| match i % 4 {
+                    0 => format(0, "PCMU", 8000),
+                    1 => format(8, "PCMA", 8000),
+                    2 => format(96 + i, "opus", 48000),
+                    _ => format(101, "telephone-event", 8000),
+                })
+                .collect()
+        };
+        let answers = [
+            vec![],
+            vec![format(8, "pcma", 8000)],
+            vec![
+                format(0, "PCMU", 8000),
+                format(101, "telephone-event", 8000),
+            ],
+            vec![format(9, "G722", 8000)],
+            vec![format(111, "opus", 48000), format(8, "PCMA", 8000)],
+        ];
+        for n in [0, 1, 3, 4, 15, 16, 17, 40] {
+            let offer = media(offer_formats(n));
+            let names = NameSpans::of(&offer.formats);
+            assert_eq!(names.text, format_names(&offer.formats));
+            assert_eq!(names.ends.is_some(), n <= 16);
+            for answer in &answers {
+                let answer = media(answer.clone());
+                let common = common_formats(&offer, &answer);
+                let expected = (!common.is_empty())
+                    .then(|| format!("codecs in common: {}", format_names(common)));
+                assert_eq!(common_codecs_note(&offer, &answer, &names), expected, "{n}");
+            }
         }
     }
 }
