@@ -751,6 +751,9 @@ fn push_str_contents(out: &mut Vec<u8>, s: &str) {
             i += BLOCK;
             continue;
         }
+        if i < bytes.len() && i + BLOCK > bytes.len() && tail_is_plain(bytes, i) {
+            break;
+        }
         let at = match bytes.get(i..i + 8) {
             Some(word) => {
                 let flags = escape_flags(word);
@@ -798,6 +801,31 @@ fn push_str_contents(out: &mut Vec<u8>, s: &str) {
 
 /// Bytes checked at once by [`block_is_plain`].
 const BLOCK: usize = 32;
+
+/// Nothing to escape in `bytes[from..]`, shorter than a block, checked as
+/// one block (most strings end without an escape; word by word, the tail
+/// cost about as much as the blocks before it): the string's last block,
+/// which overlaps bytes already checked, or for a string shorter than a
+/// block its bytes padded with spaces. False may also mean that a byte
+/// before `from` was one to escape (already written): the caller then
+/// checks the tail word by word.
+fn tail_is_plain(bytes: &[u8], from: usize) -> bool {
+    match bytes.len().checked_sub(BLOCK) {
+        Some(last) => bytes
+            .get(last..)
+            .and_then(|b| <&[u8; BLOCK]>::try_from(b).ok())
+            .is_some_and(block_is_plain),
+        None => {
+            let mut padded = [b' '; BLOCK];
+            let tail = bytes.get(from..).unwrap_or_default();
+            match padded.get_mut(..tail.len()) {
+                Some(to) => to.copy_from_slice(tail),
+                None => return false,
+            }
+            block_is_plain(&padded)
+        }
+    }
+}
 
 /// Nothing to escape in `block`: a fold over a fixed length without early
 /// exit, which the compiler turns into a few vector compares (long texts —
