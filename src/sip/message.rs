@@ -388,6 +388,14 @@ fn is_ws(b: u8) -> bool {
 /// `start..end` without leading and trailing SP/HT.
 #[inline]
 fn trim_range(bytes: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    // Nearly every header value is written `: value`: one SP before it,
+    // nothing after it. Checked in one match, without the byte loops.
+    if let Some([b' ', second, .., last]) = bytes.get(start..end)
+        && !is_ws(*second)
+        && !is_ws(*last)
+    {
+        return (start + 1, end);
+    }
     while start < end && bytes.get(start).copied().is_some_and(is_ws) {
         start += 1;
     }

@@ -1068,6 +1068,10 @@ fn trims_sp_and_ht_only() {
     assert_eq!(trim_range(b"x:  \t ", 2, 6), (6, 6));
     assert_eq!(trim_range(b"x:", 2, 2), (2, 2));
     assert_eq!(trim_range(b"x:", 3, 2), (3, 2));
+    assert_eq!(trim_range(b"x: ab", 2, 5), (3, 5));
+    assert_eq!(trim_range(b"x: a b ", 2, 7), (3, 6));
+    assert_eq!(trim_range(b"x:  ab", 2, 6), (4, 6));
+    assert_eq!(trim_range(b"x: a", 2, 4), (3, 4));
     assert_eq!(trim_end(b"Via \t: x", 0, 5), 3);
     assert_eq!(trim_end(b"  :", 0, 2), 0);
     assert_eq!(trim_end(b"Via:", 0, 3), 3);
