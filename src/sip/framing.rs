@@ -10,7 +10,7 @@
 
 use super::header::HeaderName;
 use super::message::{find_lf, find_lf_near, parse_content_length, skip_crlf};
-use super::start_line::{is_token_byte, parse_start_line};
+use super::start_line::{is_token_byte, parse_start_line, plain_request_line, plain_status_prefix};
 
 /// The longest start line [`looks_like_sip`] and [`frame_message`] wait for.
 const MAX_START_LINE: usize = 8192;
@@ -45,7 +45,7 @@ pub fn looks_like_sip(payload: &[u8]) -> bool {
     if !head.first().copied().is_some_and(is_token_byte) {
         return false;
     }
-    if is_plain_status_prefix(head) {
+    if is_plain_status_prefix(head) || is_plain_request_line(head) {
         return true;
     }
     match memchr::memchr(b'\n', head) {
@@ -69,31 +69,13 @@ pub fn looks_like_sip(payload: &[u8]) -> bool {
 /// status line whatever follows, with or without a line end: the full check
 /// would accept it too, after looking for the line end first.
 fn is_plain_status_prefix(head: &[u8]) -> bool {
-    let Some(prefix) = head.first_chunk::<12>() else {
-        return false;
-    };
-    let [
-        b'S',
-        b'I',
-        b'P',
-        b'/',
-        b'2',
-        b'.',
-        b'0',
-        b' ',
-        d0,
-        d1,
-        d2,
-        b' ',
-    ] = *prefix
-    else {
-        return false;
-    };
-    let digit = |d: u8| d.is_ascii_digit().then(|| u16::from(d - b'0'));
-    matches!(
-        (digit(d0), digit(d1), digit(d2)),
-        (Some(a), Some(b), Some(c)) if (100..=699).contains(&(a * 100 + b * 10 + c))
-    )
+    plain_status_prefix(head).is_some()
+}
+
+/// Does `head` start with a request line as nearly all are written? See
+/// [`plain_request_line`]: the full check would accept it too.
+fn is_plain_request_line(head: &[u8]) -> bool {
+    plain_request_line(head, 0).is_some()
 }
 
 /// Where the first message of a stream buffer ends.
@@ -193,6 +175,7 @@ pub fn frame_message(buf: &[u8]) -> Framing {
     };
     if first_lf > MAX_START_LINE
         || !(is_plain_status_prefix(msg)
+            || is_plain_request_line(msg)
             || is_start_line(msg.get(..content_end(msg, 0, first_lf)).unwrap_or_default()))
     {
         return Framing::NotSip;
@@ -291,6 +274,88 @@ v=0\n";
         assert!(!looks_like_sip(b"SIP/2.0 700 High\r\n"));
         assert!(looks_like_sip(b"sip/2.0 200 OK\r\n"));
         assert!(looks_like_sip(b"SIP/2.0 200\r\n"));
+    }
+
+    /// The request-line shortcut takes exactly lines the full check accepts:
+    /// every single-byte substitution, deletion and insertion in a few
+    /// plain request lines, each either left to the full check or accepted
+    /// by both.
+    #[test]
+    fn plain_request_line_is_a_start_line() {
+        assert!(is_plain_request_line(
+            b"INVITE sip:bob@b.example SIP/2.0\r\nVia: x"
+        ));
+        assert!(is_plain_request_line(b"PING tel:+1 SIP/2.0\n"));
+        assert!(is_plain_request_line(b"ACK a\rb SIP/2.0\r\n"));
+        for line in [
+            &b"INVITE sip:b SIP/2.0"[..],
+            b"INVITE sip:b SIP/2.0 \r\n",
+            b"INVITE  sip:b SIP/2.0\r\n",
+            b"INVITE sip:b  SIP/2.0\r\n",
+            b"INVITE sip:b sip/2.0\r\n",
+            b"INVITE\tsip:b SIP/2.0\r\n",
+            b"INVITE sip:b SIP/2.0\r\r\n",
+            b" sip:b SIP/2.0\r\n",
+            b"INVITE  SIP/2.0\r\n",
+            b"IN(VITE sip:b SIP/2.0\r\n",
+        ] {
+            assert!(!is_plain_request_line(line), "{line:?}");
+        }
+        let subs = [
+            b' ', b'\t', b'\r', b'\n', b'S', b's', b'0', b'1', b'/', b'.', b'(', 0, 0xe9,
+        ];
+        let mut taken = 0;
+        for base in [
+            &b"INVITE sip:bob@b.example;transport=udp SIP/2.0\r\nVia: x\r\n\r\n"[..],
+            b"ACK sip:b SIP/2.0\n\n",
+            b"X t SIP/2.0\r\n",
+        ] {
+            let mut variants = vec![base.to_vec()];
+            for i in 0..=base.len() {
+                for &b in &subs {
+                    let mut v = base.to_vec();
+                    v.insert(i, b);
+                    variants.push(v);
+                    if i < base.len() {
+                        let mut v = base.to_vec();
+                        v[i] = b;
+                        variants.push(v);
+                    }
+                }
+                if i < base.len() {
+                    let mut v = base.to_vec();
+                    v.remove(i);
+                    variants.push(v);
+                }
+            }
+            for n in 0..base.len() {
+                variants.push(base[..n].to_vec());
+            }
+            for v in variants {
+                let shown = String::from_utf8_lossy(&v);
+                let expected = oracle::looks_like_sip(&v);
+                if is_plain_request_line(&v) {
+                    taken += 1;
+                    assert!(expected, "{shown:?}");
+                }
+                assert_eq!(looks_like_sip(&v), expected, "{shown:?}");
+                if expected {
+                    let mut framed = v.clone();
+                    framed.truncate(
+                        v.iter()
+                            .position(|&b| b == b'\n')
+                            .map_or(v.len(), |p| p + 1),
+                    );
+                    framed.extend_from_slice(b"l: 0\r\n\r\n");
+                    assert_eq!(
+                        frame_message(&framed),
+                        oracle::frame_message(&framed),
+                        "{shown:?}"
+                    );
+                }
+            }
+        }
+        assert!(taken > 300, "{taken}");
     }
 
     #[test]

@@ -184,14 +184,29 @@ pub enum StartLine {
 /// Something irregular in a start line that still parsed.
 pub(crate) type Irregularity = &'static str;
 
-/// Is `b` a `token` character (RFC 3261 §25.1)?
+/// Is `b` a `token` character (RFC 3261 §25.1)? One load from a table:
+/// every method byte of every request goes through this.
+#[inline]
 pub(crate) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
-        )
+    TOKEN_BYTES[usize::from(b)]
 }
+
+/// [`is_token_byte`] for each byte value, built at compile time.
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0u8;
+    loop {
+        table[b as usize] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+            );
+        if b == u8::MAX {
+            break table;
+        }
+        b += 1;
+    }
+};
 
 fn is_ws(b: u8) -> bool {
     b == b' ' || b == b'\t'
@@ -211,6 +226,135 @@ fn find_ws(line: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Where the parts of a request line written the plain way lie, as offsets
+/// into the bytes given to [`plain_request_line`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PlainRequestLine {
+    /// End of the method (the single SP after it).
+    pub method_end: usize,
+    /// End of the Request-URI (the single SP before `SIP/2.0`).
+    pub uri_end: usize,
+    /// End of the line's content (after `SIP/2.0`, before CRLF or LF).
+    pub end: usize,
+    /// Start of the next line.
+    pub next: usize,
+}
+
+/// The request line at `start` when it is written as nearly all are: a
+/// method token, one SP, a Request-URI without SP, HT or LF, one SP,
+/// `SIP/2.0` in upper case and the line end (CRLF or LF). The full parser
+/// reads such a line the same way without any irregularity (nothing to trim,
+/// the version ends it, the URI lies between single spaces); this finds it
+/// in one pass over the URI, with its line end, instead of a line-end search
+/// followed by a parse from both ends. `None` leaves the line to
+/// [`parse_start_line`].
+pub(crate) fn plain_request_line(bytes: &[u8], start: usize) -> Option<PlainRequestLine> {
+    let line = bytes.get(start..)?;
+    let method_len = line.iter().position(|&b| !is_token_byte(b))?;
+    if method_len == 0 || line.get(method_len) != Some(&b' ') {
+        return None;
+    }
+    let uri = line.get(method_len + 1..)?;
+    let uri_len = memchr::memchr3(b' ', b'\t', b'\n', uri)?;
+    if uri_len == 0 || uri.get(uri_len) != Some(&b' ') {
+        return None;
+    }
+    let tail = uri.get(uri_len + 1..)?;
+    let line_end_len = if tail.starts_with(b"SIP/2.0\r\n") {
+        2
+    } else if tail.starts_with(b"SIP/2.0\n") {
+        1
+    } else {
+        return None;
+    };
+    let method_end = start + method_len;
+    let uri_end = method_end + 1 + uri_len;
+    let end = uri_end + 1 + b"SIP/2.0".len();
+    Some(PlainRequestLine {
+        method_end,
+        uri_end,
+        end,
+        next: end + line_end_len,
+    })
+}
+
+/// The start line at `start` of `bytes` when it is written the plain way
+/// (a [`plain_request_line`], or `SIP/2.0 DDD ` and a reason phrase):
+/// the line as [`parse_start_line`] reads it (with no irregularity), the end
+/// of its content and the start of the next line. `None` leaves the line to
+/// the full parser.
+pub(crate) fn parse_plain_start_line(
+    bytes: &[u8],
+    start: usize,
+) -> Option<(StartLine, usize, usize)> {
+    if let Some(code) = plain_status_prefix(bytes.get(start..)?) {
+        let reason_from = start + 12;
+        // The line ends at the first LF (or with the message, as the line
+        // search reads a last line), without a CR before that end.
+        let (lf, next) = match bytes
+            .get(reason_from..)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+        {
+            Some(lf) => (reason_from + lf, reason_from + lf + 1),
+            None => (bytes.len(), bytes.len()),
+        };
+        let end = if lf > reason_from && bytes.get(lf - 1) == Some(&b'\r') {
+            lf - 1
+        } else {
+            lf
+        };
+        // The reason phrase without the whitespace around it; a line without
+        // one is irregular: left to the full parser.
+        let reason = bytes.get(reason_from..end)?;
+        let reason_start = reason.iter().position(|&b| !is_ws(b))?;
+        let reason_end = reason.iter().rposition(|&b| !is_ws(b))? + 1;
+        return Some((
+            StartLine::Response {
+                status: StatusCode(code),
+                reason: Span::new(reason_from + reason_start, reason_from + reason_end),
+            },
+            end,
+            next,
+        ));
+    }
+    let plain = plain_request_line(bytes, start)?;
+    Some((
+        StartLine::Request {
+            method: Method::from_token(bytes.get(start..plain.method_end)?),
+            uri: Span::new(plain.method_end + 1, plain.uri_end),
+        },
+        plain.end,
+        plain.next,
+    ))
+}
+
+/// The status code of a line starting `SIP/2.0 DDD ` as responses nearly
+/// always do (upper case, single spaces, a code from 100 to 699). Such a
+/// start is a status line whatever follows, with or without a line end.
+pub(crate) fn plain_status_prefix(head: &[u8]) -> Option<u16> {
+    let prefix = head.first_chunk::<12>()?;
+    let [
+        b'S',
+        b'I',
+        b'P',
+        b'/',
+        b'2',
+        b'.',
+        b'0',
+        b' ',
+        d0,
+        d1,
+        d2,
+        b' ',
+    ] = *prefix
+    else {
+        return None;
+    };
+    let digit = |d: u8| d.is_ascii_digit().then(|| u16::from(d - b'0'));
+    let code = digit(d0)? * 100 + digit(d1)? * 10 + digit(d2)?;
+    (100..=699).contains(&code).then_some(code)
 }
 
 /// Parses a start line. `line` excludes the line end; `base` is its offset in
@@ -355,6 +499,103 @@ mod tests {
     fn parse(line: &str) -> (Option<StartLine>, Vec<Irregularity>) {
         let mut irr = Vec::new();
         (parse_start_line(line.as_bytes(), 0, &mut irr), irr)
+    }
+
+    /// Single-byte substitutions, insertions and deletions in plain start
+    /// lines (and their prefixes): whenever the one-pass reading answers, it
+    /// answers as the line search and the full parser do, with no
+    /// irregularity; and it answers for the plain lines themselves.
+    #[test]
+    fn plain_start_lines_read_as_the_full_parser_reads_them() {
+        use super::super::message::line_at;
+        let subs = [
+            b' ', b'\t', b'\r', b'\n', b'S', b's', b'0', b'1', b'7', b'/', b'.', b'(', 0, 0xe9,
+        ];
+        let bases: [&[u8]; 6] = [
+            b"INVITE sip:bob@b.example;transport=udp SIP/2.0\r\nVia: x\r\n",
+            b"ACK sip:b SIP/2.0\n\n",
+            b"PING t SIP/2.0\r\n",
+            b"SIP/2.0 200 OK\r\nVia: x\r\n",
+            b"SIP/2.0 183 Session  Progress \n",
+            b"SIP/2.0 486 Busy",
+        ];
+        let mut answered = 0;
+        for base in bases {
+            assert!(parse_plain_start_line(base, 0).is_some(), "{base:?}");
+            let mut variants = vec![base.to_vec()];
+            for i in 0..=base.len() {
+                for &b in &subs {
+                    let mut v = base.to_vec();
+                    v.insert(i, b);
+                    variants.push(v);
+                    if i < base.len() {
+                        let mut v = base.to_vec();
+                        v[i] = b;
+                        variants.push(v);
+                    }
+                }
+                if i < base.len() {
+                    let mut v = base.to_vec();
+                    v.remove(i);
+                    variants.push(v);
+                }
+                variants.push(base[..i].to_vec());
+            }
+            for v in variants {
+                for start in [0, 2] {
+                    let mut bytes = b"\r\n"[..start].to_vec();
+                    bytes.extend_from_slice(&v);
+                    let Some((line, end, next)) = parse_plain_start_line(&bytes, start) else {
+                        continue;
+                    };
+                    answered += 1;
+                    let shown = String::from_utf8_lossy(&bytes);
+                    assert_eq!(line_at(&bytes, start), (end, next), "{shown:?}");
+                    let mut irregular = Vec::new();
+                    let full = parse_start_line(&bytes[start..end], start, &mut irregular);
+                    assert_eq!(full, Some(line), "{shown:?}");
+                    assert!(irregular.is_empty(), "{shown:?}");
+                }
+            }
+        }
+        assert!(answered > 1000, "{answered}");
+    }
+
+    #[test]
+    fn token_bytes() {
+        let tokens: Vec<u8> = (0..=u8::MAX).filter(|&b| is_token_byte(b)).collect();
+        assert_eq!(
+            tokens,
+            b"!%'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_`abcdefghijklmnopqrstuvwxyz~".to_vec()
+        );
+    }
+
+    #[test]
+    fn plain_start_line_parts() {
+        assert_eq!(
+            plain_request_line(b"\r\nBYE sip:a SIP/2.0\r\nx", 2),
+            Some(PlainRequestLine {
+                method_end: 5,
+                uri_end: 11,
+                end: 19,
+                next: 21
+            })
+        );
+        assert_eq!(plain_request_line(b"BYE sip:a SIP/2.0", 0), None);
+        assert_eq!(
+            parse_plain_start_line(b"SIP/2.0 404 Not Found\n", 0),
+            Some((
+                StartLine::Response {
+                    status: StatusCode::NOT_FOUND,
+                    reason: Span { start: 12, end: 21 }
+                },
+                21,
+                22
+            ))
+        );
+        assert_eq!(parse_plain_start_line(b"SIP/2.0 404 \r\n", 0), None);
+        assert_eq!(plain_status_prefix(b"SIP/2.0 700 x"), None);
+        assert_eq!(plain_status_prefix(b"SIP/2.0 100 x"), Some(100));
     }
 
     #[test]

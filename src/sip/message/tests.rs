@@ -1059,3 +1059,20 @@ fn header_scratch_keeps_nothing_of_the_previous_message() {
     assert_eq!(short.header_named("X-A"), None);
     assert_eq!(long.header_named("X-B").as_deref(), Some("2"));
 }
+
+#[test]
+fn trims_sp_and_ht_only() {
+    let line = b"Via: \t SIP/2.0/UDP a \t\r";
+    assert_eq!(trim_range(line, 4, line.len()), (7, line.len()));
+    assert_eq!(trim_range(line, 4, line.len() - 1), (7, 20));
+    assert_eq!(trim_range(b"x:  \t ", 2, 6), (6, 6));
+    assert_eq!(trim_range(b"x:", 2, 2), (2, 2));
+    assert_eq!(trim_range(b"x:", 3, 2), (3, 2));
+    assert_eq!(trim_range(b"x: ab", 2, 5), (3, 5));
+    assert_eq!(trim_range(b"x: a b ", 2, 7), (3, 6));
+    assert_eq!(trim_range(b"x:  ab", 2, 6), (4, 6));
+    assert_eq!(trim_range(b"x: a", 2, 4), (3, 4));
+    assert_eq!(trim_end(b"Via \t: x", 0, 5), 3);
+    assert_eq!(trim_end(b"  :", 0, 2), 0);
+    assert_eq!(trim_end(b"Via:", 0, 3), 3);
+}
