@@ -1,4 +1,5 @@
-//! The committed captures, for tests that run over all of them.
+//! The committed captures, for tests that run over all of them, and the
+//! one-byte mutations differential tests feed to a fast path and its oracle.
 
 use std::path::{Path, PathBuf};
 
@@ -47,4 +48,30 @@ pub(crate) fn analyses() -> Vec<crate::analysis::InputAnalysis> {
             ))
         })
         .collect()
+}
+
+/// `base`, then every variant one byte away from it (each byte of `subs`
+/// inserted at every position or put in place of every byte, every byte
+/// deleted), then every proper prefix of `base`.
+pub(crate) fn byte_mutations(base: &[u8], subs: &[u8]) -> Vec<Vec<u8>> {
+    let mut variants = vec![base.to_vec()];
+    for i in 0..=base.len() {
+        for &b in subs {
+            let mut v = base.to_vec();
+            v.insert(i, b);
+            variants.push(v);
+            if i < base.len() {
+                let mut v = base.to_vec();
+                v[i] = b;
+                variants.push(v);
+            }
+        }
+        if i < base.len() {
+            let mut v = base.to_vec();
+            v.remove(i);
+            variants.push(v);
+        }
+    }
+    variants.extend((0..base.len()).map(|n| base[..n].to_vec()));
+    variants
 }

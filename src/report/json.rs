@@ -568,22 +568,7 @@ fn render_message(
 }
 
 /// The standard methods, in the order of [`standard_method`].
-const METHODS: [&str; 14] = [
-    "INVITE",
-    "ACK",
-    "BYE",
-    "CANCEL",
-    "REGISTER",
-    "OPTIONS",
-    "INFO",
-    "UPDATE",
-    "PRACK",
-    "SUBSCRIBE",
-    "NOTIFY",
-    "REFER",
-    "MESSAGE",
-    "PUBLISH",
-];
+const METHODS: [&str; 14] = Method::STANDARD;
 
 /// The index of a standard method in [`METHODS`]; `None` for an extension.
 fn standard_method(method: &Method) -> Option<usize> {
@@ -1118,22 +1103,7 @@ mod tests {
             ]
             .map(Transport::as_str),
         );
-        for m in [
-            "INVITE",
-            "ACK",
-            "BYE",
-            "CANCEL",
-            "REGISTER",
-            "OPTIONS",
-            "INFO",
-            "UPDATE",
-            "PRACK",
-            "SUBSCRIBE",
-            "NOTIFY",
-            "REFER",
-            "MESSAGE",
-            "PUBLISH",
-        ] {
+        for m in Method::STANDARD {
             let method = Method::parse(m);
             assert!(!matches!(method, Method::Other(_)), "{m}");
             assert_eq!(method.as_str(), m);

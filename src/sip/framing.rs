@@ -310,28 +310,7 @@ v=0\n";
             b"ACK sip:b SIP/2.0\n\n",
             b"X t SIP/2.0\r\n",
         ] {
-            let mut variants = vec![base.to_vec()];
-            for i in 0..=base.len() {
-                for &b in &subs {
-                    let mut v = base.to_vec();
-                    v.insert(i, b);
-                    variants.push(v);
-                    if i < base.len() {
-                        let mut v = base.to_vec();
-                        v[i] = b;
-                        variants.push(v);
-                    }
-                }
-                if i < base.len() {
-                    let mut v = base.to_vec();
-                    v.remove(i);
-                    variants.push(v);
-                }
-            }
-            for n in 0..base.len() {
-                variants.push(base[..n].to_vec());
-            }
-            for v in variants {
+            for v in crate::test_fixtures::byte_mutations(base, &subs) {
                 let shown = String::from_utf8_lossy(&v);
                 let expected = oracle::looks_like_sip(&v);
                 if is_plain_request_line(&v) {
