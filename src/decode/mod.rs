@@ -536,8 +536,8 @@ fn interpret<'a>(
                     ),
                 ));
             }
-            // The UDP length against the IP payload (RFC 768): more than the
-            // payload of a whole frame, or less than its header. Less than the
+            // The UDP length against the datagram's bytes (RFC 768): more than
+            // a whole frame holds, or less than its header. Less than the IP
             // payload is padding after the datagram, as some stacks leave it.
             let udp_lie = || {
                 length_lie(
@@ -545,7 +545,7 @@ fn interpret<'a>(
                     LengthField::UdpLength,
                     transport_start,
                     claimed,
-                    payload.payload.len(),
+                    udp.slice().len(),
                     8,
                 )
             };

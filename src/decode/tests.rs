@@ -382,75 +382,68 @@ fn snaplen_cut_keeps_what_was_captured() {
 #[test]
 fn length_fields_that_lie_about_a_whole_frame() {
     let data = ethernet_ipv4_udp_with(SIP);
-    let lie = |bytes: &[u8]| {
-        let p = packet(decode(&frame(Linktype::ETHERNET, bytes)));
-        assert!(!p.truncated);
-        (
-            p.payload.len(),
-            p.lie.map(|l| (l.layer(), l.offset, l.to_string())),
-        )
-    };
     let udp_len = 8 + SIP.len();
     let ip_len = 20 + udp_len;
-    let mut ip_beyond = data.clone();
-    ip_beyond[16..18].copy_from_slice(&65535u16.to_be_bytes());
-    assert_eq!(
-        lie(&ip_beyond),
+    // The frame with the 16-bit field at `at` set to `value`.
+    let with = |at: usize, value: usize| {
+        let mut bytes = data.clone();
+        bytes[at..at + 2].copy_from_slice(&(value as u16).to_be_bytes());
+        bytes
+    };
+    let ip_beyond = with(16, 65535);
+    for (bytes, payload_len, expected) in [
         (
+            ip_beyond.clone(),
             SIP.len(),
             Some((
                 Layer::Ip,
                 14,
                 format!(
                     "IPv4 total length 65535 exceeds the {ip_len} bytes there are, in a frame the capture kept whole: the {ip_len} bytes were read"
-                )
-            ))
-        )
-    );
-    let mut ip_below = data.clone();
-    ip_below[16..18].copy_from_slice(&10u16.to_be_bytes());
-    assert_eq!(
-        lie(&ip_below),
+                ),
+            )),
+        ),
         (
+            with(16, 10),
             SIP.len(),
             Some((
                 Layer::Ip,
                 14,
                 format!(
                     "IPv4 total length 10 is less than its 20-byte header: ignored, the {ip_len} bytes there are were read"
-                )
-            ))
-        )
-    );
-    let mut udp_below = data.clone();
-    udp_below[38..40].copy_from_slice(&3u16.to_be_bytes());
-    assert_eq!(
-        lie(&udp_below),
+                ),
+            )),
+        ),
         (
+            with(38, 3),
             SIP.len(),
             Some((
                 Layer::Udp,
                 34,
                 format!(
                     "UDP length 3 is less than its 8-byte header: ignored, the {udp_len} bytes there are were read"
-                )
-            ))
-        )
-    );
-    // Bytes inside the IP packet after the datagram: padding, no lie.
-    let mut udp_short = data.clone();
-    udp_short[38..40].copy_from_slice(&((udp_len - 5) as u16).to_be_bytes());
-    assert_eq!(lie(&udp_short), (SIP.len() - 5, None));
+                ),
+            )),
+        ),
+        // Bytes inside the IP packet after the datagram: padding, no lie.
+        (with(38, udp_len - 5), SIP.len() - 5, None),
+        // Ethernet padding after the IP packet: no lie.
+        ([&data[..], &[0; 6]].concat(), SIP.len(), None),
+    ] {
+        let p = packet(decode(&frame(Linktype::ETHERNET, &bytes)));
+        assert!(!p.truncated);
+        assert_eq!(p.payload.len(), payload_len);
+        assert_eq!(
+            p.lie.map(|l| (l.layer(), l.offset, l.to_string())),
+            expected
+        );
+    }
     // The same claims in a frame the snap length cut: truncated, no lie.
     let mut f = frame(Linktype::ETHERNET, &ip_beyond);
     f.orig_len = 70_000;
     let p = packet(decode(&f));
     assert!(p.truncated);
     assert_eq!(p.lie, None);
-    // A correct frame with Ethernet padding after the IP packet: no lie.
-    let mut padded = data.clone();
-    padded.extend_from_slice(&[0; 6]);
-    assert_eq!(lie(&padded), (SIP.len(), None));
     // IPv6: a payload length beyond a whole frame.
     let mut v6 = Vec::new();
     PacketBuilder::ipv6(A6, B6, 64)

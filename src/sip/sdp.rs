@@ -1892,24 +1892,13 @@ a=rtpmap:0 pcmu/8000\n",
 
     #[test]
     fn plain_origin_and_connection() {
+        let origin = |sdp: &Sdp| sdp.origin_address.as_ref().map(ToString::to_string);
         let sdp = Sdp::parse(b"v=0\no=alice 1 2 IN IP4 127.0.1.1\nc=IN IP4 10.0.0.1\n").unwrap();
-        assert_eq!(
-            sdp.origin_address
-                .as_ref()
-                .map(ToString::to_string)
-                .as_deref(),
-            Some("127.0.1.1")
-        );
+        assert_eq!(origin(&sdp).as_deref(), Some("127.0.1.1"));
         assert_eq!(sdp.connection, Some("10.0.0.1".parse().unwrap()));
         let body = b"v=0\no=alice  1 2 IN IP4 127.0.1.1 \nc=IN IP4 010.0.0.1\n";
         let sdp = Sdp::parse(body).unwrap();
-        assert_eq!(
-            sdp.origin_address
-                .as_ref()
-                .map(ToString::to_string)
-                .as_deref(),
-            Some("127.0.1.1")
-        );
+        assert_eq!(origin(&sdp).as_deref(), Some("127.0.1.1"));
         assert_eq!(sdp.connection, None);
     }
 

@@ -310,20 +310,8 @@ pub(crate) fn parse_plain_start_line(
 ) -> Option<(StartLine, usize, usize)> {
     if let Some(code) = plain_status_prefix(bytes.get(start..)?) {
         let reason_from = start + 12;
-        // The line ends at the first LF (or with the message, as the line
-        // search reads a last line), without a CR before that end.
-        let (lf, next) = match bytes
-            .get(reason_from..)
-            .and_then(|rest| memchr::memchr(b'\n', rest))
-        {
-            Some(lf) => (reason_from + lf, reason_from + lf + 1),
-            None => (bytes.len(), bytes.len()),
-        };
-        let end = if lf > reason_from && bytes.get(lf - 1) == Some(&b'\r') {
-            lf - 1
-        } else {
-            lf
-        };
+        // The line ends as the scanner's line search ends it.
+        let (end, next) = super::message::line_at(bytes, reason_from);
         // The reason phrase without the whitespace around it; a line without
         // one is irregular: left to the full parser.
         let reason = bytes.get(reason_from..end)?;
