@@ -1396,10 +1396,7 @@ mod tests {
             Seg(s + 1 + 498, "", b"xxabXdef"),
         ]);
         assert_eq!(lines(&out), vec![(3, "INVITE sip:b@x SIP/2.0")]);
-        let flow = Flow {
-            src: A.parse().unwrap(),
-            dst: B.parse().unwrap(),
-        };
+        let flow = flow_ab();
         let base = s + 1;
         assert_eq!(
             events[..2],
@@ -1452,10 +1449,7 @@ mod tests {
         assert_eq!(
             events,
             vec![ReassemblyEvent::TcpOverlapConflict {
-                flow: Flow {
-                    src: A.parse().unwrap(),
-                    dst: B.parse().unwrap()
-                },
+                flow: flow_ab(),
                 frame: FrameNo(4),
                 range: 15..16,
                 bytes: 1,
@@ -1529,10 +1523,7 @@ mod tests {
         assert_eq!(
             events,
             vec![ReassemblyEvent::TcpGap {
-                flow: Flow {
-                    src: A.parse().unwrap(),
-                    dst: B.parse().unwrap()
-                },
+                flow: flow_ab(),
                 after_frame: Some(FrameNo(2)),
                 frame: FrameNo(3),
                 missing: s + 31..s + 31 + missing,
@@ -1549,6 +1540,7 @@ mod tests {
         );
     }
 
+    /// The flow `A → B` the test segments travel.
     fn flow_ab() -> Flow {
         Flow {
             src: A.parse().unwrap(),
@@ -2001,10 +1993,7 @@ mod tests {
         assert_eq!(
             events,
             vec![ReassemblyEvent::TcpIncomplete {
-                flow: Flow {
-                    src: A.parse().unwrap(),
-                    dst: B.parse().unwrap()
-                },
+                flow: flow_ab(),
                 frame: FrameNo(1),
                 bytes: part.len()
             }]

@@ -739,26 +739,9 @@ mod tests {
         ];
         let mut checked = 0;
         for seed in seeds {
-            // Every line obtained by replacing, inserting or deleting one byte.
-            let mut lines = vec![seed.to_vec()];
-            for at in 0..=seed.len() {
-                for &b in &alphabet {
-                    let mut l = seed.to_vec();
-                    l.insert(at, b);
-                    lines.push(l);
-                    if at < seed.len() {
-                        let mut l = seed.to_vec();
-                        l[at] = b;
-                        lines.push(l);
-                    }
-                }
-                if at < seed.len() {
-                    let mut l = seed.to_vec();
-                    l.remove(at);
-                    lines.push(l);
-                }
-            }
-            for line in lines {
+            // Every line obtained by replacing, inserting or deleting one
+            // byte, and every prefix.
+            for line in crate::test_fixtures::byte_mutations(seed, &alphabet) {
                 if line
                     .first_chunk::<7>()
                     .is_some_and(|v| version_case(v).is_some())
