@@ -151,8 +151,10 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         // Cheap checks first: most answered calls have no early SDP at all,
-        // and then neither SDP needs to be looked at.
-        let tag = fin.msg.to_ref().and_then(|t| t.tag.as_deref());
+        // and then neither SDP needs to be looked at. A provisional response
+        // without a body (100, most 180s) carries no SDP: it is passed over
+        // before its To header is parsed or its Content-Type read.
+        let tag = || fin.msg.to_ref().and_then(|t| t.tag.as_deref());
         let early = t
             .responses
             .iter()
@@ -160,7 +162,8 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
             .find(|r| {
                 !r.retransmission
                     && r.status().is_some_and(|s| s.is_provisional())
-                    && r.msg.to_ref().and_then(|t| t.tag.as_deref()) == tag
+                    && !r.msg.body().is_empty()
+                    && r.msg.to_ref().and_then(|t| t.tag.as_deref()) == tag()
                     && r.msg.sdp_ref().is_some_and(|s| s.is_ok())
             });
         let Some(early) = early else {

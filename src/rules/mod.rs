@@ -207,14 +207,16 @@ impl Evidence {
 
     /// Every instance of a header in a record, or nothing.
     pub fn headers(record: &Record, name: HeaderName) -> impl Iterator<Item = Evidence> + '_ {
-        record
-            .msg
-            .header_all(name)
-            .into_iter()
-            .map(move |value| Evidence::Header {
+        // The values read in place (`header_all` would collect them into a
+        // `Vec` first, an allocation per call).
+        let msg = &record.msg;
+        msg.headers()
+            .iter()
+            .filter(move |h| h.name == name)
+            .map(move |h| Evidence::Header {
                 frame: record.frame,
                 header: Cow::Borrowed(name.canonical()),
-                value: value.into_owned(),
+                value: msg.header_value(h).into_owned(),
             })
     }
 

@@ -556,13 +556,21 @@ fn next_token<'a>(
     }
 }
 
+/// The `o=` address as the reader keeps it until the body ends: the usual
+/// dotted quad already read, else the text (valid text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OriginSeen<'a> {
+    Ipv4(Ipv4Addr),
+    Text(&'a [u8]),
+}
+
 /// `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>`:
 /// the address, valid text (not checked again for the plain form, whose body
 /// is ASCII).
-fn origin_address(value: Field<'_>) -> Result<&[u8], Fault> {
+fn origin_address(value: Field<'_>) -> Result<OriginSeen<'_>, Fault> {
     match plain_origin_address(value) {
         Some(address) => Ok(address),
-        None => general_origin_address(value).map(str::as_bytes),
+        None => general_origin_address(value).map(|a| OriginSeen::Text(a.as_bytes())),
     }
 }
 
@@ -585,34 +593,44 @@ fn general_origin_address(value: Field<'_>) -> Result<&str, Fault> {
 /// text, six fields between single spaces, `IN IP4` or `IN IP6`. `None`
 /// when the line is not of that form (then the general reader decides).
 ///
-/// Read from both ends: the address after the last space, ` IN IP4` (or
-/// `IP6`) before it, and the three leading fields, of which the version
-/// (digits only) cannot hold a space.
-fn plain_origin_address(value: Field<'_>) -> Option<&[u8]> {
+/// Read forward, once: the user name and the session id up to their spaces
+/// (found eight bytes at a time), the version (digits only, so it cannot
+/// hold a space), ` IN IP4 ` (or `IP6`), then the address, read as a dotted
+/// quad at once when it is one (which holds no space).
+fn plain_origin_address(value: Field<'_>) -> Option<OriginSeen<'_>> {
     if !value.is_text {
         return None;
     }
     let bytes = value.bytes;
-    let last = bytes.iter().rposition(|&b| b == b' ')?;
-    if last + 1 >= bytes.len() {
-        return None;
-    }
-    let head_end = last.checked_sub(7)?;
-    if !matches!(bytes.get(head_end..last)?, b" IN IP4" | b" IN IP6") {
-        return None;
-    }
-    let head = bytes.get(..head_end)?;
-    let user_end = head.iter().position(|&b| b == b' ').filter(|&at| at > 0)?;
-    let rest = head.get(user_end + 1..)?;
-    let id_end = rest.iter().position(|&b| b == b' ').filter(|&at| at > 0)?;
+    let user_end = find_byte_short(bytes, 0, b' ').filter(|&at| at > 0)?;
+    let id_end = find_byte_short(bytes, user_end + 1, b' ').filter(|&at| at > user_end + 1)?;
+    let version = bytes.get(id_end + 1..)?;
+    let digits = version.strip_prefix(b"+").unwrap_or(version);
     // The version as `decimal` reads it, without computing it: up to 19
     // digits cannot overflow (longer ones are left to the general reader).
-    let version = rest.get(id_end + 1..)?;
-    let digits = version.strip_prefix(b"+").unwrap_or(version);
-    if !(1..=19).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
+    let count = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=19).contains(&count) {
         return None;
     }
-    bytes.get(last + 1..)
+    let rest = digits.get(count..)?;
+    let address = match rest {
+        [
+            b' ',
+            b'I',
+            b'N',
+            b' ',
+            b'I',
+            b'P',
+            b'4' | b'6',
+            b' ',
+            address @ ..,
+        ] => address,
+        _ => return None,
+    };
+    if let Some(ip) = dotted_quad(address) {
+        return Some(OriginSeen::Ipv4(ip));
+    }
+    (!address.is_empty() && !address.contains(&b' ')).then_some(OriginSeen::Text(address))
 }
 
 /// `c=<nettype> <addrtype> <connection-address>`: the address without a
@@ -997,8 +1015,8 @@ struct Section {
 #[derive(Default)]
 struct Reader<'a> {
     has_version: bool,
-    /// Valid text (see [`origin_address`]).
-    origin_address: Option<&'a [u8]>,
+    /// See [`origin_address`].
+    origin_address: Option<OriginSeen<'a>>,
     has_name: bool,
     has_info: bool,
     has_uri: bool,
@@ -1037,9 +1055,17 @@ impl<'a> Reader<'a> {
             let line = media_line(value)?;
             self.end_section();
             self.media.push(Media {
-                kind: known_bytes(line.kind.bytes, MEDIA_KINDS),
+                // The names nearly every body has compared inline first:
+                // cheaper than the search of the tables.
+                kind: match line.kind.bytes {
+                    b"audio" => Cow::Borrowed("audio"),
+                    other => known_bytes(other, MEDIA_KINDS),
+                },
                 port: line.port,
-                proto: known_bytes(line.proto.bytes, PROTOS),
+                proto: match line.proto.bytes {
+                    b"RTP/AVP" => Cow::Borrowed("RTP/AVP"),
+                    other => known_bytes(other, PROTOS),
+                },
                 formats: formats_of(line.fmt),
                 connection: None,
                 direction: None,
@@ -1263,8 +1289,11 @@ impl<'a> Reader<'a> {
         self.end_section();
         // Without an `o=` line, sdp-types filled in `0.0.0.0`.
         let origin_address = match self.origin_address {
-            // The usual dotted quad: nothing to trim, no text to copy.
-            Some(address) => match dotted_quad(address) {
+            // The usual dotted quad, read with its line.
+            Some(OriginSeen::Ipv4(ip)) => Some(OriginAddress::Ipv4(ip)),
+            // A dotted quad the general reader found: nothing to trim, no
+            // text to copy.
+            Some(OriginSeen::Text(address)) => match dotted_quad(address) {
                 Some(ip) => Some(OriginAddress::Ipv4(ip)),
                 // Valid text: the lossy reading borrows it unchanged.
                 None => Some(trim(&String::from_utf8_lossy(address)))
@@ -1316,21 +1345,29 @@ fn scan_body(body: &[u8]) -> BodyScan {
     }
 }
 
-/// The first `\n` at or after `from`, eight bytes at a time. SDP lines are
-/// short (20 to 50 bytes): a word-at-a-time search inline costs less than a
-/// call to `memchr`, whose set-up pays only on long haystacks.
+/// The first `\n` at or after `from` (see [`find_byte_short`]).
+#[inline]
 fn find_lf_short(body: &[u8], from: usize) -> Option<usize> {
+    find_byte_short(body, from, b'\n')
+}
+
+/// The first `byte` at or after `from`, eight bytes at a time. SDP lines and
+/// their fields are short (20 to 50 bytes): a word-at-a-time search inline
+/// costs less than a call to `memchr`, whose set-up pays only on long
+/// haystacks.
+#[inline]
+fn find_byte_short(body: &[u8], from: usize, byte: u8) -> Option<usize> {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const LFS: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let needles = u64::from_ne_bytes([byte; 8]);
     let mut at = from;
     while let Some(chunk) = body
         .get(at..at + 8)
         .and_then(|c| <[u8; 8]>::try_from(c).ok())
     {
-        // A zero byte of `word` is an LF of the chunk; the lowest flagged
+        // A zero byte of `word` is a `byte` of the chunk; the lowest flagged
         // byte is exact (flags above it may be false positives).
-        let word = u64::from_le_bytes(chunk) ^ LFS;
+        let word = u64::from_le_bytes(chunk) ^ needles;
         let found = word.wrapping_sub(ONES) & !word & HIGHS;
         if found != 0 {
             return Some(at + (found.trailing_zeros() / 8) as usize);
@@ -1338,7 +1375,7 @@ fn find_lf_short(body: &[u8], from: usize) -> Option<usize> {
         at += 8;
     }
     let tail = body.get(at..)?;
-    tail.iter().position(|&b| b == b'\n').map(|p| at + p)
+    tail.iter().position(|&b| b == byte).map(|p| at + p)
 }
 
 /// `<[u8]>::trim_ascii_end`, with a shortcut for what nearly every line
@@ -1691,6 +1728,20 @@ m=audio 30000 RTP/AVP 8 97\r\na=rtpmap:97 TELEPHONE-EVENT/8000\r\n",
     }
 
     #[test]
+    fn short_byte_search_finds_the_first_byte() {
+        let line = b"alice 53655765 2353687637 IN IP4 127.0.1.1";
+        assert_eq!(find_byte_short(line, 0, b' '), Some(5));
+        assert_eq!(find_byte_short(line, 6, b' '), Some(14));
+        assert_eq!(find_byte_short(line, 15, b' '), Some(25));
+        assert_eq!(find_byte_short(line, 33, b' '), None);
+        assert_eq!(find_byte_short(line, 0, b'!'), None);
+        assert_eq!(find_byte_short(line, 99, b' '), None);
+        // A byte just above the needle must not be taken for it.
+        assert_eq!(find_byte_short(b"!!!!!!!!!! ", 0, b' '), Some(10));
+        assert_eq!(find_byte_short(b"\x1f\x20", 0, b' '), Some(1));
+    }
+
+    #[test]
     fn clean_line_ends() {
         let clean = |body: &[u8]| scan_body(body).clean;
         assert!(clean(b""));
@@ -1912,15 +1963,18 @@ a=rtpmap:0 pcmu/8000\n",
             "alice 53655765 2353687637 IN IP4 10.0.3.1",
             "- 0 0 IN IP6 2001:db8::1",
             "a b +7 IN IP4 x",
+            "a-long-user-name 1234567890123456 1234567890123456789 IN IP4 192.0.2.10",
+            "u 1 2 IN IP4 010.0.0.1",
+            "u 1 2 IN IP4 host.example",
         ] {
             let plain = plain_origin_address(field(usual));
             assert!(plain.is_some(), "{usual:?}");
-            assert_eq!(
-                plain.ok_or(()),
-                general_origin_address(field(usual))
-                    .map(str::as_bytes)
-                    .map_err(|_| ())
-            );
+            let general = general_origin_address(field(usual)).map_err(|_| ());
+            let expected = general.map(|a| match dotted_quad(a.as_bytes()) {
+                Some(ip) => OriginSeen::Ipv4(ip),
+                None => OriginSeen::Text(a.as_bytes()),
+            });
+            assert_eq!(plain.ok_or(()), expected, "{usual:?}");
         }
         for odd in [
             "alice 1 2 IN IP4 ",
@@ -1937,6 +1991,11 @@ a=rtpmap:0 pcmu/8000\n",
             "1 2 IN IP4 10.0.0.1",
             "IN IP4 10.0.0.1",
             " IN IP4 1",
+            "alice 1 2 IN IP4 10.0.0.1 x",
+            "alice 1 12345678901234567890 IN IP4 10.0.0.1",
+            "alice 1 + IN IP4 10.0.0.1",
+            "alice 1 2",
+            "alice",
             "",
         ] {
             assert_eq!(plain_origin_address(field(odd)), None, "{odd:?}");
