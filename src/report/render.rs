@@ -374,7 +374,10 @@ pub(crate) fn push_rfc3339(out: &mut Vec<u8>, ts: Timestamp, dates: &mut Dates) 
 /// of `as_secs_f64` is within half a nanosecond of the exact value.
 const EXACT_SECS: u64 = 1 << 22;
 
-/// `{:.decimals$}` of `d.as_secs_f64()`: `0.000204`, `12.500`.
+/// `{:.decimals$}` of `d.as_secs_f64()`: `0.000204`, `12.500`. Inlined,
+/// as [`push_rounded`]: callers pass constant decimals (the setup time of
+/// every answered call is written in seconds).
+#[inline]
 pub(crate) fn push_secs(out: &mut Vec<u8>, d: Duration, decimals: u32) {
     // Close enough to the exact value that rounding the exact nanoseconds
     // gives the same digits, unless they sit exactly halfway (then the f64's
