@@ -15,9 +15,17 @@ use std::time::Duration;
 use crate::capture::Timestamp;
 use crate::decimal::digits;
 
-/// `{n}`.
+/// `{n}`. The digits end the first half of a 40-byte buffer, and the 20
+/// bytes from the first digit on are appended as one fixed copy cut to the
+/// digits ([`push_prefix`]): a copy of the digits' own length is a call to
+/// `memcpy`, which cost about as much as writing them.
 pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(digits(n, &mut [0; 20]));
+    let mut buf = [0; 40];
+    let len = buf.first_chunk_mut().map_or(0, |d| digits(n, d).len());
+    // `len` is at most 20: the window always lies in `buf`.
+    if let Some(window) = buf.get(20 - len..).and_then(<[u8]>::first_chunk::<20>) {
+        push_prefix(out, window, len);
+    }
 }
 
 /// `{n:0width$}`.
@@ -84,6 +92,21 @@ pub(crate) fn push_prefix<const N: usize>(out: &mut Vec<u8>, text: &[u8; N], len
     out.truncate(end);
 }
 
+/// Appends `bytes[start..start + len]` (nothing if that is not in `bytes`).
+/// When `len` is at most 64 and 64 bytes follow `start`, they are copied as
+/// one fixed block and the excess cut off ([`push_prefix`]): a short piece of
+/// a larger buffer — a start line in its message — without a call to
+/// `memcpy`.
+#[inline]
+pub(crate) fn push_window(out: &mut Vec<u8>, bytes: &[u8], start: usize, len: usize) {
+    const N: usize = 64;
+    let rest = bytes.get(start..).unwrap_or_default();
+    match rest.first_chunk::<N>() {
+        Some(window) if len <= N => push_prefix(out, window, len),
+        _ => out.extend_from_slice(rest.get(..len).unwrap_or_default()),
+    }
+}
+
 /// `{addr}`: `192.0.2.1:5060`, `[2001:db8::1]:5060`.
 pub(crate) fn push_socket_addr(out: &mut Vec<u8>, addr: SocketAddr) {
     match addr {
@@ -145,7 +168,12 @@ impl RouteTexts {
         }
     }
 
-    /// `{src}{separator}{dst}`, from the cache when both are IPv4.
+    /// `{src}{separator}{dst}`, from the cache when both are IPv4. Inlined:
+    /// it runs once per message, and a hit is a hash, a compare and a fixed
+    /// copy, cheaper than the call itself (two 32-byte addresses by value,
+    /// saved registers); a miss fills the slot out of line. `always`: with
+    /// plain `#[inline]` the fat-LTO build kept the call.
+    #[inline(always)]
     pub(crate) fn push(&mut self, out: &mut Vec<u8>, src: SocketAddr, dst: SocketAddr) {
         let (SocketAddr::V4(s), SocketAddr::V4(d)) = (src, dst) else {
             return self.push_uncached(out, src, dst);
@@ -154,29 +182,39 @@ impl RouteTexts {
         // Fibonacci hashing: the top bits of the product pick the slot.
         let hash = (key.0 ^ key.1.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let slot = (hash >> 58) as usize % Self::SLOTS;
-        let (text, len) = &mut self.texts[slot];
-        if self.keys[slot] != key {
-            let (src_text, src_len) = socket_addr_v4(s);
-            let (dst_text, dst_len) = socket_addr_v4(d);
-            let mut at = 0;
-            for piece in [
-                &src_text[..src_len],
-                self.separator.as_bytes(),
-                &dst_text[..dst_len],
-            ] {
-                let Some(to) = text.get_mut(at..at + piece.len()) else {
-                    self.keys[slot] = (0, 0);
-                    return self.push_uncached(out, src, dst);
-                };
-                to.copy_from_slice(piece);
-                at += piece.len();
-            }
-            self.keys[slot] = key;
-            *len = at;
+        if self.keys[slot] != key && !self.fill(slot, key, s, d) {
+            return self.push_uncached(out, src, dst);
         }
+        let (text, len) = &self.texts[slot];
         push_prefix(out, text, *len);
     }
 
+    /// Writes the pair's text into `slot` and keys it; false (the slot left
+    /// empty) when the text does not fit.
+    #[inline(never)]
+    fn fill(&mut self, slot: usize, key: (u64, u64), s: SocketAddrV4, d: SocketAddrV4) -> bool {
+        let (text, len) = &mut self.texts[slot];
+        let (src_text, src_len) = socket_addr_v4(s);
+        let (dst_text, dst_len) = socket_addr_v4(d);
+        let mut at = 0;
+        for piece in [
+            &src_text[..src_len],
+            self.separator.as_bytes(),
+            &dst_text[..dst_len],
+        ] {
+            let Some(to) = text.get_mut(at..at + piece.len()) else {
+                self.keys[slot] = (0, 0);
+                return false;
+            };
+            to.copy_from_slice(piece);
+            at += piece.len();
+        }
+        self.keys[slot] = key;
+        *len = at;
+        true
+    }
+
+    #[cold]
     fn push_uncached(&self, out: &mut Vec<u8>, src: SocketAddr, dst: SocketAddr) {
         push_socket_addr(out, src);
         out.extend_from_slice(self.separator.as_bytes());
@@ -208,21 +246,6 @@ static OCTETS: [([u8; 4], usize); 256] = {
     table
 };
 
-/// `{ts}` ([`Timestamp`]'s `Display`): the UTC time of day with
-/// microseconds, `14:25:03.123456`.
-pub(crate) fn push_time_of_day(out: &mut Vec<u8>, ts: Timestamp) {
-    out.extend_from_slice(&time_of_day(ts));
-}
-
-/// [`push_time_of_day`] as an array, for callers that assemble a line.
-pub(crate) fn time_of_day(ts: Timestamp) -> [u8; 15] {
-    let [h1, h2, _, m1, m2, _, s1, s2] = hms(ts.secs.rem_euclid(86_400).unsigned_abs());
-    let [a1, a2, b1, b2, c1, c2] = six_digits((ts.nanos / 1000).min(999_999));
-    [
-        h1, h2, b':', m1, m2, b':', s1, s2, b'.', a1, a2, b1, b2, c1, c2,
-    ]
-}
-
 /// `{n:06}` for `n` below 10^6 (the last six digits otherwise).
 fn six_digits(n: u32) -> [u8; 6] {
     let [a1, a2] = pair(n / 10_000);
@@ -246,13 +269,49 @@ fn pair(n: u32) -> [u8; 2] {
     crate::decimal::pair((n % 100) as u8)
 }
 
-/// The date of the last day [`push_rfc3339`] wrote: the messages of a
-/// capture fall on a day or two, and the calendar arithmetic costs more
-/// than the rest of the time.
+/// The `HH:MM:SS` of the last second [`Clock::time_of_day`] wrote: the
+/// messages of a call fall within a few seconds, and the divisions of
+/// [`hms`] cost several times the compare.
+pub(crate) struct Clock {
+    secs: i64,
+    hms: [u8; 8],
+}
+
+impl Clock {
+    pub(crate) fn new() -> Clock {
+        // Second 0 of the epoch: a true entry to start from.
+        Clock {
+            secs: 0,
+            hms: *b"00:00:00",
+        }
+    }
+
+    /// `{ts}` ([`Timestamp`]'s `Display`): the UTC time of day with
+    /// microseconds, `14:25:03.123456`; the `HH:MM:SS` from the last call
+    /// when `ts` falls in the same second.
+    pub(crate) fn time_of_day(&mut self, ts: Timestamp) -> [u8; 15] {
+        if ts.secs != self.secs {
+            self.secs = ts.secs;
+            self.hms = hms(ts.secs.rem_euclid(86_400).unsigned_abs());
+        }
+        let [h1, h2, _, m1, m2, _, s1, s2] = self.hms;
+        let [a1, a2, b1, b2, c1, c2] = six_digits((ts.nanos / 1000).min(999_999));
+        [
+            h1, h2, b':', m1, m2, b':', s1, s2, b'.', a1, a2, b1, b2, c1, c2,
+        ]
+    }
+}
+
+/// The date of the last day and the date and time of the last second
+/// [`push_rfc3339`] wrote: the messages of a capture fall on a day or two
+/// (the calendar arithmetic costs more than the rest of the time), those of
+/// a call within a few seconds.
 #[derive(Default)]
 pub(crate) struct Dates {
     /// Days since 1970-01-01 and its `(year, month, day)`.
     last: Option<(i64, (i64, u32, u32))>,
+    /// Seconds since the epoch and their `YYYY-MM-DDTHH:MM:SS`.
+    second: Option<(i64, [u8; 19])>,
 }
 
 impl Dates {
@@ -266,29 +325,43 @@ impl Dates {
             }
         }
     }
+
+    /// `YYYY-MM-DDTHH:MM:SS` of `secs`; `None` for a year outside 0..=9999.
+    fn date_time(&mut self, secs: i64) -> Option<[u8; 19]> {
+        if let Some((cached, text)) = self.second
+            && cached == secs
+        {
+            return Some(text);
+        }
+        let (y, m, d) = self.civil(secs.div_euclid(86_400));
+        // Two digits per table lookup (`year` is below 10^4).
+        let year = u32::try_from(y).ok().filter(|&y| y <= 9999)?;
+        let mut text = [0; 19];
+        text[..2].copy_from_slice(&pair(year / 100));
+        text[2..4].copy_from_slice(&pair(year));
+        text[4] = b'-';
+        text[5..7].copy_from_slice(&pair(m));
+        text[7] = b'-';
+        text[8..10].copy_from_slice(&pair(d));
+        text[10] = b'T';
+        text[11..19].copy_from_slice(&hms(secs.rem_euclid(86_400).unsigned_abs()));
+        self.second = Some((secs, text));
+        Some(text)
+    }
 }
 
 /// [`super::json::rfc3339`]: `2024-11-21T14:25:03.123456789Z`.
 pub(crate) fn push_rfc3339(out: &mut Vec<u8>, ts: Timestamp, dates: &mut Dates) {
-    let (y, m, d) = dates.civil(ts.secs.div_euclid(86_400));
-    let (Ok(year @ 0..=9999), 0..=999_999_999) = (u64::try_from(y), ts.nanos) else {
+    let (Some(date_time), 0..=999_999_999) = (dates.date_time(ts.secs), ts.nanos) else {
         // Years of five digits or before year 0, nanoseconds out of range:
         // hostile timestamps only.
         out.extend_from_slice(super::json::rfc3339(ts).as_bytes());
         return;
     };
-    // Two digits per table lookup (`year` is below 10^4, `nanos` below 10^9).
-    let year = year as u32;
+    // Two digits per table lookup (`nanos` below 10^9).
     let (micros, nanos) = (ts.nanos / 1000, ts.nanos % 1000);
     let mut text = [0; 30];
-    text[..2].copy_from_slice(&pair(year / 100));
-    text[2..4].copy_from_slice(&pair(year));
-    text[4] = b'-';
-    text[5..7].copy_from_slice(&pair(m));
-    text[7] = b'-';
-    text[8..10].copy_from_slice(&pair(d));
-    text[10] = b'T';
-    text[11..19].copy_from_slice(&hms(ts.secs.rem_euclid(86_400).unsigned_abs()));
+    text[..19].copy_from_slice(&date_time);
     text[19] = b'.';
     text[20..26].copy_from_slice(&six_digits(micros));
     text[26] = b'0' + (nanos / 100) as u8;
@@ -301,7 +374,10 @@ pub(crate) fn push_rfc3339(out: &mut Vec<u8>, ts: Timestamp, dates: &mut Dates) 
 /// of `as_secs_f64` is within half a nanosecond of the exact value.
 const EXACT_SECS: u64 = 1 << 22;
 
-/// `{:.decimals$}` of `d.as_secs_f64()`: `0.000204`, `12.500`.
+/// `{:.decimals$}` of `d.as_secs_f64()`: `0.000204`, `12.500`. Inlined,
+/// as [`push_rounded`]: callers pass constant decimals (the setup time of
+/// every answered call is written in seconds).
+#[inline]
 pub(crate) fn push_secs(out: &mut Vec<u8>, d: Duration, decimals: u32) {
     // Close enough to the exact value that rounding the exact nanoseconds
     // gives the same digits, unless they sit exactly halfway (then the f64's
@@ -559,11 +635,66 @@ mod tests {
             (5, 1_500_000_000),
         ] {
             let ts = Timestamp { secs, nanos };
-            assert_eq!(render(|o| push_time_of_day(o, ts)), ts.to_string());
+            let time = Clock::new().time_of_day(ts);
+            assert_eq!(String::from_utf8_lossy(&time), ts.to_string());
             assert_eq!(
                 render(|o| push_rfc3339(o, ts, &mut Dates::default())),
                 super::super::json::rfc3339(ts)
             );
+        }
+    }
+
+    #[test]
+    fn cached_seconds_match_display_and_rfc3339() {
+        // One clock and one date cache through repeated, new and returning
+        // seconds, hostile ones among them (the cache starts at second 0).
+        let mut clock = Clock::new();
+        let mut dates = Dates::default();
+        for (secs, nanos) in [
+            (0, 0),
+            (0, 999_999_999),
+            (1_732_199_103, 123_456_789),
+            (1_732_199_103, 5),
+            (1_732_199_104, 0),
+            (1_732_199_103, 999_000),
+            (-1, 999_000),
+            (-1, 0),
+            (253_402_300_800, 0),
+            (253_402_300_800, 7),
+            (86_399, 999_999_999),
+            (86_400, 0),
+            (0, 1_500_000_000),
+            (0, 1),
+        ] {
+            let ts = Timestamp { secs, nanos };
+            let time = clock.time_of_day(ts);
+            assert_eq!(String::from_utf8_lossy(&time), ts.to_string());
+            assert_eq!(
+                render(|o| push_rfc3339(o, ts, &mut dates)),
+                super::super::json::rfc3339(ts)
+            );
+        }
+    }
+
+    #[test]
+    fn windows_copy_the_range() {
+        let bytes: Vec<u8> = (0..100u8).collect();
+        for (start, len) in [
+            (0, 0),
+            (0, 64),
+            (0, 65),
+            (36, 64),
+            (37, 63),
+            (37, 64),
+            (99, 1),
+            (99, 2),
+            (100, 0),
+            (150, 3),
+        ] {
+            let expected = bytes.get(start..start + len).unwrap_or_default();
+            let mut out = b"x".to_vec();
+            push_window(&mut out, &bytes, start, len);
+            assert_eq!(&out[1..], expected, "{start} {len}");
         }
     }
 

@@ -305,16 +305,19 @@ fn render_call_with_parties(
     }
     out.str("\n");
     let start = call.records.first().map(|r| r.ts);
+    let mut clock = render::Clock::new();
     for record in &call.records {
         let offset = start.map_or(Duration::ZERO, |s| offset_of(record.ts, s));
-        render_ladder_columns(out.buf, record.frame, record.ts, offset);
+        render_ladder_columns(out.buf, &mut clock, record.frame, record.ts, offset);
         out.routes.push(out.buf, record.src, record.dst);
         render::push_padded(out.buf, transport_column(record.transport));
         let msg = &record.msg;
-        let line = msg.start_line_span().slice(msg.raw());
+        let span = msg.start_line_span();
+        let line = span.slice(msg.raw());
         if !out.colour && super::is_printable_ascii_bytes(line) {
-            // Printable ASCII bytes are their text, with nothing to escape.
-            out.buf.extend_from_slice(line);
+            // Printable ASCII bytes are their text, with nothing to escape;
+            // copied out of the message as a fixed block when it can.
+            render::push_window(out.buf, msg.raw(), span.start as usize, line.len());
         } else if msg.is_request() {
             out.escaped_styled(&msg.start_line_text(), bold);
         } else {
@@ -366,12 +369,18 @@ fn offset_of(ts: Timestamp, start: Timestamp) -> Duration {
 /// `  {frame:>6}  {time of day}  +{offset:<9.6}  `: the fixed-width columns
 /// that start a ladder line. Assembled on the stack and appended in one piece
 /// when the offset fits its column (below 100 s: nearly always).
-fn render_ladder_columns(buf: &mut Vec<u8>, frame: FrameNo, ts: Timestamp, offset: Duration) {
+fn render_ladder_columns(
+    buf: &mut Vec<u8>,
+    clock: &mut render::Clock,
+    frame: FrameNo,
+    ts: Timestamp,
+    offset: Duration,
+) {
     let Some(offset) = render::secs6_field(offset) else {
         buf.extend_from_slice(b"  ");
         render::push_right_aligned(buf, u64::from(frame.0), 6);
         buf.extend_from_slice(b"  ");
-        render::push_time_of_day(buf, ts);
+        buf.extend_from_slice(&clock.time_of_day(ts));
         buf.extend_from_slice(b"  +");
         render::push_secs_left_aligned(buf, offset, 6, 9);
         buf.extend_from_slice(b"  ");
@@ -386,7 +395,7 @@ fn render_ladder_columns(buf: &mut Vec<u8>, frame: FrameNo, ts: Timestamp, offse
         .max(6);
     let mut head = [b' '; 43];
     head[2..12].copy_from_slice(&frame_digits[10..]);
-    head[14..29].copy_from_slice(&render::time_of_day(ts));
+    head[14..29].copy_from_slice(&clock.time_of_day(ts));
     head[31] = b'+';
     head[32..41].copy_from_slice(&offset);
     if width == 6 {
