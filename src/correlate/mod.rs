@@ -136,6 +136,12 @@ pub struct Transaction {
     key: Box<str>,
     /// Where the sent-by starts in `key`.
     sent_by_at: usize,
+    /// The method the transaction is keyed by: it differs from
+    /// [`Transaction::method`] when a request's CSeq method is not its own,
+    /// and an ACK of a failure is keyed as INVITE.
+    key_method: Method,
+    /// The index in [`Call::records`] of the message that created it.
+    origin: usize,
     /// For an INVITE: the CANCEL transaction that cancelled it.
     pub cancelled_by: Option<usize>,
     /// For a CANCEL: the INVITE transaction it cancels (same branch).
@@ -153,18 +159,21 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    fn new(method: Method, cseq: u32, branch: &str, sent_by: &str) -> Transaction {
-        let mut key = String::with_capacity(branch.len() + sent_by.len());
-        key.push_str(branch);
-        key.push_str(sent_by);
+    fn new(method: Method, cseq: u32, key: KeyRef<'_>, origin: usize) -> Transaction {
+        let (branch, sent_by) = (key.branch, key.sent_by);
+        let mut key_text = String::with_capacity(branch.len() + sent_by.len());
+        key_text.push_str(branch);
+        key_text.push_str(sent_by);
         Transaction {
             method,
             cseq,
             request: None,
             ack: None,
             responses: Vec::new(),
-            key: key.into_boxed_str(),
+            key: key_text.into_boxed_str(),
             sent_by_at: branch.len(),
+            key_method: key.method.clone(),
+            origin,
             cancelled_by: None,
             cancels: None,
             ack_2xx: None,
@@ -205,12 +214,6 @@ pub struct Call {
     pub transactions: Vec<Transaction>,
     /// Messages not kept because the call reached [`MAX_MESSAGES_PER_CALL`].
     pub dropped_messages: u64,
-    /// Per transaction, parallel to `transactions` (one vector, one
-    /// allocation): the method it is keyed by (it differs from
-    /// [`Transaction::method`] when a request's CSeq method is not its own,
-    /// and an ACK of a failure is keyed as INVITE) and the index in `records`
-    /// of the message that created it.
-    keys: Vec<TxOrigin>,
     /// Hash maps over the transaction keys, built once the call has more than
     /// [`SCAN_LIMIT`] transactions; smaller calls are searched by a scan.
     index: Option<Box<TxIndex>>,
@@ -221,13 +224,6 @@ pub struct Call {
     serial: u64,
     /// The deadline of the call's live entry in [`Correlator`]'s release queue.
     scheduled: Option<Timestamp>,
-}
-
-/// How a transaction is keyed and where it came from ([`Call::keys`]).
-#[derive(Debug)]
-struct TxOrigin {
-    method: Method,
-    record: usize,
 }
 
 /// Most transactions remembered per branch (a request, its CANCEL, its ACK,
@@ -317,7 +313,6 @@ impl Call {
             records: Vec::new(),
             transactions: Vec::new(),
             dropped_messages: 0,
-            keys: Vec::new(),
             index: None,
             last_seen: None,
             serial,
@@ -616,15 +611,12 @@ impl Call {
             return None; // many transactions: the hashed lookup is O(1)
         }
         let via = first_via_bytes(msg)?;
-        self.transactions
-            .iter()
-            .zip(&self.keys)
-            .position(|(t, origin)| {
-                origin.method == *key_method
+        self.transactions.iter().position(|t| {
+                t.key_method == *key_method
                     && t.branch().starts_with(MAGIC_COOKIE)
                     && self
                         .records
-                        .get(origin.record)
+                        .get(t.origin)
                         .and_then(|r| first_via_bytes(&r.msg))
                         == Some(via)
             })
@@ -637,9 +629,8 @@ impl Call {
             None => self
                 .transactions
                 .iter()
-                .zip(&self.keys)
-                .position(|(t, origin)| {
-                    origin.method == *key.method
+                .position(|t| {
+                    t.key_method == *key.method
                         && t.branch() == key.branch
                         && t.sent_by() == key.sent_by
                 }),
@@ -657,7 +648,6 @@ impl Call {
             let (messages, transactions) = expected_size(&msg);
             self.records.reserve_exact(messages);
             self.transactions.reserve_exact(transactions);
-            self.keys.reserve_exact(transactions);
         }
         let index = self.records.len();
         // The CSeq borrowed from the message (no copy of its method); a
@@ -798,22 +788,19 @@ impl Call {
 
     fn new_transaction(&mut self, key: KeyRef<'_>, method: Method, cseq: u32) -> usize {
         let tx = self.transactions.len();
-        self.transactions
-            .push(Transaction::new(method, cseq, key.branch, key.sent_by));
         // The message being added creates the transaction; it becomes the next record.
-        self.keys.push(TxOrigin {
-            method: key.method.clone(),
-            record: self.records.len(),
-        });
+        let origin = self.records.len();
+        self.transactions
+            .push(Transaction::new(method, cseq, key, origin));
         if let Some(index) = &mut self.index {
             index.insert(key.to_owned_key(), tx);
         } else if self.transactions.len() > SCAN_LIMIT {
             let mut index = TxIndex::default();
-            for (i, (t, origin)) in self.transactions.iter().zip(&self.keys).enumerate() {
+            for (i, t) in self.transactions.iter().enumerate() {
                 let key = TxKey {
                     branch: t.branch().to_string(),
                     sent_by: t.sent_by().to_string(),
-                    method: origin.method.clone(),
+                    method: t.key_method.clone(),
                 };
                 index.insert(key, i);
             }
@@ -1575,7 +1562,7 @@ mod tests {
         let parse = |text: &str| {
             Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
         };
-        let origins: Vec<usize> = call.keys.iter().map(|k| k.record).collect();
+        let origins: Vec<usize> = call.transactions.iter().map(|t| t.origin).collect();
         assert_eq!(origins, vec![0, 1]);
         assert_eq!(
             call.find_tx_by_first_via(&parse(&r180), &Method::Invite),

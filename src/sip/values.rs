@@ -495,8 +495,9 @@ impl NameAddr {
     /// `NameAddr::parse(entry).map(|a| a.uri)` gives, without reading the
     /// display name and the parameters.
     pub fn parse_uri(entry: &str) -> Option<&str> {
-        if let Some(parts) = NameAddr::parse_plain_parts(entry) {
-            return Some(parts.uri);
+        // The URI alone: the parameters after it need no reading.
+        if let Some((_, uri, _)) = NameAddr::parse_plain_head(entry) {
+            return Some(uri);
         }
         Some(NameAddrParts::split(entry)?.uri)
     }
@@ -533,34 +534,7 @@ impl NameAddr {
 
     /// The parts of [`NameAddr::parse_plain`], borrowed.
     fn parse_plain_parts(entry: &str) -> Option<PlainNameAddr<'_>> {
-        let (display, rest) = match entry.strip_prefix('"') {
-            Some(quoted) => {
-                // Up to the closing quote; an escape needs the full reading.
-                let end = find_first(quoted.as_bytes(), [b'"', b'\\']);
-                if quoted.as_bytes().get(end) != Some(&b'"') {
-                    return None;
-                }
-                let display = quoted.get(..end)?;
-                let after = quoted.get(end + 1..)?;
-                let spaces = after
-                    .bytes()
-                    .take_while(|&b| b == b' ' || b == b'\t')
-                    .count();
-                let rest = after.get(spaces..)?;
-                ((!display.is_empty()).then_some(display), rest)
-            }
-            None => (None, entry),
-        };
-        let rest = rest.strip_prefix('<')?;
-        let gt = find_first(rest.as_bytes(), [b'>']);
-        let (uri, params) = (rest.get(..gt)?, rest.get(gt + 1..)?);
-        // Graphic ends: the full reading's trim leaves the URI as it is.
-        let (Some(first), Some(last)) = (uri.as_bytes().first(), uri.as_bytes().last()) else {
-            return None;
-        };
-        if !first.is_ascii_graphic() || !last.is_ascii_graphic() {
-            return None;
-        }
+        let (display, uri, params) = NameAddr::parse_plain_head(entry)?;
         let params_plain = params.is_empty()
             || (params.starts_with(';') && all_plain_param_bytes(params.as_bytes()));
         if !params_plain {
@@ -591,6 +565,43 @@ impl NameAddr {
             rest = next;
         }
         Some(PlainNameAddr { display, uri, tag })
+    }
+
+    /// The display name (unquoted, `None` when absent or empty), the URI and
+    /// the parameters (from just after the `>`) of an entry in the plain
+    /// shape of [`NameAddr::parse_plain`], the parameters not yet checked.
+    /// The URI is already the one the full reading gives: the parameters
+    /// come after it and change nothing in it.
+    fn parse_plain_head(entry: &str) -> Option<(Option<&str>, &str, &str)> {
+        let (display, rest) = match entry.strip_prefix('"') {
+            Some(quoted) => {
+                // Up to the closing quote; an escape needs the full reading.
+                let end = find_first(quoted.as_bytes(), [b'"', b'\\']);
+                if quoted.as_bytes().get(end) != Some(&b'"') {
+                    return None;
+                }
+                let display = quoted.get(..end)?;
+                let after = quoted.get(end + 1..)?;
+                let spaces = after
+                    .bytes()
+                    .take_while(|&b| b == b' ' || b == b'\t')
+                    .count();
+                let rest = after.get(spaces..)?;
+                ((!display.is_empty()).then_some(display), rest)
+            }
+            None => (None, entry),
+        };
+        let rest = rest.strip_prefix('<')?;
+        let gt = find_first(rest.as_bytes(), [b'>']);
+        let (uri, params) = (rest.get(..gt)?, rest.get(gt + 1..)?);
+        // Graphic ends: the full reading's trim leaves the URI as it is.
+        let (Some(first), Some(last)) = (uri.as_bytes().first(), uri.as_bytes().last()) else {
+            return None;
+        };
+        if !first.is_ascii_graphic() || !last.is_ascii_graphic() {
+            return None;
+        }
+        Some((display, uri, params))
     }
 }
 
