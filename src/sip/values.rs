@@ -210,11 +210,15 @@ impl Via {
         // second entry).
         let transport = bytes.get(..space)?;
         let after = rest.get(space + 1..)?;
-        if transport.is_empty()
-            || transport.contains(&b';')
-            || !all_plain_via_bytes(transport)
-            || !all_plain_via_bytes(after.as_bytes())
+        // The transports in use are plain by sight: matched before the
+        // byte check.
+        let known = matches!(transport, b"UDP" | b"TCP" | b"TLS" | b"SCTP" | b"WS" | b"WSS");
+        if !known
+            && (transport.is_empty() || transport.contains(&b';') || !all_plain_via_bytes(transport))
         {
+            return None;
+        }
+        if !all_plain_via_bytes(after.as_bytes()) {
             return None;
         }
         // Every byte is plain ASCII from here: slicing at any byte offset
@@ -243,9 +247,10 @@ impl Via {
         let mut params = params;
         while let Some(rest) = params {
             let bytes = rest.as_bytes();
+            // Written in lower case nearly always: one comparison first.
             let named_branch = bytes
                 .first_chunk::<6>()
-                .is_some_and(|name| name.eq_ignore_ascii_case(b"branch"));
+                .is_some_and(|name| name == b"branch" || name.eq_ignore_ascii_case(b"branch"));
             let end = find_byte_swar(bytes, b';');
             if named_branch {
                 let param = rest.get(..end.unwrap_or(rest.len()))?;
@@ -272,18 +277,13 @@ impl Via {
 /// number written exactly this way). Read by hand: `str::parse` costs
 /// more than the rest of the check.
 fn is_canonical_port(digits: &[u8]) -> bool {
-    if digits.is_empty() || digits.len() > 5 || (digits.len() > 1 && digits.first() == Some(&b'0'))
-    {
-        return false;
-    }
-    let mut value: u32 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return false;
-        }
-        value = value * 10 + u32::from(d - b'0');
-    }
-    value <= u32::from(u16::MAX)
+    let leading_zero = digits.len() > 1 && digits.first() == Some(&b'0');
+    // Five digits are within `u16` when not above its largest value: equal
+    // lengths of digits compare as their numbers do.
+    (1..=5).contains(&digits.len())
+        && !leading_zero
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits.len() < 5 || digits <= b"65535".as_slice())
 }
 
 /// The position of the first `needle` byte, eight bytes at a time: Via
