@@ -131,9 +131,9 @@ pub struct Transaction {
     pub ack: Option<usize>,
     /// Indices of the responses, in capture order, retransmissions included.
     pub responses: Vec<usize>,
-    /// The top Via branch and sent-by the transaction is keyed by, in one
-    /// allocation ([`Transaction::branch`], [`Transaction::sent_by`]).
-    key: Box<str>,
+    /// The top Via branch and sent-by the transaction is keyed by, one
+    /// after the other ([`Transaction::branch`], [`Transaction::sent_by`]).
+    key: KeyText,
     /// Where the sent-by starts in `key`.
     sent_by_at: usize,
     /// The method the transaction is keyed by: it differs from
@@ -161,16 +161,13 @@ pub struct Transaction {
 impl Transaction {
     fn new(method: Method, cseq: u32, key: KeyRef<'_>, origin: usize) -> Transaction {
         let (branch, sent_by) = (key.branch, key.sent_by);
-        let mut key_text = String::with_capacity(branch.len() + sent_by.len());
-        key_text.push_str(branch);
-        key_text.push_str(sent_by);
         Transaction {
             method,
             cseq,
             request: None,
             ack: None,
             responses: Vec::new(),
-            key: key_text.into_boxed_str(),
+            key: KeyText::new(branch, sent_by),
             sent_by_at: branch.len(),
             key_method: key.method.clone(),
             origin,
@@ -186,12 +183,81 @@ impl Transaction {
     /// The top Via branch the transaction is keyed by (or the RFC 2543
     /// fallback key, `rfc2543:CSEQ:FROM-TAG`).
     pub fn branch(&self) -> &str {
-        self.key.get(..self.sent_by_at).unwrap_or_default()
+        self.key.as_str().get(..self.sent_by_at).unwrap_or_default()
     }
 
     /// The top Via sent-by of the transaction's messages.
     pub fn sent_by(&self) -> &str {
-        self.key.get(self.sent_by_at..).unwrap_or_default()
+        self.key.as_str().get(self.sent_by_at..).unwrap_or_default()
+    }
+
+    /// [`Transaction::branch`] as bytes: no UTF-8 check, for comparisons.
+    fn branch_bytes(&self) -> &[u8] {
+        self.key
+            .as_bytes()
+            .get(..self.sent_by_at)
+            .unwrap_or_default()
+    }
+
+    /// [`Transaction::sent_by`] as bytes: no UTF-8 check, for comparisons.
+    fn sent_by_bytes(&self) -> &[u8] {
+        self.key
+            .as_bytes()
+            .get(self.sent_by_at..)
+            .unwrap_or_default()
+    }
+}
+
+/// Most bytes of a transaction key kept inline: a branch of the usual
+/// length (`z9hG4bK` and some 20 to 32 characters) and a sent-by of an
+/// address and port fit.
+const KEY_INLINE: usize = 62;
+
+/// The text of a transaction key: inline when short, else boxed. A
+/// transaction is created for nearly every request; inline, its key costs no
+/// allocation and no free.
+#[derive(Debug, Clone)]
+enum KeyText {
+    Inline { len: u8, bytes: [u8; KEY_INLINE] },
+    Boxed(Box<str>),
+}
+
+impl KeyText {
+    /// `first` followed by `second`.
+    fn new(first: &str, second: &str) -> KeyText {
+        let len = first.len() + second.len();
+        if let Ok(short) = u8::try_from(len)
+            && len <= KEY_INLINE
+        {
+            let mut bytes = [0; KEY_INLINE];
+            if let Some((head, tail)) = bytes.split_at_mut_checked(first.len())
+                && let Some(tail) = tail.get_mut(..second.len())
+            {
+                head.copy_from_slice(first.as_bytes());
+                tail.copy_from_slice(second.as_bytes());
+                return KeyText::Inline { len: short, bytes };
+            }
+        }
+        let mut text = String::with_capacity(len);
+        text.push_str(first);
+        text.push_str(second);
+        KeyText::Boxed(text.into_boxed_str())
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            KeyText::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            KeyText::Boxed(text) => text.as_bytes(),
+        }
+    }
+
+    /// The key as text: an inline key holds the bytes of two `&str`, so it
+    /// is valid UTF-8 (checked again, as safe code must).
+    fn as_str(&self) -> &str {
+        match self {
+            KeyText::Inline { .. } => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            KeyText::Boxed(text) => text,
+        }
     }
 }
 
@@ -307,11 +373,14 @@ struct KeyScratch {
 }
 
 impl Call {
-    fn new(call_id: String, serial: u64) -> Call {
+    /// A call whose first message will be `first`: its vectors are
+    /// allocated at the size such a call usually reaches ([`expected_size`]).
+    fn new(call_id: String, serial: u64, first: &Message) -> Call {
+        let (messages, transactions) = expected_size(first);
         Call {
             call_id,
-            records: Vec::new(),
-            transactions: Vec::new(),
+            records: Vec::with_capacity(messages),
+            transactions: Vec::with_capacity(transactions),
             dropped_messages: 0,
             index: None,
             last_seen: None,
@@ -612,28 +681,25 @@ impl Call {
         }
         let via = first_via_bytes(msg)?;
         self.transactions.iter().position(|t| {
-                t.key_method == *key_method
-                    && t.branch().starts_with(MAGIC_COOKIE)
-                    && self
-                        .records
-                        .get(t.origin)
-                        .and_then(|r| first_via_bytes(&r.msg))
-                        == Some(via)
-            })
+            t.key_method == *key_method
+                && t.branch_bytes().starts_with(MAGIC_COOKIE.as_bytes())
+                && self
+                    .records
+                    .get(t.origin)
+                    .and_then(|r| first_via_bytes(&r.msg))
+                    == Some(via)
+        })
     }
 
     /// The transaction with key `key`, if any (keys are unique in a call).
     fn find_tx(&self, key: KeyRef<'_>) -> Option<usize> {
         match &self.index {
             Some(index) => index.keys.get(&key.to_owned_key()).copied(),
-            None => self
-                .transactions
-                .iter()
-                .position(|t| {
-                    t.key_method == *key.method
-                        && t.branch() == key.branch
-                        && t.sent_by() == key.sent_by
-                }),
+            None => self.transactions.iter().position(|t| {
+                t.key_method == *key.method
+                    && t.branch_bytes() == key.branch.as_bytes()
+                    && t.sent_by_bytes() == key.sent_by.as_bytes()
+            }),
         }
     }
 
@@ -643,11 +709,6 @@ impl Call {
         if self.records.len() >= MAX_MESSAGES_PER_CALL {
             self.dropped_messages += 1;
             return;
-        }
-        if self.records.is_empty() {
-            let (messages, transactions) = expected_size(&msg);
-            self.records.reserve_exact(messages);
-            self.transactions.reserve_exact(transactions);
         }
         let index = self.records.len();
         // The CSeq borrowed from the message (no copy of its method); a
@@ -1148,7 +1209,7 @@ impl Correlator {
         if self.open.len() >= self.limit.0 {
             self.evict();
         }
-        let mut call = Call::new(call_id, self.next_serial);
+        let mut call = Call::new(call_id, self.next_serial, &msg);
         self.next_serial += 1;
         call.push(bytes, msg, &mut self.scratch);
         if let Some(deadline) = reschedule(&mut call, linger) {

@@ -212,9 +212,14 @@ impl Via {
         let after = rest.get(space + 1..)?;
         // The transports in use are plain by sight: matched before the
         // byte check.
-        let known = matches!(transport, b"UDP" | b"TCP" | b"TLS" | b"SCTP" | b"WS" | b"WSS");
+        let known = matches!(
+            transport,
+            b"UDP" | b"TCP" | b"TLS" | b"SCTP" | b"WS" | b"WSS"
+        );
         if !known
-            && (transport.is_empty() || transport.contains(&b';') || !all_plain_via_bytes(transport))
+            && (transport.is_empty()
+                || transport.contains(&b';')
+                || !all_plain_via_bytes(transport))
         {
             return None;
         }
