@@ -1530,6 +1530,52 @@ mod tests {
     }
 
     #[test]
+    fn transaction_keys_inline_or_boxed() {
+        let short = Transaction::new(
+            Method::Invite,
+            1,
+            KeyRef {
+                branch: "z9hG4bK-1",
+                sent_by: "10.0.0.1:5060",
+                method: &Method::Invite,
+            },
+            0,
+        );
+        assert!(matches!(short.key, KeyText::Inline { len: 22, .. }));
+        assert_eq!(
+            (short.branch(), short.sent_by()),
+            ("z9hG4bK-1", "10.0.0.1:5060")
+        );
+        assert_eq!(short.branch_bytes(), b"z9hG4bK-1");
+        assert_eq!(short.sent_by_bytes(), b"10.0.0.1:5060");
+        // 62 bytes fit; 63 are boxed.
+        let branch = format!("z9hG4bK{}", "a".repeat(41));
+        let fits = KeyText::new(&branch, "host.example");
+        assert!(matches!(fits, KeyText::Inline { len: 60, .. }));
+        assert_eq!(fits.as_str(), format!("{branch}host.example"));
+        let at_limit = KeyText::new(&branch, "host.example:5");
+        assert!(matches!(at_limit, KeyText::Inline { len: 62, .. }));
+        let long = KeyText::new(&branch, "host.example:50");
+        assert!(matches!(long, KeyText::Boxed(_)));
+        assert_eq!(long.as_str(), format!("{branch}host.example:50"));
+        let t = Transaction::new(
+            Method::Bye,
+            2,
+            KeyRef {
+                branch: &branch,
+                sent_by: "é.example:5060",
+                method: &Method::Bye,
+            },
+            3,
+        );
+        assert_eq!(
+            (t.branch(), t.sent_by()),
+            (branch.as_str(), "é.example:5060")
+        );
+        assert_eq!((t.key_method.clone(), t.origin), (Method::Bye, 3));
+        assert_eq!(KeyText::new("", "").as_str(), "");
+    }
+    #[test]
     fn ties_responses_retransmissions_and_acks_to_their_transactions() {
         let i1 = invite("z9hG4bK-1", 1, "Require: 100rel\n");
         let r420 = response("420 Bad Extension", "z9hG4bK-1", 1, "INVITE", "b1");

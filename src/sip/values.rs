@@ -1398,6 +1398,17 @@ mod tests {
             })
         );
         assert_eq!(NameAddr::parse_plain_parts("sip:a@h;tag=1"), None);
+        // The head alone: parameters as written, not yet checked.
+        assert_eq!(
+            NameAddr::parse_plain_head(r#""Al" <sip:a@h>;x="(y)""#),
+            Some((Some("Al"), "sip:a@h", r#";x="(y)""#))
+        );
+        assert_eq!(
+            NameAddr::parse_plain_head("<sip:a@h>"),
+            Some((None, "sip:a@h", ""))
+        );
+        assert_eq!(NameAddr::parse_plain_head("< sip:a@h>"), None);
+        assert_eq!(NameAddr::parse_plain_head(r#""A\"B" <sip:a@h>"#), None);
     }
 
     #[test]
@@ -1414,6 +1425,10 @@ mod tests {
             "<>;tag=1",
             r#""a<b" <sip:x>"#,
             " <sip:a@b> ",
+            // Parameters the plain reading of the tag leaves to the full
+            // reading: the URI is read the plain way all the same.
+            r#"<sip:a@b>;x="q;<r>";tag=1"#,
+            "<sip:a@b>junk (c)",
         ] {
             assert_eq!(
                 NameAddr::parse_uri(entry),
