@@ -142,6 +142,11 @@ pub struct Transaction {
     key_method: Method,
     /// The index in [`Call::records`] of the message that created it.
     origin: usize,
+    /// For an INVITE: whether the first copy of its request carries no To
+    /// tag, noted when it is added ([`Call::is_initial_invite`] is asked for
+    /// every transaction by several rules and the reports). False for other
+    /// methods.
+    request_without_to_tag: bool,
     /// For an INVITE: the CANCEL transaction that cancelled it.
     pub cancelled_by: Option<usize>,
     /// For a CANCEL: the INVITE transaction it cancels (same branch).
@@ -175,6 +180,7 @@ impl Transaction {
             cancels: None,
             ack_2xx: None,
             acks: None,
+            request_without_to_tag: false,
             request_retransmissions: 0,
             response_retransmissions: 0,
         }
@@ -460,10 +466,10 @@ impl Call {
     /// Whether transaction `tx` (`t`) is an initial INVITE: its request was
     /// captured and carries no To tag.
     fn is_initial_invite(&self, tx: usize, t: &Transaction) -> bool {
+        // `request_without_to_tag` is the To of `request_of(tx)`, read once.
         matches!(t.method, Method::Invite)
-            && self
-                .request_of(tx)
-                .is_some_and(|r| r.msg.to_ref().is_none_or(|to| to.tag.is_none()))
+            && t.request_without_to_tag
+            && self.request_of(tx).is_some()
     }
 
     /// The last initial INVITE transaction (what [`Call::outcome`] judges).
@@ -814,8 +820,11 @@ impl Call {
             if is_request {
                 if is_ack && t.method == Method::Invite {
                     t.ack.get_or_insert(index);
-                } else {
-                    t.request.get_or_insert(index);
+                } else if t.request.is_none() {
+                    t.request = Some(index);
+                    // Read for INVITEs only: no other method is asked.
+                    t.request_without_to_tag = t.method == Method::Invite
+                        && msg.to_ref().is_none_or(|to| to.tag.is_none());
                 }
                 if retransmission {
                     t.request_retransmissions = t.request_retransmissions.saturating_add(1);
