@@ -131,11 +131,22 @@ pub struct Transaction {
     pub ack: Option<usize>,
     /// Indices of the responses, in capture order, retransmissions included.
     pub responses: Vec<usize>,
-    /// The top Via branch and sent-by the transaction is keyed by, in one
-    /// allocation ([`Transaction::branch`], [`Transaction::sent_by`]).
-    key: Box<str>,
+    /// The top Via branch and sent-by the transaction is keyed by, one
+    /// after the other ([`Transaction::branch`], [`Transaction::sent_by`]).
+    key: KeyText,
     /// Where the sent-by starts in `key`.
     sent_by_at: usize,
+    /// The method the transaction is keyed by: it differs from
+    /// [`Transaction::method`] when a request's CSeq method is not its own,
+    /// and an ACK of a failure is keyed as INVITE.
+    key_method: Method,
+    /// The index in [`Call::records`] of the message that created it.
+    origin: usize,
+    /// For an INVITE: whether the first copy of its request carries no To
+    /// tag, noted when it is added ([`Call::is_initial_invite`] is asked for
+    /// every transaction by several rules and the reports). False for other
+    /// methods.
+    request_without_to_tag: bool,
     /// For an INVITE: the CANCEL transaction that cancelled it.
     pub cancelled_by: Option<usize>,
     /// For a CANCEL: the INVITE transaction it cancels (same branch).
@@ -153,22 +164,23 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    fn new(method: Method, cseq: u32, branch: &str, sent_by: &str) -> Transaction {
-        let mut key = String::with_capacity(branch.len() + sent_by.len());
-        key.push_str(branch);
-        key.push_str(sent_by);
+    fn new(method: Method, cseq: u32, key: KeyRef<'_>, origin: usize) -> Transaction {
+        let (branch, sent_by) = (key.branch, key.sent_by);
         Transaction {
             method,
             cseq,
             request: None,
             ack: None,
             responses: Vec::new(),
-            key: key.into_boxed_str(),
+            key: KeyText::new(branch, sent_by),
             sent_by_at: branch.len(),
+            key_method: key.method.clone(),
+            origin,
             cancelled_by: None,
             cancels: None,
             ack_2xx: None,
             acks: None,
+            request_without_to_tag: false,
             request_retransmissions: 0,
             response_retransmissions: 0,
         }
@@ -177,12 +189,81 @@ impl Transaction {
     /// The top Via branch the transaction is keyed by (or the RFC 2543
     /// fallback key, `rfc2543:CSEQ:FROM-TAG`).
     pub fn branch(&self) -> &str {
-        self.key.get(..self.sent_by_at).unwrap_or_default()
+        self.key.as_str().get(..self.sent_by_at).unwrap_or_default()
     }
 
     /// The top Via sent-by of the transaction's messages.
     pub fn sent_by(&self) -> &str {
-        self.key.get(self.sent_by_at..).unwrap_or_default()
+        self.key.as_str().get(self.sent_by_at..).unwrap_or_default()
+    }
+
+    /// [`Transaction::branch`] as bytes: no UTF-8 check, for comparisons.
+    fn branch_bytes(&self) -> &[u8] {
+        self.key
+            .as_bytes()
+            .get(..self.sent_by_at)
+            .unwrap_or_default()
+    }
+
+    /// [`Transaction::sent_by`] as bytes: no UTF-8 check, for comparisons.
+    fn sent_by_bytes(&self) -> &[u8] {
+        self.key
+            .as_bytes()
+            .get(self.sent_by_at..)
+            .unwrap_or_default()
+    }
+}
+
+/// Most bytes of a transaction key kept inline: a branch of the usual
+/// length (`z9hG4bK` and some 20 to 32 characters) and a sent-by of an
+/// address and port fit.
+const KEY_INLINE: usize = 62;
+
+/// The text of a transaction key: inline when short, else boxed. A
+/// transaction is created for nearly every request; inline, its key costs no
+/// allocation and no free.
+#[derive(Debug, Clone)]
+enum KeyText {
+    Inline { len: u8, bytes: [u8; KEY_INLINE] },
+    Boxed(Box<str>),
+}
+
+impl KeyText {
+    /// `first` followed by `second`.
+    fn new(first: &str, second: &str) -> KeyText {
+        let len = first.len() + second.len();
+        if let Ok(short) = u8::try_from(len)
+            && len <= KEY_INLINE
+        {
+            let mut bytes = [0; KEY_INLINE];
+            if let Some((head, tail)) = bytes.split_at_mut_checked(first.len())
+                && let Some(tail) = tail.get_mut(..second.len())
+            {
+                head.copy_from_slice(first.as_bytes());
+                tail.copy_from_slice(second.as_bytes());
+                return KeyText::Inline { len: short, bytes };
+            }
+        }
+        let mut text = String::with_capacity(len);
+        text.push_str(first);
+        text.push_str(second);
+        KeyText::Boxed(text.into_boxed_str())
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            KeyText::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            KeyText::Boxed(text) => text.as_bytes(),
+        }
+    }
+
+    /// The key as text: an inline key holds the bytes of two `&str`, so it
+    /// is valid UTF-8 (checked again, as safe code must).
+    fn as_str(&self) -> &str {
+        match self {
+            KeyText::Inline { .. } => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            KeyText::Boxed(text) => text,
+        }
     }
 }
 
@@ -205,12 +286,6 @@ pub struct Call {
     pub transactions: Vec<Transaction>,
     /// Messages not kept because the call reached [`MAX_MESSAGES_PER_CALL`].
     pub dropped_messages: u64,
-    /// Per transaction, parallel to `transactions` (one vector, one
-    /// allocation): the method it is keyed by (it differs from
-    /// [`Transaction::method`] when a request's CSeq method is not its own,
-    /// and an ACK of a failure is keyed as INVITE) and the index in `records`
-    /// of the message that created it.
-    keys: Vec<TxOrigin>,
     /// Hash maps over the transaction keys, built once the call has more than
     /// [`SCAN_LIMIT`] transactions; smaller calls are searched by a scan.
     index: Option<Box<TxIndex>>,
@@ -221,13 +296,6 @@ pub struct Call {
     serial: u64,
     /// The deadline of the call's live entry in [`Correlator`]'s release queue.
     scheduled: Option<Timestamp>,
-}
-
-/// How a transaction is keyed and where it came from ([`Call::keys`]).
-#[derive(Debug)]
-struct TxOrigin {
-    method: Method,
-    record: usize,
 }
 
 /// Most transactions remembered per branch (a request, its CANCEL, its ACK,
@@ -311,13 +379,15 @@ struct KeyScratch {
 }
 
 impl Call {
-    fn new(call_id: String, serial: u64) -> Call {
+    /// A call whose first message will be `first`: its vectors are
+    /// allocated at the size such a call usually reaches ([`expected_size`]).
+    fn new(call_id: String, serial: u64, first: &Message) -> Call {
+        let (messages, transactions) = expected_size(first);
         Call {
             call_id,
-            records: Vec::new(),
-            transactions: Vec::new(),
+            records: Vec::with_capacity(messages),
+            transactions: Vec::with_capacity(transactions),
             dropped_messages: 0,
-            keys: Vec::new(),
             index: None,
             last_seen: None,
             serial,
@@ -396,10 +466,10 @@ impl Call {
     /// Whether transaction `tx` (`t`) is an initial INVITE: its request was
     /// captured and carries no To tag.
     fn is_initial_invite(&self, tx: usize, t: &Transaction) -> bool {
+        // `request_without_to_tag` is the To of `request_of(tx)`, read once.
         matches!(t.method, Method::Invite)
-            && self
-                .request_of(tx)
-                .is_some_and(|r| r.msg.to_ref().is_none_or(|to| to.tag.is_none()))
+            && t.request_without_to_tag
+            && self.request_of(tx).is_some()
     }
 
     /// The last initial INVITE transaction (what [`Call::outcome`] judges).
@@ -616,33 +686,26 @@ impl Call {
             return None; // many transactions: the hashed lookup is O(1)
         }
         let via = first_via_bytes(msg)?;
-        self.transactions
-            .iter()
-            .zip(&self.keys)
-            .position(|(t, origin)| {
-                origin.method == *key_method
-                    && t.branch().starts_with(MAGIC_COOKIE)
-                    && self
-                        .records
-                        .get(origin.record)
-                        .and_then(|r| first_via_bytes(&r.msg))
-                        == Some(via)
-            })
+        self.transactions.iter().position(|t| {
+            t.key_method == *key_method
+                && t.branch_bytes().starts_with(MAGIC_COOKIE.as_bytes())
+                && self
+                    .records
+                    .get(t.origin)
+                    .and_then(|r| first_via_bytes(&r.msg))
+                    == Some(via)
+        })
     }
 
     /// The transaction with key `key`, if any (keys are unique in a call).
     fn find_tx(&self, key: KeyRef<'_>) -> Option<usize> {
         match &self.index {
             Some(index) => index.keys.get(&key.to_owned_key()).copied(),
-            None => self
-                .transactions
-                .iter()
-                .zip(&self.keys)
-                .position(|(t, origin)| {
-                    origin.method == *key.method
-                        && t.branch() == key.branch
-                        && t.sent_by() == key.sent_by
-                }),
+            None => self.transactions.iter().position(|t| {
+                t.key_method == *key.method
+                    && t.branch_bytes() == key.branch.as_bytes()
+                    && t.sent_by_bytes() == key.sent_by.as_bytes()
+            }),
         }
     }
 
@@ -652,12 +715,6 @@ impl Call {
         if self.records.len() >= MAX_MESSAGES_PER_CALL {
             self.dropped_messages += 1;
             return;
-        }
-        if self.records.is_empty() {
-            let (messages, transactions) = expected_size(&msg);
-            self.records.reserve_exact(messages);
-            self.transactions.reserve_exact(transactions);
-            self.keys.reserve_exact(transactions);
         }
         let index = self.records.len();
         // The CSeq borrowed from the message (no copy of its method); a
@@ -763,8 +820,11 @@ impl Call {
             if is_request {
                 if is_ack && t.method == Method::Invite {
                     t.ack.get_or_insert(index);
-                } else {
-                    t.request.get_or_insert(index);
+                } else if t.request.is_none() {
+                    t.request = Some(index);
+                    // Read for INVITEs only: no other method is asked.
+                    t.request_without_to_tag = t.method == Method::Invite
+                        && msg.to_ref().is_none_or(|to| to.tag.is_none());
                 }
                 if retransmission {
                     t.request_retransmissions = t.request_retransmissions.saturating_add(1);
@@ -798,22 +858,19 @@ impl Call {
 
     fn new_transaction(&mut self, key: KeyRef<'_>, method: Method, cseq: u32) -> usize {
         let tx = self.transactions.len();
-        self.transactions
-            .push(Transaction::new(method, cseq, key.branch, key.sent_by));
         // The message being added creates the transaction; it becomes the next record.
-        self.keys.push(TxOrigin {
-            method: key.method.clone(),
-            record: self.records.len(),
-        });
+        let origin = self.records.len();
+        self.transactions
+            .push(Transaction::new(method, cseq, key, origin));
         if let Some(index) = &mut self.index {
             index.insert(key.to_owned_key(), tx);
         } else if self.transactions.len() > SCAN_LIMIT {
             let mut index = TxIndex::default();
-            for (i, (t, origin)) in self.transactions.iter().zip(&self.keys).enumerate() {
+            for (i, t) in self.transactions.iter().enumerate() {
                 let key = TxKey {
                     branch: t.branch().to_string(),
                     sent_by: t.sent_by().to_string(),
-                    method: origin.method.clone(),
+                    method: t.key_method.clone(),
                 };
                 index.insert(key, i);
             }
@@ -1161,7 +1218,7 @@ impl Correlator {
         if self.open.len() >= self.limit.0 {
             self.evict();
         }
-        let mut call = Call::new(call_id, self.next_serial);
+        let mut call = Call::new(call_id, self.next_serial, &msg);
         self.next_serial += 1;
         call.push(bytes, msg, &mut self.scratch);
         if let Some(deadline) = reschedule(&mut call, linger) {
@@ -1482,6 +1539,52 @@ mod tests {
     }
 
     #[test]
+    fn transaction_keys_inline_or_boxed() {
+        let short = Transaction::new(
+            Method::Invite,
+            1,
+            KeyRef {
+                branch: "z9hG4bK-1",
+                sent_by: "10.0.0.1:5060",
+                method: &Method::Invite,
+            },
+            0,
+        );
+        assert!(matches!(short.key, KeyText::Inline { len: 22, .. }));
+        assert_eq!(
+            (short.branch(), short.sent_by()),
+            ("z9hG4bK-1", "10.0.0.1:5060")
+        );
+        assert_eq!(short.branch_bytes(), b"z9hG4bK-1");
+        assert_eq!(short.sent_by_bytes(), b"10.0.0.1:5060");
+        // 62 bytes fit; 63 are boxed.
+        let branch = format!("z9hG4bK{}", "a".repeat(41));
+        let fits = KeyText::new(&branch, "host.example");
+        assert!(matches!(fits, KeyText::Inline { len: 60, .. }));
+        assert_eq!(fits.as_str(), format!("{branch}host.example"));
+        let at_limit = KeyText::new(&branch, "host.example:5");
+        assert!(matches!(at_limit, KeyText::Inline { len: 62, .. }));
+        let long = KeyText::new(&branch, "host.example:50");
+        assert!(matches!(long, KeyText::Boxed(_)));
+        assert_eq!(long.as_str(), format!("{branch}host.example:50"));
+        let t = Transaction::new(
+            Method::Bye,
+            2,
+            KeyRef {
+                branch: &branch,
+                sent_by: "é.example:5060",
+                method: &Method::Bye,
+            },
+            3,
+        );
+        assert_eq!(
+            (t.branch(), t.sent_by()),
+            (branch.as_str(), "é.example:5060")
+        );
+        assert_eq!((t.key_method.clone(), t.origin), (Method::Bye, 3));
+        assert_eq!(KeyText::new("", "").as_str(), "");
+    }
+    #[test]
     fn ties_responses_retransmissions_and_acks_to_their_transactions() {
         let i1 = invite("z9hG4bK-1", 1, "Require: 100rel\n");
         let r420 = response("420 Bad Extension", "z9hG4bK-1", 1, "INVITE", "b1");
@@ -1575,7 +1678,7 @@ mod tests {
         let parse = |text: &str| {
             Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
         };
-        let origins: Vec<usize> = call.keys.iter().map(|k| k.record).collect();
+        let origins: Vec<usize> = call.transactions.iter().map(|t| t.origin).collect();
         assert_eq!(origins, vec![0, 1]);
         assert_eq!(
             call.find_tx_by_first_via(&parse(&r180), &Method::Invite),

@@ -210,11 +210,20 @@ impl Via {
         // second entry).
         let transport = bytes.get(..space)?;
         let after = rest.get(space + 1..)?;
-        if transport.is_empty()
-            || transport.contains(&b';')
-            || !all_plain_via_bytes(transport)
-            || !all_plain_via_bytes(after.as_bytes())
+        // The transports in use are plain by sight: matched before the
+        // byte check.
+        let known = matches!(
+            transport,
+            b"UDP" | b"TCP" | b"TLS" | b"SCTP" | b"WS" | b"WSS"
+        );
+        if !known
+            && (transport.is_empty()
+                || transport.contains(&b';')
+                || !all_plain_via_bytes(transport))
         {
+            return None;
+        }
+        if !all_plain_via_bytes(after.as_bytes()) {
             return None;
         }
         // Every byte is plain ASCII from here: slicing at any byte offset
@@ -243,9 +252,10 @@ impl Via {
         let mut params = params;
         while let Some(rest) = params {
             let bytes = rest.as_bytes();
+            // Written in lower case nearly always: one comparison first.
             let named_branch = bytes
                 .first_chunk::<6>()
-                .is_some_and(|name| name.eq_ignore_ascii_case(b"branch"));
+                .is_some_and(|name| name == b"branch" || name.eq_ignore_ascii_case(b"branch"));
             let end = find_byte_swar(bytes, b';');
             if named_branch {
                 let param = rest.get(..end.unwrap_or(rest.len()))?;
@@ -272,18 +282,13 @@ impl Via {
 /// number written exactly this way). Read by hand: `str::parse` costs
 /// more than the rest of the check.
 fn is_canonical_port(digits: &[u8]) -> bool {
-    if digits.is_empty() || digits.len() > 5 || (digits.len() > 1 && digits.first() == Some(&b'0'))
-    {
-        return false;
-    }
-    let mut value: u32 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return false;
-        }
-        value = value * 10 + u32::from(d - b'0');
-    }
-    value <= u32::from(u16::MAX)
+    let leading_zero = digits.len() > 1 && digits.first() == Some(&b'0');
+    // Five digits are within `u16` when not above its largest value: equal
+    // lengths of digits compare as their numbers do.
+    (1..=5).contains(&digits.len())
+        && !leading_zero
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits.len() < 5 || digits <= b"65535".as_slice())
 }
 
 /// The position of the first `needle` byte, eight bytes at a time: Via
@@ -495,8 +500,9 @@ impl NameAddr {
     /// `NameAddr::parse(entry).map(|a| a.uri)` gives, without reading the
     /// display name and the parameters.
     pub fn parse_uri(entry: &str) -> Option<&str> {
-        if let Some(parts) = NameAddr::parse_plain_parts(entry) {
-            return Some(parts.uri);
+        // The URI alone: the parameters after it need no reading.
+        if let Some((_, uri, _)) = NameAddr::parse_plain_head(entry) {
+            return Some(uri);
         }
         Some(NameAddrParts::split(entry)?.uri)
     }
@@ -533,34 +539,7 @@ impl NameAddr {
 
     /// The parts of [`NameAddr::parse_plain`], borrowed.
     fn parse_plain_parts(entry: &str) -> Option<PlainNameAddr<'_>> {
-        let (display, rest) = match entry.strip_prefix('"') {
-            Some(quoted) => {
-                // Up to the closing quote; an escape needs the full reading.
-                let end = find_first(quoted.as_bytes(), [b'"', b'\\']);
-                if quoted.as_bytes().get(end) != Some(&b'"') {
-                    return None;
-                }
-                let display = quoted.get(..end)?;
-                let after = quoted.get(end + 1..)?;
-                let spaces = after
-                    .bytes()
-                    .take_while(|&b| b == b' ' || b == b'\t')
-                    .count();
-                let rest = after.get(spaces..)?;
-                ((!display.is_empty()).then_some(display), rest)
-            }
-            None => (None, entry),
-        };
-        let rest = rest.strip_prefix('<')?;
-        let gt = find_first(rest.as_bytes(), [b'>']);
-        let (uri, params) = (rest.get(..gt)?, rest.get(gt + 1..)?);
-        // Graphic ends: the full reading's trim leaves the URI as it is.
-        let (Some(first), Some(last)) = (uri.as_bytes().first(), uri.as_bytes().last()) else {
-            return None;
-        };
-        if !first.is_ascii_graphic() || !last.is_ascii_graphic() {
-            return None;
-        }
+        let (display, uri, params) = NameAddr::parse_plain_head(entry)?;
         let params_plain = params.is_empty()
             || (params.starts_with(';') && all_plain_param_bytes(params.as_bytes()));
         if !params_plain {
@@ -591,6 +570,43 @@ impl NameAddr {
             rest = next;
         }
         Some(PlainNameAddr { display, uri, tag })
+    }
+
+    /// The display name (unquoted, `None` when absent or empty), the URI and
+    /// the parameters (from just after the `>`) of an entry in the plain
+    /// shape of [`NameAddr::parse_plain`], the parameters not yet checked.
+    /// The URI is already the one the full reading gives: the parameters
+    /// come after it and change nothing in it.
+    fn parse_plain_head(entry: &str) -> Option<(Option<&str>, &str, &str)> {
+        let (display, rest) = match entry.strip_prefix('"') {
+            Some(quoted) => {
+                // Up to the closing quote; an escape needs the full reading.
+                let end = find_first(quoted.as_bytes(), [b'"', b'\\']);
+                if quoted.as_bytes().get(end) != Some(&b'"') {
+                    return None;
+                }
+                let display = quoted.get(..end)?;
+                let after = quoted.get(end + 1..)?;
+                let spaces = after
+                    .bytes()
+                    .take_while(|&b| b == b' ' || b == b'\t')
+                    .count();
+                let rest = after.get(spaces..)?;
+                ((!display.is_empty()).then_some(display), rest)
+            }
+            None => (None, entry),
+        };
+        let rest = rest.strip_prefix('<')?;
+        let gt = find_first(rest.as_bytes(), [b'>']);
+        let (uri, params) = (rest.get(..gt)?, rest.get(gt + 1..)?);
+        // Graphic ends: the full reading's trim leaves the URI as it is.
+        let (Some(first), Some(last)) = (uri.as_bytes().first(), uri.as_bytes().last()) else {
+            return None;
+        };
+        if !first.is_ascii_graphic() || !last.is_ascii_graphic() {
+            return None;
+        }
+        Some((display, uri, params))
     }
 }
 
@@ -1382,6 +1398,17 @@ mod tests {
             })
         );
         assert_eq!(NameAddr::parse_plain_parts("sip:a@h;tag=1"), None);
+        // The head alone: parameters as written, not yet checked.
+        assert_eq!(
+            NameAddr::parse_plain_head(r#""Al" <sip:a@h>;x="(y)""#),
+            Some((Some("Al"), "sip:a@h", r#";x="(y)""#))
+        );
+        assert_eq!(
+            NameAddr::parse_plain_head("<sip:a@h>"),
+            Some((None, "sip:a@h", ""))
+        );
+        assert_eq!(NameAddr::parse_plain_head("< sip:a@h>"), None);
+        assert_eq!(NameAddr::parse_plain_head(r#""A\"B" <sip:a@h>"#), None);
     }
 
     #[test]
@@ -1398,6 +1425,10 @@ mod tests {
             "<>;tag=1",
             r#""a<b" <sip:x>"#,
             " <sip:a@b> ",
+            // Parameters the plain reading of the tag leaves to the full
+            // reading: the URI is read the plain way all the same.
+            r#"<sip:a@b>;x="q;<r>";tag=1"#,
+            "<sip:a@b>junk (c)",
         ] {
             assert_eq!(
                 NameAddr::parse_uri(entry),
