@@ -245,16 +245,22 @@ const fn bit(name: HeaderName) -> u64 {
     1u64 << name.index()
 }
 
-/// [`SINGLE`] as a set of [`bit`]s.
-const SINGLE_BITS: u64 = {
+/// `names` as a set of [`bit`]s.
+const fn bits(names: &[HeaderName]) -> u64 {
     let mut bits = 0;
     let mut i = 0;
-    while i < SINGLE.len() {
-        bits |= bit(SINGLE[i]);
+    while i < names.len() {
+        bits |= bit(names[i]);
         i += 1;
     }
     bits
-};
+}
+
+/// [`SINGLE`] as a set of [`bit`]s.
+const SINGLE_BITS: u64 = bits(&SINGLE);
+
+/// [`MANDATORY`] as a set of [`bit`]s.
+const MANDATORY_BITS: u64 = bits(&MANDATORY);
 
 /// Where a header line's parts lie: its first colon (if it comes before the
 /// line end), the end of its content (without `\n` and a `\r` before it) and
@@ -552,15 +558,21 @@ impl Message {
                 dropped: dropped_headers,
             });
         }
-        for name in SINGLE {
-            if repeated & bit(name) != 0 {
-                anomalies.push(Anomaly::DuplicateHeader(name));
+        // Nearly every message repeats no single header and carries every
+        // mandatory one: one test each instead of a loop over the names.
+        if repeated & SINGLE_BITS != 0 {
+            for name in SINGLE {
+                if repeated & bit(name) != 0 {
+                    anomalies.push(Anomaly::DuplicateHeader(name));
+                }
             }
         }
         let is_request = matches!(start, StartLine::Request { .. });
-        for name in MANDATORY {
-            if seen & bit(name) == 0 {
-                anomalies.push(Anomaly::MissingHeader(name));
+        if seen & MANDATORY_BITS != MANDATORY_BITS {
+            for name in MANDATORY {
+                if seen & bit(name) == 0 {
+                    anomalies.push(Anomaly::MissingHeader(name));
+                }
             }
         }
         if is_request && seen & bit(HeaderName::MaxForwards) == 0 {

@@ -402,6 +402,24 @@ fn bad_and_missing_content_length() {
     assert_eq!(m.body(), b"whatever follows");
 }
 
+/// The duplicate and missing header checks are skipped when the bit sets
+/// say there is nothing to report; one repeated or one absent header must
+/// still be reported alone.
+#[test]
+fn one_repeated_or_missing_header_is_reported_alone() {
+    let base = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\nFrom: <sip:a@x>;tag=1\r\n\
+        To: <sip:b@x>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n";
+    assert_eq!(parse(&format!("{base}\r\n")).anomalies(), &[]);
+    assert_eq!(
+        parse(&format!("{base}To: <sip:c@x>\r\n\r\n")).anomalies(),
+        &[Anomaly::DuplicateHeader(HeaderName::To)]
+    );
+    assert_eq!(
+        parse(&(base.replace("Via: SIP/2.0/UDP a\r\n", "") + "\r\n")).anomalies(),
+        &[Anomaly::MissingHeader(HeaderName::Via)]
+    );
+}
+
 #[test]
 fn missing_mandatory_headers() {
     let m = parse("INVITE sip:b@x SIP/2.0\r\n\r\n");
