@@ -762,9 +762,91 @@ const SRC_TO_DST: &str = r#"","dst":""#;
 
 /// A JSON string as serde_json writes it.
 fn push_str(out: &mut Vec<u8>, s: &str) {
+    if push_short_plain(out, s.as_bytes()) {
+        return;
+    }
     out.push(b'"');
     push_str_contents(out, s);
     out.push(b'"');
+}
+
+/// Longest string [`push_short_plain`] takes.
+const SHORT: usize = 2 * BLOCK;
+
+/// Appends `"{bytes}"` and returns true when `bytes` is at most [`SHORT`]
+/// bytes long and has nothing to escape (most Call-IDs, URIs, start lines
+/// and header values); appends nothing and returns false otherwise. The
+/// bytes are read as overlapping pieces of fixed size — up to 32 bytes four
+/// words checked with [`escape_flags_u64`], above that the first and last
+/// [`BLOCK`] checked with [`block_is_plain`] — and stored over a fixed block
+/// of quotes, which is cut after the closing one: fixed-size moves only,
+/// where the general path spends two copies of a run-time length (calls to
+/// `memcpy`) and a capacity check per quote.
+fn push_short_plain(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    let len = bytes.len();
+    let start = out.len();
+    match len {
+        0..8 => {
+            if bytes.iter().any(|&b| needs_escape(b)) {
+                return false;
+            }
+            out.extend_from_slice(&[b'"'; 9]);
+            if let Some(inside) = out.get_mut(start + 1..start + 1 + len) {
+                inside.copy_from_slice(bytes);
+            }
+        }
+        8..=BLOCK => {
+            // Offsets 0, 8, 16 and len - 8, the middle ones pulled back into
+            // the string: every byte lies in one of the four words.
+            let last = len - 8;
+            let offsets = [0, last.min(8), last.min(16), last];
+            let words = offsets.map(|at| {
+                bytes
+                    .get(at..)
+                    .and_then(<[u8]>::first_chunk::<8>)
+                    .map_or(HIGH, |w| u64::from_le_bytes(*w))
+            });
+            if words.iter().fold(0, |f, &w| f | escape_flags_u64(w)) != 0 {
+                return false;
+            }
+            out.extend_from_slice(&[b'"'; BLOCK + 2]);
+            if let Some(inside) = out.get_mut(start + 1..) {
+                for (at, w) in offsets.into_iter().zip(words) {
+                    if let Some(to) = inside.get_mut(at..).and_then(<[u8]>::first_chunk_mut) {
+                        *to = w.to_le_bytes();
+                    }
+                }
+            }
+        }
+        _ => {
+            // The first and the last block cover the string.
+            let (Some(first), Some(last), true) = (
+                bytes.first_chunk::<BLOCK>(),
+                bytes.last_chunk::<BLOCK>(),
+                len <= SHORT,
+            ) else {
+                return false;
+            };
+            if !(block_is_plain(first) && block_is_plain(last)) {
+                return false;
+            }
+            out.extend_from_slice(&[b'"'; SHORT + 2]);
+            if let Some(inside) = out.get_mut(start + 1..) {
+                if let Some(to) = inside.first_chunk_mut() {
+                    *to = *first;
+                }
+                if let Some(to) = inside
+                    .get_mut(len - BLOCK..)
+                    .and_then(<[u8]>::first_chunk_mut)
+                {
+                    *to = *last;
+                }
+            }
+        }
+    }
+    // The closing quote is the block's byte after the string.
+    out.truncate(start + len + 2);
+    true
 }
 
 /// The inside of a JSON string as serde_json writes it: `"` and `\` escaped,
@@ -1094,6 +1176,38 @@ mod tests {
         let mut out = Vec::new();
         statics.push(&mut out, &Cow::Borrowed("say \"hi\"\n"));
         assert_eq!(out, br#""say \"hi\"\n""#);
+    }
+
+    /// Short strings of every length up to past [`SHORT`], plain and with
+    /// an escape at every position, as serde_json writes them (the fast path
+    /// or the general one).
+    #[test]
+    fn short_strings_are_written_as_serde_json_does() {
+        for len in 0..=SHORT + 9 {
+            let plain: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            let mut out = b"x".to_vec();
+            let fast = push_short_plain(&mut out, plain.as_bytes());
+            assert_eq!(fast, len <= SHORT, "{len}");
+            if fast {
+                assert_eq!(out, format!("x\"{plain}\"").into_bytes());
+            } else {
+                assert_eq!(out, b"x");
+            }
+            for at in 0..len {
+                for special in [b'"', b'\\', b'\n', 0x1f] {
+                    let mut bytes = plain.clone().into_bytes();
+                    bytes[at] = special;
+                    let s = String::from_utf8(bytes).unwrap();
+                    let mut out = b"x".to_vec();
+                    assert!(!push_short_plain(&mut out, s.as_bytes()));
+                    assert_eq!(out, b"x");
+                    push_str(&mut out, &s);
+                    assert_eq!(out[1..], *serde_json::to_string(&s).unwrap().as_bytes());
+                }
+            }
+        }
     }
 
     #[test]
