@@ -232,6 +232,10 @@ impl StaticTexts {
     }
 
     /// `push_str(out, text)`, from the cache when `text` is a fixed text.
+    #[allow(
+        clippy::ptr_arg,
+        reason = "whether the text is borrowed, and for how long, is the point"
+    )]
     fn push(&mut self, out: &mut Vec<u8>, text: &Cow<'static, str>) {
         let Cow::Borrowed(text) = *text else {
             return push_str(out, text);
