@@ -8,6 +8,7 @@
 //! types are the schema; they are kept apart from the analysis types so that a
 //! refactor there cannot change the output by accident.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -181,6 +182,8 @@ pub struct JsonReport<'w> {
     dates: render::Dates,
     /// The input name as a JSON string, written on every line.
     input: QuotedInput,
+    /// The fixed texts of diagnostics as JSON strings.
+    statics: StaticTexts,
 }
 
 /// The JSON string of the input name, escaped once per capture instead of
@@ -204,6 +207,53 @@ impl QuotedInput {
     }
 }
 
+/// The JSON strings of the fixed texts of diagnostics — the why of a
+/// response code from the knowledge base, a rule's fix, header names —
+/// escaped once instead of for every finding (a why is some 200 bytes, with
+/// quotes in many). Keyed by the text's address and length: a `&'static
+/// str` is program data, never freed nor reused, so the same key is the
+/// same text for the whole run (and capture bytes cannot add keys).
+/// Direct-mapped and bounded: [`StaticTexts::SLOTS`] entries, a text
+/// replaces the one in its slot.
+struct StaticTexts {
+    keys: [Option<&'static str>; StaticTexts::SLOTS],
+    /// `"{text}"`, escaped, of the key in the same slot.
+    json: [Vec<u8>; StaticTexts::SLOTS],
+}
+
+impl StaticTexts {
+    const SLOTS: usize = 64;
+
+    fn new() -> StaticTexts {
+        StaticTexts {
+            keys: [None; StaticTexts::SLOTS],
+            json: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+
+    /// `push_str(out, text)`, from the cache when `text` is a fixed text.
+    #[allow(
+        clippy::ptr_arg,
+        reason = "whether the text is borrowed, and for how long, is the point"
+    )]
+    fn push(&mut self, out: &mut Vec<u8>, text: &Cow<'static, str>) {
+        let Cow::Borrowed(text) = *text else {
+            return push_str(out, text);
+        };
+        // Fibonacci hashing of the address: the top bits pick the slot.
+        let key = (text.as_ptr() as usize as u64) ^ (text.len() as u64).rotate_left(32);
+        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % Self::SLOTS;
+        // Address and length: `ptr::eq` of two `&str` compares both.
+        if !self.keys[slot].is_some_and(|cached| std::ptr::eq(cached, text)) {
+            self.keys[slot] = Some(text);
+            let json = &mut self.json[slot];
+            json.clear();
+            push_str(json, text);
+        }
+        out.extend_from_slice(&self.json[slot]);
+    }
+}
+
 impl<'w> JsonReport<'w> {
     pub fn new(w: &'w mut dyn Write) -> JsonReport<'w> {
         JsonReport {
@@ -214,6 +264,7 @@ impl<'w> JsonReport<'w> {
             routes: render::RouteTexts::new(SRC_TO_DST),
             dates: render::Dates::default(),
             input: QuotedInput::default(),
+            statics: StaticTexts::new(),
         }
     }
 }
@@ -239,7 +290,8 @@ impl CallSink for JsonReport<'_> {
         let texts = (&mut self.routes, &mut self.dates);
         render_call_line(&mut self.buf, texts, input, call);
         for d in diagnostics {
-            render_diagnostic_line(&mut self.buf, &mut self.routes, input, d);
+            let texts = (&mut self.routes, &mut self.statics);
+            render_diagnostic_line(&mut self.buf, texts, input, d);
         }
         self.w.write_all(&self.buf)?;
         if self.flush_each_call {
@@ -273,7 +325,8 @@ impl Report for JsonReport<'_> {
         {
             self.buf.clear();
             let input = self.input.get(&summary.name);
-            render_diagnostic_line(&mut self.buf, &mut self.routes, input, d);
+            let texts = (&mut self.routes, &mut self.statics);
+            render_diagnostic_line(&mut self.buf, texts, input, d);
             self.w.write_all(&self.buf)?;
         }
         let summary = summary_json(summary);
@@ -631,7 +684,7 @@ const fn method_texts(before: &[u8], after: &[u8]) -> [([u8; 24], usize); 14] {
 /// `input` as in [`render_call_line`].
 fn render_diagnostic_line(
     out: &mut Vec<u8>,
-    routes: &mut render::RouteTexts,
+    (routes, statics): (&mut render::RouteTexts, &mut StaticTexts),
     input: &[u8],
     d: &Diagnostic,
 ) {
@@ -671,9 +724,12 @@ fn render_diagnostic_line(
     out.extend_from_slice(br#","message":"#);
     push_str(out, &d.message);
     out.extend_from_slice(br#","why":"#);
-    push_str(out, &d.why);
+    statics.push(out, &d.why);
     out.extend_from_slice(br#","fix":"#);
-    push_opt_str(out, d.fix.as_deref());
+    match &d.fix {
+        Some(fix) => statics.push(out, fix),
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(br#","evidence":["#);
     for (i, e) in d.evidence.iter().enumerate() {
         if i > 0 {
@@ -688,7 +744,7 @@ fn render_diagnostic_line(
                 out.extend_from_slice(br#"{"frame":"#);
                 render::push_u64(out, u64::from(frame.0));
                 out.extend_from_slice(br#","header":"#);
-                push_str(out, header);
+                statics.push(out, header);
                 out.extend_from_slice(br#","value":"#);
                 push_str(out, value);
             }
@@ -696,7 +752,7 @@ fn render_diagnostic_line(
                 out.extend_from_slice(br#"{"frame":"#);
                 render::push_u64(out, u64::from(frame.0));
                 out.extend_from_slice(br#","note":"#);
-                push_str(out, note);
+                statics.push(out, note);
             }
         }
         out.push(b'}');
@@ -710,9 +766,91 @@ const SRC_TO_DST: &str = r#"","dst":""#;
 
 /// A JSON string as serde_json writes it.
 fn push_str(out: &mut Vec<u8>, s: &str) {
+    if push_short_plain(out, s.as_bytes()) {
+        return;
+    }
     out.push(b'"');
     push_str_contents(out, s);
     out.push(b'"');
+}
+
+/// Longest string [`push_short_plain`] takes.
+const SHORT: usize = 2 * BLOCK;
+
+/// Appends `"{bytes}"` and returns true when `bytes` is at most [`SHORT`]
+/// bytes long and has nothing to escape (most Call-IDs, URIs, start lines
+/// and header values); appends nothing and returns false otherwise. The
+/// bytes are read as overlapping pieces of fixed size — up to 32 bytes four
+/// words checked with [`escape_flags_u64`], above that the first and last
+/// [`BLOCK`] checked with [`block_is_plain`] — and stored over a fixed block
+/// of quotes, which is cut after the closing one: fixed-size moves only,
+/// where the general path spends two copies of a run-time length (calls to
+/// `memcpy`) and a capacity check per quote.
+fn push_short_plain(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    let len = bytes.len();
+    let start = out.len();
+    match len {
+        0..8 => {
+            if bytes.iter().any(|&b| needs_escape(b)) {
+                return false;
+            }
+            out.extend_from_slice(&[b'"'; 9]);
+            if let Some(inside) = out.get_mut(start + 1..start + 1 + len) {
+                inside.copy_from_slice(bytes);
+            }
+        }
+        8..=BLOCK => {
+            // Offsets 0, 8, 16 and len - 8, the middle ones pulled back into
+            // the string: every byte lies in one of the four words.
+            let last = len - 8;
+            let offsets = [0, last.min(8), last.min(16), last];
+            let words = offsets.map(|at| {
+                bytes
+                    .get(at..)
+                    .and_then(<[u8]>::first_chunk::<8>)
+                    .map_or(HIGH, |w| u64::from_le_bytes(*w))
+            });
+            if words.iter().fold(0, |f, &w| f | escape_flags_u64(w)) != 0 {
+                return false;
+            }
+            out.extend_from_slice(&[b'"'; BLOCK + 2]);
+            if let Some(inside) = out.get_mut(start + 1..) {
+                for (at, w) in offsets.into_iter().zip(words) {
+                    if let Some(to) = inside.get_mut(at..).and_then(<[u8]>::first_chunk_mut) {
+                        *to = w.to_le_bytes();
+                    }
+                }
+            }
+        }
+        _ => {
+            // The first and the last block cover the string.
+            let (Some(first), Some(last), true) = (
+                bytes.first_chunk::<BLOCK>(),
+                bytes.last_chunk::<BLOCK>(),
+                len <= SHORT,
+            ) else {
+                return false;
+            };
+            if !(block_is_plain(first) && block_is_plain(last)) {
+                return false;
+            }
+            out.extend_from_slice(&[b'"'; SHORT + 2]);
+            if let Some(inside) = out.get_mut(start + 1..) {
+                if let Some(to) = inside.first_chunk_mut() {
+                    *to = *first;
+                }
+                if let Some(to) = inside
+                    .get_mut(len - BLOCK..)
+                    .and_then(<[u8]>::first_chunk_mut)
+                {
+                    *to = *last;
+                }
+            }
+        }
+    }
+    // The closing quote is the block's byte after the string.
+    out.truncate(start + len + 2);
+    true
 }
 
 /// The inside of a JSON string as serde_json writes it: `"` and `\` escaped,
@@ -987,6 +1125,7 @@ mod tests {
         let mut routes = render::RouteTexts::new(SRC_TO_DST);
         let mut dates = render::Dates::default();
         let mut quoted = QuotedInput::default();
+        let mut statics = StaticTexts::new();
         for input in crate::test_fixtures::analyses() {
             let name = format!("{}\u{1b}\"odd\\name\tü", input.name);
             let quoted = quoted.get(&name).to_vec();
@@ -1001,7 +1140,7 @@ mod tests {
                 calls += 1;
                 for d in found.iter().chain(&input.summary.capture_diagnostics) {
                     let mut out = Vec::new();
-                    render_diagnostic_line(&mut out, &mut routes, &quoted, d);
+                    render_diagnostic_line(&mut out, (&mut routes, &mut statics), &quoted, d);
                     let expected = serde_line(&Line::Diagnostic(diagnostic_json(&name, d)));
                     assert_eq!(
                         String::from_utf8_lossy(&out),
@@ -1015,6 +1154,64 @@ mod tests {
             calls > 50 && diagnostics > 50,
             "{calls} calls, {diagnostics} diagnostics"
         );
+    }
+
+    /// Fixed texts come out of the cache as `push_str` writes them, also
+    /// when they evict each other and for owned texts of the same content.
+    #[test]
+    fn static_texts_are_escaped_once_and_right() {
+        static TEXTS: [&str; 6] = ["plain", "a \"quoted\" why", "", "tab\there", "\\", "ü"];
+        let mut statics = StaticTexts::new();
+        for round in 0..3 {
+            let rules = crate::rules::RULES.iter();
+            for text in TEXTS
+                .iter()
+                .chain(rules.flat_map(|r| [&r.summary, &r.explanation]))
+            {
+                let mut expected = Vec::new();
+                push_str(&mut expected, text);
+                for cow in [Cow::Borrowed(*text), Cow::Owned(text.to_string())] {
+                    let mut out = b"x".to_vec();
+                    statics.push(&mut out, &cow);
+                    assert_eq!(out[1..], expected[..], "{text:?} round {round}");
+                }
+            }
+        }
+        let mut out = Vec::new();
+        statics.push(&mut out, &Cow::Borrowed("say \"hi\"\n"));
+        assert_eq!(out, br#""say \"hi\"\n""#);
+    }
+
+    /// Short strings of every length up to past [`SHORT`], plain and with
+    /// an escape at every position, as serde_json writes them (the fast path
+    /// or the general one).
+    #[test]
+    fn short_strings_are_written_as_serde_json_does() {
+        for len in 0..=SHORT + 9 {
+            let plain: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            let mut out = b"x".to_vec();
+            let fast = push_short_plain(&mut out, plain.as_bytes());
+            assert_eq!(fast, len <= SHORT, "{len}");
+            if fast {
+                assert_eq!(out, format!("x\"{plain}\"").into_bytes());
+            } else {
+                assert_eq!(out, b"x");
+            }
+            for at in 0..len {
+                for special in [b'"', b'\\', b'\n', 0x1f] {
+                    let mut bytes = plain.clone().into_bytes();
+                    bytes[at] = special;
+                    let s = String::from_utf8(bytes).unwrap();
+                    let mut out = b"x".to_vec();
+                    assert!(!push_short_plain(&mut out, s.as_bytes()));
+                    assert_eq!(out, b"x");
+                    push_str(&mut out, &s);
+                    assert_eq!(out[1..], *serde_json::to_string(&s).unwrap().as_bytes());
+                }
+            }
+        }
     }
 
     #[test]
