@@ -182,27 +182,49 @@ pub fn frame_message(buf: &[u8]) -> Framing {
     }
 
     // One pass over the header lines up to the empty line, reading the
-    // first Content-Length on the way.
+    // first Content-Length on the way. Header lines are short: their ends
+    // are found inline, sixteen bytes at a time, rather than by a `memchr`
+    // call per line.
     let mut content_length: Option<Option<u32>> = None;
     let mut line_start = first_lf + 1;
-    let mut head_len = None;
-    // Header lines are short: their ends are found inline, sixteen bytes at
-    // a time, rather than by a `memchr` call per line.
-    while let Some(lf) = find_lf_near(msg, line_start) {
+    while content_length.is_none() {
+        let Some(lf) = find_lf_near(msg, line_start) else {
+            return Framing::Incomplete;
+        };
         let end = content_end(msg, line_start, lf);
         if end == line_start {
-            head_len = Some(lf + 1);
-            break;
+            return frame_body(msg, skip, lf + 1, None);
         }
-        if content_length.is_none() {
-            content_length = content_length_of(msg.get(line_start..end).unwrap_or_default());
-        }
+        content_length = content_length_of(msg.get(line_start..end).unwrap_or_default());
         line_start = lf + 1;
     }
-    let Some(head_len) = head_len else {
-        return Framing::Incomplete;
+    // Content-Length is nearly always the last header: the empty line
+    // follows at once. Otherwise the lines after it are only looked at for
+    // their ends.
+    let head_len = match msg.get(line_start..) {
+        Some([b'\r', b'\n', ..]) => line_start + 2,
+        Some([b'\n', ..]) => line_start + 1,
+        _ => loop {
+            let Some(lf) = find_lf_near(msg, line_start) else {
+                return Framing::Incomplete;
+            };
+            if content_end(msg, line_start, lf) == line_start {
+                break lf + 1;
+            }
+            line_start = lf + 1;
+        },
     };
+    frame_body(msg, skip, head_len, content_length)
+}
 
+/// The framing of a message whose header section is `msg[..head_len]`,
+/// given the value of its first Content-Length header, if any.
+fn frame_body(
+    msg: &[u8],
+    skip: usize,
+    head_len: usize,
+    content_length: Option<Option<u32>>,
+) -> Framing {
     match content_length {
         Some(Some(body_len)) => {
             let len = head_len.saturating_add(body_len as usize);
@@ -397,6 +419,22 @@ v=0\n";
                 skip: 0,
                 len: bad.len()
             }
+        );
+    }
+
+    /// The empty line right after Content-Length, or further on.
+    #[test]
+    fn headers_after_content_length() {
+        let last = b"SIP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nabSIP";
+        assert_eq!(frame_message(last), Framing::Complete { skip: 0, len: 39 });
+        let lf = b"SIP/2.0 200 OK\nl: 2\n\nab";
+        assert_eq!(frame_message(lf), Framing::Complete { skip: 0, len: 23 });
+        let more = b"SIP/2.0 200 OK\r\nl: 1\r\nContent-Length: 9\r\nX: y\r\n\r\nab";
+        assert_eq!(frame_message(more), Framing::Complete { skip: 0, len: 50 });
+        assert_eq!(frame_message(more), oracle::frame_message(more));
+        assert_eq!(
+            frame_message(b"SIP/2.0 200 OK\r\nl: 1\r\nX: y\r\n\r"),
+            Framing::Incomplete
         );
     }
 
