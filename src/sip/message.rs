@@ -133,11 +133,11 @@ pub struct Message {
     parsed: Box<Parsed>,
 }
 
-/// What accessors parse on first use and keep. Kept small (136 bytes, was
+/// What accessors parse on first use and keep. Kept small (160 bytes, was
 /// 440): it is allocated and zeroed for every message, while most of its
 /// caches stay empty. The rarely filled large values (an SDP result, a whole
-/// Via, a From or To) are boxed; CSeq (read for every message) and the Via
-/// key (for nearly half) stay inline.
+/// Via, a From or To) are boxed; CSeq (read for every message), the Via
+/// key (for nearly half) and the spans of the To's URI and tag stay inline.
 #[derive(Debug, Clone, Default)]
 struct Parsed {
     /// The SDP body: several rules read it, parsing is the costly part.
