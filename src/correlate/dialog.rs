@@ -63,7 +63,7 @@ pub(super) fn dialogs_of(call: &Call) -> Vec<Dialog> {
         }
         // A re-INVITE (To tag in the request) stays in its dialog.
         let request = call.request_of(tx);
-        if request.is_some_and(|r| r.msg.to_ref().is_some_and(|to| to.tag.is_some())) {
+        if request.is_some_and(|r| r.msg.to_tag().is_some()) {
             continue;
         }
         for record in t.responses.iter().filter_map(|&i| call.records.get(i)) {

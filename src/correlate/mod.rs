@@ -823,8 +823,7 @@ impl Call {
                 } else if t.request.is_none() {
                     t.request = Some(index);
                     // Read for INVITEs only: no other method is asked.
-                    t.request_without_to_tag = t.method == Method::Invite
-                        && msg.to_ref().is_none_or(|to| to.tag.is_none());
+                    t.request_without_to_tag = t.method == Method::Invite && msg.to_tag().is_none();
                 }
                 if retransmission {
                     t.request_retransmissions = t.request_retransmissions.saturating_add(1);

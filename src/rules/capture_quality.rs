@@ -196,7 +196,7 @@ fn check_mid_call(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     };
     let in_dialog = first.msg.is_request()
         && first.msg.method() != Some(&Method::Cancel)
-        && first.msg.to_ref().is_some_and(|t| t.tag.is_some());
+        && first.msg.to_tag().is_some();
     if first.msg.is_request() && !in_dialog {
         return;
     }

@@ -154,7 +154,7 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         // and then neither SDP needs to be looked at. A provisional response
         // without a body (100, most 180s) carries no SDP: it is passed over
         // before its To header is parsed or its Content-Type read.
-        let tag = || fin.msg.to_ref().and_then(|t| t.tag.as_deref());
+        let tag = || fin.msg.to_tag();
         let early = t
             .responses
             .iter()
@@ -163,7 +163,7 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 !r.retransmission
                     && r.status().is_some_and(|s| s.is_provisional())
                     && !r.msg.body().is_empty()
-                    && r.msg.to_ref().and_then(|t| t.tag.as_deref()) == tag()
+                    && r.msg.to_tag() == tag()
                     && r.msg.sdp_ref().is_some_and(|s| s.is_ok())
             });
         let Some(early) = early else {

@@ -133,11 +133,11 @@ pub struct Message {
     parsed: Box<Parsed>,
 }
 
-/// What accessors parse on first use and keep. Kept small (136 bytes, was
+/// What accessors parse on first use and keep. Kept small (160 bytes, was
 /// 440): it is allocated and zeroed for every message, while most of its
 /// caches stay empty. The rarely filled large values (an SDP result, a whole
-/// Via, a From or To) are boxed; CSeq (read for every message) and the Via
-/// key (for nearly half) stay inline.
+/// Via, a From or To) are boxed; CSeq (read for every message), the Via
+/// key (for nearly half) and the spans of the To's URI and tag stay inline.
 #[derive(Debug, Clone, Default)]
 struct Parsed {
     /// The SDP body: several rules read it, parsing is the costly part.
@@ -151,6 +151,8 @@ struct Parsed {
     /// every later message of a transaction.
     from: OnceCell<Option<Box<NameAddr>>>,
     to: OnceCell<Option<Box<NameAddr>>>,
+    /// The URI and tag of To, read in place ([`Message::to_tag`]).
+    to_spans: OnceCell<Option<AddrSpans>>,
     /// CSeq: transaction matching and every report read it.
     cseq: OnceCell<Option<CSeq>>,
 }
@@ -193,6 +195,14 @@ impl Raw {
             Err(_) => String::from_utf8_lossy(bytes),
         }
     }
+}
+
+/// Where the URI and the tag of a From or To lie in the message
+/// ([`Message::to_spans`]).
+#[derive(Debug, Clone, Copy)]
+struct AddrSpans {
+    uri: Span,
+    tag: Option<Span>,
 }
 
 /// The branch and sent-by of the top Via ([`Via::parse_key`]).
@@ -909,17 +919,22 @@ impl Message {
 
     /// The From header, parsed on first use and kept.
     pub fn from_ref(&self) -> Option<&NameAddr> {
-        self.parsed
-            .from
-            .get_or_init(|| NameAddr::parse(&self.header(HeaderName::From)?).map(Box::new))
-            .as_deref()
+        self.name_addr(&self.parsed.from, HeaderName::From)
     }
 
     /// The To header, parsed on first use and kept.
     pub fn to_ref(&self) -> Option<&NameAddr> {
-        self.parsed
-            .to
-            .get_or_init(|| NameAddr::parse(&self.header(HeaderName::To)?).map(Box::new))
+        self.name_addr(&self.parsed.to, HeaderName::To)
+    }
+
+    /// The From or To header (`name`), parsed on first use and kept in `parsed`.
+    fn name_addr<'a>(
+        &'a self,
+        parsed: &'a OnceCell<Option<Box<NameAddr>>>,
+        name: HeaderName,
+    ) -> Option<&'a NameAddr> {
+        parsed
+            .get_or_init(|| NameAddr::parse(&self.header(name)?).map(Box::new))
             .as_deref()
     }
 
@@ -932,6 +947,12 @@ impl Message {
 
     /// The URI of the To header, as [`Message::from_uri`].
     pub fn to_uri(&self) -> Option<Cow<'_, str>> {
+        // Read in place already when the tag was asked for.
+        if self.parsed.to.get().is_none()
+            && let Some(Some(spans)) = self.parsed.to_spans.get()
+        {
+            return Some(Cow::Borrowed(self.span_text(spans.uri)));
+        }
         self.uri_of(&self.parsed.to, HeaderName::To)
     }
 
@@ -954,9 +975,54 @@ impl Message {
         self.from_ref()?.tag.as_deref()
     }
 
-    /// The To tag, borrowed: no copy, unlike `to().and_then(|t| t.tag)`.
+    /// The To tag, borrowed (`to_ref()?.tag.as_deref()`): the parsed To's
+    /// when it was parsed, else read in place ([`Message::to_spans`]).
     pub fn to_tag(&self) -> Option<&str> {
-        self.to_ref()?.tag.as_deref()
+        if let Some(parsed) = self.parsed.to.get() {
+            return parsed.as_ref()?.tag.as_deref();
+        }
+        match self.to_spans() {
+            Some(spans) => spans.tag.map(|tag| self.span_text(tag)),
+            None => self.to_ref()?.tag.as_deref(),
+        }
+    }
+
+    /// The URI and tag of the To header as spans of the message, read on
+    /// first use and kept, when the header has the plain shape nearly every
+    /// To has ([`NameAddr::parse_plain_uri_tag`]): most readers of To only
+    /// compare tags or ask whether there is one, and then a `NameAddr` (four
+    /// allocations) is not worth building. `None` for any other To, left to
+    /// [`Message::to_ref`].
+    fn to_spans(&self) -> Option<&AddrSpans> {
+        self.parsed
+            .to_spans
+            .get_or_init(|| {
+                // Borrowed: a header value that was not folded, a slice of
+                // the message.
+                let Cow::Borrowed(value) = self.header(HeaderName::To)? else {
+                    return None;
+                };
+                let (uri, tag) = NameAddr::parse_plain_uri_tag(value)?;
+                let tag = match tag {
+                    Some(tag) => Some(self.span_of(tag)?),
+                    None => None,
+                };
+                Some(AddrSpans {
+                    uri: self.span_of(uri)?,
+                    tag,
+                })
+            })
+            .as_ref()
+    }
+
+    /// The text of `span`, a span [`Message::span_of`] gave.
+    fn span_text(&self, span: Span) -> &str {
+        match &self.raw {
+            Raw::Text(raw) => raw
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or_default(),
+            Raw::Bytes(_) => "",
+        }
     }
 
     /// Every Contact entry over all Contact headers (a 3xx may list several).
@@ -1056,9 +1122,17 @@ impl Message {
 
     /// The media type, lower-cased, without parameters: `application/sdp`.
     pub fn content_type(&self) -> Option<String> {
-        let value = self.header(HeaderName::ContentType)?;
-        let media = split_top(&value, b';').next()?.trim();
-        (!media.is_empty()).then(|| media.to_ascii_lowercase())
+        Some(self.media_type()?.to_ascii_lowercase())
+    }
+
+    /// The media type without parameters, trimmed, as written (any case):
+    /// [`Message::content_type`] without the copy, for comparisons with
+    /// `eq_ignore_ascii_case`.
+    pub fn media_type(&self) -> Option<Cow<'_, str>> {
+        match self.header(HeaderName::ContentType)? {
+            Cow::Borrowed(value) => media_type_of(value).map(Cow::Borrowed),
+            Cow::Owned(value) => media_type_of(&value).map(|m| Cow::Owned(m.to_string())),
+        }
     }
 
     /// The body, framed by Content-Length when present.
@@ -1074,12 +1148,18 @@ impl Message {
     /// `application/sdp`, or the first `application/sdp` part of a multipart
     /// body. `None` when there is no SDP or it is empty.
     pub fn sdp_body(&self) -> Option<&[u8]> {
-        let content_type = self.content_type()?;
+        // Compared in place, not through `content_type()`'s lower-cased copy:
+        // every SDP message asks.
+        let value = self.header(HeaderName::ContentType)?;
+        let media = media_type_of(&value)?;
         let body = self.body();
-        let sdp = if content_type == "application/sdp" {
+        let sdp = if media == "application/sdp" || media.eq_ignore_ascii_case("application/sdp") {
             body
-        } else if content_type.starts_with("multipart/") {
-            let value = self.header(HeaderName::ContentType)?;
+        } else if media
+            .as_bytes()
+            .get(..10)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"multipart/"))
+        {
             let boundary = split_top(&value, b';').skip(1).find_map(|p| {
                 let (name, v) = super::lex::param(p);
                 name.eq_ignore_ascii_case("boundary").then_some(v).flatten()
@@ -1115,6 +1195,24 @@ impl Message {
     pub fn anomalies(&self) -> &[Anomaly] {
         &self.anomalies
     }
+}
+
+/// The media type of a Content-Type value: the part before the first
+/// parameter, trimmed; `None` when empty.
+fn media_type_of(value: &str) -> Option<&str> {
+    // Nearly every body is declared as `application/sdp` without parameters:
+    // that value is its own media type, no split needed.
+    // Compared as written first: byte-wise `eq_ignore_ascii_case` costs
+    // about seven instructions a byte, and senders write it lower-case.
+    const SDP: &str = "application/sdp";
+    if let Some(media) = value.get(..SDP.len())
+        && (media == SDP || media.eq_ignore_ascii_case(SDP))
+        && matches!(value.as_bytes().get(SDP.len()), None | Some(b';'))
+    {
+        return Some(media);
+    }
+    let media = split_top(value, b';').next()?.trim();
+    (!media.is_empty()).then_some(media)
 }
 
 /// The content of the first `application/sdp` part of a multipart body

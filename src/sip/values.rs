@@ -520,6 +520,15 @@ struct PlainNameAddr<'a> {
 }
 
 impl NameAddr {
+    /// The URI and the tag of an entry in the plain shape of
+    /// [`NameAddr::parse_plain`], borrowed: what [`NameAddr::parse`] gives
+    /// for them, without copying anything. `None` for an entry of another
+    /// shape, left to the full reading.
+    pub(crate) fn parse_plain_uri_tag(entry: &str) -> Option<(&str, Option<&str>)> {
+        let parts = NameAddr::parse_plain_parts(entry)?;
+        Some((parts.uri, parts.tag.flatten()))
+    }
+
     /// [`NameAddr::parse`] for the shape nearly every From and To has,
     /// `["display"] <uri>[;param[=value]]...`: a quoted display name without
     /// escapes followed by spaces, a URI whose ends are graphic ASCII, and

@@ -975,6 +975,79 @@ fn uris_alone_and_from_parsed_headers() {
     assert_eq!((m.from_uri(), m.to_uri()), (None, None));
 }
 
+/// The To tag and URI read in place agree with the parsed To, whether the
+/// To has the plain shape (spans kept), was folded, is of another shape, the
+/// message is not UTF-8 or the To was parsed first.
+#[test]
+fn to_tag_and_uri_in_place_agree_with_parsed_to() {
+    let cases: [(&[u8], Option<&str>, Option<&str>); 7] = [
+        (
+            b"SIP/2.0 200 OK\r\nTo: <sip:b@h>;x=1;TAG=t1;tag=t2\r\n\r\n",
+            Some("sip:b@h"),
+            Some("t1"),
+        ),
+        (
+            b"SIP/2.0 200 OK\r\nTo: \"B\" <sip:b@h>;tag=\r\n\r\n",
+            Some("sip:b@h"),
+            Some(""),
+        ),
+        (
+            b"SIP/2.0 200 OK\r\nTo: <sip:b@h>;tag\r\n\r\n",
+            Some("sip:b@h"),
+            None,
+        ),
+        (
+            b"SIP/2.0 200 OK\r\nTo: <sip:b@h>\r\n ;tag=f\r\n\r\n",
+            Some("sip:b@h"),
+            Some("f"),
+        ),
+        (
+            b"SIP/2.0 200 OK\r\nTo: sip:b@h;tag=bare\r\n\r\n",
+            Some("sip:b@h"),
+            Some("bare"),
+        ),
+        (
+            b"SIP/2.0 200 OK\r\nX: \xff\r\nTo: <sip:b@h>;tag=nb\r\n\r\n",
+            Some("sip:b@h"),
+            Some("nb"),
+        ),
+        (b"SIP/2.0 200 OK\r\nTo: <>;tag=t\r\n\r\n", None, None),
+    ];
+    for (raw, uri, tag) in cases {
+        let m = Message::parse(raw).unwrap();
+        assert_eq!(m.to_tag(), tag, "{}", String::from_utf8_lossy(raw));
+        assert_eq!(m.to_uri().as_deref(), uri);
+        assert_eq!(m.to_ref().and_then(|t| t.tag.as_deref()), tag);
+        assert_eq!(m.to_ref().map(|t| t.uri.as_str()), uri);
+        // Parsed first: the parsed To answers.
+        let m = Message::parse(raw).unwrap();
+        assert_eq!(m.to_ref().and_then(|t| t.tag.as_deref()), tag);
+        assert_eq!((m.to_tag(), m.to_uri().as_deref()), (tag, uri));
+    }
+    let m = Message::parse(b"SIP/2.0 200 OK\r\nFrom: <sip:a@h>\r\n\r\n").unwrap();
+    assert_eq!((m.to_tag(), m.to_uri()), (None, None));
+}
+
+/// The media type is compared in place, any case, parameters ignored.
+#[test]
+fn media_type_as_written() {
+    let m = parse("SIP/2.0 200 OK\r\nContent-Type: Application/SDP ;x=1\r\n\r\nv=0\r\n");
+    assert_eq!(m.media_type().as_deref(), Some("Application/SDP"));
+    assert_eq!(m.content_type().as_deref(), Some("application/sdp"));
+    assert_eq!(m.sdp_body(), Some(&b"v=0\r\n"[..]));
+    let m = parse("SIP/2.0 200 OK\r\nContent-Type: application/sdp;v=\"a;b\"\r\n\r\nv=0\r\n");
+    assert_eq!(m.media_type().as_deref(), Some("application/sdp"));
+    assert_eq!(m.sdp_body(), Some(&b"v=0\r\n"[..]));
+    let m = parse("SIP/2.0 200 OK\r\nContent-Type: application/sdpx\r\n\r\nv=0\r\n");
+    assert_eq!(m.media_type().as_deref(), Some("application/sdpx"));
+    assert_eq!(m.sdp_body(), None);
+    let m = parse("SIP/2.0 200 OK\r\nContent-Type: ;x=1\r\n\r\nv=0\r\n");
+    assert_eq!((m.media_type(), m.content_type()), (None, None));
+    let m = parse("SIP/2.0 200 OK\r\nContent-Type:\r\n application/sdp\r\n\r\nv=0\r\n");
+    assert_eq!(m.media_type().as_deref(), Some("application/sdp"));
+    assert_eq!(m.sdp_body(), Some(&b"v=0\r\n"[..]));
+}
+
 #[test]
 fn cseq_is_parsed_once_and_borrowed() {
     let m = parse(INVITE);
@@ -1056,7 +1129,7 @@ fn scan_line_agrees_with_the_byte_walk() {
 /// bytes with everything inline).
 #[test]
 fn parsed_caches_stay_small() {
-    assert!(size_of::<Parsed>() <= 136, "{}", size_of::<Parsed>());
+    assert!(size_of::<Parsed>() <= 160, "{}", size_of::<Parsed>());
 }
 
 /// The header table is collected in a scratch table reused from one message
