@@ -141,25 +141,25 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     request_and_response(&mut d, scope.call, response);
     let header = challenge_header(code);
     d.evidence.extend(Evidence::headers(response, header));
-    let challenges: Vec<AuthView<'_>> = response.msg.auth_views(header).collect();
-    let params: Vec<[Option<Cow<'_, str>>; 5]> = challenges
-        .iter()
-        .map(|c| c.params_named(CHALLENGE_PARAMS))
-        .collect();
-    let realm = params
-        .iter()
-        .find_map(|[realm, ..]| realm.as_deref())
-        .unwrap_or("")
-        .to_string();
-    let nonce = params
-        .iter()
-        .find_map(|[_, nonce, ..]| nonce.as_deref())
-        .map(str::to_string);
-    for (c, p) in challenges.iter().zip(&params) {
+    // Each challenge's parameters read once: its note, and the first realm
+    // and nonce among them.
+    let mut realm = None;
+    let mut nonce = None;
+    let mut challenges = 0;
+    for c in response.msg.auth_views(header) {
+        challenges += 1;
+        let params = c.params_named(CHALLENGE_PARAMS);
+        if realm.is_none() {
+            realm = params[0].as_deref().map(str::to_string);
+        }
+        if nonce.is_none() {
+            nonce = params[1].as_deref().map(str::to_string);
+        }
         d.evidence
-            .push(Evidence::note(response.frame, challenge_note(c, p)));
+            .push(Evidence::note(response.frame, challenge_note(&c, &params)));
     }
-    if challenges.is_empty() {
+    let realm = realm.unwrap_or_default();
+    if challenges == 0 {
         d.evidence.push(Evidence::note(
             response.frame,
             format!("the {code} carries no {header} challenge (RFC 3261 §22.1 requires one)"),

@@ -305,6 +305,90 @@ pub(crate) fn find_unquoted(s: &str, needle: u8) -> Option<usize> {
     None
 }
 
+/// One parameter of a digest challenge or credentials read in one pass, for
+/// the shape nearly all of them have: `name="text"` or `name=token`, spaces
+/// or tabs around the name, the `=` and the value, then a `,` or the end.
+/// The name and value are those [`split_top`] on `,` and [`param_raw`] give,
+/// the quoted text as [`unquote`] would return it (it holds no `\`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DigestParam<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+    /// Where the next parameter starts (after the `,`), `None` at the end.
+    pub(crate) next: Option<usize>,
+}
+
+/// Bytes of a name or unquoted value that [`split_top`] passes over as
+/// plain text: printable ASCII but the separator, quote, bracket, comment
+/// and `=`.
+const fn plain_param_bytes() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = !matches!(b as u8, b',' | b'"' | b'<' | b'(' | b'=');
+        b += 1;
+    }
+    table
+}
+static PLAIN_PARAM: [bool; 256] = plain_param_bytes();
+
+/// The parameter of `s` that starts at `from` when it has the plain shape of
+/// [`DigestParam`]; `None` otherwise (a flag, an escape, a bracket, other
+/// whitespace...), and the caller splits the rest with [`split_top`]. The
+/// split stays the same since `from` is at the start or after a top-level
+/// `,`. A word-at-a-time search finds the end of a quoted value, which is
+/// not searched again to unquote it.
+pub(crate) fn digest_param_at(s: &str, from: usize) -> Option<DigestParam<'_>> {
+    let bytes = s.as_bytes();
+    let blank = |mut i: usize| {
+        while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    let plain = |mut i: usize| {
+        while bytes.get(i).is_some_and(|&b| PLAIN_PARAM[usize::from(b)]) {
+            i += 1;
+        }
+        i
+    };
+    let name_start = blank(from);
+    let name_end = plain(name_start);
+    if name_end == name_start {
+        return None;
+    }
+    let mut i = blank(name_end);
+    if bytes.get(i) != Some(&b'=') {
+        return None;
+    }
+    i = blank(i + 1);
+    let value = if bytes.get(i) == Some(&b'"') {
+        let close = find_first_from(bytes, i + 1, [b'"', b'\\']);
+        if bytes.get(close) != Some(&b'"') {
+            return None;
+        }
+        let value = s.get(i + 1..close)?;
+        i = close + 1;
+        value
+    } else {
+        let end = plain(i);
+        let value = s.get(i..end)?;
+        i = end;
+        value
+    };
+    i = blank(i);
+    let next = match bytes.get(i) {
+        None => None,
+        Some(b',') => Some(i + 1),
+        Some(_) => return None,
+    };
+    Some(DigestParam {
+        name: s.get(name_start..name_end)?,
+        value,
+        next,
+    })
+}
+
 /// A parameter `name[=value]`: the name trimmed, the value trimmed and, when
 /// quoted, unquoted.
 pub(crate) fn param(p: &str) -> (&str, Option<String>) {
@@ -442,6 +526,33 @@ mod tests {
                     assert_eq!(fast, split_top_reference(case, sep), "{case:?} {sep}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn digest_param_at_reads_plain_params() {
+        let s = r#" realm="sipdiag.test", nc=00000001 ,qop=auth"#;
+        let p = |name, value, next| Some(DigestParam { name, value, next });
+        assert_eq!(digest_param_at(s, 0), p("realm", "sipdiag.test", Some(22)));
+        assert_eq!(digest_param_at(s, 22), p("nc", "00000001", Some(36)));
+        assert_eq!(digest_param_at(s, 36), p("qop", "auth", None));
+        assert_eq!(digest_param_at("a = \"\" ", 0), p("a", "", None));
+        assert_eq!(digest_param_at("a=,b=c", 0), p("a", "", Some(3)));
+        // Shapes left to the general split.
+        for case in [
+            "",
+            " ",
+            "stale",
+            "=x",
+            r#"n="a\"b""#,
+            r#"n="open"#,
+            "n=<sip:a>",
+            "n=(c)",
+            r#"n="a"b"#,
+            "n=a b",
+            "n\r\n=a",
+        ] {
+            assert_eq!(digest_param_at(case, 0), None, "{case:?}");
         }
     }
 

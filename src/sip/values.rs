@@ -6,8 +6,8 @@ use crate::decimal::push_decimal;
 use std::borrow::Cow;
 
 use super::lex::{
-    SplitTop, delta_seconds, find_byte, find_first, find_param, find_unquoted, leading_digits,
-    param_raw, split_once_byte, split_top, trim, trim_start, unquote,
+    SplitTop, delta_seconds, digest_param_at, find_byte, find_first, find_param, find_unquoted,
+    leading_digits, param_raw, split_once_byte, split_top, trim, trim_start, unquote,
 };
 use super::start_line::Method;
 
@@ -955,6 +955,23 @@ impl<'a> AuthView<'a> {
         let mut out = [const { None }; N];
         let mut missing = N;
         let rest = self.value.get(self.scheme_end..).unwrap_or_default();
+        // Plain `name="text"` / `name=token` parameters (all of them, in the
+        // challenges and credentials clients send) in one pass each; from
+        // the first other one on, the general split below.
+        let mut from = 0;
+        while let Some(param) = digest_param_at(rest, from) {
+            for (wanted, slot) in names.iter().zip(out.iter_mut()) {
+                if slot.is_none() && param.name.eq_ignore_ascii_case(wanted) {
+                    *slot = Some(Cow::Borrowed(param.value));
+                    missing -= 1;
+                }
+            }
+            match param.next {
+                Some(next) if missing > 0 => from = next,
+                _ => return out,
+            }
+        }
+        let rest = rest.get(from..).unwrap_or_default();
         for piece in split_top(rest, b',') {
             let eq = find_first(piece.as_bytes(), [b'=']);
             let name = trim(piece.get(..eq).unwrap_or_default());
