@@ -307,8 +307,7 @@ fn render_call_with_parties(
     let start = call.records.first().map(|r| r.ts);
     let mut clock = render::Clock::new();
     for record in &call.records {
-        let offset = start.map_or(Duration::ZERO, |s| offset_of(record.ts, s));
-        render_ladder_columns(out.buf, &mut clock, record.frame, record.ts, offset);
+        render_ladder_columns(out.buf, &mut clock, record.frame, record.ts, start);
         out.routes.push(out.buf, record.src, record.dst);
         render::push_padded(out.buf, transport_column(record.transport));
         let msg = &record.msg;
@@ -352,31 +351,33 @@ fn transport_column(transport: Transport) -> &'static ([u8; 8], usize) {
     }
 }
 
-/// `ts.duration_since(start)`, in 64 bits when the two lie within 292 years
-/// of each other (always, but for hostile timestamps): no 128-bit division.
-fn offset_of(ts: Timestamp, start: Timestamp) -> Duration {
+/// The nanoseconds from `start` to `ts` (0 when `ts` is earlier), when they
+/// fit an `i64` (always, but for hostile timestamps more than 292 years
+/// apart): no 128-bit division.
+fn offset_nanos(ts: Timestamp, start: Timestamp) -> Option<u64> {
     let nanos = ts
         .secs
-        .checked_sub(start.secs)
-        .and_then(|s| s.checked_mul(1_000_000_000))
-        .and_then(|n| n.checked_add(i64::from(ts.nanos) - i64::from(start.nanos)));
-    match nanos {
-        Some(n) => Duration::from_nanos(n.max(0).unsigned_abs()),
-        None => ts.duration_since(start),
-    }
+        .checked_sub(start.secs)?
+        .checked_mul(1_000_000_000)?
+        .checked_add(i64::from(ts.nanos) - i64::from(start.nanos))?;
+    Some(nanos.max(0).unsigned_abs())
 }
 
 /// `  {frame:>6}  {time of day}  +{offset:<9.6}  `: the fixed-width columns
-/// that start a ladder line. Assembled on the stack and appended in one piece
-/// when the offset fits its column (below 100 s: nearly always).
+/// that start a ladder line, `offset` being the time since `start` (the
+/// call's first message). Assembled on the stack and appended in one piece
+/// when the offset fits its column (below 100 s: nearly always) and the
+/// frame number has at most eight digits.
 fn render_ladder_columns(
     buf: &mut Vec<u8>,
     clock: &mut render::Clock,
     frame: FrameNo,
     ts: Timestamp,
-    offset: Duration,
+    start: Option<Timestamp>,
 ) {
-    let Some(offset) = render::secs6_field(offset) else {
+    let offset = start.map_or(Some(0), |s| offset_nanos(ts, s));
+    let Some(offset) = offset.and_then(render::secs6_field_of_nanos) else {
+        let offset = start.map_or(Duration::ZERO, |s| ts.duration_since(s));
         buf.extend_from_slice(b"  ");
         render::push_right_aligned(buf, u64::from(frame.0), 6);
         buf.extend_from_slice(b"  ");
