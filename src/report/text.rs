@@ -2,6 +2,7 @@
 //! the rustc style, then a summary per capture. Colour comes from the
 //! `colored` crate, switched on or off once by the CLI.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ pub struct TextReport<'w> {
     /// Each call is rendered here, then written with one call.
     buf: Vec<u8>,
     /// The address pairs written so far, kept from call to call.
-    routes: render::RouteTexts,
+    texts: Texts,
 }
 
 impl<'w> TextReport<'w> {
@@ -39,7 +40,7 @@ impl<'w> TextReport<'w> {
             quiet: false,
             inputs: 0,
             buf: Vec::new(),
-            routes: render::RouteTexts::new(" → "),
+            texts: Texts::new(),
         }
     }
 }
@@ -61,7 +62,7 @@ impl TextReport<'_> {
 impl CallSink for TextReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
         self.buf.clear();
-        let mut out = Out::new(&mut self.buf, &mut self.routes);
+        let mut out = Out::new(&mut self.buf, &mut self.texts);
         if self.quiet {
             for d in diagnostics {
                 out.str("\n");
@@ -138,8 +139,7 @@ pub fn write_call_block(
 /// into one reused buffer and writes it with one call (no `core::fmt` and no
 /// trip through the writer per piece; see `report::render`).
 pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
-    let mut routes = render::RouteTexts::new(" → ");
-    render_call_block_with(buf, &mut routes, n, call, diagnostics);
+    render_call_block_with(buf, &mut Texts::new(), n, call, diagnostics);
 }
 
 /// [`render_call_block`] with the caller's address texts ([`route_texts`]),
@@ -147,18 +147,18 @@ pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[
 /// address pair.
 pub(crate) fn render_call_block_with(
     buf: &mut Vec<u8>,
-    routes: &mut render::RouteTexts,
+    texts: &mut Texts,
     n: u64,
     call: &Call,
     diagnostics: &[Diagnostic],
 ) {
-    render_call_and_diagnostics(&mut Out::new(buf, routes), n, call, diagnostics);
+    render_call_and_diagnostics(&mut Out::new(buf, texts), n, call, diagnostics);
 }
 
 /// The address texts of the text report, for [`render_call_block_with`] and
 /// [`render_diagnostic_with`].
-pub(crate) fn route_texts() -> render::RouteTexts {
-    render::RouteTexts::new(" → ")
+pub(crate) fn route_texts() -> Texts {
+    Texts::new()
 }
 
 /// [`render_call_block_with`] with the URIs of the From and To of the
@@ -166,13 +166,13 @@ pub(crate) fn route_texts() -> render::RouteTexts {
 /// caller read already (JUnit names its test cases with them).
 pub(crate) fn render_call_block_with_parties(
     buf: &mut Vec<u8>,
-    routes: &mut render::RouteTexts,
+    texts: &mut Texts,
     n: u64,
     call: &Call,
     parties: (Option<&str>, Option<&str>),
     diagnostics: &[Diagnostic],
 ) {
-    let out = &mut Out::new(buf, routes);
+    let out = &mut Out::new(buf, texts);
     render_call_with_parties(out, n, call, parties);
     render_diagnostics(out, diagnostics);
 }
@@ -189,20 +189,81 @@ fn render_diagnostics(out: &mut Out<'_>, diagnostics: &[Diagnostic]) {
     }
 }
 
+/// What the text report keeps from call to call: the address texts, and the
+/// fixed texts of diagnostics known to need no escape.
+pub(crate) struct Texts {
+    routes: render::RouteTexts,
+    statics: PlainStatics,
+}
+
+impl Texts {
+    pub(crate) fn new() -> Texts {
+        Texts {
+            routes: render::RouteTexts::new(" → "),
+            statics: PlainStatics::new(),
+        }
+    }
+}
+
+/// The fixed texts of diagnostics — the why of a response code from the
+/// knowledge base, a rule's fix, header names, fixed notes — that [`escape`]
+/// leaves as they are: checked once instead of for every finding (a why is
+/// some 200 bytes). Keyed by the text's address and length: a `&'static str`
+/// is program data, never freed nor reused, so the same key is the same text
+/// for the whole run (and capture bytes cannot add keys). Direct-mapped and
+/// bounded: [`PlainStatics::SLOTS`] entries, a text replaces the one in its
+/// slot; a text that needs escapes is never kept.
+struct PlainStatics {
+    keys: [Option<&'static str>; PlainStatics::SLOTS],
+}
+
+impl PlainStatics {
+    const SLOTS: usize = 64;
+
+    fn new() -> PlainStatics {
+        PlainStatics {
+            keys: [None; PlainStatics::SLOTS],
+        }
+    }
+
+    /// `push_escaped(out, text)`, without the check when `text` is a fixed
+    /// text seen before.
+    #[allow(
+        clippy::ptr_arg,
+        reason = "whether the text is borrowed, and for how long, is the point"
+    )]
+    fn push(&mut self, out: &mut Vec<u8>, text: &Cow<'static, str>) {
+        let Cow::Borrowed(text) = *text else {
+            return super::push_escaped(out, text);
+        };
+        // Fibonacci hashing of the address: the top bits pick the slot.
+        let key = (text.as_ptr() as usize as u64) ^ (text.len() as u64).rotate_left(32);
+        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % Self::SLOTS;
+        // Address and length: `ptr::eq` of two `&str` compares both.
+        if self.keys[slot].is_some_and(|cached| std::ptr::eq(cached, text)) {
+            return out.extend_from_slice(text.as_bytes());
+        }
+        if matches!(escape(text), Cow::Borrowed(_)) {
+            self.keys[slot] = Some(text);
+        }
+        super::push_escaped(out, text);
+    }
+}
+
 /// A buffer being rendered into, and whether colour is on (read once from
 /// `colored`'s switch, which the CLI sets once).
 struct Out<'b> {
     buf: &'b mut Vec<u8>,
     colour: bool,
-    routes: &'b mut render::RouteTexts,
+    texts: &'b mut Texts,
 }
 
 impl<'b> Out<'b> {
-    fn new(buf: &'b mut Vec<u8>, routes: &'b mut render::RouteTexts) -> Out<'b> {
+    fn new(buf: &'b mut Vec<u8>, texts: &'b mut Texts) -> Out<'b> {
         Out {
             buf,
             colour: colored::control::SHOULD_COLORIZE.should_colorize(),
-            routes,
+            texts,
         }
     }
 
@@ -308,7 +369,7 @@ fn render_call_with_parties(
     let mut clock = render::Clock::new();
     for record in &call.records {
         render_ladder_columns(out.buf, &mut clock, record.frame, record.ts, start);
-        out.routes.push(out.buf, record.src, record.dst);
+        out.texts.routes.push(out.buf, record.src, record.dst);
         render::push_padded(out.buf, transport_column(record.transport));
         let msg = &record.msg;
         let span = msg.start_line_span();
@@ -464,8 +525,7 @@ fn severity_style(severity: Severity) -> fn(&str) -> ColoredString {
 /// One diagnostic in the rustc style.
 pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     let mut buf = Vec::new();
-    let mut routes = render::RouteTexts::new(" → ");
-    render_diagnostic(&mut Out::new(&mut buf, &mut routes), d);
+    render_diagnostic(&mut Out::new(&mut buf, &mut Texts::new()), d);
     w.write_all(&buf)
 }
 
@@ -473,17 +533,17 @@ pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
 /// texts ([`route_texts`]).
 pub(crate) fn render_diagnostic_with(
     buf: &mut Vec<u8>,
-    routes: &mut render::RouteTexts,
+    texts: &mut Texts,
     d: &Diagnostic,
 ) {
-    render_diagnostic(&mut Out::new(buf, routes), d);
+    render_diagnostic(&mut Out::new(buf, texts), d);
 }
 
 fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
     if out.colour {
         render_diagnostic_styled(out, d);
     } else {
-        render_diagnostic_plain(out.buf, out.routes, d);
+        render_diagnostic_plain(out.buf, out.texts, d);
     }
 }
 
@@ -493,7 +553,7 @@ fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
 /// length (inline stores, no call to `memcpy`), each line starting with the
 /// newline that ends the one before: a diagnostic is some 40 pieces in the
 /// styled spelling, ~15 here.
-fn render_diagnostic_plain(buf: &mut Vec<u8>, routes: &mut render::RouteTexts, d: &Diagnostic) {
+fn render_diagnostic_plain(buf: &mut Vec<u8>, texts: &mut Texts, d: &Diagnostic) {
     // `error[SD0183]: `: every rule id has six characters, copied as an
     // array; another length would be written piece by piece.
     let id = <[u8; 6]>::try_from(d.rule.id.as_bytes()).ok();
@@ -509,7 +569,7 @@ fn render_diagnostic_plain(buf: &mut Vec<u8>, routes: &mut render::RouteTexts, d
     match (d.src, d.dst) {
         (Some(src), Some(dst)) => {
             push_frame_line(buf, b"\n  --> frame ", d.frame.0, b", ");
-            routes.push(buf, src, dst);
+            texts.routes.push(buf, src, dst);
         }
         _ if d.frame.0 == 0 => buf.extend_from_slice(b"\n  --> whole capture"),
         _ => push_frame_line(buf, b"\n  --> frame ", d.frame.0, b""),
@@ -524,7 +584,7 @@ fn render_diagnostic_plain(buf: &mut Vec<u8>, routes: &mut render::RouteTexts, d
             } => {
                 push_evidence_head(buf, *frame);
                 if header != START_LINE {
-                    super::push_escaped(buf, header);
+                    texts.statics.push(buf, header);
                     buf.extend_from_slice(b": ");
                 }
                 super::push_escaped(buf, value);
@@ -532,18 +592,18 @@ fn render_diagnostic_plain(buf: &mut Vec<u8>, routes: &mut render::RouteTexts, d
             Evidence::Note { frame, note } => {
                 push_evidence_head(buf, *frame);
                 buf.extend_from_slice(b"note: ");
-                super::push_escaped(buf, note);
+                texts.statics.push(buf, note);
             }
         }
     }
     buf.extend_from_slice(b"\n   |");
     if !d.why.is_empty() {
         buf.extend_from_slice(b"\n   = why: ");
-        super::push_escaped(buf, &d.why);
+        texts.statics.push(buf, &d.why);
     }
     if let Some(fix) = &d.fix {
         buf.extend_from_slice(b"\n   = fix: ");
-        super::push_escaped(buf, fix);
+        texts.statics.push(buf, fix);
     }
     const EXPLAIN: &[u8; 31] = b"\n   = explain: sipdiag explain ";
     match id {
@@ -632,7 +692,7 @@ fn render_diagnostic_styled(out: &mut Out<'_>, d: &Diagnostic) {
             out.str(" frame ");
             out.u64(u64::from(d.frame.0));
             out.str(", ");
-            out.routes.push(out.buf, src, dst);
+            out.texts.routes.push(out.buf, src, dst);
         }
         _ if d.frame.0 == 0 => out.str(" whole capture"),
         _ => {
@@ -933,14 +993,14 @@ mod tests {
             }
         }
         for d in &cases {
-            let mut routes = render::RouteTexts::new(" → ");
+            let mut texts = Texts::new();
             let (mut plain, mut styled) = (Vec::new(), Vec::new());
-            render_diagnostic_plain(&mut plain, &mut routes, d);
+            render_diagnostic_plain(&mut plain, &mut texts, d);
             render_diagnostic_styled(
                 &mut Out {
                     buf: &mut styled,
                     colour: false,
-                    routes: &mut routes,
+                    texts: &mut texts,
                 },
                 d,
             );
@@ -972,8 +1032,7 @@ mod tests {
                 format!("{:.3} s", d.as_secs_f64())
             };
             let mut buf = Vec::new();
-            let mut routes = render::RouteTexts::new(" → ");
-            render_millis(&mut Out::new(&mut buf, &mut routes), d);
+            render_millis(&mut Out::new(&mut buf, &mut Texts::new()), d);
             assert_eq!(String::from_utf8(buf).unwrap(), expected, "{nanos}");
         }
     }
