@@ -531,11 +531,7 @@ pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
 
 /// [`write_diagnostic`] appended to a buffer, with the caller's address
 /// texts ([`route_texts`]).
-pub(crate) fn render_diagnostic_with(
-    buf: &mut Vec<u8>,
-    texts: &mut Texts,
-    d: &Diagnostic,
-) {
+pub(crate) fn render_diagnostic_with(buf: &mut Vec<u8>, texts: &mut Texts, d: &Diagnostic) {
     render_diagnostic(&mut Out::new(buf, texts), d);
 }
 
@@ -909,6 +905,21 @@ fn render_millis(out: &mut Out<'_>, d: Duration) {
         out.buf.extend_from_slice(&[b'.', tenth, b' ', b'm', b's']);
         return;
     }
+    // From one second on (the setup time of most answered calls): the
+    // thousandths rounded by hand the same way, below 2^22 s (where the f64
+    // is exact enough, see `render::push_secs`) and but for a tie.
+    let (millis, rest) = (nanos / 1_000_000, nanos % 1_000_000);
+    if d.as_secs() > 0 && d.as_secs() < 1 << 22 && rest != 500_000 {
+        let millis = millis + u32::from(rest > 500_000);
+        // 999.5 ms and more round up into the next second.
+        let (secs, millis) = (d.as_secs() + u64::from(millis / 1000), millis % 1000);
+        out.u64(secs);
+        let [tens, ones] = decimal::pair((millis % 100) as u8);
+        let hundreds = b'0' + (millis / 100) as u8;
+        out.buf
+            .extend_from_slice(&[b'.', hundreds, tens, ones, b' ', b's']);
+        return;
+    }
     if d.as_millis() < 1000 {
         render::push_millis(out.buf, d, 1);
         out.str(" ms");
@@ -1024,6 +1035,12 @@ mod tests {
             1_250_000_000,
         ]);
         cases.extend((0..2000).map(|i| i * 499_979));
+        // Seconds: thousandths, ties, the carry into the next second, the
+        // edge of the hand-rounded range.
+        cases.extend((0..3000).map(|i| 1_000_000_000 + i * 3_333_331));
+        cases.extend([1_000_500_000, 1_999_500_000, 1_999_499_999, 9_999_999_999]);
+        cases.extend([((1 << 22) - 1) * 1_000_000_000 + 999_999_999]);
+        cases.extend([(1 << 22) * 1_000_000_000 + 123_456_789]);
         for nanos in cases {
             let d = Duration::from_nanos(nanos);
             let expected = if d.as_millis() < 1000 {
