@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{Report, render, text};
+use super::{Report, text};
 use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::correlate::Call;
 use crate::rules::{Diagnostic, Severity};
@@ -63,7 +63,7 @@ pub struct JunitReport<'w> {
     /// length (no growth of a new buffer per call).
     scratch: Vec<u8>,
     /// The address pairs written so far, kept from call to call.
-    routes: render::RouteTexts,
+    routes: text::Texts,
 }
 
 impl<'w> JunitReport<'w> {
@@ -229,7 +229,7 @@ fn estimated_len(suites: &[Suite]) -> usize {
 }
 
 /// No failure, or one failure naming every failing finding.
-fn failure(failures: &[Diagnostic], routes: &mut render::RouteTexts) -> Option<Failure> {
+fn failure(failures: &[Diagnostic], routes: &mut text::Texts) -> Option<Failure> {
     let first = failures.first()?;
     let mut body = Vec::new();
     for (i, d) in failures.iter().enumerate() {

@@ -391,14 +391,16 @@ pub(crate) fn push_secs(out: &mut Vec<u8>, d: Duration, decimals: u32) {
     let _ = write!(out, "{:.*}", decimals as usize, d.as_secs_f64());
 }
 
-/// `{:<9.6}` of `d.as_secs_f64()` (the offset column of the ladder) when it
-/// fits the nine columns, below 100 s, and is no rounding tie (see
-/// [`push_secs`]); `None` otherwise.
-pub(crate) fn secs6_field(d: Duration) -> Option<[u8; 9]> {
-    if d.as_secs() >= 100 {
+/// `{:<9.6}` of the seconds of a duration of `nanos` nanoseconds (the offset
+/// column of the ladder) when it fits the nine columns, below 100 s, and is
+/// no rounding tie (see [`push_secs`]); `None` otherwise. Nanoseconds, not a
+/// `Duration`: the ladder has them, and the trip through a `Duration` cost a
+/// division and a multiplication per line.
+#[inline]
+pub(crate) fn secs6_field_of_nanos(nanos: u64) -> Option<[u8; 9]> {
+    if nanos >= 100_000_000_000 {
         return None;
     }
-    let nanos = d.as_secs() * 1_000_000_000 + u64::from(d.subsec_nanos());
     let (micros, rest) = (nanos / 1000, nanos % 1000);
     if rest == 500 {
         return None;
@@ -607,7 +609,8 @@ mod tests {
         for d in cases {
             let f = d.as_secs_f64();
             let expected = format!("{f:<9.6}");
-            match secs6_field(d) {
+            let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+            match secs6_field_of_nanos(nanos) {
                 Some(field) => {
                     assert_eq!(String::from_utf8_lossy(&field), expected, "{d:?}");
                     fast += 1;

@@ -2,6 +2,7 @@
 //! the rustc style, then a summary per capture. Colour comes from the
 //! `colored` crate, switched on or off once by the CLI.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ pub struct TextReport<'w> {
     /// Each call is rendered here, then written with one call.
     buf: Vec<u8>,
     /// The address pairs written so far, kept from call to call.
-    routes: render::RouteTexts,
+    texts: Texts,
 }
 
 impl<'w> TextReport<'w> {
@@ -39,7 +40,7 @@ impl<'w> TextReport<'w> {
             quiet: false,
             inputs: 0,
             buf: Vec::new(),
-            routes: render::RouteTexts::new(" → "),
+            texts: Texts::new(),
         }
     }
 }
@@ -61,7 +62,7 @@ impl TextReport<'_> {
 impl CallSink for TextReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
         self.buf.clear();
-        let mut out = Out::new(&mut self.buf, &mut self.routes);
+        let mut out = Out::new(&mut self.buf, &mut self.texts);
         if self.quiet {
             for d in diagnostics {
                 out.str("\n");
@@ -138,8 +139,7 @@ pub fn write_call_block(
 /// into one reused buffer and writes it with one call (no `core::fmt` and no
 /// trip through the writer per piece; see `report::render`).
 pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[Diagnostic]) {
-    let mut routes = render::RouteTexts::new(" → ");
-    render_call_block_with(buf, &mut routes, n, call, diagnostics);
+    render_call_block_with(buf, &mut Texts::new(), n, call, diagnostics);
 }
 
 /// [`render_call_block`] with the caller's address texts ([`route_texts`]),
@@ -147,18 +147,18 @@ pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[
 /// address pair.
 pub(crate) fn render_call_block_with(
     buf: &mut Vec<u8>,
-    routes: &mut render::RouteTexts,
+    texts: &mut Texts,
     n: u64,
     call: &Call,
     diagnostics: &[Diagnostic],
 ) {
-    render_call_and_diagnostics(&mut Out::new(buf, routes), n, call, diagnostics);
+    render_call_and_diagnostics(&mut Out::new(buf, texts), n, call, diagnostics);
 }
 
 /// The address texts of the text report, for [`render_call_block_with`] and
 /// [`render_diagnostic_with`].
-pub(crate) fn route_texts() -> render::RouteTexts {
-    render::RouteTexts::new(" → ")
+pub(crate) fn route_texts() -> Texts {
+    Texts::new()
 }
 
 /// [`render_call_block_with`] with the URIs of the From and To of the
@@ -166,13 +166,13 @@ pub(crate) fn route_texts() -> render::RouteTexts {
 /// caller read already (JUnit names its test cases with them).
 pub(crate) fn render_call_block_with_parties(
     buf: &mut Vec<u8>,
-    routes: &mut render::RouteTexts,
+    texts: &mut Texts,
     n: u64,
     call: &Call,
     parties: (Option<&str>, Option<&str>),
     diagnostics: &[Diagnostic],
 ) {
-    let out = &mut Out::new(buf, routes);
+    let out = &mut Out::new(buf, texts);
     render_call_with_parties(out, n, call, parties);
     render_diagnostics(out, diagnostics);
 }
@@ -189,20 +189,81 @@ fn render_diagnostics(out: &mut Out<'_>, diagnostics: &[Diagnostic]) {
     }
 }
 
+/// What the text report keeps from call to call: the address texts, and the
+/// fixed texts of diagnostics known to need no escape.
+pub(crate) struct Texts {
+    routes: render::RouteTexts,
+    statics: PlainStatics,
+}
+
+impl Texts {
+    pub(crate) fn new() -> Texts {
+        Texts {
+            routes: render::RouteTexts::new(" → "),
+            statics: PlainStatics::new(),
+        }
+    }
+}
+
+/// The fixed texts of diagnostics — the why of a response code from the
+/// knowledge base, a rule's fix, header names, fixed notes — that [`escape`]
+/// leaves as they are: checked once instead of for every finding (a why is
+/// some 200 bytes). Keyed by the text's address and length: a `&'static str`
+/// is program data, never freed nor reused, so the same key is the same text
+/// for the whole run (and capture bytes cannot add keys). Direct-mapped and
+/// bounded: [`PlainStatics::SLOTS`] entries, a text replaces the one in its
+/// slot; a text that needs escapes is never kept.
+struct PlainStatics {
+    keys: [Option<&'static str>; PlainStatics::SLOTS],
+}
+
+impl PlainStatics {
+    const SLOTS: usize = 64;
+
+    fn new() -> PlainStatics {
+        PlainStatics {
+            keys: [None; PlainStatics::SLOTS],
+        }
+    }
+
+    /// `push_escaped(out, text)`, without the check when `text` is a fixed
+    /// text seen before.
+    #[allow(
+        clippy::ptr_arg,
+        reason = "whether the text is borrowed, and for how long, is the point"
+    )]
+    fn push(&mut self, out: &mut Vec<u8>, text: &Cow<'static, str>) {
+        let Cow::Borrowed(text) = *text else {
+            return super::push_escaped(out, text);
+        };
+        // Fibonacci hashing of the address: the top bits pick the slot.
+        let key = (text.as_ptr() as usize as u64) ^ (text.len() as u64).rotate_left(32);
+        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % Self::SLOTS;
+        // Address and length: `ptr::eq` of two `&str` compares both.
+        if self.keys[slot].is_some_and(|cached| std::ptr::eq(cached, text)) {
+            return out.extend_from_slice(text.as_bytes());
+        }
+        if matches!(escape(text), Cow::Borrowed(_)) {
+            self.keys[slot] = Some(text);
+        }
+        super::push_escaped(out, text);
+    }
+}
+
 /// A buffer being rendered into, and whether colour is on (read once from
 /// `colored`'s switch, which the CLI sets once).
 struct Out<'b> {
     buf: &'b mut Vec<u8>,
     colour: bool,
-    routes: &'b mut render::RouteTexts,
+    texts: &'b mut Texts,
 }
 
 impl<'b> Out<'b> {
-    fn new(buf: &'b mut Vec<u8>, routes: &'b mut render::RouteTexts) -> Out<'b> {
+    fn new(buf: &'b mut Vec<u8>, texts: &'b mut Texts) -> Out<'b> {
         Out {
             buf,
             colour: colored::control::SHOULD_COLORIZE.should_colorize(),
-            routes,
+            texts,
         }
     }
 
@@ -307,9 +368,8 @@ fn render_call_with_parties(
     let start = call.records.first().map(|r| r.ts);
     let mut clock = render::Clock::new();
     for record in &call.records {
-        let offset = start.map_or(Duration::ZERO, |s| offset_of(record.ts, s));
-        render_ladder_columns(out.buf, &mut clock, record.frame, record.ts, offset);
-        out.routes.push(out.buf, record.src, record.dst);
+        render_ladder_columns(out.buf, &mut clock, record.frame, record.ts, start);
+        out.texts.routes.push(out.buf, record.src, record.dst);
         render::push_padded(out.buf, transport_column(record.transport));
         let msg = &record.msg;
         let span = msg.start_line_span();
@@ -352,31 +412,33 @@ fn transport_column(transport: Transport) -> &'static ([u8; 8], usize) {
     }
 }
 
-/// `ts.duration_since(start)`, in 64 bits when the two lie within 292 years
-/// of each other (always, but for hostile timestamps): no 128-bit division.
-fn offset_of(ts: Timestamp, start: Timestamp) -> Duration {
+/// The nanoseconds from `start` to `ts` (0 when `ts` is earlier), when they
+/// fit an `i64` (always, but for hostile timestamps more than 292 years
+/// apart): no 128-bit division.
+fn offset_nanos(ts: Timestamp, start: Timestamp) -> Option<u64> {
     let nanos = ts
         .secs
-        .checked_sub(start.secs)
-        .and_then(|s| s.checked_mul(1_000_000_000))
-        .and_then(|n| n.checked_add(i64::from(ts.nanos) - i64::from(start.nanos)));
-    match nanos {
-        Some(n) => Duration::from_nanos(n.max(0).unsigned_abs()),
-        None => ts.duration_since(start),
-    }
+        .checked_sub(start.secs)?
+        .checked_mul(1_000_000_000)?
+        .checked_add(i64::from(ts.nanos) - i64::from(start.nanos))?;
+    Some(nanos.max(0).unsigned_abs())
 }
 
 /// `  {frame:>6}  {time of day}  +{offset:<9.6}  `: the fixed-width columns
-/// that start a ladder line. Assembled on the stack and appended in one piece
-/// when the offset fits its column (below 100 s: nearly always).
+/// that start a ladder line, `offset` being the time since `start` (the
+/// call's first message). Assembled on the stack and appended in one piece
+/// when the offset fits its column (below 100 s: nearly always) and the
+/// frame number has at most eight digits.
 fn render_ladder_columns(
     buf: &mut Vec<u8>,
     clock: &mut render::Clock,
     frame: FrameNo,
     ts: Timestamp,
-    offset: Duration,
+    start: Option<Timestamp>,
 ) {
-    let Some(offset) = render::secs6_field(offset) else {
+    let offset = start.map_or(Some(0), |s| offset_nanos(ts, s));
+    let Some(offset) = offset.and_then(render::secs6_field_of_nanos) else {
+        let offset = start.map_or(Duration::ZERO, |s| ts.duration_since(s));
         buf.extend_from_slice(b"  ");
         render::push_right_aligned(buf, u64::from(frame.0), 6);
         buf.extend_from_slice(b"  ");
@@ -463,26 +525,21 @@ fn severity_style(severity: Severity) -> fn(&str) -> ColoredString {
 /// One diagnostic in the rustc style.
 pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
     let mut buf = Vec::new();
-    let mut routes = render::RouteTexts::new(" → ");
-    render_diagnostic(&mut Out::new(&mut buf, &mut routes), d);
+    render_diagnostic(&mut Out::new(&mut buf, &mut Texts::new()), d);
     w.write_all(&buf)
 }
 
 /// [`write_diagnostic`] appended to a buffer, with the caller's address
 /// texts ([`route_texts`]).
-pub(crate) fn render_diagnostic_with(
-    buf: &mut Vec<u8>,
-    routes: &mut render::RouteTexts,
-    d: &Diagnostic,
-) {
-    render_diagnostic(&mut Out::new(buf, routes), d);
+pub(crate) fn render_diagnostic_with(buf: &mut Vec<u8>, texts: &mut Texts, d: &Diagnostic) {
+    render_diagnostic(&mut Out::new(buf, texts), d);
 }
 
 fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
     if out.colour {
         render_diagnostic_styled(out, d);
     } else {
-        render_diagnostic_plain(out.buf, out.routes, d);
+        render_diagnostic_plain(out.buf, out.texts, d);
     }
 }
 
@@ -492,7 +549,7 @@ fn render_diagnostic(out: &mut Out<'_>, d: &Diagnostic) {
 /// length (inline stores, no call to `memcpy`), each line starting with the
 /// newline that ends the one before: a diagnostic is some 40 pieces in the
 /// styled spelling, ~15 here.
-fn render_diagnostic_plain(buf: &mut Vec<u8>, routes: &mut render::RouteTexts, d: &Diagnostic) {
+fn render_diagnostic_plain(buf: &mut Vec<u8>, texts: &mut Texts, d: &Diagnostic) {
     // `error[SD0183]: `: every rule id has six characters, copied as an
     // array; another length would be written piece by piece.
     let id = <[u8; 6]>::try_from(d.rule.id.as_bytes()).ok();
@@ -508,7 +565,7 @@ fn render_diagnostic_plain(buf: &mut Vec<u8>, routes: &mut render::RouteTexts, d
     match (d.src, d.dst) {
         (Some(src), Some(dst)) => {
             push_frame_line(buf, b"\n  --> frame ", d.frame.0, b", ");
-            routes.push(buf, src, dst);
+            texts.routes.push(buf, src, dst);
         }
         _ if d.frame.0 == 0 => buf.extend_from_slice(b"\n  --> whole capture"),
         _ => push_frame_line(buf, b"\n  --> frame ", d.frame.0, b""),
@@ -523,7 +580,7 @@ fn render_diagnostic_plain(buf: &mut Vec<u8>, routes: &mut render::RouteTexts, d
             } => {
                 push_evidence_head(buf, *frame);
                 if header != START_LINE {
-                    super::push_escaped(buf, header);
+                    texts.statics.push(buf, header);
                     buf.extend_from_slice(b": ");
                 }
                 super::push_escaped(buf, value);
@@ -531,18 +588,18 @@ fn render_diagnostic_plain(buf: &mut Vec<u8>, routes: &mut render::RouteTexts, d
             Evidence::Note { frame, note } => {
                 push_evidence_head(buf, *frame);
                 buf.extend_from_slice(b"note: ");
-                super::push_escaped(buf, note);
+                texts.statics.push(buf, note);
             }
         }
     }
     buf.extend_from_slice(b"\n   |");
     if !d.why.is_empty() {
         buf.extend_from_slice(b"\n   = why: ");
-        super::push_escaped(buf, &d.why);
+        texts.statics.push(buf, &d.why);
     }
     if let Some(fix) = &d.fix {
         buf.extend_from_slice(b"\n   = fix: ");
-        super::push_escaped(buf, fix);
+        texts.statics.push(buf, fix);
     }
     const EXPLAIN: &[u8; 31] = b"\n   = explain: sipdiag explain ";
     match id {
@@ -631,7 +688,7 @@ fn render_diagnostic_styled(out: &mut Out<'_>, d: &Diagnostic) {
             out.str(" frame ");
             out.u64(u64::from(d.frame.0));
             out.str(", ");
-            out.routes.push(out.buf, src, dst);
+            out.texts.routes.push(out.buf, src, dst);
         }
         _ if d.frame.0 == 0 => out.str(" whole capture"),
         _ => {
@@ -848,6 +905,21 @@ fn render_millis(out: &mut Out<'_>, d: Duration) {
         out.buf.extend_from_slice(&[b'.', tenth, b' ', b'm', b's']);
         return;
     }
+    // From one second on (the setup time of most answered calls): the
+    // thousandths rounded by hand the same way, below 2^22 s (where the f64
+    // is exact enough, see `render::push_secs`) and but for a tie.
+    let (millis, rest) = (nanos / 1_000_000, nanos % 1_000_000);
+    if d.as_secs() > 0 && d.as_secs() < 1 << 22 && rest != 500_000 {
+        let millis = millis + u32::from(rest > 500_000);
+        // 999.5 ms and more round up into the next second.
+        let (secs, millis) = (d.as_secs() + u64::from(millis / 1000), millis % 1000);
+        out.u64(secs);
+        let [tens, ones] = decimal::pair((millis % 100) as u8);
+        let hundreds = b'0' + (millis / 100) as u8;
+        out.buf
+            .extend_from_slice(&[b'.', hundreds, tens, ones, b' ', b's']);
+        return;
+    }
     if d.as_millis() < 1000 {
         render::push_millis(out.buf, d, 1);
         out.str(" ms");
@@ -932,14 +1004,14 @@ mod tests {
             }
         }
         for d in &cases {
-            let mut routes = render::RouteTexts::new(" → ");
+            let mut texts = Texts::new();
             let (mut plain, mut styled) = (Vec::new(), Vec::new());
-            render_diagnostic_plain(&mut plain, &mut routes, d);
+            render_diagnostic_plain(&mut plain, &mut texts, d);
             render_diagnostic_styled(
                 &mut Out {
                     buf: &mut styled,
                     colour: false,
-                    routes: &mut routes,
+                    texts: &mut texts,
                 },
                 d,
             );
@@ -963,6 +1035,12 @@ mod tests {
             1_250_000_000,
         ]);
         cases.extend((0..2000).map(|i| i * 499_979));
+        // Seconds: thousandths, ties, the carry into the next second, the
+        // edge of the hand-rounded range.
+        cases.extend((0..3000).map(|i| 1_000_000_000 + i * 3_333_331));
+        cases.extend([1_000_500_000, 1_999_500_000, 1_999_499_999, 9_999_999_999]);
+        cases.extend([((1 << 22) - 1) * 1_000_000_000 + 999_999_999]);
+        cases.extend([(1 << 22) * 1_000_000_000 + 123_456_789]);
         for nanos in cases {
             let d = Duration::from_nanos(nanos);
             let expected = if d.as_millis() < 1000 {
@@ -971,8 +1049,7 @@ mod tests {
                 format!("{:.3} s", d.as_secs_f64())
             };
             let mut buf = Vec::new();
-            let mut routes = render::RouteTexts::new(" → ");
-            render_millis(&mut Out::new(&mut buf, &mut routes), d);
+            render_millis(&mut Out::new(&mut buf, &mut Texts::new()), d);
             assert_eq!(String::from_utf8(buf).unwrap(), expected, "{nanos}");
         }
     }
