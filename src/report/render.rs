@@ -15,6 +15,19 @@ use std::time::Duration;
 use crate::capture::Timestamp;
 use crate::decimal::digits;
 
+/// Entries of the direct-mapped caches of fixed diagnostic texts (the text
+/// report's printable check, JSON's escaped strings).
+pub(crate) const STATIC_SLOTS: usize = 64;
+
+/// The slot of a fixed text in those caches, from its address and length.
+/// A `&'static str` is program data, never freed nor reused: the same key is
+/// the same text for the whole run, and capture bytes cannot add keys.
+pub(crate) fn static_slot(text: &'static str) -> usize {
+    // Fibonacci hashing of the address: the top bits pick the slot.
+    let key = (text.as_ptr() as usize as u64) ^ (text.len() as u64).rotate_left(32);
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % STATIC_SLOTS
+}
+
 /// `{n}`. The digits end the first half of a 40-byte buffer, and the 20
 /// bytes from the first digit on are appended as one fixed copy cut to the
 /// digits ([`push_prefix`]): a copy of the digits' own length is a call to

@@ -218,7 +218,7 @@ struct PlainStatics {
 }
 
 impl PlainStatics {
-    const SLOTS: usize = 64;
+    const SLOTS: usize = super::render::STATIC_SLOTS;
 
     fn new() -> PlainStatics {
         PlainStatics {
@@ -236,9 +236,7 @@ impl PlainStatics {
         let Cow::Borrowed(text) = *text else {
             return super::push_escaped(out, text);
         };
-        // Fibonacci hashing of the address: the top bits pick the slot.
-        let key = (text.as_ptr() as usize as u64) ^ (text.len() as u64).rotate_left(32);
-        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % Self::SLOTS;
+        let slot = super::render::static_slot(text);
         // Address and length: `ptr::eq` of two `&str` compares both.
         if self.keys[slot].is_some_and(|cached| std::ptr::eq(cached, text)) {
             return out.extend_from_slice(text.as_bytes());
