@@ -111,6 +111,12 @@ struct Chunk {
 /// overlapping segments with (RFC 9293 §3.10.7.4 keeps the first copy).
 const HISTORY: usize = 4096;
 
+/// Bytes of a stream's buffer that are neither unread nor history, dropped
+/// at once when they reach this many: one move of at most [`HISTORY`] bytes
+/// (and any unread ones) every few KiB instead of a second copy of every
+/// segment.
+const COMPACT_AFTER: usize = HISTORY;
+
 /// One direction of a TCP connection.
 #[derive(Debug)]
 struct Stream {
@@ -119,13 +125,16 @@ struct Stream {
     next: SeqNo,
     /// Position of `next` in the stream, counted from the first byte seen.
     pos: u64,
-    /// In-order bytes not yet framed; they end at `pos`.
-    buf: Vec<u8>,
+    /// In-order bytes kept: those already framed (their last [`HISTORY`]
+    /// are the history, compared with retransmissions), then from `read` on
+    /// those not yet framed. They end at `pos`. One buffer for both: each
+    /// segment is copied once.
+    bytes: Vec<u8>,
+    /// Where the bytes not yet framed start in `bytes`.
+    read: usize,
     /// For each in-order piece still needed: where it starts and ends, its
     /// frames and the frame that made it readable.
     chunks: VecDeque<Chunk>,
-    /// The last in-order bytes (at most [`HISTORY`]); they end at `pos`.
-    recent: VecDeque<u8>,
     /// Segments ahead of `pos`, by stream position; they never overlap.
     held: BTreeMap<u64, Held>,
     held_bytes: usize,
@@ -167,9 +176,9 @@ impl Stream {
             flow,
             next,
             pos: 0,
-            buf: Vec::new(),
+            bytes: Vec::new(),
+            read: 0,
             chunks: VecDeque::new(),
-            recent: VecDeque::new(),
             held: BTreeMap::new(),
             held_bytes: 0,
             far: None,
@@ -263,9 +272,26 @@ impl Stream {
         });
     }
 
-    /// Stream position of `buf[0]`.
+    /// The in-order bytes not yet framed.
+    fn buf(&self) -> &[u8] {
+        self.bytes.get(self.read..).unwrap_or_default()
+    }
+
+    /// How many in-order bytes are not yet framed.
+    fn unread_len(&self) -> usize {
+        self.bytes.len().saturating_sub(self.read)
+    }
+
+    /// The last in-order bytes (at most [`HISTORY`], framed or not); they
+    /// end at `pos`.
+    fn history(&self) -> &[u8] {
+        let from = self.bytes.len().saturating_sub(HISTORY);
+        self.bytes.get(from..).unwrap_or_default()
+    }
+
+    /// Stream position of `buf()[0]`.
     fn buf_start(&self) -> u64 {
-        self.pos.saturating_sub(self.buf.len() as u64)
+        self.pos.saturating_sub(self.unread_len() as u64)
     }
 
     /// Appends in-order bytes carried by `frame` (and `extra`), readable as
@@ -276,13 +302,15 @@ impl Stream {
         }
         let readable = self.last_readable.map_or(readable, |r| later(r, readable));
         self.last_readable = Some(readable);
-        self.buf.extend_from_slice(data);
-        let tail = data
-            .get(data.len().saturating_sub(HISTORY)..)
-            .unwrap_or(data);
-        let excess = (self.recent.len() + tail.len()).saturating_sub(HISTORY);
-        self.recent.drain(..excess.min(self.recent.len()));
-        self.recent.extend(tail);
+        // Drop the framed bytes that will be out of the history, once
+        // there are enough of them.
+        let kept = self.bytes.len().saturating_add(data.len());
+        let droppable = self.read.min(kept.saturating_sub(HISTORY));
+        if droppable >= COMPACT_AFTER {
+            self.bytes.drain(..droppable);
+            self.read -= droppable;
+        }
+        self.bytes.extend_from_slice(data);
         let start = self.pos;
         self.pos = self.pos.saturating_add(data.len() as u64);
         self.next = self.next + data.len() as u32;
@@ -344,14 +372,15 @@ impl Stream {
         let behind = usize::try_from(offset.min(0).unsigned_abs()).unwrap_or(usize::MAX);
         let seg_start = self.pos.saturating_sub(behind as u64);
         let old = data.get(..behind.min(data.len())).unwrap_or_default();
-        let recent_start = self.pos.saturating_sub(self.recent.len() as u64);
+        let history = self.history();
+        let recent_start = self.pos.saturating_sub(history.len() as u64);
         if !old.is_empty() && seg_start.saturating_add(old.len() as u64) > recent_start {
             let skip = recent_start.saturating_sub(seg_start);
             let from = usize::try_from(seg_start.saturating_sub(recent_start)).unwrap_or(0);
             let new = old.get(usize::try_from(skip).unwrap_or(usize::MAX)..);
             if let Some(new) = new {
                 let at = seg_start.max(recent_start);
-                if let Some((a, b)) = differing(self.recent.range(from..), new) {
+                if let Some((a, b)) = differing(history.get(from..).unwrap_or_default().iter(), new) {
                     note(at + a as u64, at + b as u64);
                 }
             }
@@ -430,10 +459,9 @@ impl Stream {
         conflict
     }
 
-    /// Drops the first `n` bytes of `buf`.
+    /// Marks the first `n` unread bytes as framed (they stay as history).
     fn consume(&mut self, n: usize) {
-        let n = n.min(self.buf.len());
-        self.buf.drain(..n);
+        self.read = self.read.saturating_add(n.min(self.unread_len()));
         // An open WebSocket message still needs the frames of its first parts.
         let start = self
             .ws_start
@@ -471,7 +499,7 @@ impl Stream {
 
     /// Hands `buf[from..from + len]` on as one message.
     fn emit(&self, from: usize, len: usize, transport: Transport, sink: &mut Sink<'_>) {
-        let Some(bytes) = self.buf.get(from..from.saturating_add(len)) else {
+        let Some(bytes) = self.buf().get(from..from.saturating_add(len)) else {
             return;
         };
         let start = self.buf_start().saturating_add(from as u64);
@@ -534,13 +562,13 @@ impl Stream {
                         break;
                     }
                 }
-                Mode::Upgrade => match websocket::parse_upgrade(&self.buf) {
+                Mode::Upgrade => match websocket::parse_upgrade(self.buf()) {
                     Upgrade::Complete { len, sip } => {
                         self.consume(len);
                         self.mode = if sip { Mode::WebSocket } else { Mode::Ignored };
                     }
                     Upgrade::Incomplete => {
-                        if self.buf.len() > websocket::MAX_UPGRADE {
+                        if self.unread_len() > websocket::MAX_UPGRADE {
                             self.ws_error(
                                 "HTTP upgrade header section longer than 16384 bytes, rest of the flow not read",
                                 frame,
@@ -557,14 +585,14 @@ impl Stream {
                     }
                 }
                 Mode::Tls | Mode::Ignored => {
-                    self.consume(self.buf.len());
+                    self.consume(self.unread_len());
                     break;
                 }
             }
         }
-        if self.buf.len() > cap {
+        if self.unread_len() > cap {
             self.report_buffer_full(cap, frame, sink);
-            self.consume(self.buf.len());
+            self.consume(self.unread_len());
             self.ws_start = None;
             self.ws_message.clear();
             if self.mode == Mode::Sip {
@@ -589,7 +617,7 @@ impl Stream {
     fn resync(&mut self, sink: &mut Sink<'_>) -> bool {
         let mut line = 0usize;
         loop {
-            let rest = self.buf.get(line..).unwrap_or_default();
+            let rest = self.buf().get(line..).unwrap_or_default();
             let lf = rest.iter().position(|&b| b == b'\n');
             let candidate = rest
                 .iter()
@@ -605,8 +633,8 @@ impl Stream {
             }
         }
         // Keep only the unfinished last line (if short enough to be a start line).
-        let keep_from = if self.buf.len().saturating_sub(line) > MAX_LINE {
-            self.buf.len()
+        let keep_from = if self.unread_len().saturating_sub(line) > MAX_LINE {
+            self.unread_len()
         } else {
             line
         };
@@ -636,7 +664,7 @@ impl Stream {
 
     /// Frames the next SIP message. Returns whether to read on.
     fn frame_sip(&mut self, sink: &mut Sink<'_>) -> bool {
-        match sip::frame_message(&self.buf) {
+        match sip::frame_message(self.buf()) {
             Framing::Complete { skip, len } => {
                 if skip > 0 {
                     sink.stats.tcp_keepalives += 1;
@@ -668,9 +696,10 @@ impl Stream {
                 true
             }
             Framing::Incomplete => {
-                if !self.buf.is_empty() && self.buf.iter().all(|&b| b == b'\r' || b == b'\n') {
+                let buf = self.buf();
+                if !buf.is_empty() && buf.iter().all(|&b| b == b'\r' || b == b'\n') {
                     sink.stats.tcp_keepalives += 1;
-                    self.consume(self.buf.len());
+                    self.consume(self.unread_len());
                 }
                 false
             }
@@ -683,7 +712,7 @@ impl Stream {
 
     /// Reads the next WebSocket frame. Returns whether to read on.
     fn frame_websocket(&mut self, cap: usize, frame: FrameNo, sink: &mut Sink<'_>) -> bool {
-        let header = match websocket::parse_frame_header(&self.buf) {
+        let header = match websocket::parse_frame_header(self.buf()) {
             FrameParse::Incomplete => return false,
             FrameParse::Invalid(what) => {
                 self.ws_error(what, frame, sink);
@@ -699,7 +728,7 @@ impl Stream {
             self.ws_error("websocket frame larger than the per-flow cap", frame, sink);
             return true;
         };
-        if self.buf.len() < total {
+        if self.unread_len() < total {
             return false;
         }
         let frame_start = self.buf_start();
@@ -708,7 +737,9 @@ impl Stream {
             websocket::OP_TEXT | websocket::OP_BINARY => {
                 self.ws_message.clear();
                 self.ws_start = Some(frame_start);
-                let payload = self.buf.get(payload_range).unwrap_or_default();
+                let payload = (self.bytes.get(self.read..))
+                    .and_then(|buf| buf.get(payload_range))
+                    .unwrap_or_default();
                 websocket::unmask_into(payload, header.mask, &mut self.ws_message);
             }
             websocket::OP_CONTINUATION if self.ws_start.is_some() => {
@@ -717,7 +748,9 @@ impl Stream {
                     self.ws_start = None;
                     self.ws_message.clear();
                 } else {
-                    let payload = self.buf.get(payload_range).unwrap_or_default();
+                    let payload = (self.bytes.get(self.read..))
+                    .and_then(|buf| buf.get(payload_range))
+                    .unwrap_or_default();
                     websocket::unmask_into(payload, header.mask, &mut self.ws_message);
                 }
             }
@@ -768,9 +801,9 @@ impl Stream {
         self.next = self.next + bytes;
         self.pos = start;
         // The unfinished message before the hole cannot be completed.
-        self.buf.clear();
+        self.bytes.clear();
+        self.read = 0;
         self.chunks.clear();
-        self.recent.clear();
         self.ws_start = None;
         self.ws_message.clear();
         let index = sink.events.push(ReassemblyEvent::TcpGap {
@@ -831,7 +864,7 @@ impl Stream {
             let too_old = ts.duration_since(first.ts) > config.gap_timeout;
             let acked_past = self.acked.is_some_and(|a| a > self.next);
             let too_far = ahead > config.gap_window as u64;
-            let too_big = self.held_bytes.saturating_add(self.buf.len()) > config.flow_buffer_cap;
+            let too_big = self.held_bytes.saturating_add(self.unread_len()) > config.flow_buffer_cap;
             if too_big {
                 self.report_buffer_full(config.flow_buffer_cap, frame, sink);
             }
@@ -852,7 +885,7 @@ impl Stream {
             self.drain(config.flow_buffer_cap, frame, sink);
         }
         let leftover = self
-            .buf
+            .buf()
             .iter()
             .filter(|&&b| b != b'\r' && b != b'\n')
             .count();
@@ -860,10 +893,10 @@ impl Stream {
             sink.events.push(ReassemblyEvent::TcpIncomplete {
                 flow: self.flow,
                 frame: self.last_frame.unwrap_or(frame),
-                bytes: self.buf.len(),
+                bytes: self.unread_len(),
             });
         }
-        self.buf.clear();
+        self.read = self.bytes.len();
         self.chunks.clear();
     }
 }
@@ -2080,7 +2113,13 @@ mod tests {
             r.push(FrameNo(i + 1), ts, &Decoded::Packet(packet), &mut count);
             assert!(r.tcp.streams.len() <= 3);
             for s in r.tcp.streams.values() {
-                assert!(s.buf.len() <= 4096 + 1500, "buffer {}", s.buf.len());
+                assert!(s.unread_len() <= 4096 + 1500, "buffer {}", s.unread_len());
+                // Framed bytes are kept only as far as the history needs them.
+                assert!(
+                    s.bytes.len() <= 4096 + 1500 + HISTORY + COMPACT_AFTER,
+                    "kept {}",
+                    s.bytes.len()
+                );
             }
         }
         r.finish(&mut count);
