@@ -17,7 +17,6 @@
 //! message over many segments are both handled, and a message without
 //! Content-Length (mandatory on streams, RFC 3261 §18.3) is reported.
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::capture::{FrameNo, Timestamp};
@@ -903,16 +902,28 @@ impl Stream {
 
 /// Every TCP stream being followed, bounded by [`ReassemblyConfig::max_flows`]
 /// with least-recently-used eviction.
+///
+/// Streams live in slots (reused once freed); the map gives each flow its
+/// slot. The two flows looked up last, nearly always the two directions of
+/// the connection in use, are found without hashing the flow.
 #[derive(Debug)]
 pub struct TcpStreams {
     config: ReassemblyConfig,
-    streams: FastMap<Flow, Stream>,
-    /// Streams by last use, oldest first: `(tick, flow)` is queued at every
+    slots: Vec<Option<Stream>>,
+    /// Slots freed by removed streams.
+    free: Vec<usize>,
+    /// The slot of every stream, by flow.
+    index: FastMap<Flow, usize>,
+    /// The two flows looked up last and their slots, latest first. Every
+    /// entry names a stream in the table: removing a stream drops its entry.
+    recent: [Option<(Flow, usize)>; 2],
+    /// Streams by last use, oldest first: `(tick, slot)` is queued at every
     /// use of a stream (a queue push instead of a tree update per segment).
-    /// An entry whose tick is no longer its stream's `last_use` is stale (the
-    /// stream was used again, or removed) and skipped; stale entries are
-    /// dropped once they outnumber the live ones.
-    lru: VecDeque<(u64, Flow)>,
+    /// An entry whose tick is no longer the `last_use` of the stream in its
+    /// slot is stale (the stream was used again, or removed: ticks are never
+    /// reused) and skipped; stale entries are dropped once they outnumber
+    /// the live ones.
+    lru: VecDeque<(u64, usize)>,
     tick: u64,
     table_full_reported: bool,
     tls: TlsFlows,
@@ -922,7 +933,10 @@ impl TcpStreams {
     pub(crate) fn new(config: ReassemblyConfig) -> TcpStreams {
         TcpStreams {
             config,
-            streams: FastMap::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            index: FastMap::default(),
+            recent: [None; 2],
             lru: VecDeque::new(),
             tick: 0,
             table_full_reported: false,
@@ -959,8 +973,8 @@ impl TcpStreams {
         // connection reusing the same addresses and ports.
         if info.syn
             && self
-                .streams
-                .get(&flow)
+                .find(flow)
+                .and_then(|slot| self.stream(slot))
                 .is_some_and(|s| s.started() && s.next != data_seq)
         {
             self.remove(flow, frame, sink);
@@ -970,26 +984,29 @@ impl TcpStreams {
         // one. The table is rarely full: the membership test is made only
         // then, and the common case below costs one lookup.
         if opens
-            && self.streams.len() >= self.config.max_flows.max(1)
-            && !self.streams.contains_key(&flow)
+            && self.index.len() >= self.config.max_flows.max(1)
+            && self.find(flow).is_none()
         {
             self.make_room(frame, sink);
         }
         self.compact_lru();
         let config = self.config;
-        let stream = match self.streams.entry(flow) {
-            Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(_) if !opens => return,
-            Entry::Vacant(entry) => {
+        let slot = match self.find(flow) {
+            Some(slot) => slot,
+            None if !opens => return,
+            None => {
                 sink.stats.tcp_streams += 1;
-                entry.insert(Stream::new(flow, data_seq))
+                self.insert(Stream::new(flow, data_seq))
             }
         };
         self.tick += 1;
         let tick = self.tick;
+        self.lru.push_back((tick, slot));
+        let Some(stream) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
+            return;
+        };
         stream.last_use = tick;
         stream.last_seen = frame;
-        self.lru.push_back((tick, flow));
 
         if info.syn && !stream.started() {
             // A (re)transmitted SYN before any data: the stream starts after it.
@@ -1076,7 +1093,8 @@ impl TcpStreams {
             dst: flow.src,
         };
         let config = self.config;
-        if let Some(stream) = self.streams.get_mut(&reverse) {
+        let slot = self.find(reverse);
+        if let Some(stream) = slot.and_then(|slot| self.slots.get_mut(slot)?.as_mut()) {
             if stream.acked.is_none_or(|a| ack > a) {
                 stream.acked = Some(ack);
             }
@@ -1086,18 +1104,74 @@ impl TcpStreams {
         }
     }
 
+    /// The slot of the stream of `flow`, if it has one.
+    fn find(&mut self, flow: Flow) -> Option<usize> {
+        // Two plain tests: iterating over the pair copied it each time.
+        if let Some((f, slot)) = &self.recent[0]
+            && *f == flow
+        {
+            return Some(*slot);
+        }
+        if let Some((f, slot)) = &self.recent[1]
+            && *f == flow
+        {
+            return Some(*slot);
+        }
+        let slot = *self.index.get(&flow)?;
+        self.recent[1] = self.recent[0].take();
+        self.recent[0] = Some((flow, slot));
+        Some(slot)
+    }
+
+    /// The stream in `slot`, if any.
+    fn stream(&self, slot: usize) -> Option<&Stream> {
+        self.slots.get(slot).and_then(Option::as_ref)
+    }
+
+    /// Adds a stream (its flow has none) in a free slot; returns the slot.
+    fn insert(&mut self, stream: Stream) -> usize {
+        let flow = stream.flow;
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                if let Some(free) = self.slots.get_mut(slot) {
+                    *free = Some(stream);
+                }
+                slot
+            }
+            None => {
+                self.slots.push(Some(stream));
+                self.slots.len() - 1
+            }
+        };
+        self.index.insert(flow, slot);
+        slot
+    }
+
+    /// Takes the stream of `flow` out of the table.
+    fn take(&mut self, flow: Flow) -> Option<Stream> {
+        let slot = self.index.remove(&flow)?;
+        for entry in &mut self.recent {
+            if entry.is_some_and(|(_, s)| s == slot) {
+                *entry = None;
+            }
+        }
+        let stream = self.slots.get_mut(slot)?.take();
+        self.free.push(slot);
+        stream
+    }
+
     /// Closes and forgets the stream of `flow`.
     fn remove(&mut self, flow: Flow, frame: FrameNo, sink: &mut Sink<'_>) {
-        if let Some(mut stream) = self.streams.remove(&flow) {
+        if let Some(mut stream) = self.take(flow) {
             stream.close(&self.config, frame, sink);
         }
     }
 
-    /// The stream used least recently, taken off the queue.
+    /// The flow of the stream used least recently, taken off the queue.
     fn pop_least_recently_used(&mut self) -> Option<Flow> {
-        while let Some((tick, flow)) = self.lru.pop_front() {
-            if is_live(&self.streams, tick, flow) {
-                return Some(flow);
+        while let Some((tick, slot)) = self.lru.pop_front() {
+            if let Some(stream) = self.stream(slot).filter(|s| s.last_use == tick) {
+                return Some(stream.flow);
             }
         }
         None
@@ -1108,20 +1182,19 @@ impl TcpStreams {
     /// plus the slack, at an amortised cost of one to two lookups per use
     /// (close to one while few streams are open, as in most captures).
     fn compact_lru(&mut self) {
-        if self.lru.len() > 2 * self.streams.len() + LRU_SLACK {
-            let streams = &self.streams;
-            self.lru
-                .retain(|&(tick, flow)| is_live(streams, tick, flow));
+        if self.lru.len() > 2 * self.index.len() + LRU_SLACK {
+            let slots = &self.slots;
+            self.lru.retain(|&(tick, slot)| is_live(slots, tick, slot));
         }
     }
 
     /// Evicts the least recently used stream when the table is full.
     fn make_room(&mut self, frame: FrameNo, sink: &mut Sink<'_>) {
-        while self.streams.len() >= self.config.max_flows.max(1) {
+        while self.index.len() >= self.config.max_flows.max(1) {
             let Some(oldest) = self.pop_least_recently_used() else {
                 return;
             };
-            if let Some(mut stream) = self.streams.remove(&oldest) {
+            if let Some(mut stream) = self.take(oldest) {
                 stream.close(&self.config, frame, sink);
                 sink.stats.tcp_flows_evicted += 1;
                 if !self.table_full_reported {
@@ -1138,8 +1211,11 @@ impl TcpStreams {
 
     /// End of the capture: every stream is closed.
     pub(crate) fn finish(&mut self, sink: &mut Sink<'_>) {
-        let mut streams: Vec<Stream> = self.streams.drain().map(|(_, s)| s).collect();
+        let mut streams: Vec<Stream> = self.slots.drain(..).flatten().collect();
         streams.sort_by_key(|s| s.last_use);
+        self.index.clear();
+        self.recent = [None; 2];
+        self.free.clear();
         self.lru.clear();
         for mut stream in streams {
             let frame = stream.last_seen;
@@ -1150,14 +1226,18 @@ impl TcpStreams {
 }
 
 /// Stale LRU queue entries tolerated beyond one per stream before the queue
-/// is compacted (each compaction looks every entry up): 1024 entries of 72
+/// is compacted (each compaction looks every entry up): 1024 entries of 16
 /// bytes. With 64, a capture with a few dozen open streams paid about 1.4
 /// lookups per segment for the queue; with 1024, about 1.05.
 const LRU_SLACK: usize = 1024;
 
-/// Is the LRU queue entry `(tick, flow)` the stream's latest use?
-fn is_live(streams: &FastMap<Flow, Stream>, tick: u64, flow: Flow) -> bool {
-    streams.get(&flow).is_some_and(|s| s.last_use == tick)
+/// Is the LRU queue entry `(tick, slot)` the latest use of the stream in
+/// the slot?
+fn is_live(slots: &[Option<Stream>], tick: u64, slot: usize) -> bool {
+    slots
+        .get(slot)
+        .and_then(Option::as_ref)
+        .is_some_and(|s| s.last_use == tick)
 }
 
 /// The frames other than `frame` in `frames`.
@@ -1882,7 +1962,7 @@ mod tests {
                 "tcp flow table full (2 flows) at frame 3003: least recently used flow 10.0.0.3:1 → 10.0.0.2:40000 dropped"
             ]
         );
-        let mut left: Vec<_> = r.tcp.streams.keys().map(|f| f.src.to_string()).collect();
+        let mut left: Vec<_> = r.tcp.index.keys().map(|f| f.src.to_string()).collect();
         left.sort();
         assert_eq!(left, vec!["10.0.0.1:1", "10.0.0.5:1"]);
     }
@@ -2053,6 +2133,49 @@ mod tests {
     /// Hostile input: random segments (flags, sequence numbers, SIP pieces, WebSocket
     /// and TLS starts, garbage) on a few flows must never panic, and every bound holds.
     #[test]
+    fn slots_are_reused_and_the_lookup_cache_never_names_a_removed_stream() {
+        let flow = |port: u16| Flow {
+            src: SocketAddr::from(([10, 0, 0, 1], port)),
+            dst: B.parse().unwrap(),
+        };
+        let mut t = TcpStreams::new(ReassemblyConfig::default());
+        assert_eq!(t.insert(Stream::new(flow(1), SeqNo(0))), 0);
+        assert_eq!(t.insert(Stream::new(flow(2), SeqNo(0))), 1);
+        assert_eq!(t.insert(Stream::new(flow(3), SeqNo(0))), 2);
+        assert_eq!(t.find(flow(1)), Some(0));
+        assert_eq!(t.find(flow(2)), Some(1));
+        assert_eq!(t.recent, [Some((flow(2), 1)), Some((flow(1), 0))]);
+        // Removing a stream frees its slot and its cache entry.
+        assert_eq!(t.take(flow(2)).map(|s| s.flow), Some(flow(2)));
+        assert_eq!(t.recent, [None, Some((flow(1), 0))]);
+        assert_eq!(t.find(flow(2)), None);
+        assert_eq!(t.insert(Stream::new(flow(4), SeqNo(0))), 1);
+        assert_eq!(t.find(flow(4)), Some(1));
+        assert_eq!(t.find(flow(3)), Some(2));
+        assert_eq!(t.recent, [Some((flow(3), 2)), Some((flow(4), 1))]);
+        assert_eq!(t.find(flow(1)), Some(0));
+        assert_eq!(t.stream(1).map(|s| s.flow), Some(flow(4)));
+        assert_eq!((t.slots.len(), t.index.len()), (3, 3));
+    }
+
+    #[test]
+    fn history_is_the_last_bytes_whether_framed_or_not() {
+        let mut s = Stream::new(flow_ab(), SeqNo(0));
+        let stamp = (FrameNo(1), Timestamp { secs: 0, nanos: 0 });
+        let piece: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+        for n in 0..20usize {
+            s.append(&piece, FrameNo(1), Vec::new(), stamp);
+            // Leave a little unread each time.
+            s.consume(s.unread_len().saturating_sub(10));
+            let all: Vec<u8> = (0..(n + 1) * 1000).map(|i| (i % 1000 % 251) as u8).collect();
+            assert_eq!(s.history(), &all[all.len().saturating_sub(HISTORY)..]);
+            assert_eq!(s.buf(), &all[all.len() - 10..]);
+            assert!(s.bytes.len() <= HISTORY + COMPACT_AFTER + 1000);
+        }
+        assert_eq!(s.pos, 20_000);
+    }
+
+    #[test]
     fn random_segments_never_panic() {
         let config = ReassemblyConfig {
             flow_buffer_cap: 4096,
@@ -2111,8 +2234,11 @@ mod tests {
                 nanos: 0,
             };
             r.push(FrameNo(i + 1), ts, &Decoded::Packet(packet), &mut count);
-            assert!(r.tcp.streams.len() <= 3);
-            for s in r.tcp.streams.values() {
+            assert!(r.tcp.index.len() <= 3);
+            assert!(r.tcp.slots.len() <= 3);
+            for (flow, &slot) in &r.tcp.index {
+                let s = r.tcp.stream(slot).unwrap();
+                assert_eq!(s.flow, *flow);
                 assert!(s.unread_len() <= 4096 + 1500, "buffer {}", s.unread_len());
                 // Framed bytes are kept only as far as the history needs them.
                 assert!(
@@ -2124,7 +2250,7 @@ mod tests {
         }
         r.finish(&mut count);
         assert!(r.events().len() <= 50);
-        assert!(r.tcp.streams.is_empty());
+        assert!(r.tcp.index.is_empty());
         // The input did exercise the paths: messages found, events beyond the cap counted.
         assert!(n > 0);
         assert!(r.stats().events_not_kept > 0);
