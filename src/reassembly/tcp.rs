@@ -904,8 +904,9 @@ impl Stream {
 /// with least-recently-used eviction.
 ///
 /// Streams live in slots (reused once freed); the map gives each flow its
-/// slot. The two flows looked up last, nearly always the two directions of
-/// the connection in use, are found without hashing the flow.
+/// slot. A small cache, indexed by the ports, remembers the slots of flows
+/// looked up lately: most segments find their stream and its reverse
+/// without hashing the flow.
 #[derive(Debug)]
 pub struct TcpStreams {
     config: ReassemblyConfig,
@@ -914,9 +915,10 @@ pub struct TcpStreams {
     free: Vec<usize>,
     /// The slot of every stream, by flow.
     index: FastMap<Flow, usize>,
-    /// The two flows looked up last and their slots, latest first. Every
-    /// entry names a stream in the table: removing a stream drops its entry.
-    recent: [Option<(Flow, usize)>; 2],
+    /// Flows looked up lately and their slots, at [`cache_index`] of the
+    /// flow. Every entry names a stream in the table: removing a stream
+    /// drops its entry.
+    recent: Box<[Option<(Flow, usize)>; CACHE]>,
     /// Streams by last use, oldest first: `(tick, slot)` is queued at every
     /// use of a stream (a queue push instead of a tree update per segment).
     /// An entry whose tick is no longer the `last_use` of the stream in its
@@ -936,7 +938,7 @@ impl TcpStreams {
             slots: Vec::new(),
             free: Vec::new(),
             index: FastMap::default(),
-            recent: [None; 2],
+            recent: Box::new([None; CACHE]),
             lru: VecDeque::new(),
             tick: 0,
             table_full_reported: false,
@@ -1106,20 +1108,14 @@ impl TcpStreams {
 
     /// The slot of the stream of `flow`, if it has one.
     fn find(&mut self, flow: Flow) -> Option<usize> {
-        // Two plain tests: iterating over the pair copied it each time.
-        if let Some((f, slot)) = &self.recent[0]
-            && *f == flow
-        {
-            return Some(*slot);
-        }
-        if let Some((f, slot)) = &self.recent[1]
+        let entry = self.recent.get_mut(cache_index(flow))?;
+        if let Some((f, slot)) = entry
             && *f == flow
         {
             return Some(*slot);
         }
         let slot = *self.index.get(&flow)?;
-        self.recent[1] = self.recent[0].take();
-        self.recent[0] = Some((flow, slot));
+        *entry = Some((flow, slot));
         Some(slot)
     }
 
@@ -1150,10 +1146,10 @@ impl TcpStreams {
     /// Takes the stream of `flow` out of the table.
     fn take(&mut self, flow: Flow) -> Option<Stream> {
         let slot = self.index.remove(&flow)?;
-        for entry in &mut self.recent {
-            if entry.is_some_and(|(_, s)| s == slot) {
-                *entry = None;
-            }
+        if let Some(entry) = self.recent.get_mut(cache_index(flow))
+            && entry.is_some_and(|(f, _)| f == flow)
+        {
+            *entry = None;
         }
         let stream = self.slots.get_mut(slot)?.take();
         self.free.push(slot);
@@ -1214,7 +1210,7 @@ impl TcpStreams {
         let mut streams: Vec<Stream> = self.slots.drain(..).flatten().collect();
         streams.sort_by_key(|s| s.last_use);
         self.index.clear();
-        self.recent = [None; 2];
+        self.recent.fill(None);
         self.free.clear();
         self.lru.clear();
         for mut stream in streams {
@@ -1230,6 +1226,17 @@ impl TcpStreams {
 /// bytes. With 64, a capture with a few dozen open streams paid about 1.4
 /// lookups per segment for the queue; with 1024, about 1.05.
 const LRU_SLACK: usize = 1024;
+
+/// Entries of the flow lookup cache of [`TcpStreams`] (72 bytes each).
+const CACHE: usize = 64;
+
+/// Where `flow` goes in the lookup cache: a mix of both ports (cheap to
+/// read, and the client's port tells connections apart), different for the
+/// two directions of a connection.
+fn cache_index(flow: Flow) -> usize {
+    let mix = u32::from(flow.src.port()).wrapping_mul(0x9e37_79b1) ^ u32::from(flow.dst.port());
+    (mix.wrapping_mul(0x9e37_79b1) >> 26) as usize % CACHE
+}
 
 /// Is the LRU queue entry `(tick, slot)` the latest use of the stream in
 /// the slot?
@@ -2142,18 +2149,39 @@ mod tests {
         assert_eq!(t.insert(Stream::new(flow(1), SeqNo(0))), 0);
         assert_eq!(t.insert(Stream::new(flow(2), SeqNo(0))), 1);
         assert_eq!(t.insert(Stream::new(flow(3), SeqNo(0))), 2);
+        let cached = |t: &TcpStreams, f: Flow| t.recent[cache_index(f)];
         assert_eq!(t.find(flow(1)), Some(0));
         assert_eq!(t.find(flow(2)), Some(1));
-        assert_eq!(t.recent, [Some((flow(2), 1)), Some((flow(1), 0))]);
+        assert_eq!(cached(&t, flow(2)), Some((flow(2), 1)));
+        assert_eq!(cached(&t, flow(1)), Some((flow(1), 0)));
         // Removing a stream frees its slot and its cache entry.
         assert_eq!(t.take(flow(2)).map(|s| s.flow), Some(flow(2)));
-        assert_eq!(t.recent, [None, Some((flow(1), 0))]);
+        assert_eq!(cached(&t, flow(2)), None);
         assert_eq!(t.find(flow(2)), None);
         assert_eq!(t.insert(Stream::new(flow(4), SeqNo(0))), 1);
         assert_eq!(t.find(flow(4)), Some(1));
         assert_eq!(t.find(flow(3)), Some(2));
-        assert_eq!(t.recent, [Some((flow(3), 2)), Some((flow(4), 1))]);
+        assert_eq!(cached(&t, flow(4)), Some((flow(4), 1)));
         assert_eq!(t.find(flow(1)), Some(0));
+        // The two directions of a connection have their own entries.
+        let reverse = |f: Flow| Flow {
+            src: f.dst,
+            dst: f.src,
+        };
+        assert_ne!(cache_index(flow(5060)), cache_index(reverse(flow(5060))));
+        // Flows whose entries collide are all found.
+        let colliding: Vec<u16> = (1..2000)
+            .filter(|&p| cache_index(flow(p)) == cache_index(flow(1)))
+            .take(3)
+            .collect();
+        for &p in &colliding[1..] {
+            t.insert(Stream::new(flow(p), SeqNo(0)));
+        }
+        for _ in 0..2 {
+            for &p in &colliding {
+                assert_eq!(t.find(flow(p)).and_then(|s| t.stream(s)).map(|s| s.flow), Some(flow(p)));
+            }
+        }
         assert_eq!(t.stream(1).map(|s| s.flow), Some(flow(4)));
         assert_eq!((t.slots.len(), t.index.len()), (3, 3));
     }
