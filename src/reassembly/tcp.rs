@@ -379,7 +379,8 @@ impl Stream {
             let new = old.get(usize::try_from(skip).unwrap_or(usize::MAX)..);
             if let Some(new) = new {
                 let at = seg_start.max(recent_start);
-                if let Some((a, b)) = differing(history.get(from..).unwrap_or_default().iter(), new) {
+                if let Some((a, b)) = differing(history.get(from..).unwrap_or_default().iter(), new)
+                {
                     note(at + a as u64, at + b as u64);
                 }
             }
@@ -748,8 +749,8 @@ impl Stream {
                     self.ws_message.clear();
                 } else {
                     let payload = (self.bytes.get(self.read..))
-                    .and_then(|buf| buf.get(payload_range))
-                    .unwrap_or_default();
+                        .and_then(|buf| buf.get(payload_range))
+                        .unwrap_or_default();
                     websocket::unmask_into(payload, header.mask, &mut self.ws_message);
                 }
             }
@@ -863,7 +864,8 @@ impl Stream {
             let too_old = ts.duration_since(first.ts) > config.gap_timeout;
             let acked_past = self.acked.is_some_and(|a| a > self.next);
             let too_far = ahead > config.gap_window as u64;
-            let too_big = self.held_bytes.saturating_add(self.unread_len()) > config.flow_buffer_cap;
+            let too_big =
+                self.held_bytes.saturating_add(self.unread_len()) > config.flow_buffer_cap;
             if too_big {
                 self.report_buffer_full(config.flow_buffer_cap, frame, sink);
             }
@@ -985,10 +987,7 @@ impl TcpStreams {
         // A new stream in a full table first evicts the least recently used
         // one. The table is rarely full: the membership test is made only
         // then, and the common case below costs one lookup.
-        if opens
-            && self.index.len() >= self.config.max_flows.max(1)
-            && self.find(flow).is_none()
-        {
+        if opens && self.index.len() >= self.config.max_flows.max(1) && self.find(flow).is_none() {
             self.make_room(frame, sink);
         }
         self.compact_lru();
@@ -2181,7 +2180,10 @@ mod tests {
         }
         for _ in 0..2 {
             for &p in &colliding {
-                assert_eq!(t.find(flow(p)).and_then(|s| t.stream(s)).map(|s| s.flow), Some(flow(p)));
+                assert_eq!(
+                    t.find(flow(p)).and_then(|s| t.stream(s)).map(|s| s.flow),
+                    Some(flow(p))
+                );
             }
         }
         assert_eq!(t.stream(1).map(|s| s.flow), Some(flow(4)));
@@ -2197,7 +2199,9 @@ mod tests {
             s.append(&piece, FrameNo(1), Vec::new(), stamp);
             // Leave a little unread each time.
             s.consume(s.unread_len().saturating_sub(10));
-            let all: Vec<u8> = (0..(n + 1) * 1000).map(|i| (i % 1000 % 251) as u8).collect();
+            let all: Vec<u8> = (0..(n + 1) * 1000)
+                .map(|i| (i % 1000 % 251) as u8)
+                .collect();
             assert_eq!(s.history(), &all[all.len().saturating_sub(HISTORY)..]);
             assert_eq!(s.buf(), &all[all.len() - 10..]);
             assert!(s.bytes.len() <= HISTORY + COMPACT_AFTER + 1000);
