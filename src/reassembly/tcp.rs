@@ -2175,6 +2175,7 @@ mod tests {
             .filter(|&p| cache_index(flow(p)) == cache_index(flow(1)))
             .take(3)
             .collect();
+        assert_eq!(colliding.len(), 3);
         for &p in &colliding[1..] {
             t.insert(Stream::new(flow(p), SeqNo(0)));
         }
@@ -2187,7 +2188,7 @@ mod tests {
             }
         }
         assert_eq!(t.stream(1).map(|s| s.flow), Some(flow(4)));
-        assert_eq!((t.slots.len(), t.index.len()), (3, 3));
+        assert_eq!((t.slots.len(), t.index.len()), (5, 5));
     }
 
     #[test]
