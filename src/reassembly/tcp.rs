@@ -17,7 +17,6 @@
 //! message over many segments are both handled, and a message without
 //! Content-Length (mandatory on streams, RFC 3261 §18.3) is reported.
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::capture::{FrameNo, Timestamp};
@@ -111,6 +110,12 @@ struct Chunk {
 /// overlapping segments with (RFC 9293 §3.10.7.4 keeps the first copy).
 const HISTORY: usize = 4096;
 
+/// Bytes of a stream's buffer that are neither unread nor history, dropped
+/// at once when they reach this many: one move of at most [`HISTORY`] bytes
+/// (and any unread ones) every few KiB instead of a second copy of every
+/// segment.
+const COMPACT_AFTER: usize = HISTORY;
+
 /// One direction of a TCP connection.
 #[derive(Debug)]
 struct Stream {
@@ -119,13 +124,16 @@ struct Stream {
     next: SeqNo,
     /// Position of `next` in the stream, counted from the first byte seen.
     pos: u64,
-    /// In-order bytes not yet framed; they end at `pos`.
-    buf: Vec<u8>,
+    /// In-order bytes kept: those already framed (their last [`HISTORY`]
+    /// are the history, compared with retransmissions), then from `read` on
+    /// those not yet framed. They end at `pos`. One buffer for both: each
+    /// segment is copied once.
+    bytes: Vec<u8>,
+    /// Where the bytes not yet framed start in `bytes`.
+    read: usize,
     /// For each in-order piece still needed: where it starts and ends, its
     /// frames and the frame that made it readable.
     chunks: VecDeque<Chunk>,
-    /// The last in-order bytes (at most [`HISTORY`]); they end at `pos`.
-    recent: VecDeque<u8>,
     /// Segments ahead of `pos`, by stream position; they never overlap.
     held: BTreeMap<u64, Held>,
     held_bytes: usize,
@@ -167,9 +175,9 @@ impl Stream {
             flow,
             next,
             pos: 0,
-            buf: Vec::new(),
+            bytes: Vec::new(),
+            read: 0,
             chunks: VecDeque::new(),
-            recent: VecDeque::new(),
             held: BTreeMap::new(),
             held_bytes: 0,
             far: None,
@@ -263,9 +271,26 @@ impl Stream {
         });
     }
 
-    /// Stream position of `buf[0]`.
+    /// The in-order bytes not yet framed.
+    fn buf(&self) -> &[u8] {
+        self.bytes.get(self.read..).unwrap_or_default()
+    }
+
+    /// How many in-order bytes are not yet framed.
+    fn unread_len(&self) -> usize {
+        self.bytes.len().saturating_sub(self.read)
+    }
+
+    /// The last in-order bytes (at most [`HISTORY`], framed or not); they
+    /// end at `pos`.
+    fn history(&self) -> &[u8] {
+        let from = self.bytes.len().saturating_sub(HISTORY);
+        self.bytes.get(from..).unwrap_or_default()
+    }
+
+    /// Stream position of `buf()[0]`.
     fn buf_start(&self) -> u64 {
-        self.pos.saturating_sub(self.buf.len() as u64)
+        self.pos.saturating_sub(self.unread_len() as u64)
     }
 
     /// Appends in-order bytes carried by `frame` (and `extra`), readable as
@@ -276,13 +301,15 @@ impl Stream {
         }
         let readable = self.last_readable.map_or(readable, |r| later(r, readable));
         self.last_readable = Some(readable);
-        self.buf.extend_from_slice(data);
-        let tail = data
-            .get(data.len().saturating_sub(HISTORY)..)
-            .unwrap_or(data);
-        let excess = (self.recent.len() + tail.len()).saturating_sub(HISTORY);
-        self.recent.drain(..excess.min(self.recent.len()));
-        self.recent.extend(tail);
+        // Drop the framed bytes that will be out of the history, once
+        // there are enough of them.
+        let kept = self.bytes.len().saturating_add(data.len());
+        let droppable = self.read.min(kept.saturating_sub(HISTORY));
+        if droppable >= COMPACT_AFTER {
+            self.bytes.drain(..droppable);
+            self.read -= droppable;
+        }
+        self.bytes.extend_from_slice(data);
         let start = self.pos;
         self.pos = self.pos.saturating_add(data.len() as u64);
         self.next = self.next + data.len() as u32;
@@ -344,14 +371,16 @@ impl Stream {
         let behind = usize::try_from(offset.min(0).unsigned_abs()).unwrap_or(usize::MAX);
         let seg_start = self.pos.saturating_sub(behind as u64);
         let old = data.get(..behind.min(data.len())).unwrap_or_default();
-        let recent_start = self.pos.saturating_sub(self.recent.len() as u64);
+        let history = self.history();
+        let recent_start = self.pos.saturating_sub(history.len() as u64);
         if !old.is_empty() && seg_start.saturating_add(old.len() as u64) > recent_start {
             let skip = recent_start.saturating_sub(seg_start);
             let from = usize::try_from(seg_start.saturating_sub(recent_start)).unwrap_or(0);
             let new = old.get(usize::try_from(skip).unwrap_or(usize::MAX)..);
             if let Some(new) = new {
                 let at = seg_start.max(recent_start);
-                if let Some((a, b)) = differing(self.recent.range(from..), new) {
+                if let Some((a, b)) = differing(history.get(from..).unwrap_or_default().iter(), new)
+                {
                     note(at + a as u64, at + b as u64);
                 }
             }
@@ -430,10 +459,9 @@ impl Stream {
         conflict
     }
 
-    /// Drops the first `n` bytes of `buf`.
+    /// Marks the first `n` unread bytes as framed (they stay as history).
     fn consume(&mut self, n: usize) {
-        let n = n.min(self.buf.len());
-        self.buf.drain(..n);
+        self.read = self.read.saturating_add(n.min(self.unread_len()));
         // An open WebSocket message still needs the frames of its first parts.
         let start = self
             .ws_start
@@ -471,7 +499,7 @@ impl Stream {
 
     /// Hands `buf[from..from + len]` on as one message.
     fn emit(&self, from: usize, len: usize, transport: Transport, sink: &mut Sink<'_>) {
-        let Some(bytes) = self.buf.get(from..from.saturating_add(len)) else {
+        let Some(bytes) = self.buf().get(from..from.saturating_add(len)) else {
             return;
         };
         let start = self.buf_start().saturating_add(from as u64);
@@ -534,13 +562,13 @@ impl Stream {
                         break;
                     }
                 }
-                Mode::Upgrade => match websocket::parse_upgrade(&self.buf) {
+                Mode::Upgrade => match websocket::parse_upgrade(self.buf()) {
                     Upgrade::Complete { len, sip } => {
                         self.consume(len);
                         self.mode = if sip { Mode::WebSocket } else { Mode::Ignored };
                     }
                     Upgrade::Incomplete => {
-                        if self.buf.len() > websocket::MAX_UPGRADE {
+                        if self.unread_len() > websocket::MAX_UPGRADE {
                             self.ws_error(
                                 "HTTP upgrade header section longer than 16384 bytes, rest of the flow not read",
                                 frame,
@@ -557,14 +585,14 @@ impl Stream {
                     }
                 }
                 Mode::Tls | Mode::Ignored => {
-                    self.consume(self.buf.len());
+                    self.consume(self.unread_len());
                     break;
                 }
             }
         }
-        if self.buf.len() > cap {
+        if self.unread_len() > cap {
             self.report_buffer_full(cap, frame, sink);
-            self.consume(self.buf.len());
+            self.consume(self.unread_len());
             self.ws_start = None;
             self.ws_message.clear();
             if self.mode == Mode::Sip {
@@ -589,7 +617,7 @@ impl Stream {
     fn resync(&mut self, sink: &mut Sink<'_>) -> bool {
         let mut line = 0usize;
         loop {
-            let rest = self.buf.get(line..).unwrap_or_default();
+            let rest = self.buf().get(line..).unwrap_or_default();
             let lf = rest.iter().position(|&b| b == b'\n');
             let candidate = rest
                 .iter()
@@ -605,8 +633,8 @@ impl Stream {
             }
         }
         // Keep only the unfinished last line (if short enough to be a start line).
-        let keep_from = if self.buf.len().saturating_sub(line) > MAX_LINE {
-            self.buf.len()
+        let keep_from = if self.unread_len().saturating_sub(line) > MAX_LINE {
+            self.unread_len()
         } else {
             line
         };
@@ -636,7 +664,7 @@ impl Stream {
 
     /// Frames the next SIP message. Returns whether to read on.
     fn frame_sip(&mut self, sink: &mut Sink<'_>) -> bool {
-        match sip::frame_message(&self.buf) {
+        match sip::frame_message(self.buf()) {
             Framing::Complete { skip, len } => {
                 if skip > 0 {
                     sink.stats.tcp_keepalives += 1;
@@ -668,9 +696,10 @@ impl Stream {
                 true
             }
             Framing::Incomplete => {
-                if !self.buf.is_empty() && self.buf.iter().all(|&b| b == b'\r' || b == b'\n') {
+                let buf = self.buf();
+                if !buf.is_empty() && buf.iter().all(|&b| b == b'\r' || b == b'\n') {
                     sink.stats.tcp_keepalives += 1;
-                    self.consume(self.buf.len());
+                    self.consume(self.unread_len());
                 }
                 false
             }
@@ -683,7 +712,7 @@ impl Stream {
 
     /// Reads the next WebSocket frame. Returns whether to read on.
     fn frame_websocket(&mut self, cap: usize, frame: FrameNo, sink: &mut Sink<'_>) -> bool {
-        let header = match websocket::parse_frame_header(&self.buf) {
+        let header = match websocket::parse_frame_header(self.buf()) {
             FrameParse::Incomplete => return false,
             FrameParse::Invalid(what) => {
                 self.ws_error(what, frame, sink);
@@ -699,7 +728,7 @@ impl Stream {
             self.ws_error("websocket frame larger than the per-flow cap", frame, sink);
             return true;
         };
-        if self.buf.len() < total {
+        if self.unread_len() < total {
             return false;
         }
         let frame_start = self.buf_start();
@@ -708,7 +737,9 @@ impl Stream {
             websocket::OP_TEXT | websocket::OP_BINARY => {
                 self.ws_message.clear();
                 self.ws_start = Some(frame_start);
-                let payload = self.buf.get(payload_range).unwrap_or_default();
+                let payload = (self.bytes.get(self.read..))
+                    .and_then(|buf| buf.get(payload_range))
+                    .unwrap_or_default();
                 websocket::unmask_into(payload, header.mask, &mut self.ws_message);
             }
             websocket::OP_CONTINUATION if self.ws_start.is_some() => {
@@ -717,7 +748,9 @@ impl Stream {
                     self.ws_start = None;
                     self.ws_message.clear();
                 } else {
-                    let payload = self.buf.get(payload_range).unwrap_or_default();
+                    let payload = (self.bytes.get(self.read..))
+                        .and_then(|buf| buf.get(payload_range))
+                        .unwrap_or_default();
                     websocket::unmask_into(payload, header.mask, &mut self.ws_message);
                 }
             }
@@ -768,9 +801,9 @@ impl Stream {
         self.next = self.next + bytes;
         self.pos = start;
         // The unfinished message before the hole cannot be completed.
-        self.buf.clear();
+        self.bytes.clear();
+        self.read = 0;
         self.chunks.clear();
-        self.recent.clear();
         self.ws_start = None;
         self.ws_message.clear();
         let index = sink.events.push(ReassemblyEvent::TcpGap {
@@ -831,7 +864,8 @@ impl Stream {
             let too_old = ts.duration_since(first.ts) > config.gap_timeout;
             let acked_past = self.acked.is_some_and(|a| a > self.next);
             let too_far = ahead > config.gap_window as u64;
-            let too_big = self.held_bytes.saturating_add(self.buf.len()) > config.flow_buffer_cap;
+            let too_big =
+                self.held_bytes.saturating_add(self.unread_len()) > config.flow_buffer_cap;
             if too_big {
                 self.report_buffer_full(config.flow_buffer_cap, frame, sink);
             }
@@ -852,7 +886,7 @@ impl Stream {
             self.drain(config.flow_buffer_cap, frame, sink);
         }
         let leftover = self
-            .buf
+            .buf()
             .iter()
             .filter(|&&b| b != b'\r' && b != b'\n')
             .count();
@@ -860,26 +894,40 @@ impl Stream {
             sink.events.push(ReassemblyEvent::TcpIncomplete {
                 flow: self.flow,
                 frame: self.last_frame.unwrap_or(frame),
-                bytes: self.buf.len(),
+                bytes: self.unread_len(),
             });
         }
-        self.buf.clear();
+        self.read = self.bytes.len();
         self.chunks.clear();
     }
 }
 
 /// Every TCP stream being followed, bounded by [`ReassemblyConfig::max_flows`]
 /// with least-recently-used eviction.
+///
+/// Streams live in slots (reused once freed); the map gives each flow its
+/// slot. A small cache, indexed by the ports, remembers the slots of flows
+/// looked up lately: most segments find their stream and its reverse
+/// without hashing the flow.
 #[derive(Debug)]
 pub struct TcpStreams {
     config: ReassemblyConfig,
-    streams: FastMap<Flow, Stream>,
-    /// Streams by last use, oldest first: `(tick, flow)` is queued at every
+    slots: Vec<Option<Stream>>,
+    /// Slots freed by removed streams.
+    free: Vec<usize>,
+    /// The slot of every stream, by flow.
+    index: FastMap<Flow, usize>,
+    /// Flows looked up lately and their slots, at [`cache_index`] of the
+    /// flow. Every entry names a stream in the table: removing a stream
+    /// drops its entry.
+    recent: Box<[Option<(Flow, usize)>; CACHE]>,
+    /// Streams by last use, oldest first: `(tick, slot)` is queued at every
     /// use of a stream (a queue push instead of a tree update per segment).
-    /// An entry whose tick is no longer its stream's `last_use` is stale (the
-    /// stream was used again, or removed) and skipped; stale entries are
-    /// dropped once they outnumber the live ones.
-    lru: VecDeque<(u64, Flow)>,
+    /// An entry whose tick is no longer the `last_use` of the stream in its
+    /// slot is stale (the stream was used again, or removed: ticks are never
+    /// reused) and skipped; stale entries are dropped once they outnumber
+    /// the live ones.
+    lru: VecDeque<(u64, usize)>,
     tick: u64,
     table_full_reported: bool,
     tls: TlsFlows,
@@ -889,7 +937,10 @@ impl TcpStreams {
     pub(crate) fn new(config: ReassemblyConfig) -> TcpStreams {
         TcpStreams {
             config,
-            streams: FastMap::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            index: FastMap::default(),
+            recent: Box::new([None; CACHE]),
             lru: VecDeque::new(),
             tick: 0,
             table_full_reported: false,
@@ -926,8 +977,8 @@ impl TcpStreams {
         // connection reusing the same addresses and ports.
         if info.syn
             && self
-                .streams
-                .get(&flow)
+                .find(flow)
+                .and_then(|slot| self.stream(slot))
                 .is_some_and(|s| s.started() && s.next != data_seq)
         {
             self.remove(flow, frame, sink);
@@ -936,27 +987,27 @@ impl TcpStreams {
         // A new stream in a full table first evicts the least recently used
         // one. The table is rarely full: the membership test is made only
         // then, and the common case below costs one lookup.
-        if opens
-            && self.streams.len() >= self.config.max_flows.max(1)
-            && !self.streams.contains_key(&flow)
-        {
+        if opens && self.index.len() >= self.config.max_flows.max(1) && self.find(flow).is_none() {
             self.make_room(frame, sink);
         }
         self.compact_lru();
         let config = self.config;
-        let stream = match self.streams.entry(flow) {
-            Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(_) if !opens => return,
-            Entry::Vacant(entry) => {
+        let slot = match self.find(flow) {
+            Some(slot) => slot,
+            None if !opens => return,
+            None => {
                 sink.stats.tcp_streams += 1;
-                entry.insert(Stream::new(flow, data_seq))
+                self.insert(Stream::new(flow, data_seq))
             }
         };
         self.tick += 1;
         let tick = self.tick;
+        self.lru.push_back((tick, slot));
+        let Some(stream) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
+            return;
+        };
         stream.last_use = tick;
         stream.last_seen = frame;
-        self.lru.push_back((tick, flow));
 
         if info.syn && !stream.started() {
             // A (re)transmitted SYN before any data: the stream starts after it.
@@ -1043,7 +1094,8 @@ impl TcpStreams {
             dst: flow.src,
         };
         let config = self.config;
-        if let Some(stream) = self.streams.get_mut(&reverse) {
+        let slot = self.find(reverse);
+        if let Some(stream) = slot.and_then(|slot| self.slots.get_mut(slot)?.as_mut()) {
             if stream.acked.is_none_or(|a| ack > a) {
                 stream.acked = Some(ack);
             }
@@ -1053,18 +1105,70 @@ impl TcpStreams {
         }
     }
 
+    /// The slot of the stream of `flow`, if it has one. Inlined in its few
+    /// callers: a cache hit costs less than the call.
+    #[inline(always)]
+    fn find(&mut self, flow: Flow) -> Option<usize> {
+        let entry = self.recent.get_mut(cache_index(flow))?;
+        if let Some((f, slot)) = entry
+            && *f == flow
+        {
+            return Some(*slot);
+        }
+        let slot = *self.index.get(&flow)?;
+        *entry = Some((flow, slot));
+        Some(slot)
+    }
+
+    /// The stream in `slot`, if any.
+    fn stream(&self, slot: usize) -> Option<&Stream> {
+        self.slots.get(slot).and_then(Option::as_ref)
+    }
+
+    /// Adds a stream (its flow has none) in a free slot; returns the slot.
+    fn insert(&mut self, stream: Stream) -> usize {
+        let flow = stream.flow;
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                if let Some(free) = self.slots.get_mut(slot) {
+                    *free = Some(stream);
+                }
+                slot
+            }
+            None => {
+                self.slots.push(Some(stream));
+                self.slots.len() - 1
+            }
+        };
+        self.index.insert(flow, slot);
+        slot
+    }
+
+    /// Takes the stream of `flow` out of the table.
+    fn take(&mut self, flow: Flow) -> Option<Stream> {
+        let slot = self.index.remove(&flow)?;
+        if let Some(entry) = self.recent.get_mut(cache_index(flow))
+            && entry.is_some_and(|(f, _)| f == flow)
+        {
+            *entry = None;
+        }
+        let stream = self.slots.get_mut(slot)?.take();
+        self.free.push(slot);
+        stream
+    }
+
     /// Closes and forgets the stream of `flow`.
     fn remove(&mut self, flow: Flow, frame: FrameNo, sink: &mut Sink<'_>) {
-        if let Some(mut stream) = self.streams.remove(&flow) {
+        if let Some(mut stream) = self.take(flow) {
             stream.close(&self.config, frame, sink);
         }
     }
 
-    /// The stream used least recently, taken off the queue.
+    /// The flow of the stream used least recently, taken off the queue.
     fn pop_least_recently_used(&mut self) -> Option<Flow> {
-        while let Some((tick, flow)) = self.lru.pop_front() {
-            if is_live(&self.streams, tick, flow) {
-                return Some(flow);
+        while let Some((tick, slot)) = self.lru.pop_front() {
+            if let Some(stream) = self.stream(slot).filter(|s| s.last_use == tick) {
+                return Some(stream.flow);
             }
         }
         None
@@ -1075,20 +1179,19 @@ impl TcpStreams {
     /// plus the slack, at an amortised cost of one to two lookups per use
     /// (close to one while few streams are open, as in most captures).
     fn compact_lru(&mut self) {
-        if self.lru.len() > 2 * self.streams.len() + LRU_SLACK {
-            let streams = &self.streams;
-            self.lru
-                .retain(|&(tick, flow)| is_live(streams, tick, flow));
+        if self.lru.len() > 2 * self.index.len() + LRU_SLACK {
+            let slots = &self.slots;
+            self.lru.retain(|&(tick, slot)| is_live(slots, tick, slot));
         }
     }
 
     /// Evicts the least recently used stream when the table is full.
     fn make_room(&mut self, frame: FrameNo, sink: &mut Sink<'_>) {
-        while self.streams.len() >= self.config.max_flows.max(1) {
+        while self.index.len() >= self.config.max_flows.max(1) {
             let Some(oldest) = self.pop_least_recently_used() else {
                 return;
             };
-            if let Some(mut stream) = self.streams.remove(&oldest) {
+            if let Some(mut stream) = self.take(oldest) {
                 stream.close(&self.config, frame, sink);
                 sink.stats.tcp_flows_evicted += 1;
                 if !self.table_full_reported {
@@ -1105,8 +1208,11 @@ impl TcpStreams {
 
     /// End of the capture: every stream is closed.
     pub(crate) fn finish(&mut self, sink: &mut Sink<'_>) {
-        let mut streams: Vec<Stream> = self.streams.drain().map(|(_, s)| s).collect();
+        let mut streams: Vec<Stream> = self.slots.drain(..).flatten().collect();
         streams.sort_by_key(|s| s.last_use);
+        self.index.clear();
+        self.recent.fill(None);
+        self.free.clear();
         self.lru.clear();
         for mut stream in streams {
             let frame = stream.last_seen;
@@ -1117,14 +1223,29 @@ impl TcpStreams {
 }
 
 /// Stale LRU queue entries tolerated beyond one per stream before the queue
-/// is compacted (each compaction looks every entry up): 1024 entries of 72
+/// is compacted (each compaction looks every entry up): 1024 entries of 16
 /// bytes. With 64, a capture with a few dozen open streams paid about 1.4
 /// lookups per segment for the queue; with 1024, about 1.05.
 const LRU_SLACK: usize = 1024;
 
-/// Is the LRU queue entry `(tick, flow)` the stream's latest use?
-fn is_live(streams: &FastMap<Flow, Stream>, tick: u64, flow: Flow) -> bool {
-    streams.get(&flow).is_some_and(|s| s.last_use == tick)
+/// Entries of the flow lookup cache of [`TcpStreams`] (72 bytes each).
+const CACHE: usize = 64;
+
+/// Where `flow` goes in the lookup cache: a mix of both ports (cheap to
+/// read, and the client's port tells connections apart), different for the
+/// two directions of a connection.
+fn cache_index(flow: Flow) -> usize {
+    let mix = u32::from(flow.src.port()).wrapping_mul(0x9e37_79b1) ^ u32::from(flow.dst.port());
+    (mix.wrapping_mul(0x9e37_79b1) >> 26) as usize % CACHE
+}
+
+/// Is the LRU queue entry `(tick, slot)` the latest use of the stream in
+/// the slot?
+fn is_live(slots: &[Option<Stream>], tick: u64, slot: usize) -> bool {
+    slots
+        .get(slot)
+        .and_then(Option::as_ref)
+        .is_some_and(|s| s.last_use == tick)
 }
 
 /// The frames other than `frame` in `frames`.
@@ -1849,7 +1970,7 @@ mod tests {
                 "tcp flow table full (2 flows) at frame 3003: least recently used flow 10.0.0.3:1 → 10.0.0.2:40000 dropped"
             ]
         );
-        let mut left: Vec<_> = r.tcp.streams.keys().map(|f| f.src.to_string()).collect();
+        let mut left: Vec<_> = r.tcp.index.keys().map(|f| f.src.to_string()).collect();
         left.sort();
         assert_eq!(left, vec!["10.0.0.1:1", "10.0.0.5:1"]);
     }
@@ -2020,6 +2141,76 @@ mod tests {
     /// Hostile input: random segments (flags, sequence numbers, SIP pieces, WebSocket
     /// and TLS starts, garbage) on a few flows must never panic, and every bound holds.
     #[test]
+    fn slots_are_reused_and_the_lookup_cache_never_names_a_removed_stream() {
+        let flow = |port: u16| Flow {
+            src: SocketAddr::from(([10, 0, 0, 1], port)),
+            dst: B.parse().unwrap(),
+        };
+        let mut t = TcpStreams::new(ReassemblyConfig::default());
+        assert_eq!(t.insert(Stream::new(flow(1), SeqNo(0))), 0);
+        assert_eq!(t.insert(Stream::new(flow(2), SeqNo(0))), 1);
+        assert_eq!(t.insert(Stream::new(flow(3), SeqNo(0))), 2);
+        let cached = |t: &TcpStreams, f: Flow| t.recent[cache_index(f)];
+        assert_eq!(t.find(flow(1)), Some(0));
+        assert_eq!(t.find(flow(2)), Some(1));
+        assert_eq!(cached(&t, flow(2)), Some((flow(2), 1)));
+        assert_eq!(cached(&t, flow(1)), Some((flow(1), 0)));
+        // Removing a stream frees its slot and its cache entry.
+        assert_eq!(t.take(flow(2)).map(|s| s.flow), Some(flow(2)));
+        assert_eq!(cached(&t, flow(2)), None);
+        assert_eq!(t.find(flow(2)), None);
+        assert_eq!(t.insert(Stream::new(flow(4), SeqNo(0))), 1);
+        assert_eq!(t.find(flow(4)), Some(1));
+        assert_eq!(t.find(flow(3)), Some(2));
+        assert_eq!(cached(&t, flow(4)), Some((flow(4), 1)));
+        assert_eq!(t.find(flow(1)), Some(0));
+        // The two directions of a connection have their own entries.
+        let reverse = |f: Flow| Flow {
+            src: f.dst,
+            dst: f.src,
+        };
+        assert_ne!(cache_index(flow(5060)), cache_index(reverse(flow(5060))));
+        // Flows whose entries collide are all found.
+        let colliding: Vec<u16> = (1..2000)
+            .filter(|&p| cache_index(flow(p)) == cache_index(flow(1)))
+            .take(3)
+            .collect();
+        assert_eq!(colliding.len(), 3);
+        for &p in &colliding[1..] {
+            t.insert(Stream::new(flow(p), SeqNo(0)));
+        }
+        for _ in 0..2 {
+            for &p in &colliding {
+                assert_eq!(
+                    t.find(flow(p)).and_then(|s| t.stream(s)).map(|s| s.flow),
+                    Some(flow(p))
+                );
+            }
+        }
+        assert_eq!(t.stream(1).map(|s| s.flow), Some(flow(4)));
+        assert_eq!((t.slots.len(), t.index.len()), (5, 5));
+    }
+
+    #[test]
+    fn history_is_the_last_bytes_whether_framed_or_not() {
+        let mut s = Stream::new(flow_ab(), SeqNo(0));
+        let stamp = (FrameNo(1), Timestamp { secs: 0, nanos: 0 });
+        let piece: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+        for n in 0..20usize {
+            s.append(&piece, FrameNo(1), Vec::new(), stamp);
+            // Leave a little unread each time.
+            s.consume(s.unread_len().saturating_sub(10));
+            let all: Vec<u8> = (0..(n + 1) * 1000)
+                .map(|i| (i % 1000 % 251) as u8)
+                .collect();
+            assert_eq!(s.history(), &all[all.len().saturating_sub(HISTORY)..]);
+            assert_eq!(s.buf(), &all[all.len() - 10..]);
+            assert!(s.bytes.len() <= HISTORY + COMPACT_AFTER + 1000);
+        }
+        assert_eq!(s.pos, 20_000);
+    }
+
+    #[test]
     fn random_segments_never_panic() {
         let config = ReassemblyConfig {
             flow_buffer_cap: 4096,
@@ -2078,14 +2269,23 @@ mod tests {
                 nanos: 0,
             };
             r.push(FrameNo(i + 1), ts, &Decoded::Packet(packet), &mut count);
-            assert!(r.tcp.streams.len() <= 3);
-            for s in r.tcp.streams.values() {
-                assert!(s.buf.len() <= 4096 + 1500, "buffer {}", s.buf.len());
+            assert!(r.tcp.index.len() <= 3);
+            assert!(r.tcp.slots.len() <= 3);
+            for (flow, &slot) in &r.tcp.index {
+                let s = r.tcp.stream(slot).unwrap();
+                assert_eq!(s.flow, *flow);
+                assert!(s.unread_len() <= 4096 + 1500, "buffer {}", s.unread_len());
+                // Framed bytes are kept only as far as the history needs them.
+                assert!(
+                    s.bytes.len() <= 4096 + 1500 + HISTORY + COMPACT_AFTER,
+                    "kept {}",
+                    s.bytes.len()
+                );
             }
         }
         r.finish(&mut count);
         assert!(r.events().len() <= 50);
-        assert!(r.tcp.streams.is_empty());
+        assert!(r.tcp.index.is_empty());
         // The input did exercise the paths: messages found, events beyond the cap counted.
         assert!(n > 0);
         assert!(r.stats().events_not_kept > 0);

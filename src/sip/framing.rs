@@ -136,8 +136,7 @@ fn content_length_of(line: &[u8]) -> Option<Option<u32>> {
         // A folded line continues the header before it.
         b' ' | b'\t' => None,
         b'c' | b'C' => {
-            let name = line.get(..14)?;
-            if name.eq_ignore_ascii_case(b"content-length") {
+            if is_content_length(line.get(..14)?) {
                 value(line.get(14..).unwrap_or_default())
             } else {
                 None
@@ -154,6 +153,24 @@ fn content_length_of(line: &[u8]) -> Option<Option<u32>> {
         }
         _ => None,
     }
+}
+
+/// Is `name` `Content-Length` in any case? Most header lines of a message
+/// start with `C` (Call-ID, CSeq, Contact, Content-Type): two overlapping
+/// words are compared at once instead of byte by byte. Setting the case bit
+/// of each letter matches both of its cases and nothing else; the hyphen is
+/// compared as it is (a CR with the bit set would pass for it).
+fn is_content_length(name: &[u8]) -> bool {
+    const HEAD: u64 = u64::from_le_bytes(*b"content-");
+    const TAIL: u64 = u64::from_le_bytes(*b"t-length");
+    const HEAD_CASE: u64 = u64::from_le_bytes([0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0]);
+    const TAIL_CASE: u64 = u64::from_le_bytes([0x20, 0, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]);
+    let (Some(head), Some(tail)) = (name.first_chunk::<8>(), name.last_chunk::<8>()) else {
+        return false;
+    };
+    name.len() == 14
+        && u64::from_le_bytes(*head) | HEAD_CASE == HEAD
+        && u64::from_le_bytes(*tail) | TAIL_CASE == TAIL
 }
 
 /// Frames the first message of `buf` (start line, headers, empty line and
@@ -251,6 +268,28 @@ Content-Length: 4\r\n\
 v=0\n";
 
     const OK: &[u8] = b"SIP/2.0 200 OK\r\nl: 0\r\n\r\n";
+
+    #[test]
+    fn content_length_name_in_any_case_and_nothing_else() {
+        assert!(is_content_length(b"Content-Length"));
+        assert!(is_content_length(b"cONTENT-lENGTH"));
+        assert!(!is_content_length(b"Content-Type: "));
+        assert!(!is_content_length(b"Content\rLength"));
+        assert!(!is_content_length(b"Content-Lengt"));
+        assert!(!is_content_length(b"Content-Lengths"));
+        // Every byte at every position: as `eq_ignore_ascii_case` decides.
+        for at in 0..14 {
+            for b in 0..=255u8 {
+                let mut name = *b"Content-Length";
+                name[at] = b;
+                assert_eq!(
+                    is_content_length(&name),
+                    name.eq_ignore_ascii_case(b"content-length"),
+                    "{at} {b:#x}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn looks_like_sip_detects_start_lines() {
