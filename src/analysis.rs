@@ -832,3 +832,52 @@ fn release_with<E>(
 fn describe_read_error(e: &CaptureError, frames: u64) -> String {
     format!("the capture could not be read past frame {frames}: {e}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sip::StatusCode;
+
+    #[test]
+    fn tally_fills_the_maps_as_counting_into_them_would() {
+        let mut tally = Tally::new();
+        for code in [100, 180, 200, 200, 699, 99, 700, 0, 999, 487] {
+            tally.response(code);
+        }
+        for outcome in [
+            Outcome::Answered(StatusCode(200)),
+            Outcome::Answered(StatusCode(202)),
+            Outcome::Cancelled,
+            Outcome::RequestNotCaptured,
+        ] {
+            tally.outcome(outcome);
+        }
+        let mut stats = Stats::default();
+        stats.responses.insert(200, 1);
+        tally.fill(&mut stats);
+        let responses: Vec<(u16, u64)> = stats.responses.into_iter().collect();
+        assert_eq!(
+            responses,
+            [
+                (0, 1),
+                (99, 1),
+                (100, 1),
+                (180, 1),
+                (200, 3),
+                (487, 1),
+                (699, 1),
+                (700, 1),
+                (999, 1)
+            ]
+        );
+        let outcomes: Vec<(&str, u64)> = stats.outcomes.into_iter().collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("answered", 2),
+                ("cancelled", 1),
+                ("request-not-captured", 1)
+            ]
+        );
+    }
+}

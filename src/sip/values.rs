@@ -1114,6 +1114,45 @@ mod tests {
     }
 
     #[test]
+    fn cseq_known_reading_agrees_with_parse() {
+        for value in ["1 INVITE", "0 ACK", "4294967295 BYE", "1 PING", "1 invite"] {
+            for v in std::iter::once(value.to_string()).chain(one_char_mutations(
+                value,
+                &[' ', '\t', '\n', '0', '9', 'x', '+', 'é'],
+            )) {
+                if let Some(known) = CSeq::parse_known(v.as_bytes()) {
+                    assert_eq!(Some(known), CSeq::parse(&v), "{v:?}");
+                }
+            }
+        }
+        assert_eq!(
+            CSeq::parse_known(b"4294967295 BYE"),
+            Some(CSeq {
+                seq: u32::MAX,
+                method: Method::Bye
+            })
+        );
+        assert_eq!(
+            CSeq::parse_known(b"007 PRACK"),
+            Some(CSeq {
+                seq: 7,
+                method: Method::Prack
+            })
+        );
+        // Left to the full reading: an unknown method, other whitespace, an
+        // overflowing or missing number.
+        assert_eq!(CSeq::parse_known(b"1 PING"), None);
+        assert_eq!(CSeq::parse_known(b"1 INVITE "), None);
+        assert_eq!(CSeq::parse_known(b"1  INVITE"), None);
+        assert_eq!(CSeq::parse_known(b" 1 INVITE"), None);
+        assert_eq!(CSeq::parse_known(b"4294967296 BYE"), None);
+        assert_eq!(CSeq::parse_known(b"+1 BYE"), None);
+        assert_eq!(CSeq::parse_known(b" BYE"), None);
+        assert_eq!(CSeq::parse_known(b"1"), None);
+        assert_eq!(CSeq::parse_known(b""), None);
+    }
+
+    #[test]
     fn byte_search_and_port_check() {
         assert_eq!(find_byte_swar(b"", b';'), None);
         assert_eq!(find_byte_swar(b";", b';'), Some(0));
