@@ -12,7 +12,7 @@ use std::time::Duration;
 use std::net::SocketAddr;
 
 use crate::capture::{CaptureError, FrameNo, FrameSource, SourceEvent, Timestamp};
-use crate::correlate::{Call, Correlated, Correlator, MediaPacket, Timers};
+use crate::correlate::{Call, Correlated, Correlator, MediaPacket, Outcome, Timers};
 use crate::decode::{self, DecodeIssue};
 use crate::expect::{Checker, Expectations};
 use crate::reassembly::{Reassembler, ReassemblyEvent, ReassemblyStats, SipBytes, Transport};
@@ -443,11 +443,84 @@ fn found(bytes: &SipBytes<'_>, warm: bool, out: &mut dyn FnMut(Step) -> bool) ->
     out(Step::Message(found, msg))
 }
 
+/// Responses by status code and calls by outcome, counted while calls are
+/// released and put into [`Stats`]' maps once at the end: an entry looked up
+/// in a map for every response cost more than the rest of the counting.
+struct Tally {
+    /// Codes 100..=699 ([`Tally::FIRST_CODE`] at index 0).
+    codes: Box<[u64; 600]>,
+    /// Codes outside that range (a lenient parse keeps any three digits).
+    other_codes: BTreeMap<u16, u64>,
+    /// Calls by [`outcome_slot`], with the outcome's name.
+    outcomes: [(&'static str, u64); 8],
+}
+
+impl Tally {
+    const FIRST_CODE: u16 = 100;
+
+    fn new() -> Tally {
+        Tally {
+            codes: Box::new([0; 600]),
+            other_codes: BTreeMap::new(),
+            outcomes: [("", 0); 8],
+        }
+    }
+
+    fn response(&mut self, code: u16) {
+        let slot = code
+            .checked_sub(Tally::FIRST_CODE)
+            .and_then(|i| self.codes.get_mut(usize::from(i)));
+        match slot {
+            Some(n) => *n += 1,
+            None => *self.other_codes.entry(code).or_default() += 1,
+        }
+    }
+
+    fn outcome(&mut self, outcome: Outcome) {
+        if let Some(slot) = self.outcomes.get_mut(outcome_slot(outcome)) {
+            slot.0 = outcome.as_str();
+            slot.1 += 1;
+        }
+    }
+
+    /// Adds the counts to `stats`' maps.
+    fn fill(&self, stats: &mut Stats) {
+        for (code, &n) in (Tally::FIRST_CODE..).zip(self.codes.iter()) {
+            if n > 0 {
+                *stats.responses.entry(code).or_default() += n;
+            }
+        }
+        for (&code, &n) in &self.other_codes {
+            *stats.responses.entry(code).or_default() += n;
+        }
+        for &(name, n) in &self.outcomes {
+            if n > 0 {
+                *stats.outcomes.entry(name).or_default() += n;
+            }
+        }
+    }
+}
+
+/// A slot of [`Tally::outcomes`] per kind of outcome.
+fn outcome_slot(outcome: Outcome) -> usize {
+    match outcome {
+        Outcome::Answered(_) => 0,
+        Outcome::Rejected(_) => 1,
+        Outcome::Cancelled => 2,
+        Outcome::NoFinalResponse => 3,
+        Outcome::Unanswered => 4,
+        Outcome::Completed(_) => 5,
+        Outcome::Failed(_) => 6,
+        Outcome::RequestNotCaptured => 7,
+    }
+}
+
 /// The back half: correlates, releases finished calls through the rules to
 /// `emit`, and keeps the counts.
 struct Back<'o> {
     options: &'o Options,
     stats: Stats,
+    tally: Tally,
     correlator: Correlator,
     checker: Option<Checker<'o>>,
     decode_issues: Vec<DecodeIssue>,
@@ -459,6 +532,7 @@ impl<'o> Back<'o> {
         Back {
             options,
             stats: Stats::default(),
+            tally: Tally::new(),
             correlator: Correlator::with_limits(options.timers, options.max_open_calls),
             checker: options.expectations.as_ref().map(Expectations::checker),
             decode_issues: Vec::new(),
@@ -547,6 +621,7 @@ impl<'o> Back<'o> {
                 self.correlator.facts(),
                 self.options,
                 &mut self.stats,
+                &mut self.tally,
                 self.checker.as_mut(),
                 emit,
             )?;
@@ -565,13 +640,23 @@ impl<'o> Back<'o> {
         self.stats.reassembly = front.reassembly;
         self.release_finished(emit)?;
         let mut stats = self.stats;
+        let mut tally = self.tally;
         let options = self.options;
         let mut checker = self.checker;
         stats.calls_released_early = self.correlator.released_early;
         let mut facts = self.correlator.finish();
         for call in std::mem::take(&mut facts.calls) {
-            release_with(call, &facts, options, &mut stats, checker.as_mut(), emit)?;
+            release_with(
+                call,
+                &facts,
+                options,
+                &mut stats,
+                &mut tally,
+                checker.as_mut(),
+                emit,
+            )?;
         }
+        tally.fill(&mut stats);
         *facts_out = facts;
 
         let mut capture_diagnostics = rules::check_capture(&rules::CaptureScope {
@@ -704,6 +789,7 @@ fn release_with<E>(
     facts: &Correlated,
     options: &Options,
     stats: &mut Stats,
+    tally: &mut Tally,
     checker: Option<&mut Checker<'_>>,
     emit: &mut dyn FnMut(Call, Vec<Diagnostic>, u64) -> Result<(), E>,
 ) -> Result<(), E> {
@@ -712,10 +798,10 @@ fn release_with<E>(
         if record.retransmission {
             stats.retransmissions += 1;
         } else if let Some(status) = record.status() {
-            *stats.responses.entry(status.0).or_default() += 1;
+            tally.response(status.0);
         }
     }
-    *stats.outcomes.entry(call.outcome().as_str()).or_default() += 1;
+    tally.outcome(call.outcome());
     if let Some(pdd) = call.post_dial_delay() {
         stats.pdd.push(pdd);
     }
@@ -745,4 +831,53 @@ fn release_with<E>(
 
 fn describe_read_error(e: &CaptureError, frames: u64) -> String {
     format!("the capture could not be read past frame {frames}: {e}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sip::StatusCode;
+
+    #[test]
+    fn tally_fills_the_maps_as_counting_into_them_would() {
+        let mut tally = Tally::new();
+        for code in [100, 180, 200, 200, 699, 99, 700, 0, 999, 487] {
+            tally.response(code);
+        }
+        for outcome in [
+            Outcome::Answered(StatusCode(200)),
+            Outcome::Answered(StatusCode(202)),
+            Outcome::Cancelled,
+            Outcome::RequestNotCaptured,
+        ] {
+            tally.outcome(outcome);
+        }
+        let mut stats = Stats::default();
+        stats.responses.insert(200, 1);
+        tally.fill(&mut stats);
+        let responses: Vec<(u16, u64)> = stats.responses.into_iter().collect();
+        assert_eq!(
+            responses,
+            [
+                (0, 1),
+                (99, 1),
+                (100, 1),
+                (180, 1),
+                (200, 3),
+                (487, 1),
+                (699, 1),
+                (700, 1),
+                (999, 1)
+            ]
+        );
+        let outcomes: Vec<(&str, u64)> = stats.outcomes.into_iter().collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("answered", 2),
+                ("cancelled", 1),
+                ("request-not-captured", 1)
+            ]
+        );
+    }
 }

@@ -804,7 +804,14 @@ impl Message {
     pub fn cseq_ref(&self) -> Option<&CSeq> {
         self.parsed
             .cseq
-            .get_or_init(|| CSeq::parse(&self.header(HeaderName::CSeq)?))
+            .get_or_init(|| {
+                let h = self.headers.iter().find(|h| h.name == HeaderName::CSeq)?;
+                // Nearly every CSeq is `DIGITS SP METHOD` with a known
+                // method: read from the bytes in place, without the text
+                // view of the value (ASCII, so no folding to join either).
+                CSeq::parse_known(h.value_span.slice(self.raw.bytes()))
+                    .or_else(|| CSeq::parse(&self.header_value(h)))
+            })
             .as_ref()
     }
 

@@ -50,6 +50,30 @@ impl CSeq {
         Some(CSeq { seq, method })
     }
 
+    /// [`CSeq::parse`] on the raw bytes of a value for the plainest shape,
+    /// `DIGITS SP METHOD` with a method this crate names: no UTF-8 check and
+    /// no text copy (the message accessor reads every message's CSeq).
+    /// `None` for anything else, left to [`CSeq::parse`]; where it answers,
+    /// it answers as [`CSeq::parse`] would.
+    pub(crate) fn parse_known(value: &[u8]) -> Option<CSeq> {
+        let space = value.iter().position(|&b| b == b' ')?;
+        let (digits, method) = (value.get(..space)?, value.get(space + 1..)?);
+        if digits.is_empty() {
+            return None;
+        }
+        let mut seq: u32 = 0;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            seq = seq.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+        }
+        match Method::from_token(method) {
+            Method::Other(_) => None,
+            method => Some(CSeq { seq, method }),
+        }
+    }
+
     /// [`CSeq::parse`] by the full reading of the value.
     fn parse_in_full(value: &str) -> Option<CSeq> {
         let mut parts = value.split_ascii_whitespace();
@@ -1087,6 +1111,45 @@ mod tests {
         assert_eq!(CSeq::parse_plain("1  INVITE"), None);
         assert_eq!(CSeq::parse_plain("1 INVITE "), None);
         assert_eq!(CSeq::parse("1 INVITE "), CSeq::parse_plain("1 INVITE"));
+    }
+
+    #[test]
+    fn cseq_known_reading_agrees_with_parse() {
+        for value in ["1 INVITE", "0 ACK", "4294967295 BYE", "1 PING", "1 invite"] {
+            for v in std::iter::once(value.to_string()).chain(one_char_mutations(
+                value,
+                &[' ', '\t', '\n', '0', '9', 'x', '+', 'é'],
+            )) {
+                if let Some(known) = CSeq::parse_known(v.as_bytes()) {
+                    assert_eq!(Some(known), CSeq::parse(&v), "{v:?}");
+                }
+            }
+        }
+        assert_eq!(
+            CSeq::parse_known(b"4294967295 BYE"),
+            Some(CSeq {
+                seq: u32::MAX,
+                method: Method::Bye
+            })
+        );
+        assert_eq!(
+            CSeq::parse_known(b"007 PRACK"),
+            Some(CSeq {
+                seq: 7,
+                method: Method::Prack
+            })
+        );
+        // Left to the full reading: an unknown method, other whitespace, an
+        // overflowing or missing number.
+        assert_eq!(CSeq::parse_known(b"1 PING"), None);
+        assert_eq!(CSeq::parse_known(b"1 INVITE "), None);
+        assert_eq!(CSeq::parse_known(b"1  INVITE"), None);
+        assert_eq!(CSeq::parse_known(b" 1 INVITE"), None);
+        assert_eq!(CSeq::parse_known(b"4294967296 BYE"), None);
+        assert_eq!(CSeq::parse_known(b"+1 BYE"), None);
+        assert_eq!(CSeq::parse_known(b" BYE"), None);
+        assert_eq!(CSeq::parse_known(b"1"), None);
+        assert_eq!(CSeq::parse_known(b""), None);
     }
 
     #[test]
