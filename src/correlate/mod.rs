@@ -1583,6 +1583,7 @@ mod tests {
         assert_eq!((t.key_method.clone(), t.origin), (Method::Bye, 3));
         assert_eq!(KeyText::new("", "").as_str(), "");
     }
+
     #[test]
     fn ties_responses_retransmissions_and_acks_to_their_transactions() {
         let i1 = invite("z9hG4bK-1", 1, "Require: 100rel\n");

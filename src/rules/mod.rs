@@ -207,16 +207,13 @@ impl Evidence {
 
     /// Every instance of a header in a record, or nothing.
     pub fn headers(record: &Record, name: HeaderName) -> impl Iterator<Item = Evidence> + '_ {
-        // The values read in place (`header_all` would collect them into a
-        // `Vec` first, an allocation per call).
-        let msg = &record.msg;
-        msg.headers()
-            .iter()
-            .filter(move |h| h.name == name)
-            .map(move |h| Evidence::Header {
+        record
+            .msg
+            .header_values(name)
+            .map(move |value| Evidence::Header {
                 frame: record.frame,
                 header: Cow::Borrowed(name.canonical()),
-                value: msg.header_value(h).into_owned(),
+                value: value.into_owned(),
             })
     }
 

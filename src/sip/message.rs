@@ -756,11 +756,15 @@ impl Message {
 
     /// The values of every header called `name`, in wire order.
     pub fn header_all(&self, name: HeaderName) -> Vec<Cow<'_, str>> {
+        self.header_values(name).collect()
+    }
+
+    /// [`Message::header_all`] read in place, without collecting the values.
+    pub fn header_values(&self, name: HeaderName) -> impl Iterator<Item = Cow<'_, str>> {
         self.headers
             .iter()
-            .filter(|h| h.name == name)
+            .filter(move |h| h.name == name)
             .map(|h| self.header_value(h))
-            .collect()
     }
 
     /// The value of the first header whose wire name is `name`
@@ -890,12 +894,9 @@ impl Message {
 
     /// The text kept by [`Message::text_from`].
     fn text_of<'a>(&'a self, text: &'a Text) -> &'a str {
-        match (text, &self.raw) {
-            (Text::Span(span), Raw::Text(raw)) => raw
-                .get(span.start as usize..span.end as usize)
-                .unwrap_or_default(),
-            (Text::Span(_), Raw::Bytes(_)) => "",
-            (Text::Owned(owned), _) => owned,
+        match text {
+            Text::Span(span) => self.span_text(*span),
+            Text::Owned(owned) => owned,
         }
     }
 
@@ -1022,7 +1023,8 @@ impl Message {
             .as_ref()
     }
 
-    /// The text of `span`, a span [`Message::span_of`] gave.
+    /// The text of `span`, a span [`Message::span_of`] gave (empty for any
+    /// other).
     fn span_text(&self, span: Span) -> &str {
         match &self.raw {
             Raw::Text(raw) => raw
@@ -1112,10 +1114,7 @@ impl Message {
     /// [`Message::auth`] read in place: one [`AuthView`] per header line
     /// called `name` that has a scheme, in wire order, nothing copied.
     pub fn auth_views(&self, name: HeaderName) -> impl Iterator<Item = AuthView<'_>> {
-        self.headers
-            .iter()
-            .filter(move |h| h.name == name)
-            .filter_map(|h| AuthView::parse(self.header_value(h)))
+        self.header_values(name).filter_map(AuthView::parse)
     }
 
     /// The declared Content-Length (first instance), when it is a valid number.

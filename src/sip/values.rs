@@ -29,16 +29,8 @@ impl CSeq {
     /// whitespace split and `str::parse` cost more than the rest). `None`
     /// for anything else, left to the full reading.
     fn parse_plain(value: &str) -> Option<CSeq> {
-        let bytes = value.as_bytes();
-        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-        if digits == 0 || bytes.get(digits) != Some(&b' ') {
-            return None;
-        }
-        let mut seq: u32 = 0;
-        for &d in bytes.get(..digits)? {
-            seq = seq.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
-        }
-        let text = value.get(digits + 1..)?;
+        let (seq, method_at) = CSeq::plain_number(value.as_bytes())?;
+        let text = value.get(method_at..)?;
         let method = Method::parse(text);
         // A known method is a whitespace-free token: only another one needs
         // the check.
@@ -56,22 +48,25 @@ impl CSeq {
     /// `None` for anything else, left to [`CSeq::parse`]; where it answers,
     /// it answers as [`CSeq::parse`] would.
     pub(crate) fn parse_known(value: &[u8]) -> Option<CSeq> {
-        let space = value.iter().position(|&b| b == b' ')?;
-        let (digits, method) = (value.get(..space)?, value.get(space + 1..)?);
-        if digits.is_empty() {
-            return None;
-        }
-        let mut seq: u32 = 0;
-        for &d in digits {
-            if !d.is_ascii_digit() {
-                return None;
-            }
-            seq = seq.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
-        }
-        match Method::from_token(method) {
+        let (seq, method_at) = CSeq::plain_number(value)?;
+        match Method::from_token(value.get(method_at..)?) {
             Method::Other(_) => None,
             method => Some(CSeq { seq, method }),
         }
+    }
+
+    /// The sequence number of a value that starts `DIGITS SP` (fitting in
+    /// `u32`) and where the method starts; `None` for any other start.
+    fn plain_number(value: &[u8]) -> Option<(u32, usize)> {
+        let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || value.get(digits) != Some(&b' ') {
+            return None;
+        }
+        let mut seq: u32 = 0;
+        for &d in value.get(..digits)? {
+            seq = seq.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+        }
+        Some((seq, digits + 1))
     }
 
     /// [`CSeq::parse`] by the full reading of the value.
