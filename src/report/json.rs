@@ -207,28 +207,13 @@ impl QuotedInput {
     }
 }
 
-/// The JSON strings of the fixed texts of diagnostics — the why of a
-/// response code from the knowledge base, a rule's fix, header names —
-/// escaped once instead of for every finding (a why is some 200 bytes, with
-/// quotes in many). Keyed by the text's address and length: a `&'static
-/// str` is program data, never freed nor reused, so the same key is the
-/// same text for the whole run (and capture bytes cannot add keys).
-/// Direct-mapped and bounded: [`StaticTexts::SLOTS`] entries, a text
-/// replaces the one in its slot.
-struct StaticTexts {
-    keys: [Option<&'static str>; StaticTexts::SLOTS],
-    /// `"{text}"`, escaped, of the key in the same slot.
-    json: [Vec<u8>; StaticTexts::SLOTS],
-}
+/// The fixed texts of diagnostics as JSON strings, escaped once (many a why
+/// holds quotes).
+struct StaticTexts(render::StaticTexts<Vec<u8>>);
 
 impl StaticTexts {
-    const SLOTS: usize = super::render::STATIC_SLOTS;
-
     fn new() -> StaticTexts {
-        StaticTexts {
-            keys: [None; StaticTexts::SLOTS],
-            json: std::array::from_fn(|_| Vec::new()),
-        }
+        StaticTexts(render::StaticTexts::new())
     }
 
     /// `push_str(out, text)`, from the cache when `text` is a fixed text.
@@ -237,18 +222,14 @@ impl StaticTexts {
         reason = "whether the text is borrowed, and for how long, is the point"
     )]
     fn push(&mut self, out: &mut Vec<u8>, text: &Cow<'static, str>) {
-        let Cow::Borrowed(text) = *text else {
-            return push_str(out, text);
-        };
-        let slot = super::render::static_slot(text);
-        // Address and length: `ptr::eq` of two `&str` compares both.
-        if !self.keys[slot].is_some_and(|cached| std::ptr::eq(cached, text)) {
-            self.keys[slot] = Some(text);
-            let json = &mut self.json[slot];
-            json.clear();
-            push_str(json, text);
+        match *text {
+            Cow::Borrowed(text) => out.extend_from_slice(self.0.get(text, |text| {
+                let mut json = Vec::new();
+                push_str(&mut json, text);
+                json
+            })),
+            Cow::Owned(ref text) => push_str(out, text),
         }
-        out.extend_from_slice(&self.json[slot]);
     }
 }
 
@@ -764,91 +745,9 @@ const SRC_TO_DST: &str = r#"","dst":""#;
 
 /// A JSON string as serde_json writes it.
 fn push_str(out: &mut Vec<u8>, s: &str) {
-    if push_short_plain(out, s.as_bytes()) {
-        return;
-    }
     out.push(b'"');
     push_str_contents(out, s);
     out.push(b'"');
-}
-
-/// Longest string [`push_short_plain`] takes.
-const SHORT: usize = 2 * BLOCK;
-
-/// Appends `"{bytes}"` and returns true when `bytes` is at most [`SHORT`]
-/// bytes long and has nothing to escape (most Call-IDs, URIs, start lines
-/// and header values); appends nothing and returns false otherwise. The
-/// bytes are read as overlapping pieces of fixed size — up to 32 bytes four
-/// words checked with [`escape_flags_u64`], above that the first and last
-/// [`BLOCK`] checked with [`block_is_plain`] — and stored over a fixed block
-/// of quotes, which is cut after the closing one: fixed-size moves only,
-/// where the general path spends two copies of a run-time length (calls to
-/// `memcpy`) and a capacity check per quote.
-fn push_short_plain(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
-    let len = bytes.len();
-    let start = out.len();
-    match len {
-        0..8 => {
-            if bytes.iter().any(|&b| needs_escape(b)) {
-                return false;
-            }
-            out.extend_from_slice(&[b'"'; 9]);
-            if let Some(inside) = out.get_mut(start + 1..start + 1 + len) {
-                inside.copy_from_slice(bytes);
-            }
-        }
-        8..=BLOCK => {
-            // Offsets 0, 8, 16 and len - 8, the middle ones pulled back into
-            // the string: every byte lies in one of the four words.
-            let last = len - 8;
-            let offsets = [0, last.min(8), last.min(16), last];
-            let words = offsets.map(|at| {
-                bytes
-                    .get(at..)
-                    .and_then(<[u8]>::first_chunk::<8>)
-                    .map_or(HIGH, |w| u64::from_le_bytes(*w))
-            });
-            if words.iter().fold(0, |f, &w| f | escape_flags_u64(w)) != 0 {
-                return false;
-            }
-            out.extend_from_slice(&[b'"'; BLOCK + 2]);
-            if let Some(inside) = out.get_mut(start + 1..) {
-                for (at, w) in offsets.into_iter().zip(words) {
-                    if let Some(to) = inside.get_mut(at..).and_then(<[u8]>::first_chunk_mut) {
-                        *to = w.to_le_bytes();
-                    }
-                }
-            }
-        }
-        _ => {
-            // The first and the last block cover the string.
-            let (Some(first), Some(last), true) = (
-                bytes.first_chunk::<BLOCK>(),
-                bytes.last_chunk::<BLOCK>(),
-                len <= SHORT,
-            ) else {
-                return false;
-            };
-            if !(block_is_plain(first) && block_is_plain(last)) {
-                return false;
-            }
-            out.extend_from_slice(&[b'"'; SHORT + 2]);
-            if let Some(inside) = out.get_mut(start + 1..) {
-                if let Some(to) = inside.first_chunk_mut() {
-                    *to = *first;
-                }
-                if let Some(to) = inside
-                    .get_mut(len - BLOCK..)
-                    .and_then(<[u8]>::first_chunk_mut)
-                {
-                    *to = *last;
-                }
-            }
-        }
-    }
-    // The closing quote is the block's byte after the string.
-    out.truncate(start + len + 2);
-    true
 }
 
 /// The inside of a JSON string as serde_json writes it: `"` and `\` escaped,
@@ -1180,33 +1079,25 @@ mod tests {
         assert_eq!(out, br#""say \"hi\"\n""#);
     }
 
-    /// Short strings of every length up to past [`SHORT`], plain and with
-    /// an escape at every position, as serde_json writes them (the fast path
-    /// or the general one).
+    /// Strings of every length over two blocks, plain and with an escape
+    /// at every position, as serde_json writes them.
     #[test]
-    fn short_strings_are_written_as_serde_json_does() {
-        for len in 0..=SHORT + 9 {
+    fn strings_are_written_as_serde_json_does() {
+        for len in 0..=2 * BLOCK + 9 {
             let plain: String = (0..len)
                 .map(|i| char::from(b'a' + (i % 26) as u8))
                 .collect();
-            let mut out = b"x".to_vec();
-            let fast = push_short_plain(&mut out, plain.as_bytes());
-            assert_eq!(fast, len <= SHORT, "{len}");
-            if fast {
-                assert_eq!(out, format!("x\"{plain}\"").into_bytes());
-            } else {
-                assert_eq!(out, b"x");
-            }
+            let mut out = Vec::new();
+            push_str(&mut out, &plain);
+            assert_eq!(out, format!("\"{plain}\"").into_bytes());
             for at in 0..len {
                 for special in [b'"', b'\\', b'\n', 0x1f] {
                     let mut bytes = plain.clone().into_bytes();
                     bytes[at] = special;
                     let s = String::from_utf8(bytes).unwrap();
-                    let mut out = b"x".to_vec();
-                    assert!(!push_short_plain(&mut out, s.as_bytes()));
-                    assert_eq!(out, b"x");
+                    let mut out = Vec::new();
                     push_str(&mut out, &s);
-                    assert_eq!(out[1..], *serde_json::to_string(&s).unwrap().as_bytes());
+                    assert_eq!(out, serde_json::to_string(&s).unwrap().into_bytes());
                 }
             }
         }

@@ -63,7 +63,7 @@ pub struct JunitReport<'w> {
     /// length (no growth of a new buffer per call).
     scratch: Vec<u8>,
     /// The address pairs written so far, kept from call to call.
-    routes: text::Texts,
+    texts: text::Texts,
 }
 
 impl<'w> JunitReport<'w> {
@@ -74,7 +74,7 @@ impl<'w> JunitReport<'w> {
             suites: Vec::new(),
             cases: Vec::new(),
             scratch: Vec::new(),
-            routes: text::route_texts(),
+            texts: text::Texts::new(),
         }
     }
 
@@ -91,7 +91,7 @@ impl CallSink for JunitReport<'_> {
         self.scratch.clear();
         text::render_call_block_with_parties(
             &mut self.scratch,
-            &mut self.routes,
+            &mut self.texts,
             n,
             call,
             parties,
@@ -144,7 +144,7 @@ impl Report for JunitReport<'_> {
             suite.cases.push(Case {
                 name: case.name,
                 classname: summary.name.clone(),
-                failure: failure(&case.failures, &mut self.routes),
+                failure: failure(&case.failures, &mut self.texts),
                 system_out: Some(case.system_out),
             });
         }
@@ -159,7 +159,7 @@ impl Report for JunitReport<'_> {
                 suite.cases.push(Case {
                     name: name.to_owned(),
                     classname: summary.name.clone(),
-                    failure: failure(&failures, &mut self.routes),
+                    failure: failure(&failures, &mut self.texts),
                     system_out: None,
                 });
             }
@@ -229,14 +229,14 @@ fn estimated_len(suites: &[Suite]) -> usize {
 }
 
 /// No failure, or one failure naming every failing finding.
-fn failure(failures: &[Diagnostic], routes: &mut text::Texts) -> Option<Failure> {
+fn failure(failures: &[Diagnostic], texts: &mut text::Texts) -> Option<Failure> {
     let first = failures.first()?;
     let mut body = Vec::new();
     for (i, d) in failures.iter().enumerate() {
         if i > 0 {
             body.push(b'\n');
         }
-        text::render_diagnostic_with(&mut body, routes, d);
+        text::render_diagnostic_with(&mut body, texts, d);
     }
     let mut ids: Vec<&str> = failures.iter().map(|d| d.rule.id).collect();
     ids.dedup();

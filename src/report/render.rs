@@ -15,17 +15,42 @@ use std::time::Duration;
 use crate::capture::Timestamp;
 use crate::decimal::digits;
 
-/// Entries of the direct-mapped caches of fixed diagnostic texts (the text
-/// report's printable check, JSON's escaped strings).
-pub(crate) const STATIC_SLOTS: usize = 64;
+/// What a report derives from the fixed texts of diagnostics — the why of a
+/// response code from the knowledge base, a rule's fix, header names, fixed
+/// notes — kept instead of derived again for every finding (a why is some 200
+/// bytes). Keyed by the text's address and length: a `&'static str` is
+/// program data, never freed nor reused, so the same key is the same text for
+/// the whole run, and capture bytes cannot add keys. Direct-mapped and
+/// bounded: [`STATIC_SLOTS`] entries, a text replaces the one in its slot.
+pub(crate) struct StaticTexts<T> {
+    entries: [Option<(&'static str, T)>; STATIC_SLOTS],
+}
 
-/// The slot of a fixed text in those caches, from its address and length.
-/// A `&'static str` is program data, never freed nor reused: the same key is
-/// the same text for the whole run, and capture bytes cannot add keys.
-pub(crate) fn static_slot(text: &'static str) -> usize {
-    // Fibonacci hashing of the address: the top bits pick the slot.
-    let key = (text.as_ptr() as usize as u64) ^ (text.len() as u64).rotate_left(32);
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % STATIC_SLOTS
+/// Entries of a [`StaticTexts`].
+const STATIC_SLOTS: usize = 64;
+
+impl<T> StaticTexts<T> {
+    pub(crate) fn new() -> StaticTexts<T> {
+        StaticTexts {
+            entries: std::array::from_fn(|_| None),
+        }
+    }
+
+    /// What is kept for `text`, made by `make` when it is not.
+    pub(crate) fn get(&mut self, text: &'static str, make: impl FnOnce(&str) -> T) -> &T {
+        // Fibonacci hashing of the address: the top bits pick the slot.
+        let key = (text.as_ptr() as usize as u64) ^ (text.len() as u64).rotate_left(32);
+        let slot = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % STATIC_SLOTS;
+        let entry = &mut self.entries[slot];
+        // Address and length: `ptr::eq` of two `&str` compares both.
+        if entry
+            .as_ref()
+            .is_none_or(|(cached, _)| !std::ptr::eq(*cached, text))
+        {
+            *entry = None;
+        }
+        &entry.get_or_insert_with(|| (text, make(text))).1
+    }
 }
 
 /// `{n}`. The digits end the first half of a 40-byte buffer, and the 20

@@ -142,7 +142,7 @@ pub fn render_call_block(buf: &mut Vec<u8>, n: u64, call: &Call, diagnostics: &[
     render_call_block_with(buf, &mut Texts::new(), n, call, diagnostics);
 }
 
-/// [`render_call_block`] with the caller's address texts ([`route_texts`]),
+/// [`render_call_block`] with the caller's [`Texts`],
 /// kept from call to call: a new table costs a 5 kB fill and misses on every
 /// address pair.
 pub(crate) fn render_call_block_with(
@@ -153,12 +153,6 @@ pub(crate) fn render_call_block_with(
     diagnostics: &[Diagnostic],
 ) {
     render_call_and_diagnostics(&mut Out::new(buf, texts), n, call, diagnostics);
-}
-
-/// The address texts of the text report, for [`render_call_block_with`] and
-/// [`render_diagnostic_with`].
-pub(crate) fn route_texts() -> Texts {
-    Texts::new()
 }
 
 /// [`render_call_block_with`] with the URIs of the From and To of the
@@ -205,46 +199,32 @@ impl Texts {
     }
 }
 
-/// The fixed texts of diagnostics — the why of a response code from the
-/// knowledge base, a rule's fix, header names, fixed notes — that [`escape`]
-/// leaves as they are: checked once instead of for every finding (a why is
-/// some 200 bytes). Keyed by the text's address and length: a `&'static str`
-/// is program data, never freed nor reused, so the same key is the same text
-/// for the whole run (and capture bytes cannot add keys). Direct-mapped and
-/// bounded: [`PlainStatics::SLOTS`] entries, a text replaces the one in its
-/// slot; a text that needs escapes is never kept.
-struct PlainStatics {
-    keys: [Option<&'static str>; PlainStatics::SLOTS],
-}
+/// Whether each fixed text of diagnostics is left as it is by [`escape`]
+/// (nearly all are): checked once, not for every finding.
+struct PlainStatics(render::StaticTexts<bool>);
 
 impl PlainStatics {
-    const SLOTS: usize = super::render::STATIC_SLOTS;
-
     fn new() -> PlainStatics {
-        PlainStatics {
-            keys: [None; PlainStatics::SLOTS],
-        }
+        PlainStatics(render::StaticTexts::new())
     }
 
     /// `push_escaped(out, text)`, without the check when `text` is a fixed
-    /// text seen before.
+    /// text known to need no escape.
     #[allow(
         clippy::ptr_arg,
         reason = "whether the text is borrowed, and for how long, is the point"
     )]
     fn push(&mut self, out: &mut Vec<u8>, text: &Cow<'static, str>) {
-        let Cow::Borrowed(text) = *text else {
-            return super::push_escaped(out, text);
-        };
-        let slot = super::render::static_slot(text);
-        // Address and length: `ptr::eq` of two `&str` compares both.
-        if self.keys[slot].is_some_and(|cached| std::ptr::eq(cached, text)) {
-            return out.extend_from_slice(text.as_bytes());
+        match *text {
+            Cow::Borrowed(text)
+                if *self
+                    .0
+                    .get(text, |text| matches!(escape(text), Cow::Borrowed(_))) =>
+            {
+                out.extend_from_slice(text.as_bytes());
+            }
+            _ => super::push_escaped(out, text),
         }
-        if matches!(escape(text), Cow::Borrowed(_)) {
-            self.keys[slot] = Some(text);
-        }
-        super::push_escaped(out, text);
     }
 }
 
@@ -528,7 +508,7 @@ pub fn write_diagnostic(w: &mut dyn Write, d: &Diagnostic) -> io::Result<()> {
 }
 
 /// [`write_diagnostic`] appended to a buffer, with the caller's address
-/// texts ([`route_texts`]).
+/// texts ([`Texts`]).
 pub(crate) fn render_diagnostic_with(buf: &mut Vec<u8>, texts: &mut Texts, d: &Diagnostic) {
     render_diagnostic(&mut Out::new(buf, texts), d);
 }
