@@ -300,6 +300,69 @@ fn expectations_that_pass_and_that_fail() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Unmet expectations in JUnit: one about a call extends that call's
+/// failure (message, type and body), the ones about no call form the
+/// `expectations` test case.
+#[test]
+fn junit_expectations_join_their_calls_failures() {
+    let dir = scratch("junit-expect");
+    let expect = dir.join("expect.toml");
+    std::fs::write(
+        &expect,
+        "calls = 2\n[[call]]\nindex = 1\nfinal = 200\nmethods = [\"BYE\"]\n",
+    )
+    .unwrap();
+    let out = sipdiag()
+        .args(["--format", "junit", "--expect", expect.to_str().unwrap()])
+        .arg(path("420-unrecovered.pcap"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = Report::deserialize_from_str(std::str::from_utf8(&out.stdout).unwrap()).unwrap();
+    assert_eq!((report.tests, report.failures), (2, 2));
+    let cases = &report.test_suites[0].test_cases;
+    let failure = |i: usize| match &cases[i].status {
+        TestCaseStatus::NonSuccess {
+            message,
+            ty,
+            description,
+            ..
+        } => (
+            cases[i].name.to_string(),
+            message.as_ref().unwrap().to_string(),
+            ty.as_ref().unwrap().to_string(),
+            description.as_ref().unwrap().to_string(),
+        ),
+        other => panic!("{other:?}"),
+    };
+    let (name, message, ty, body) = failure(0);
+    assert!(name.starts_with("1-3496@127.0.0.1: "), "{name}");
+    assert_eq!(
+        message,
+        "420 Bad Extension: 127.0.0.1:5060 does not support `100rel`, required by the INVITE (and 2 more)"
+    );
+    assert_eq!(ty, "SD0420 SD9000");
+    let firsts: Vec<&str> = body.lines().filter(|l| l.starts_with("error[")).collect();
+    assert_eq!(
+        firsts,
+        [
+            "error[SD0420]: 420 Bad Extension: 127.0.0.1:5060 does not support `100rel`, required by the INVITE",
+            "error[SD9000]: call 1-3496@127.0.0.1 ended with 420, expected 200",
+            "error[SD9000]: call 1-3496@127.0.0.1 has no BYE request",
+        ]
+    );
+    let (name, message, ty, _) = failure(1);
+    assert_eq!(
+        (name.as_str(), message.as_str(), ty.as_str()),
+        (
+            "expectations",
+            "expected 2 calls, the capture holds 1",
+            "SD9000"
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn output_file_holds_one_report_for_several_captures() {
     let dir = scratch("output");

@@ -10,60 +10,73 @@
 //! written, so the same capture gives the same XML.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 
 use super::{Report, text};
 use crate::analysis::{CallSink, InputAnalysis, InputSummary};
 use crate::correlate::Call;
 use crate::rules::{Diagnostic, Severity};
 
-/// A call's test case, kept until its capture ends (expectations may add to it).
-struct PendingCase {
-    call_id: String,
-    name: String,
-    system_out: Vec<u8>,
-    failures: Vec<Diagnostic>,
-}
-
-/// One test suite as the XML carries it: the strings before XML cleaning
-/// and escaping (see [`push_xml_text`]).
-#[derive(Debug, Default)]
-struct Suite {
-    name: String,
-    cases: Vec<Case>,
-    system_err: Option<String>,
-}
-
-/// One test case: a success when `failure` is `None`.
-#[derive(Debug)]
-struct Case {
-    name: String,
-    classname: String,
-    failure: Option<Failure>,
+/// One test case as the XML carries it, its strings before XML cleaning and
+/// escaping (see [`push_xml_text`]): a success when `failure` is `None`.
+#[derive(Debug, Clone)]
+struct Case<'a> {
+    name: Cow<'a, str>,
+    classname: Cow<'a, str>,
+    failure: Option<Cow<'a, Failure>>,
     /// The call's text report: UTF-8 by construction (see [`push_xml_bytes`]).
-    system_out: Option<Vec<u8>>,
+    system_out: Option<Cow<'a, [u8]>>,
 }
 
 /// The `<failure>` of a test case.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Failure {
     message: String,
     ty: String,
     description: String,
 }
 
-/// The JUnit report: test cases are gathered per capture and the XML is
-/// written at the end (the totals open the document).
+/// The JUnit report. The document opens with the totals, so nothing can be
+/// written before the last capture ends. Meanwhile the calls' test cases
+/// wait in a [`Spill`] (in memory up to [`SPILL_AT`] bytes, then in an
+/// unnamed temporary file) and only their counts stay in memory: a capture
+/// of any size is reported in bounded memory.
 pub struct JunitReport<'w> {
     w: &'w mut dyn Write,
     fail_on: Option<Severity>,
-    suites: Vec<Suite>,
-    cases: Vec<PendingCase>,
-    /// Each call's text is rendered here first, then copied out at its
-    /// length (no growth of a new buffer per call).
-    scratch: Vec<u8>,
+    suites: Vec<SuiteIndex>,
+    spill: Spill,
     /// The address pairs written so far, kept from call to call.
     texts: text::Texts,
+}
+
+/// What stays in memory of one capture's test suite.
+#[derive(Debug, Default)]
+struct SuiteIndex {
+    name: String,
+    /// Where its first call's record starts in the spill.
+    first: u64,
+    /// Its calls' test cases (records in the spill).
+    calls: u64,
+    /// How many of them fail.
+    failing_calls: u64,
+    /// Calls whose failure unmet expectations extended: the call's index
+    /// in the suite (ascending) and the whole failure.
+    extended: Vec<(u64, Failure)>,
+    /// The `capture` and `expectations` test cases (failing ones only).
+    extra: Vec<(&'static str, Failure)>,
+    system_err: Option<String>,
+}
+
+impl SuiteIndex {
+    fn tests(&self) -> u64 {
+        self.calls + self.extra.len() as u64
+    }
+
+    fn failures(&self) -> u64 {
+        self.failing_calls + self.extra.len() as u64
+    }
 }
 
 impl<'w> JunitReport<'w> {
@@ -72,14 +85,42 @@ impl<'w> JunitReport<'w> {
             w,
             fail_on,
             suites: Vec::new(),
-            cases: Vec::new(),
-            scratch: Vec::new(),
+            spill: Spill::default(),
             texts: text::Texts::new(),
         }
     }
 
-    fn failing(&self, d: &Diagnostic) -> bool {
-        self.fail_on.is_some_and(|t| d.severity >= t)
+    /// Adds the failing unmet `expectations` to the test cases they are
+    /// about (the first call with the expectation's Call-ID) and returns
+    /// those about no call. The suite's records are read back only when
+    /// there is such an expectation.
+    fn extend_with<'d>(
+        &mut self,
+        expectations: Vec<&'d Diagnostic>,
+    ) -> io::Result<Vec<&'d Diagnostic>> {
+        let Some(suite) = self.suites.last_mut() else {
+            return Ok(expectations);
+        };
+        let mut pending = expectations;
+        let mut records = self.spill.records(suite.first)?;
+        for n in 0..suite.calls {
+            if pending.is_empty() {
+                break;
+            }
+            let record = records.next()?;
+            let (this, rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) = pending
+                .into_iter()
+                .partition(|d| d.call_id.as_bytes() == record.call_id);
+            pending = rest;
+            if this.is_empty() {
+                continue;
+            }
+            suite.failing_calls += u64::from(record.failure.is_none());
+            if let Some(failure) = failure_with(record.failure, &this, &mut self.texts) {
+                suite.extended.push((n, failure));
+            }
+        }
+        Ok(pending)
     }
 }
 
@@ -88,27 +129,29 @@ impl CallSink for JunitReport<'_> {
         // From and To read once, for the name and the ladder.
         let (from, to) = (call.from_uri(), call.to_uri());
         let parties = (from.as_deref(), to.as_deref());
-        self.scratch.clear();
-        text::render_call_block_with_parties(
-            &mut self.scratch,
-            &mut self.texts,
-            n,
-            call,
-            parties,
-            diagnostics,
-        );
-        let system_out = self.scratch.clone();
-        let failures = diagnostics
-            .iter()
-            .filter(|d| self.failing(d))
-            .cloned()
-            .collect();
-        self.cases.push(PendingCase {
-            call_id: call.call_id.clone(),
-            name: case_name(call, parties),
-            system_out,
-            failures,
-        });
+        let failure = FailureParts::of(&failing(diagnostics, self.fail_on), &mut self.texts);
+        // The record is written straight into the spill, the call's text
+        // rendered in place.
+        let out = self.spill.open_record();
+        put(out, call.call_id.as_bytes());
+        put(out, case_name(call, parties).as_bytes());
+        match &failure {
+            None => out.extend_from_slice(&0u64.to_le_bytes()),
+            Some(f) => {
+                out.extend_from_slice(&f.count.to_le_bytes());
+                put(out, f.first_message.as_bytes());
+                put(out, f.ty.as_bytes());
+                put(out, &f.description);
+            }
+        }
+        let text = open_field(out);
+        text::render_call_block_with_parties(out, &mut self.texts, n, call, parties, diagnostics);
+        close_field(out, text);
+        self.spill.close_record()?;
+        if let Some(suite) = self.suites.last_mut() {
+            suite.calls += 1;
+            suite.failing_calls += u64::from(failure.is_some());
+        }
         Ok(())
     }
 }
@@ -118,68 +161,115 @@ impl Report for JunitReport<'_> {
         Ok(())
     }
 
-    fn begin_input(&mut self, _: &str) -> io::Result<()> {
-        self.cases.clear();
+    fn begin_input(&mut self, name: &str) -> io::Result<()> {
+        self.suites.push(SuiteIndex {
+            name: name.to_owned(),
+            first: self.spill.len(),
+            ..SuiteIndex::default()
+        });
         Ok(())
     }
 
     fn end_input(&mut self, summary: &InputSummary) -> io::Result<()> {
-        let mut suite = Suite {
-            name: summary.name.clone(),
-            // Every call, and the capture and expectations cases.
-            cases: Vec::with_capacity(self.cases.len() + 2),
-            ..Suite::default()
-        };
-        let mut orphans = Vec::new();
-        for d in &summary.expectations {
-            if !self.failing(d) {
-                continue;
-            }
-            match self.cases.iter_mut().find(|c| c.call_id == d.call_id) {
-                Some(case) => case.failures.push(d.clone()),
-                None => orphans.push(d.clone()),
-            }
-        }
-        for case in std::mem::take(&mut self.cases) {
-            suite.cases.push(Case {
-                name: case.name,
-                classname: summary.name.clone(),
-                failure: failure(&case.failures, &mut self.texts),
-                system_out: Some(case.system_out),
-            });
-        }
-        let capture: Vec<Diagnostic> = summary
-            .capture_diagnostics
-            .iter()
-            .filter(|d| self.failing(d))
-            .cloned()
-            .collect();
+        let fail_on = self.fail_on;
+        let (capture, expectations) = (
+            failing(&summary.capture_diagnostics, fail_on),
+            failing(&summary.expectations, fail_on),
+        );
+        let orphans = self.extend_with(expectations)?;
+        let mut extra = Vec::new();
         for (name, failures) in [("capture", capture), ("expectations", orphans)] {
-            if !failures.is_empty() {
-                suite.cases.push(Case {
-                    name: name.to_owned(),
-                    classname: summary.name.clone(),
-                    failure: failure(&failures, &mut self.texts),
-                    system_out: None,
-                });
+            if let Some(failure) = failure_with(None, &failures, &mut self.texts) {
+                extra.push((name, failure));
             }
         }
-        if let Some(e) = &summary.read_error {
-            suite.system_err = Some(format!("capture incomplete: {}", super::escape(e)));
+        if let Some(suite) = self.suites.last_mut() {
+            // The summary names the suite (as `begin_input` did).
+            suite.name.clone_from(&summary.name);
+            suite.extra = extra;
+            suite.system_err = summary
+                .read_error
+                .as_ref()
+                .map(|e| format!("capture incomplete: {}", super::escape(e)));
         }
-        self.suites.push(suite);
         Ok(())
     }
 
     fn end(&mut self) -> io::Result<()> {
-        // The document is about the size of its texts: one allocation
-        // instead of a dozen growths that copy megabytes.
-        let mut out = Vec::with_capacity(estimated_len(&self.suites));
-        write_xml(&mut out, &self.suites);
-        self.w.write_all(&out)?;
-        writeln!(self.w)
+        let mut out = Vec::with_capacity(2 * WRITE_AT);
+        let tests = self.suites.iter().map(SuiteIndex::tests).sum();
+        let failures = self.suites.iter().map(SuiteIndex::failures).sum();
+        write_head(&mut out, tests, failures);
+        for suite in &self.suites {
+            let empty = suite.tests() == 0 && suite.system_err.is_none();
+            write_suite_open(
+                &mut out,
+                &suite.name,
+                suite.tests(),
+                suite.failures(),
+                empty,
+            );
+            if empty {
+                continue;
+            }
+            for_each_case(&mut self.spill, suite, |case| {
+                write_case(&mut out, case);
+                if out.len() >= WRITE_AT {
+                    self.w.write_all(&out)?;
+                    out.clear();
+                }
+                Ok(())
+            })?;
+            write_suite_close(&mut out, suite.system_err.as_deref());
+        }
+        out.extend_from_slice(b"\n</testsuites>\n\n");
+        self.w.write_all(&out)
     }
 }
+
+/// The findings at or above `fail_on`.
+fn failing(diagnostics: &[Diagnostic], fail_on: Option<Severity>) -> Vec<&Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| fail_on.is_some_and(|t| d.severity >= t))
+        .collect()
+}
+
+/// Calls `f` with every test case of `suite`, in order: the calls' (read
+/// back from the spill), then the `capture` and `expectations` ones.
+fn for_each_case(
+    spill: &mut Spill,
+    suite: &SuiteIndex,
+    mut f: impl FnMut(&Case<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut extended = suite.extended.iter().peekable();
+    let mut records = spill.records(suite.first)?;
+    for n in 0..suite.calls {
+        let record = records.next()?;
+        let failure = match extended.next_if(|(at, _)| *at == n) {
+            Some((_, failure)) => Some(Cow::Borrowed(failure)),
+            None => record.failure.map(|f| Cow::Owned(f.into_failure())),
+        };
+        f(&Case {
+            name: Cow::Borrowed(record.name),
+            classname: Cow::Borrowed(&suite.name),
+            failure,
+            system_out: Some(Cow::Borrowed(record.system_out)),
+        })?;
+    }
+    for (name, failure) in &suite.extra {
+        f(&Case {
+            name: Cow::Borrowed(name),
+            classname: Cow::Borrowed(&suite.name),
+            failure: Some(Cow::Borrowed(failure)),
+            system_out: None,
+        })?;
+    }
+    Ok(())
+}
+
+/// The document is written in pieces of about this size.
+const WRITE_AT: usize = 1 << 16;
 
 /// Writes one JUnit report for analysed captures (calls already collected).
 pub fn write(
@@ -188,6 +278,259 @@ pub fn write(
     fail_on: Option<Severity>,
 ) -> io::Result<()> {
     super::replay(&mut JunitReport::new(w, fail_on), inputs)
+}
+
+/// The calls' test cases, as records one after the other: in memory until
+/// they reach [`SPILL_AT`] bytes, then appended to an unnamed temporary file
+/// (`tempfile`: in `$TMPDIR`, gone once closed).
+///
+/// A record is its length (u64, little-endian) and its fields, each a
+/// length and bytes: the Call-ID, the test case's name, the failure (the
+/// count of findings, 0 for none, then the first one's message, the rule
+/// ids and the findings' text), and the call's text.
+#[derive(Debug)]
+struct Spill {
+    file: Option<File>,
+    on_disk: u64,
+    memory: Vec<u8>,
+    /// Where the record being written starts in `memory`.
+    open: usize,
+    /// [`SPILL_AT`] (smaller in tests, to write the file).
+    limit: usize,
+}
+
+impl Default for Spill {
+    fn default() -> Spill {
+        Spill {
+            file: None,
+            on_disk: 0,
+            memory: Vec::new(),
+            open: 0,
+            limit: SPILL_AT,
+        }
+    }
+}
+
+/// Bytes of records kept in memory before they go to the temporary file.
+const SPILL_AT: usize = 4 << 20;
+
+impl Spill {
+    fn len(&self) -> u64 {
+        self.on_disk + self.memory.len() as u64
+    }
+
+    /// Starts a record: its fields are appended to the buffer returned.
+    fn open_record(&mut self) -> &mut Vec<u8> {
+        self.open = open_field(&mut self.memory);
+        &mut self.memory
+    }
+
+    /// Ends the record [`Spill::open_record`] started; moves the records
+    /// to the temporary file when there are [`SPILL_AT`] bytes of them.
+    fn close_record(&mut self) -> io::Result<()> {
+        close_field(&mut self.memory, self.open);
+        if self.memory.len() < self.limit {
+            return Ok(());
+        }
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(tempfile::tempfile().map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot create a temporary file for the JUnit report: {e}"),
+                )
+            })?),
+        };
+        // Reading back moves the position: records go to the end.
+        file.seek(SeekFrom::End(0))?;
+        file.write_all(&self.memory)?;
+        self.on_disk += self.memory.len() as u64;
+        self.memory.clear();
+        Ok(())
+    }
+
+    /// The records from byte `from` on.
+    fn records(&mut self, from: u64) -> io::Result<Records<'_>> {
+        let len = self.len();
+        let on_disk: Box<dyn Read + '_> = match &mut self.file {
+            Some(file) if from < self.on_disk => {
+                file.seek(SeekFrom::Start(from))?;
+                Box::new(BufReader::with_capacity(WRITE_AT, file).take(self.on_disk - from))
+            }
+            _ => Box::new(io::empty()),
+        };
+        let skip = usize::try_from(from.saturating_sub(self.on_disk)).unwrap_or(usize::MAX);
+        Ok(Records {
+            from: on_disk.chain(self.memory.get(skip..).unwrap_or_default()),
+            record: Vec::new(),
+            len,
+        })
+    }
+}
+
+/// Reads records back from a [`Spill`], one at a time into one buffer.
+struct Records<'s> {
+    from: io::Chain<Box<dyn Read + 's>, &'s [u8]>,
+    record: Vec<u8>,
+    /// The spill's length: no record is longer.
+    len: u64,
+}
+
+/// A record read back (see [`Spill`]).
+struct Record<'r> {
+    call_id: &'r [u8],
+    /// Escaped (see [`case_name`]).
+    name: &'r str,
+    failure: Option<FailureParts>,
+    system_out: &'r [u8],
+}
+
+impl Records<'_> {
+    fn next(&mut self) -> io::Result<Record<'_>> {
+        let len = take_u64(&mut self.from)?;
+        if len > self.len {
+            return Err(spill_damaged());
+        }
+        self.record.resize(len as usize, 0);
+        self.from.read_exact(&mut self.record)?;
+        let mut rest = &self.record[..];
+        let call_id = field(&mut rest)?;
+        let name = text_field(&mut rest)?;
+        let failure = match take_u64(&mut rest)? {
+            0 => None,
+            count => Some(FailureParts {
+                count,
+                first_message: text_field(&mut rest)?.to_owned(),
+                ty: text_field(&mut rest)?.to_owned(),
+                description: field(&mut rest)?.to_vec(),
+            }),
+        };
+        Ok(Record {
+            call_id,
+            name,
+            failure,
+            system_out: field(&mut rest)?,
+        })
+    }
+}
+
+fn spill_damaged() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "the JUnit report's temporary file does not read back as written",
+    )
+}
+
+/// Appends `bytes` as a field: their length, then them.
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Starts a field whose bytes are appended next: returns where its length
+/// goes ([`close_field`] writes it).
+fn open_field(out: &mut Vec<u8>) -> usize {
+    out.extend_from_slice(&[0; 8]);
+    out.len() - 8
+}
+
+fn close_field(out: &mut [u8], at: usize) {
+    let len = out.len().saturating_sub(at + 8) as u64;
+    if let Some(slot) = out.get_mut(at..at + 8) {
+        slot.copy_from_slice(&len.to_le_bytes());
+    }
+}
+
+fn take_u64(r: &mut impl Read) -> io::Result<u64> {
+    let mut n = [0; 8];
+    r.read_exact(&mut n)?;
+    Ok(u64::from_le_bytes(n))
+}
+
+/// The next field of a record.
+fn field<'r>(rest: &mut &'r [u8]) -> io::Result<&'r [u8]> {
+    let len = usize::try_from(take_u64(rest)?).map_err(|_| spill_damaged())?;
+    let (bytes, after) = rest.split_at_checked(len).ok_or_else(spill_damaged)?;
+    *rest = after;
+    Ok(bytes)
+}
+
+fn text_field<'r>(rest: &mut &'r [u8]) -> io::Result<&'r str> {
+    std::str::from_utf8(field(rest)?).map_err(|_| spill_damaged())
+}
+
+/// A test case's failure before its message is escaped: what a case's own
+/// failing findings give, to which unmet expectations may add more.
+#[derive(Debug)]
+struct FailureParts {
+    /// How many findings the failure names (never 0).
+    count: u64,
+    first_message: String,
+    /// The rule ids, consecutive repeats dropped, joined by spaces.
+    ty: String,
+    /// The findings' text renderings, separated by newlines.
+    description: Vec<u8>,
+}
+
+impl FailureParts {
+    /// The parts of `failures` (none when it is empty).
+    fn of(failures: &[&Diagnostic], texts: &mut text::Texts) -> Option<FailureParts> {
+        let first = failures.first()?;
+        let mut parts = FailureParts {
+            count: 0,
+            first_message: first.message.clone(),
+            ty: String::new(),
+            description: Vec::new(),
+        };
+        parts.extend(failures, texts);
+        Some(parts)
+    }
+
+    /// Adds `failures` after the ones already named.
+    fn extend(&mut self, failures: &[&Diagnostic], texts: &mut text::Texts) {
+        for d in failures {
+            if self.count > 0 {
+                self.description.push(b'\n');
+            }
+            text::render_diagnostic_with(&mut self.description, texts, d);
+            if self.count == 0 || self.ty.rsplit(' ').next() != Some(d.rule.id) {
+                if self.count > 0 {
+                    self.ty.push(' ');
+                }
+                self.ty.push_str(d.rule.id);
+            }
+            self.count += 1;
+        }
+    }
+
+    fn into_failure(self) -> Failure {
+        let message = if self.count == 1 {
+            self.first_message
+        } else {
+            format!("{} (and {} more)", self.first_message, self.count - 1)
+        };
+        Failure {
+            message: super::escape(&message).into_owned(),
+            ty: self.ty,
+            description: utf8_lossy(self.description),
+        }
+    }
+}
+
+/// The failure of `parts` extended with `more`: none when both are empty.
+fn failure_with(
+    parts: Option<FailureParts>,
+    more: &[&Diagnostic],
+    texts: &mut text::Texts,
+) -> Option<Failure> {
+    let parts = match parts {
+        Some(mut parts) => {
+            parts.extend(more, texts);
+            parts
+        }
+        None => FailureParts::of(more, texts)?,
+    };
+    Some(parts.into_failure())
 }
 
 /// `{call_id}: {from} → {to}`, escaped. Escaping works character by
@@ -209,49 +552,6 @@ fn case_name(call: &Call, (from, to): (Option<&str>, Option<&str>)) -> String {
     name
 }
 
-/// About the length of the document: its texts and a few hundred bytes of
-/// markup per test case.
-fn estimated_len(suites: &[Suite]) -> usize {
-    let case_len = |c: &Case| {
-        300 + c.name.len()
-            + c.classname.len()
-            + c.system_out.as_ref().map_or(0, Vec::len)
-            + c.failure
-                .as_ref()
-                .map_or(0, |f| f.message.len() + f.ty.len() + f.description.len())
-    };
-    suites
-        .iter()
-        .flat_map(|s| &s.cases)
-        .map(case_len)
-        .sum::<usize>()
-        + 1000
-}
-
-/// No failure, or one failure naming every failing finding.
-fn failure(failures: &[Diagnostic], texts: &mut text::Texts) -> Option<Failure> {
-    let first = failures.first()?;
-    let mut body = Vec::new();
-    for (i, d) in failures.iter().enumerate() {
-        if i > 0 {
-            body.push(b'\n');
-        }
-        text::render_diagnostic_with(&mut body, texts, d);
-    }
-    let mut ids: Vec<&str> = failures.iter().map(|d| d.rule.id).collect();
-    ids.dedup();
-    let message = if failures.len() == 1 {
-        first.message.clone()
-    } else {
-        format!("{} (and {} more)", first.message, failures.len() - 1)
-    };
-    Some(Failure {
-        message: super::escape(&message).into_owned(),
-        ty: ids.join(" "),
-        description: utf8_lossy(body),
-    })
-}
-
 /// The bytes as text, invalid UTF-8 replaced (as `String::from_utf8_lossy`)
 /// without a copy in the usual, valid case.
 fn utf8_lossy(bytes: Vec<u8>) -> String {
@@ -266,10 +566,8 @@ fn utf8_lossy(bytes: Vec<u8>) -> String {
 // that has a control character (see `clean`). The differential tests below
 // build both documents.
 
-/// The whole document (without the newline the report adds after it).
-fn write_xml(out: &mut Vec<u8>, suites: &[Suite]) {
-    let tests: usize = suites.iter().map(|s| s.cases.len()).sum();
-    let failures: usize = suites.iter().map(Suite::failures).sum();
+/// The XML declaration and the opening `<testsuites>` with the totals.
+fn write_head(out: &mut Vec<u8>, tests: u64, failures: u64) {
     out.extend_from_slice(
         b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sipdiag\"",
     );
@@ -278,41 +576,28 @@ fn write_xml(out: &mut Vec<u8>, suites: &[Suite]) {
     push_count(out, "failures", failures);
     push_count(out, "errors", 0);
     out.push(b'>');
-    for suite in suites {
-        write_suite(out, suite);
-    }
-    out.extend_from_slice(b"\n</testsuites>\n");
 }
 
-impl Suite {
-    fn failures(&self) -> usize {
-        self.cases.iter().filter(|c| c.failure.is_some()).count()
-    }
-}
-
-fn write_suite(out: &mut Vec<u8>, suite: &Suite) {
+/// The opening `<testsuite>`; a suite without children (`empty`) is one
+/// empty element.
+fn write_suite_open(out: &mut Vec<u8>, name: &str, tests: u64, failures: u64, empty: bool) {
     out.extend_from_slice(b"\n    <testsuite");
-    push_attribute(out, "name", &suite.name);
-    push_count(out, "tests", suite.cases.len());
+    push_attribute(out, "name", name);
+    push_count(out, "tests", tests);
     push_count(out, "skipped", 0);
     push_count(out, "errors", 0);
-    push_count(out, "failures", suite.failures());
-    // A suite without children is one empty element.
-    if suite.cases.is_empty() && suite.system_err.is_none() {
-        out.extend_from_slice(b"/>");
-        return;
-    }
-    out.push(b'>');
-    for case in &suite.cases {
-        write_case(out, case);
-    }
-    if let Some(err) = &suite.system_err {
+    push_count(out, "failures", failures);
+    out.extend_from_slice(if empty { b"/>" } else { b">" });
+}
+
+fn write_suite_close(out: &mut Vec<u8>, system_err: Option<&str>) {
+    if let Some(err) = system_err {
         push_element(out, b"\n        <system-err>", err, b"</system-err>");
     }
     out.extend_from_slice(b"\n    </testsuite>");
 }
 
-fn write_case(out: &mut Vec<u8>, case: &Case) {
+fn write_case(out: &mut Vec<u8>, case: &Case<'_>) {
     out.extend_from_slice(b"\n        <testcase");
     push_attribute(out, "name", &case.name);
     push_attribute(out, "classname", &case.classname);
@@ -349,7 +634,7 @@ fn push_attribute(out: &mut Vec<u8>, key: &str, value: &str) {
     out.push(b'"');
 }
 
-fn push_count(out: &mut Vec<u8>, key: &str, n: usize) {
+fn push_count(out: &mut Vec<u8>, key: &str, n: u64) {
     out.push(b' ');
     out.extend_from_slice(key.as_bytes());
     out.extend_from_slice(b"=\"");
@@ -549,10 +834,10 @@ mod tests {
                         status
                     }
                 };
-                let mut tc = TestCase::new(c.name.as_str(), status);
-                tc.set_classname(c.classname.as_str());
+                let mut tc = TestCase::new(c.name.as_ref(), status);
+                tc.set_classname(c.classname.as_ref());
                 if let Some(out) = &c.system_out {
-                    tc.set_system_out_lossy(out);
+                    tc.set_system_out_lossy(out.as_ref());
                 }
                 suite.add_test_case(tc);
             }
@@ -566,10 +851,69 @@ mod tests {
         out
     }
 
+    /// The document written from `suites` by the pieces the report uses.
     fn ours(suites: &[Suite]) -> Vec<u8> {
         let mut out = Vec::new();
-        write_xml(&mut out, suites);
+        let tests = suites.iter().map(|s| s.cases.len() as u64).sum();
+        write_head(&mut out, tests, suites.iter().map(Suite::failures).sum());
+        for suite in suites {
+            let empty = suite.cases.is_empty() && suite.system_err.is_none();
+            let failures = suite.failures();
+            write_suite_open(
+                &mut out,
+                &suite.name,
+                suite.cases.len() as u64,
+                failures,
+                empty,
+            );
+            if !empty {
+                suite
+                    .cases
+                    .iter()
+                    .for_each(|case| write_case(&mut out, case));
+                write_suite_close(&mut out, suite.system_err.as_deref());
+            }
+        }
+        out.extend_from_slice(b"\n</testsuites>\n");
         out
+    }
+
+    /// One test suite as the XML carries it, for the differential tests.
+    #[derive(Debug, Default)]
+    struct Suite {
+        name: String,
+        cases: Vec<Case<'static>>,
+        system_err: Option<String>,
+    }
+
+    impl Suite {
+        fn failures(&self) -> u64 {
+            self.cases.iter().filter(|c| c.failure.is_some()).count() as u64
+        }
+    }
+
+    /// The suites the report holds, its calls' test cases read back.
+    fn suites(report: &mut JunitReport<'_>) -> Vec<Suite> {
+        let mut suites = Vec::new();
+        for index in &report.suites {
+            let mut cases = Vec::new();
+            for_each_case(&mut report.spill, index, |case| {
+                cases.push(Case {
+                    name: Cow::Owned(case.name.to_string()),
+                    classname: Cow::Owned(case.classname.to_string()),
+                    failure: case.failure.clone().map(|f| Cow::Owned(f.into_owned())),
+                    system_out: case.system_out.clone().map(|o| Cow::Owned(o.into_owned())),
+                });
+                Ok(())
+            })
+            .unwrap();
+            suites.push(Suite {
+                name: index.name.clone(),
+                cases,
+                system_err: index.system_err.clone(),
+            });
+        }
+        suites
     }
 
     /// Every fixture capture (`fixtures/**/*.pcap*`), at every `--fail-on`:
@@ -588,7 +932,7 @@ mod tests {
                 let mut sink = Vec::new();
                 let mut report = JunitReport::new(&mut sink, fail_on);
                 super::super::replay(&mut report, group).unwrap();
-                let suites = std::mem::take(&mut report.suites);
+                let suites = suites(&mut report);
                 let expected = quick_junit_xml(&suites);
                 assert_eq!(
                     String::from_utf8_lossy(&ours(&suites)),
@@ -601,13 +945,58 @@ mod tests {
                 write(&mut sink, group, fail_on).unwrap();
                 assert_eq!(sink, [&expected[..], b"\n"].concat());
                 cases += suites.iter().map(|s| s.cases.len()).sum::<usize>();
-                failing += suites.iter().map(Suite::failures).sum::<usize>();
+                failing += suites.iter().map(Suite::failures).sum::<u64>();
             }
         }
         assert!(
             cases > 400 && failing > 100,
             "{cases} cases, {failing} failing"
         );
+    }
+
+    /// Records moved to the temporary file read back as they were kept in
+    /// memory: every fixture, each with an unmet expectation about one of
+    /// its calls and one about none, spilled after every record and never.
+    #[test]
+    fn spilled_records_read_back_as_kept() {
+        let mut inputs = crate::test_fixtures::analyses();
+        let mut with_expectations = 0;
+        for input in &mut inputs {
+            let Some(about_call) = input.diagnostics.iter().flatten().next().cloned() else {
+                continue;
+            };
+            let mut about_none = about_call.clone();
+            about_none.call_id = "no such call".to_owned();
+            input.summary.expectations.extend([about_call, about_none]);
+            with_expectations += 1;
+        }
+        assert!(with_expectations > 40, "{with_expectations}");
+        for fail_on in [None, Some(Severity::Info), Some(Severity::Error)] {
+            let mut kept = Vec::new();
+            write(&mut kept, &inputs, fail_on).unwrap();
+            let mut spilled = Vec::new();
+            let mut report = JunitReport::new(&mut spilled, fail_on);
+            report.spill.limit = 1;
+            super::super::replay(&mut report, &inputs).unwrap();
+            assert!(report.spill.file.is_some() && report.spill.memory.is_empty());
+            assert_eq!(report.spill.on_disk, report.spill.len());
+            drop(report);
+            assert_eq!(
+                String::from_utf8(spilled).unwrap(),
+                String::from_utf8(kept.clone()).unwrap()
+            );
+            // Every finding is at least info: each capture given expectations
+            // has the case of the one about no call.
+            let orphan_cases = String::from_utf8(kept)
+                .unwrap()
+                .matches("<testcase name=\"expectations\"")
+                .count();
+            match fail_on {
+                None => assert_eq!(orphan_cases, 0),
+                Some(Severity::Info) => assert_eq!(orphan_cases, with_expectations),
+                Some(_) => {}
+            }
+        }
     }
 
     /// Strings that hostile SIP text (or an odd file name) could bring, in
@@ -637,18 +1026,18 @@ mod tests {
                     name: s.clone(),
                     cases: vec![
                         Case {
-                            name: s.clone(),
-                            classname: other.clone(),
-                            failure: Some(Failure {
+                            name: Cow::Owned(s.clone()),
+                            classname: Cow::Owned(other.clone()),
+                            failure: Some(Cow::Owned(Failure {
                                 message: s.clone(),
                                 ty: other.clone(),
                                 description: s.clone(),
-                            }),
-                            system_out: Some(s.clone().into_bytes()),
+                            })),
+                            system_out: Some(Cow::Owned(s.clone().into_bytes())),
                         },
                         Case {
-                            name: other.clone(),
-                            classname: s.clone(),
+                            name: Cow::Owned(other.clone()),
+                            classname: Cow::Owned(s.clone()),
                             failure: None,
                             system_out: None,
                         },
@@ -759,7 +1148,7 @@ mod tests {
             let mut sink = Vec::new();
             let mut report = JunitReport::new(&mut sink, Some(Severity::Info));
             super::super::replay(&mut report, std::slice::from_ref(&input)).unwrap();
-            for case in report.suites.iter().flat_map(|s| &s.cases) {
+            for case in suites(&mut report).iter().flat_map(|s| &s.cases) {
                 let out = case.system_out.as_deref().unwrap_or_default();
                 let desc = case.failure.as_ref().map_or("", |f| &f.description);
                 // Written as it is (`push_xml_bytes`): UTF-8 by construction.
