@@ -8,7 +8,7 @@
 //! §13.2.2.4). Responses to a re-INVITE (whose request already carries a To
 //! tag) belong to the dialog they were sent in and create nothing new.
 
-use super::{Call, from_tag_like};
+use super::{Call, from_tag_like, lacks_to_tag};
 use crate::capture::FrameNo;
 use crate::sip::{Method, StatusCode};
 
@@ -63,7 +63,7 @@ pub(super) fn dialogs_of(call: &Call) -> Vec<Dialog> {
         }
         // A re-INVITE (To tag in the request) stays in its dialog.
         let request = call.request_of(tx);
-        if request.is_some_and(|r| r.msg.to_tag().is_some()) {
+        if request.is_some_and(|r| !lacks_to_tag(&r.msg)) {
             continue;
         }
         for record in t.responses.iter().filter_map(|&i| call.records.get(i)) {

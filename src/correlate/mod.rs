@@ -823,7 +823,7 @@ impl Call {
                 } else if t.request.is_none() {
                     t.request = Some(index);
                     // Read for INVITEs only: no other method is asked.
-                    t.request_without_to_tag = t.method == Method::Invite && msg.to_tag().is_none();
+                    t.request_without_to_tag = t.method == Method::Invite && lacks_to_tag(&msg);
                 }
                 if retransmission {
                     t.request_retransmissions = t.request_retransmissions.saturating_add(1);
@@ -972,6 +972,28 @@ fn from_tag_like<'a>(msg: &'a Message, like: Option<&'a Message>) -> Option<&'a 
         _ => msg,
     };
     source.from_tag()
+}
+
+/// Whether `a` and `b` carry the same To tag (`a.to_tag() == b.to_tag()`),
+/// settled first by comparing their first To headers byte for byte: the
+/// same bytes read to the same tag, and the responses of a transaction
+/// normally carry one To (RFC 3261 §8.2.6.2), so most pairs are compared
+/// without reading either To (a few hundred instructions each).
+pub fn same_to_tag(a: &Message, b: &Message) -> bool {
+    first_header_bytes(a, HeaderName::To) == first_header_bytes(b, HeaderName::To)
+        || a.to_tag() == b.to_tag()
+}
+
+/// Whether `msg` carries no To tag (`msg.to_tag().is_none()`). A tag is a
+/// `;` parameter of the first To header: a header without a `;` (what the
+/// initial request of nearly every call carries) has none, and is answered
+/// without reading it.
+pub(crate) fn lacks_to_tag(msg: &Message) -> bool {
+    match first_header_bytes(msg, HeaderName::To) {
+        None => true,
+        Some(to) if !to.contains(&b';') => true,
+        Some(_) => msg.to_tag().is_none(),
+    }
 }
 
 /// The branch part of a transaction key: the branch itself for RFC 3261

@@ -2,7 +2,7 @@
 //! bytes cut by the snaplen), so that a missing message is not mistaken for a fault of the peers.
 
 use super::{Diagnostic, Evidence, Rule, Scope, Severity, one_direction_only};
-use crate::correlate::Record;
+use crate::correlate::{Record, lacks_to_tag};
 use crate::sip::Method;
 
 pub(super) const REQUEST_NOT_CAPTURED: Rule = Rule {
@@ -196,7 +196,7 @@ fn check_mid_call(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     };
     let in_dialog = first.msg.is_request()
         && first.msg.method() != Some(&Method::Cancel)
-        && first.msg.to_tag().is_some();
+        && !lacks_to_tag(&first.msg);
     if first.msg.is_request() && !in_dialog {
         return;
     }

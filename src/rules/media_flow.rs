@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use super::{Diagnostic, Evidence, Rule, Scope, Severity, format_names};
-use crate::correlate::{Call, Correlated, MediaFlow, Record};
+use crate::correlate::{Call, Correlated, MediaFlow, Record, same_to_tag};
 use crate::sip::{Direction, Method, Sdp};
 
 pub(super) const ANSWER_CHANGED: Rule = Rule {
@@ -154,7 +154,6 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         // and then neither SDP needs to be looked at. A provisional response
         // without a body (100, most 180s) carries no SDP: it is passed over
         // before its To header is parsed or its Content-Type read.
-        let tag = || fin.msg.to_tag();
         let early = t
             .responses
             .iter()
@@ -163,7 +162,7 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 !r.retransmission
                     && r.status().is_some_and(|s| s.is_provisional())
                     && !r.msg.body().is_empty()
-                    && r.msg.to_tag() == tag()
+                    && same_to_tag(&r.msg, &fin.msg)
                     && r.msg.sdp_ref().is_some_and(|s| s.is_ok())
             });
         let Some(early) = early else {
