@@ -1745,6 +1745,42 @@ mod tests {
     }
 
     #[test]
+    fn to_tags_are_compared_by_bytes_first_with_the_parsed_tags_behind() {
+        let parse = |text: &str| {
+            Message::parse(text.replace('\n', "\r\n").as_bytes()).expect("test message parses")
+        };
+        let r180 = parse(&response("180 Ringing", "z9hG4bK-1", 1, "INVITE", "b1"));
+        let r200 = parse(&response("200 OK", "z9hG4bK-1", 1, "INVITE", "b1"));
+        let other = parse(&response("200 OK", "z9hG4bK-1", 1, "INVITE", "b2"));
+        // Other bytes, the same tag: the parsed tags decide.
+        let spaced = parse(
+            &response("200 OK", "z9hG4bK-1", 1, "INVITE", "b1")
+                .replace("To: <sip:bob@b>;tag=b1", "To: \"Bob\" <sip:bob@b>;TAG=b1"),
+        );
+        assert!(same_to_tag(&r180, &r200));
+        assert!(!same_to_tag(&r180, &other));
+        assert_eq!(spaced.to_tag(), Some("b1"));
+        assert!(same_to_tag(&r180, &spaced));
+        let request = parse(&invite("z9hG4bK-1", 1, ""));
+        let no_to = parse(&invite("z9hG4bK-1", 1, "").replace("To: <sip:bob@b>\n", ""));
+        assert!(same_to_tag(&request, &no_to));
+        assert!(!same_to_tag(&request, &r200));
+
+        // No `;` in the first To: no tag, without reading it; with one, the
+        // tag is read (a URI parameter is not a tag).
+        assert!(lacks_to_tag(&request));
+        assert!(lacks_to_tag(&no_to));
+        assert!(!lacks_to_tag(&r200));
+        let uri_param = parse(
+            &invite("z9hG4bK-1", 1, "").replace("To: <sip:bob@b>", "To: <sip:bob@b;transport=udp>"),
+        );
+        assert!(lacks_to_tag(&uri_param));
+        let re_invite =
+            parse(&invite("z9hG4bK-1", 1, "").replace("To: <sip:bob@b>", "To: <sip:bob@b>;tag=b1"));
+        assert!(!lacks_to_tag(&re_invite));
+    }
+
+    #[test]
     fn decimal_is_written_as_format_writes_it() {
         let mut out = String::new();
         for n in [0, 7, 10, 65_535, u32::MAX] {

@@ -153,7 +153,7 @@ fn check_answer_changed(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
         // Cheap checks first: most answered calls have no early SDP at all,
         // and then neither SDP needs to be looked at. A provisional response
         // without a body (100, most 180s) carries no SDP: it is passed over
-        // before its To header is parsed or its Content-Type read.
+        // before its To header is compared or its Content-Type read.
         let early = t
             .responses
             .iter()
