@@ -183,6 +183,93 @@ impl HeaderName {
         }
     }
 
+    /// The header named by the first `len` bytes of a header line, given as
+    /// the line's first two words (bytes 0..8 and 8..16, little-endian; 0
+    /// for a word not read), when they are a known name spelled exactly as
+    /// [`HeaderName::canonical`] writes it (or `Call-Id`). `None` for every
+    /// other name, whether known in another case or not: read it with
+    /// [`HeaderName::from_wire`].
+    ///
+    /// The scanner has both words in registers when it finds the colon:
+    /// nearly every name is written the canonical way, and one compare of
+    /// the two masked words replaces the byte-level reading.
+    #[inline]
+    // The constants the match compares with are named as their variants.
+    #[allow(non_upper_case_globals)]
+    pub(crate) fn from_canonical_words(len: usize, words: [u64; 2]) -> Option<HeaderName> {
+        /// The low `n` bytes of `word` (all of them from eight on).
+        fn low_bytes(word: u64, n: usize) -> u64 {
+            match n {
+                0 => 0,
+                1..=7 => word & (u64::MAX >> (64 - 8 * n)),
+                _ => word,
+            }
+        }
+        if len > 16 {
+            return None;
+        }
+        let [first, second] = words;
+        // The length is part of the key: a zero byte in the name must not
+        // pass for the padding of a shorter spelling.
+        let key = (
+            len,
+            low_bytes(first, len),
+            low_bytes(second, len.saturating_sub(8)),
+        );
+        // One constant per name (named as its variant), and a match over them.
+        macro_rules! by_spelling {
+            ($($name:ident),* $(,)?) => {{
+                $(
+                    const $name: (usize, u64, u64) = spelled(HeaderName::$name.canonical());
+                )*
+                const CALL_ID_LOWER_D: (usize, u64, u64) = spelled("Call-Id");
+                match key {
+                    $( $name => Some(HeaderName::$name), )*
+                    CALL_ID_LOWER_D => Some(HeaderName::CallId),
+                    _ => None,
+                }
+            }};
+        }
+        // Every name of at most sixteen bytes (not Proxy-Authenticate and
+        // Proxy-Authorization).
+        by_spelling!(
+            Via,
+            From,
+            To,
+            CallId,
+            CSeq,
+            MaxForwards,
+            Contact,
+            ContentLength,
+            ContentType,
+            Require,
+            ProxyRequire,
+            Supported,
+            Unsupported,
+            Allow,
+            Accept,
+            AcceptEncoding,
+            AcceptLanguage,
+            SessionExpires,
+            MinSE,
+            Expires,
+            MinExpires,
+            RetryAfter,
+            Warning,
+            Reason,
+            RSeq,
+            RAck,
+            WwwAuthenticate,
+            Authorization,
+            Event,
+            ReferTo,
+            UserAgent,
+            Server,
+            RecordRoute,
+            Route,
+        )
+    }
+
     /// The RFC spelling of the name (`Call-ID`, `CSeq`, `WWW-Authenticate`,
     /// `Min-SE`). [`HeaderName::Other`] has no spelling of its own: it is
     /// `"(extension header)"`; read the wire name from [`Header::name_span`].
@@ -233,6 +320,20 @@ impl HeaderName {
     pub(crate) const fn index(self) -> u32 {
         self as u32
     }
+}
+
+/// A spelling of at most sixteen bytes as [`HeaderName::from_canonical_words`]
+/// compares it: its length, bytes 0..8 and 8..16 (little-endian, zero-padded).
+const fn spelled(name: &str) -> (usize, u64, u64) {
+    let bytes = name.as_bytes();
+    assert!(!bytes.is_empty() && bytes.len() <= 16);
+    let mut words = [0u64; 2];
+    let mut i = 0;
+    while i < bytes.len() {
+        words[i / 8] |= (bytes[i] as u64) << (8 * (i % 8));
+        i += 1;
+    }
+    (bytes.len(), words[0], words[1])
 }
 
 /// Up to 24 bytes of a name folded into three words: the first and the last
@@ -436,6 +537,103 @@ pub struct Header {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first two words of `line` as the scanner reads them: a word only
+    /// when all eight of its bytes are there, else 0.
+    fn words_of(line: &[u8]) -> [u64; 2] {
+        let mut words = [0u64; 2];
+        for (word, chunk) in words.iter_mut().zip(line.chunks(8)) {
+            if let Ok(chunk) = <[u8; 8]>::try_from(chunk) {
+                *word = u64::from_le_bytes(chunk);
+            }
+        }
+        words
+    }
+
+    /// `from_canonical_words` of the name at the start of `line`.
+    fn canonical_of(line: &[u8]) -> Option<HeaderName> {
+        let len = line.iter().position(|&b| b == b':').unwrap_or(line.len());
+        HeaderName::from_canonical_words(len, words_of(line))
+    }
+
+    #[test]
+    fn canonical_words_take_exact_spellings() {
+        for h in &HeaderName::ALL[..HeaderName::ALL.len() - 1] {
+            let c = h.canonical();
+            for tail in ["", ":", ": x", ":SIP/2.0/UDP host:5060;branch=z9hG4bK"] {
+                let line = format!("{c}{tail}");
+                let expected = (c.len() <= 16 && line.len() >= 8).then_some(*h);
+                // Names shorter than a word are read only with the bytes after
+                // them (the scanner has fewer than eight bytes left otherwise).
+                if c.len() < 8 && line.len() < 8 {
+                    assert_eq!(canonical_of(line.as_bytes()), None, "{line:?}");
+                } else if c.len() <= 16 && line.len() >= c.len().div_ceil(8) * 8 {
+                    assert_eq!(canonical_of(line.as_bytes()), expected, "{line:?}");
+                } else {
+                    assert_eq!(canonical_of(line.as_bytes()), None, "{line:?}");
+                }
+            }
+        }
+        assert_eq!(canonical_of(b"Call-Id: a@b"), Some(HeaderName::CallId));
+        assert_eq!(
+            canonical_of(b"Content-Length: 0"),
+            Some(HeaderName::ContentLength)
+        );
+        assert_eq!(
+            canonical_of(b"Content-Type: application/sdp"),
+            Some(HeaderName::ContentType)
+        );
+        assert_eq!(
+            canonical_of(b"Refer-To: <sip:a>"),
+            Some(HeaderName::ReferTo)
+        );
+        // Other cases, compact forms, trailing whitespace and unknown or
+        // longer names are left to `from_wire`.
+        for line in [
+            &b"VIA: SIP/2.0/UDP h"[..],
+            b"via: SIP/2.0/UDP h",
+            b"v: SIP/2.0/UDP h",
+            b"Via : SIP/2.0/UDP h",
+            b"Subject: hello there",
+            b"Content-Lengths: 0",
+            b"Content-Lengt: 0",
+            b"Proxy-Authorization: Digest x",
+            b"Proxy-Authenticate: Digest x",
+            b": no name at all",
+            b"To\0: zero byte in the name",
+        ] {
+            assert_eq!(canonical_of(line), None, "{line:?}");
+        }
+    }
+
+    /// Whatever `from_canonical_words` recognises, `from_wire` reads the same:
+    /// every one-byte change, deletion and insertion in canonical lines.
+    #[test]
+    fn canonical_words_agree_with_from_wire() {
+        for h in &HeaderName::ALL[..HeaderName::ALL.len() - 1] {
+            let line = format!("{}: value of some length", h.canonical()).into_bytes();
+            let mut variants = vec![line.clone()];
+            for i in 0..line.len().min(20) {
+                for b in [b'a', b'A', b'-', b' ', b':', 0u8, 0x80] {
+                    let mut v = line.clone();
+                    v[i] = b;
+                    variants.push(v);
+                    let mut v = line.clone();
+                    v.insert(i, b);
+                    variants.push(v);
+                }
+                let mut v = line.clone();
+                v.remove(i);
+                variants.push(v);
+            }
+            for v in variants {
+                let len = v.iter().position(|&b| b == b':').unwrap_or(v.len());
+                if let Some(name) = HeaderName::from_canonical_words(len, words_of(&v)) {
+                    assert_eq!(HeaderName::from_wire(&v[..len]), name, "{v:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn full_names_any_case() {

@@ -287,9 +287,13 @@ struct LineParts {
 /// then the line end alone from the colon on ([`find_lf_near`]). Header
 /// names are short: the colon is nearly always in the first word, and the
 /// bytes of the name are not read twice.
+///
+/// Also returns the line's first two words as read on the way (0 for a word
+/// not read): they hold the header name ([`HeaderName::from_canonical_words`]).
 #[inline]
-fn scan_line(bytes: &[u8], pos: usize) -> LineParts {
+fn scan_line(bytes: &[u8], pos: usize) -> (LineParts, [u64; 2]) {
     let mut at = pos;
+    let mut head = [0u64; 2];
     let (colon, lf) = loop {
         let Some(word) = bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) else {
             // Fewer than eight bytes left in the message.
@@ -301,6 +305,11 @@ fn scan_line(bytes: &[u8], pos: usize) -> LineParts {
             }
         };
         let word = u64::from_le_bytes(*word);
+        match at - pos {
+            0 => head[0] = word,
+            8 => head[1] = word,
+            _ => {}
+        }
         let colons = match_mask(word, b':');
         let lfs = match_mask(word, b'\n');
         // The lowest flagged byte of each mask is its first match
@@ -328,7 +337,7 @@ fn scan_line(bytes: &[u8], pos: usize) -> LineParts {
     } else {
         lf
     };
-    LineParts { colon, end, next }
+    (LineParts { colon, end, next }, head)
 }
 
 /// Position of the first `\n` in `bytes` at or after `from`, for the short
@@ -441,6 +450,99 @@ pub(crate) fn parse_content_length(value: &[u8]) -> Option<u32> {
     u32::try_from(n).ok()
 }
 
+/// What [`Message::parse`] keeps about the header lines that are not plain
+/// (see [`odd_line`]).
+#[derive(Default)]
+struct OddLines {
+    /// The anomalies about single lines, up to [`MAX_LINE_ANOMALIES`].
+    anomalies_of_lines: Vec<Anomaly>,
+    dropped_anomalies: u32,
+    dropped_headers: u32,
+    /// Whether the last header line was kept (a continuation of a dropped
+    /// one is dropped too).
+    last_kept: bool,
+    /// Whether some kept value spans folded lines.
+    folded: bool,
+}
+
+/// A header line [`Message::parse`] does not read on its plain path: a
+/// continuation, a line without a colon or without a name, a line past
+/// [`MAX_HEADERS`]. Kept out of the loop: they are rare, and the state they
+/// need would crowd the plain path's registers.
+#[cold]
+#[inline(never)]
+fn odd_line(
+    bytes: &[u8],
+    LineParts { colon, end, .. }: LineParts,
+    pos: usize,
+    headers: &mut Vec<Header>,
+    seen: &mut u64,
+    repeated: &mut u64,
+    odd: &mut OddLines,
+) {
+    let first = bytes.get(pos).copied().unwrap_or(b' ');
+    let offset = Span::new(pos, pos).start;
+    if is_ws(first) {
+        // Folded continuation line (RFC 3261 §7.3.1).
+        let (cont_start, cont_end) = trim_range(bytes, pos, end);
+        match headers.last_mut() {
+            // The continuation of a header dropped at the cap.
+            Some(_) if !odd.last_kept => {}
+            Some(h) if cont_end > cont_start => {
+                if h.value_span.is_empty() {
+                    h.value_span = Span::new(cont_start, cont_end);
+                } else {
+                    h.value_span.end = Span::new(cont_start, cont_end).end;
+                    odd.folded = true;
+                }
+            }
+            Some(_) => {}
+            None => note_line(
+                &mut odd.anomalies_of_lines,
+                &mut odd.dropped_anomalies,
+                Anomaly::ContinuationWithoutHeader { offset },
+            ),
+        }
+        return;
+    }
+    let Some(colon) = colon else {
+        note_line(
+            &mut odd.anomalies_of_lines,
+            &mut odd.dropped_anomalies,
+            Anomaly::HeaderWithoutColon { offset },
+        );
+        return;
+    };
+    // The line does not start with whitespace (that is a continuation):
+    // only the end of the name is trimmed.
+    let name_end = trim_end(bytes, pos, colon);
+    if name_end == pos {
+        note_line(
+            &mut odd.anomalies_of_lines,
+            &mut odd.dropped_anomalies,
+            Anomaly::EmptyHeaderName { offset },
+        );
+        return;
+    }
+    let name = HeaderName::from_wire(bytes.get(pos..name_end).unwrap_or_default());
+    let (value_start, value_end) = trim_range(bytes, colon + 1, end);
+    let b = bit(name);
+    // Past the cap only the first of each single header is kept.
+    let first_single = SINGLE_BITS & b != 0 && *seen & b == 0;
+    *repeated |= *seen & b;
+    *seen |= b;
+    odd.last_kept = headers.len() < MAX_HEADERS || first_single;
+    if odd.last_kept {
+        headers.push(Header {
+            name,
+            name_span: Span::new(pos, name_end),
+            value_span: Span::new(value_start, value_end),
+        });
+    } else {
+        odd.dropped_headers = odd.dropped_headers.saturating_add(1);
+    }
+}
+
 impl Message {
     /// Scans `bytes` as one SIP message. `None` when, after any leading CR/LF
     /// bytes, they do not start with a request line (`METHOD SP Request-URI SP
@@ -476,87 +578,64 @@ impl Message {
         let mut seen = 0u64;
         let mut repeated = 0u64;
         let mut body_start = None;
-        let mut last_kept = true;
-        let mut dropped_headers = 0u32;
-        let mut dropped_anomalies = 0u32;
-        let mut folded = false;
+        // Lines on the plain path are kept: `last_kept` can only turn false
+        // past the cap, where every line takes `odd_line`.
+        let mut odd = OddLines {
+            last_kept: true,
+            ..OddLines::default()
+        };
         while pos < bytes.len() {
-            let LineParts { colon, end, next } = scan_line(bytes, pos);
+            let (LineParts { colon, end, next }, head) = scan_line(bytes, pos);
             if end == pos {
                 body_start = Some(next);
                 break;
             }
+            // The plain line, `Name: value` with the name at the line start
+            // and at most MAX_HEADERS lines, is read here; continuations,
+            // lines without a name and lines past the cap by `odd_line`, so
+            // that the loop keeps only what plain lines need.
             let first = bytes.get(pos).copied().unwrap_or(b' ');
-            if is_ws(first) {
-                // Folded continuation line (RFC 3261 §7.3.1).
-                let (cont_start, cont_end) = trim_range(bytes, pos, end);
-                match headers.last_mut() {
-                    // The continuation of a header dropped at the cap.
-                    Some(_) if !last_kept => {}
-                    Some(h) if cont_end > cont_start => {
-                        if h.value_span.is_empty() {
-                            h.value_span = Span::new(cont_start, cont_end);
-                        } else {
-                            h.value_span.end = Span::new(cont_start, cont_end).end;
-                            folded = true;
-                        }
-                    }
-                    Some(_) => {}
-                    None => note_line(
-                        &mut anomalies,
-                        &mut dropped_anomalies,
-                        Anomaly::ContinuationWithoutHeader {
-                            offset: Span::new(pos, pos).start,
-                        },
-                    ),
-                }
-                pos = next;
-                continue;
-            }
             match colon {
-                None => note_line(
-                    &mut anomalies,
-                    &mut dropped_anomalies,
-                    Anomaly::HeaderWithoutColon {
-                        offset: Span::new(pos, pos).start,
-                    },
-                ),
-                Some(colon) => {
-                    // The line does not start with whitespace (that is a
-                    // continuation): only the end of the name is trimmed.
-                    let (name_start, name_end) = (pos, trim_end(bytes, pos, colon));
-                    if name_end == name_start {
-                        note_line(
-                            &mut anomalies,
-                            &mut dropped_anomalies,
-                            Anomaly::EmptyHeaderName {
-                                offset: Span::new(pos, pos).start,
-                            },
-                        );
-                    } else {
-                        let name = HeaderName::from_wire(
-                            bytes.get(name_start..name_end).unwrap_or_default(),
-                        );
-                        let (value_start, value_end) = trim_range(bytes, colon + 1, end);
-                        let b = bit(name);
-                        let first_single = SINGLE_BITS & b != 0 && seen & b == 0;
-                        repeated |= seen & b;
-                        seen |= b;
-                        last_kept = headers.len() < MAX_HEADERS || first_single;
-                        if last_kept {
-                            headers.push(Header {
-                                name,
-                                name_span: Span::new(name_start, name_end),
-                                value_span: Span::new(value_start, value_end),
-                            });
-                        } else {
-                            dropped_headers = dropped_headers.saturating_add(1);
+                Some(colon) if colon > pos && !is_ws(first) && headers.len() < MAX_HEADERS => {
+                    let (name, name_end) = match HeaderName::from_canonical_words(colon - pos, head)
+                    {
+                        Some(name) => (name, colon),
+                        None => {
+                            let name_end = trim_end(bytes, pos, colon);
+                            let name = bytes.get(pos..name_end).unwrap_or_default();
+                            (HeaderName::from_wire(name), name_end)
                         }
-                    }
+                    };
+                    let (value_start, value_end) = trim_range(bytes, colon + 1, end);
+                    let b = bit(name);
+                    repeated |= seen & b;
+                    seen |= b;
+                    headers.push(Header {
+                        name,
+                        name_span: Span::new(pos, name_end),
+                        value_span: Span::new(value_start, value_end),
+                    });
                 }
+                _ => odd_line(
+                    bytes,
+                    LineParts { colon, end, next },
+                    pos,
+                    &mut headers,
+                    &mut seen,
+                    &mut repeated,
+                    &mut odd,
+                ),
             }
             pos = next;
         }
+        let OddLines {
+            mut anomalies_of_lines,
+            dropped_headers,
+            dropped_anomalies,
+            folded,
+            last_kept: _,
+        } = odd;
+        anomalies.append(&mut anomalies_of_lines);
 
         if dropped_anomalies > 0 {
             anomalies.push(Anomaly::TooManyAnomalies {
