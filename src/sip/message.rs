@@ -612,8 +612,8 @@ impl Message {
                     seen |= b;
                     headers.push(Header {
                         name,
-                        name_span: Span::new(pos, name_end),
-                        value_span: Span::new(value_start, value_end),
+                        name_span: Span::in_checked(pos, name_end),
+                        value_span: Span::in_checked(value_start, value_end),
                     });
                 }
                 _ => odd_line(
@@ -675,11 +675,18 @@ impl Message {
             }
             Some(body_start) => {
                 let available = bytes.len().saturating_sub(body_start);
-                let declared = if seen & bit(HeaderName::ContentLength) != 0 {
-                    headers
-                        .iter()
-                        .find(|h| h.name == HeaderName::ContentLength)
-                        .map(|h| (h, parse_content_length(h.value_span.slice(bytes))))
+                let length = bit(HeaderName::ContentLength);
+                let declared = if seen & length != 0 {
+                    // The first Content-Length line. It is nearly always the
+                    // only one and among the last lines: then it is looked
+                    // for from the end.
+                    let is_length = |h: &&Header| h.name == HeaderName::ContentLength;
+                    if repeated & length == 0 {
+                        headers.iter().rev().find(is_length)
+                    } else {
+                        headers.iter().find(is_length)
+                    }
+                    .map(|h| (h, parse_content_length(h.value_span.slice(bytes))))
                 } else {
                     None
                 };

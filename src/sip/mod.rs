@@ -59,6 +59,19 @@ impl Span {
         }
     }
 
+    /// [`Span::new`] for positions in a message whose length [`Message::parse`]
+    /// has checked to fit in `u32`: the plain casts cannot truncate there, and
+    /// cost less than the saturation (the scanner makes two spans per line).
+    #[inline]
+    #[allow(clippy::cast_possible_truncation)]
+    pub(crate) fn in_checked(start: usize, end: usize) -> Span {
+        debug_assert!(u32::try_from(start).is_ok() && u32::try_from(end).is_ok());
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
     /// Number of bytes covered (0 for an inverted span).
     pub fn len(self) -> usize {
         self.end.saturating_sub(self.start) as usize
