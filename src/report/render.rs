@@ -130,19 +130,71 @@ pub(crate) fn push_prefix<const N: usize>(out: &mut Vec<u8>, text: &[u8; N], len
     out.truncate(end);
 }
 
-/// Appends `bytes[start..start + len]` (nothing if that is not in `bytes`).
-/// When `len` is at most 64 and 64 bytes follow `start`, they are copied as
-/// one fixed block and the excess cut off ([`push_prefix`]): a short piece of
-/// a larger buffer — a start line in its message — without a call to
-/// `memcpy`.
+/// Appends `bytes[start..start + len]` when it is printable ASCII (its
+/// text, with nothing to escape: a start line in its message); false,
+/// writing nothing, when it is not, or not in `bytes`. When `len` is at most
+/// 64 and 64 bytes follow `start` (nearly always), the check runs over that
+/// fixed window with the bytes past `len` masked off — a loop of constant
+/// length, which the compiler unrolls and vectorizes — and the window is
+/// copied as one fixed block and the excess cut off ([`push_prefix`]): no
+/// call to `memcpy`, no byte loop for the tail.
 #[inline]
-pub(crate) fn push_window(out: &mut Vec<u8>, bytes: &[u8], start: usize, len: usize) {
+pub(crate) fn push_printable_window(
+    out: &mut Vec<u8>,
+    bytes: &[u8],
+    start: usize,
+    len: usize,
+) -> bool {
     const N: usize = 64;
+    /// 0xff for the 64 bytes to check, then 0 for those past `len`: the
+    /// window `[N - len..2N - len]` is the mask of the first `len` bytes.
+    static MASKS: [u8; 2 * N] = {
+        let mut masks = [0; 2 * N];
+        let mut i = 0;
+        while i < N {
+            masks[i] = 0xff;
+            i += 1;
+        }
+        masks
+    };
     let rest = bytes.get(start..).unwrap_or_default();
-    match rest.first_chunk::<N>() {
-        Some(window) if len <= N => push_prefix(out, window, len),
-        _ => out.extend_from_slice(rest.get(..len).unwrap_or_default()),
+    let mask = MASKS
+        .get(N.wrapping_sub(len)..)
+        .and_then(<[u8]>::first_chunk::<N>);
+    match (rest.first_chunk::<N>(), mask) {
+        (Some(window), Some(mask)) => {
+            if !printable_masked(window, mask) {
+                return false;
+            }
+            push_prefix(out, window, len);
+            true
+        }
+        _ => {
+            let Some(line) = rest.get(..len) else {
+                return false;
+            };
+            if !super::is_printable_ascii_bytes(line) {
+                return false;
+            }
+            out.extend_from_slice(line);
+            true
+        }
     }
+}
+
+/// Whether every byte of `window` where `mask` is 0xff is printable ASCII
+/// (the word test of `is_printable_ascii_bytes`, masked). A carry or borrow
+/// runs only towards later bytes, and the masked-off bytes come after the
+/// checked ones, so they cannot change the answer for a checked byte.
+fn printable_masked(window: &[u8; 64], mask: &[u8; 64]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut flagged = 0;
+    for (w, m) in window.as_chunks::<8>().0.iter().zip(mask.as_chunks::<8>().0) {
+        let (w, m) = (u64::from_le_bytes(*w), u64::from_le_bytes(*m));
+        flagged |= ((w.wrapping_sub(ONES * 0x20) & !w) | w.wrapping_add(ONES) | w) & m;
+    }
+    flagged & HIGH == 0
 }
 
 /// `{addr}`: `192.0.2.1:5060`, `[2001:db8::1]:5060`.
@@ -182,19 +234,26 @@ fn socket_addr_v4(a: SocketAddrV4) -> ([u8; 24], usize) {
 /// `{src}{separator}{dst}` of IPv4 socket address pairs (` → ` in the text
 /// report), each pair written once: a capture's messages go back and forth
 /// between a few addresses, and finding a pair here costs a fraction of
-/// writing two addresses. Direct-mapped and bounded: [`RouteTexts::SLOTS`]
-/// entries, a new pair replaces the one in its slot.
+/// writing two addresses. Bounded: [`RouteTexts::SETS`] sets of two slots,
+/// a new pair replaces the one of its set used less recently. Two ways, not
+/// one: with one slot per pair, two pairs in use at the same time that hash
+/// to the same slot replaced each other on every message (udp-10M: 905
+/// misses among 18 pairs, a fill costing some 340 instructions).
 pub(crate) struct RouteTexts {
     separator: &'static str,
-    /// The [`v4_key`]s of the pair in each slot; 0 for an empty slot.
+    /// The [`v4_key`]s of the pair in each slot, the two of a set side by
+    /// side; 0 for an empty slot.
     keys: [(u64, u64); RouteTexts::SLOTS],
     /// Two addresses of at most 21 bytes (`255.255.255.255:65535`) and the
     /// separator.
     texts: [([u8; 64], usize); RouteTexts::SLOTS],
+    /// The slot of each set (0 or 1) used last.
+    recent: [u8; RouteTexts::SETS],
 }
 
 impl RouteTexts {
-    const SLOTS: usize = 64;
+    const SETS: usize = 64;
+    const SLOTS: usize = 2 * Self::SETS;
 
     /// A cache for pairs joined by `separator` (at most 22 bytes are cached;
     /// a longer one is written each time).
@@ -203,34 +262,51 @@ impl RouteTexts {
             separator,
             keys: [(0, 0); RouteTexts::SLOTS],
             texts: [([0; 64], 0); RouteTexts::SLOTS],
+            recent: [0; RouteTexts::SETS],
         }
     }
 
     /// `{src}{separator}{dst}`, from the cache when both are IPv4. Inlined:
-    /// it runs once per message, and a hit is a hash, a compare and a fixed
-    /// copy, cheaper than the call itself (two 32-byte addresses by value,
-    /// saved registers); a miss fills the slot out of line. `always`: with
-    /// plain `#[inline]` the fat-LTO build kept the call.
+    /// it runs once per message, and a hit is a hash, a compare or two and a
+    /// fixed copy, cheaper than the call itself (two 32-byte addresses by
+    /// value, saved registers); a miss fills a slot out of line. `always`:
+    /// with plain `#[inline]` the fat-LTO build kept the call.
     #[inline(always)]
     pub(crate) fn push(&mut self, out: &mut Vec<u8>, src: SocketAddr, dst: SocketAddr) {
         let (SocketAddr::V4(s), SocketAddr::V4(d)) = (src, dst) else {
             return self.push_uncached(out, src, dst);
         };
         let key = (v4_key(s), v4_key(d));
-        // Fibonacci hashing: the top bits of the product pick the slot.
-        let hash = (key.0 ^ key.1.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = (hash >> 58) as usize % Self::SLOTS;
-        if self.keys[slot] != key && !self.fill(slot, key, s, d) {
-            return self.push_uncached(out, src, dst);
-        }
-        let (text, len) = &self.texts[slot];
+        let set = Self::set_of(key);
+        let way = if self.keys[2 * set] == key {
+            0
+        } else if self.keys[2 * set + 1] == key {
+            1
+        } else {
+            match self.fill(set, key, s, d) {
+                Some(way) => way,
+                None => return self.push_uncached(out, src, dst),
+            }
+        };
+        self.recent[set] = way;
+        let (text, len) = &self.texts[2 * set + usize::from(way)];
         push_prefix(out, text, *len);
     }
 
-    /// Writes the pair's text into `slot` and keys it; false (the slot left
-    /// empty) when the text does not fit.
+    /// The set of a pair of [`v4_key`]s. Fibonacci hashing: the top bits of
+    /// the product pick the set.
+    fn set_of(key: (u64, u64)) -> usize {
+        let hash = (key.0 ^ key.1.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (hash >> 58) as usize % Self::SETS
+    }
+
+    /// Writes the pair's text into the slot of `set` used less recently and
+    /// keys it: that slot's way, or `None` (the slot left empty) when the
+    /// text does not fit.
     #[inline(never)]
-    fn fill(&mut self, slot: usize, key: (u64, u64), s: SocketAddrV4, d: SocketAddrV4) -> bool {
+    fn fill(&mut self, set: usize, key: (u64, u64), s: SocketAddrV4, d: SocketAddrV4) -> Option<u8> {
+        let way = 1 - self.recent[set].min(1);
+        let slot = 2 * set + usize::from(way);
         let (text, len) = &mut self.texts[slot];
         let (src_text, src_len) = socket_addr_v4(s);
         let (dst_text, dst_len) = socket_addr_v4(d);
@@ -242,14 +318,14 @@ impl RouteTexts {
         ] {
             let Some(to) = text.get_mut(at..at + piece.len()) else {
                 self.keys[slot] = (0, 0);
-                return false;
+                return None;
             };
             to.copy_from_slice(piece);
             at += piece.len();
         }
         self.keys[slot] = key;
         *len = at;
-        true
+        Some(way)
     }
 
     #[cold]
@@ -617,6 +693,42 @@ mod tests {
     }
 
     #[test]
+    fn routes_of_a_set_replace_the_less_recent() {
+        // Three pairs of one set (found by search), used as a, b, a, b, then
+        // a, c, a: c replaces b (a was used last), and a stays.
+        let pair = |port: u16| {
+            let (s, d) = (
+                SocketAddrV4::new([10, 0, 0, 1].into(), port),
+                SocketAddrV4::new([10, 0, 0, 2].into(), 5060),
+            );
+            (s, d, (v4_key(s), v4_key(d)))
+        };
+        let set = RouteTexts::set_of(pair(1).2);
+        let [a, b, c] = {
+            let mut same = (1..).map(pair).filter(|p| RouteTexts::set_of(p.2) == set);
+            [(); 3].map(|_| same.next().unwrap())
+        };
+        let mut routes = RouteTexts::new(" → ");
+        let slots = |r: &RouteTexts| {
+            let mut keys = [r.keys[2 * set], r.keys[2 * set + 1]];
+            keys.sort();
+            keys
+        };
+        let sorted = |mut keys: [(u64, u64); 2]| {
+            keys.sort();
+            keys
+        };
+        for (s, d, _) in [a, b, a, b] {
+            assert_eq!(render(|o| routes.push(o, s.into(), d.into())), format!("{s} → {d}"));
+        }
+        assert_eq!(slots(&routes), sorted([a.2, b.2]));
+        for (s, d, _) in [a, c, a] {
+            assert_eq!(render(|o| routes.push(o, s.into(), d.into())), format!("{s} → {d}"));
+        }
+        assert_eq!(slots(&routes), sorted([a.2, c.2]));
+    }
+
+    #[test]
     fn push_prefix_cuts_the_array() {
         assert_eq!(render(|o| push_prefix(o, b"abcd", 2)), "ab");
         assert_eq!(render(|o| push_prefix(o, b"abcd", 9)), "abcd");
@@ -718,25 +830,35 @@ mod tests {
     }
 
     #[test]
-    fn windows_copy_the_range() {
-        let bytes: Vec<u8> = (0..100u8).collect();
-        for (start, len) in [
-            (0, 0),
-            (0, 64),
-            (0, 65),
-            (36, 64),
-            (37, 63),
-            (37, 64),
-            (99, 1),
-            (99, 2),
-            (100, 0),
-            (150, 3),
-        ] {
-            let expected = bytes.get(start..start + len).unwrap_or_default();
+    fn printable_windows_are_checked_over_their_length() {
+        // Printable bytes, then a line end; a control, a DEL and a high byte
+        // placed at each position of a 64-byte window and past it.
+        let mut bytes: Vec<u8> = (0..100u8).map(|i| b' ' + i % 95).collect();
+        bytes[70] = b'\r';
+        for (start, len) in [(0, 0), (0, 64), (0, 70), (6, 64), (36, 64), (37, 63), (90, 10)] {
             let mut out = b"x".to_vec();
-            push_window(&mut out, &bytes, start, len);
-            assert_eq!(&out[1..], expected, "{start} {len}");
+            assert!(push_printable_window(&mut out, &bytes, start, len));
+            assert_eq!(&out[1..], &bytes[start..start + len], "{start} {len}");
         }
+        for bad in [0x00, 0x1f, 0x7f, 0x80, 0xff] {
+            for at in 0..80 {
+                let mut bytes = bytes.clone();
+                bytes[at] = bad;
+                for (start, len) in [(0, 64), (0, 20), (5, 40), (0, 75)] {
+                    let inside = (start..start + len).contains(&at);
+                    let mut out = Vec::new();
+                    let printed = push_printable_window(&mut out, &bytes, start, len);
+                    assert_eq!(printed, !inside, "{bad} at {at}: {start} {len}");
+                    let expected = if inside { &[][..] } else { &bytes[start..start + len] };
+                    assert_eq!(out, expected);
+                }
+            }
+        }
+        // Out of the bytes: nothing written.
+        let mut out = Vec::new();
+        assert!(!push_printable_window(&mut out, &bytes, 99, 2));
+        assert!(!push_printable_window(&mut out, &bytes, 150, 0));
+        assert!(out.is_empty());
     }
 
     #[test]

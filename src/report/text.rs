@@ -351,15 +351,17 @@ fn render_call_with_parties(
         render::push_padded(out.buf, transport_column(record.transport));
         let msg = &record.msg;
         let span = msg.start_line_span();
-        let line = span.slice(msg.raw());
-        if !out.colour && super::is_printable_ascii_bytes(line) {
-            // Printable ASCII bytes are their text, with nothing to escape;
-            // copied out of the message as a fixed block when it can.
-            render::push_window(out.buf, msg.raw(), span.start as usize, line.len());
-        } else if msg.is_request() {
-            out.escaped_styled(&msg.start_line_text(), bold);
-        } else {
-            out.escaped_styled(&msg.start_line_text(), status_style(record));
+        // Printable ASCII bytes are their text, with nothing to escape;
+        // checked and copied out of the message as a fixed block when it can.
+        let plain = !out.colour
+            && render::push_printable_window(out.buf, msg.raw(), span.start as usize, span.len());
+        if !plain {
+            let style = if msg.is_request() {
+                bold
+            } else {
+                status_style(record)
+            };
+            out.escaped_styled(&msg.start_line_text(), style);
         }
         if record.retransmission {
             out.styled(" (retransmission)", dimmed);
@@ -429,12 +431,10 @@ fn render_ladder_columns(
     // The frame number right-aligned in ten columns (a `u32` has at most
     // ten digits) after the indent; the line starts as many columns before
     // the frame column as the number needs beyond six.
-    let mut frame_digits = [b' '; 20];
-    let width = decimal::digits(u64::from(frame.0), &mut frame_digits)
-        .len()
-        .max(6);
+    let (frame_field, width) = decimal::right_aligned_u32(frame.0);
+    let width = width.max(6);
     let mut head = [b' '; 43];
-    head[2..12].copy_from_slice(&frame_digits[10..]);
+    head[2..12].copy_from_slice(&frame_field);
     head[14..29].copy_from_slice(&clock.time_of_day(ts));
     head[31] = b'+';
     head[32..41].copy_from_slice(&offset);
@@ -542,11 +542,11 @@ fn render_diagnostic_plain(buf: &mut Vec<u8>, texts: &mut Texts, d: &Diagnostic)
     super::push_escaped(buf, &d.message);
     match (d.src, d.dst) {
         (Some(src), Some(dst)) => {
-            push_frame_line(buf, b"\n  --> frame ", d.frame.0, b", ");
+            push_frame_line(buf, d.frame.0, b", ");
             texts.routes.push(buf, src, dst);
         }
         _ if d.frame.0 == 0 => buf.extend_from_slice(b"\n  --> whole capture"),
-        _ => push_frame_line(buf, b"\n  --> frame ", d.frame.0, b""),
+        _ => push_frame_line(buf, d.frame.0, b""),
     }
     buf.extend_from_slice(b"\n   |");
     for e in &d.evidence {
@@ -611,37 +611,34 @@ fn severity_open(severity: Severity) -> &'static ([u8; 8], usize) {
     }
 }
 
-/// `{before}{frame}{after}`, assembled on the stack (`before` and `after`
-/// at most 16 bytes each) and appended in one piece.
-fn push_frame_line(buf: &mut Vec<u8>, before: &[u8], frame: u32, after: &[u8]) {
-    let mut digits = [0; 20];
-    let digits = decimal::digits(u64::from(frame), &mut digits);
-    let mut line = [0; 48];
-    let mut len = 0;
-    for piece in [before, digits, after] {
-        let Some(to) = line.get_mut(len..len + piece.len()) else {
-            return buf.extend_from_slice(&[before, digits, after].concat());
-        };
-        to.copy_from_slice(piece);
-        len += piece.len();
-    }
-    render::push_prefix(buf, &line, len);
+/// `\n  --> frame {frame}{after}` (`after` at most 2 bytes), assembled on
+/// the stack and appended in one piece.
+#[inline]
+fn push_frame_line(buf: &mut Vec<u8>, frame: u32, after: &[u8]) {
+    const HEAD: &[u8; 13] = b"\n  --> frame ";
+    let (field, len) = decimal::left_aligned_u32(frame);
+    let mut line = [0; 32];
+    line[..13].copy_from_slice(HEAD);
+    line[13..23].copy_from_slice(&field);
+    let end = 13 + len;
+    let Some(to) = line.get_mut(end..end + after.len()) else {
+        return;
+    };
+    to.copy_from_slice(after);
+    render::push_prefix(buf, &line, end + after.len());
 }
 
 /// `\n   | frame {frame:<5} `: the start of an evidence line, in one piece.
+#[inline]
 fn push_evidence_head(buf: &mut Vec<u8>, frame: FrameNo) {
     const HEAD: &[u8; 12] = b"\n   | frame ";
     // The frame number left-aligned in five columns, then a space: at
     // most ten digits and the space after the twelve bytes of the head.
-    let mut digits = [0; 20];
-    let digits = decimal::digits(u64::from(frame.0), &mut digits);
+    let (field, len) = decimal::left_aligned_u32(frame.0);
     let mut line = [b' '; 24];
     line[..12].copy_from_slice(HEAD);
-    let end = 12 + digits.len();
-    if let Some(to) = line.get_mut(12..end) {
-        to.copy_from_slice(digits);
-    }
-    render::push_prefix(buf, &line, end.max(17) + 1);
+    line[12..22].copy_from_slice(&field);
+    render::push_prefix(buf, &line, len.max(5) + 13);
 }
 
 /// [`render_diagnostic`] with colour, piece by piece through `colored`.
