@@ -174,7 +174,9 @@ pub struct JsonReport<'w> {
     /// Flush after every call (live capture: show each call as it ends).
     flush_each_call: bool,
     total: Findings,
-    /// Each call's lines are rendered here, then written with one call.
+    /// The lines of the calls rendered and not written yet: written with
+    /// one call once they reach [`render::BATCH`] bytes (or at once with
+    /// `flush_each_call`), and before anything else is written.
     buf: Vec<u8>,
     /// `{src}","dst":"{dst}` of the address pairs written so far.
     routes: render::RouteTexts,
@@ -254,6 +256,24 @@ impl JsonReport<'_> {
         self.flush_each_call = on;
         self
     }
+
+    /// Writes the lines rendered so far (once: not again after an error).
+    fn write_pending(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let written = self.w.write_all(&self.buf);
+        self.buf.clear();
+        written
+    }
+}
+
+impl Drop for JsonReport<'_> {
+    /// The calls rendered before an error ended the run are written, as
+    /// they were when each call was written at once.
+    fn drop(&mut self) {
+        let _ = self.write_pending();
+    }
 }
 
 impl CallSink for JsonReport<'_> {
@@ -264,7 +284,6 @@ impl CallSink for JsonReport<'_> {
         call: &Call,
         diagnostics: &[Diagnostic],
     ) -> io::Result<()> {
-        self.buf.clear();
         let input = self.input.get(input);
         let texts = (&mut self.routes, &mut self.dates);
         render_call_line(&mut self.buf, texts, input, call);
@@ -272,9 +291,11 @@ impl CallSink for JsonReport<'_> {
             let texts = (&mut self.routes, &mut self.statics);
             render_diagnostic_line(&mut self.buf, texts, input, d);
         }
-        self.w.write_all(&self.buf)?;
         if self.flush_each_call {
+            self.write_pending()?;
             self.w.flush()?;
+        } else if self.buf.len() >= render::BATCH {
+            self.write_pending()?;
         }
         Ok(())
     }
@@ -297,6 +318,7 @@ impl Report for JsonReport<'_> {
     }
 
     fn end_input(&mut self, summary: &InputSummary) -> io::Result<()> {
+        self.write_pending()?;
         for d in summary
             .capture_diagnostics
             .iter()
@@ -316,6 +338,7 @@ impl Report for JsonReport<'_> {
     }
 
     fn end(&mut self) -> io::Result<()> {
+        self.write_pending()?;
         let total = std::mem::take(&mut self.total);
         emit(self.w, &Line::End(End { findings: total }))
     }

@@ -15,6 +15,12 @@ use std::time::Duration;
 use crate::capture::Timestamp;
 use crate::decimal::digits;
 
+/// Bytes of rendered calls the text and JSON reports write with one call: a
+/// call is some 700 bytes of text, and a `write_all` per call cost ~180
+/// instructions (the copy into the `BufWriter` and its dispatch); a batch
+/// larger than the writer's buffer goes through it uncopied.
+pub(crate) const BATCH: usize = 32 * 1024;
+
 /// What a report derives from the fixed texts of diagnostics — the why of a
 /// response code from the knowledge base, a rule's fix, header names, fixed
 /// notes — kept instead of derived again for every finding (a why is some 200
@@ -190,7 +196,12 @@ fn printable_masked(window: &[u8; 64], mask: &[u8; 64]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let mut flagged = 0;
-    for (w, m) in window.as_chunks::<8>().0.iter().zip(mask.as_chunks::<8>().0) {
+    for (w, m) in window
+        .as_chunks::<8>()
+        .0
+        .iter()
+        .zip(mask.as_chunks::<8>().0)
+    {
         let (w, m) = (u64::from_le_bytes(*w), u64::from_le_bytes(*m));
         flagged |= ((w.wrapping_sub(ONES * 0x20) & !w) | w.wrapping_add(ONES) | w) & m;
     }
@@ -304,7 +315,13 @@ impl RouteTexts {
     /// keys it: that slot's way, or `None` (the slot left empty) when the
     /// text does not fit.
     #[inline(never)]
-    fn fill(&mut self, set: usize, key: (u64, u64), s: SocketAddrV4, d: SocketAddrV4) -> Option<u8> {
+    fn fill(
+        &mut self,
+        set: usize,
+        key: (u64, u64),
+        s: SocketAddrV4,
+        d: SocketAddrV4,
+    ) -> Option<u8> {
         let way = 1 - self.recent[set].min(1);
         let slot = 2 * set + usize::from(way);
         let (text, len) = &mut self.texts[slot];
@@ -719,11 +736,17 @@ mod tests {
             keys
         };
         for (s, d, _) in [a, b, a, b] {
-            assert_eq!(render(|o| routes.push(o, s.into(), d.into())), format!("{s} → {d}"));
+            assert_eq!(
+                render(|o| routes.push(o, s.into(), d.into())),
+                format!("{s} → {d}")
+            );
         }
         assert_eq!(slots(&routes), sorted([a.2, b.2]));
         for (s, d, _) in [a, c, a] {
-            assert_eq!(render(|o| routes.push(o, s.into(), d.into())), format!("{s} → {d}"));
+            assert_eq!(
+                render(|o| routes.push(o, s.into(), d.into())),
+                format!("{s} → {d}")
+            );
         }
         assert_eq!(slots(&routes), sorted([a.2, c.2]));
     }
@@ -835,7 +858,15 @@ mod tests {
         // placed at each position of a 64-byte window and past it.
         let mut bytes: Vec<u8> = (0..100u8).map(|i| b' ' + i % 95).collect();
         bytes[70] = b'\r';
-        for (start, len) in [(0, 0), (0, 64), (0, 70), (6, 64), (36, 64), (37, 63), (90, 10)] {
+        for (start, len) in [
+            (0, 0),
+            (0, 64),
+            (0, 70),
+            (6, 64),
+            (36, 64),
+            (37, 63),
+            (90, 10),
+        ] {
             let mut out = b"x".to_vec();
             assert!(push_printable_window(&mut out, &bytes, start, len));
             assert_eq!(&out[1..], &bytes[start..start + len], "{start} {len}");
@@ -849,7 +880,11 @@ mod tests {
                     let mut out = Vec::new();
                     let printed = push_printable_window(&mut out, &bytes, start, len);
                     assert_eq!(printed, !inside, "{bad} at {at}: {start} {len}");
-                    let expected = if inside { &[][..] } else { &bytes[start..start + len] };
+                    let expected = if inside {
+                        &[][..]
+                    } else {
+                        &bytes[start..start + len]
+                    };
                     assert_eq!(out, expected);
                 }
             }

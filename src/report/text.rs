@@ -26,7 +26,9 @@ pub struct TextReport<'w> {
     /// Only findings and the summary: no ladders, no calls without findings.
     quiet: bool,
     inputs: usize,
-    /// Each call is rendered here, then written with one call.
+    /// The calls rendered and not written yet: written with one call once
+    /// they reach [`render::BATCH`] bytes (or at once with `flush_each_call`), and
+    /// before anything else is written.
     buf: Vec<u8>,
     /// The address pairs written so far, kept from call to call.
     texts: Texts,
@@ -59,9 +61,28 @@ impl TextReport<'_> {
     }
 }
 
+impl TextReport<'_> {
+    /// Writes the calls rendered so far (once: not again after an error).
+    fn write_pending(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let written = self.w.write_all(&self.buf);
+        self.buf.clear();
+        written
+    }
+}
+
+impl Drop for TextReport<'_> {
+    /// The calls rendered before an error ended the run are written, as
+    /// they were when each call was written at once.
+    fn drop(&mut self) {
+        let _ = self.write_pending();
+    }
+}
+
 impl CallSink for TextReport<'_> {
     fn call(&mut self, _: &str, n: u64, call: &Call, diagnostics: &[Diagnostic]) -> io::Result<()> {
-        self.buf.clear();
         let mut out = Out::new(&mut self.buf, &mut self.texts);
         if self.quiet {
             for d in diagnostics {
@@ -72,9 +93,11 @@ impl CallSink for TextReport<'_> {
             out.str("\n");
             render_call_and_diagnostics(&mut out, n, call, diagnostics);
         }
-        self.w.write_all(&self.buf)?;
         if self.flush_each_call {
+            self.write_pending()?;
             self.w.flush()?;
+        } else if self.buf.len() >= render::BATCH {
+            self.write_pending()?;
         }
         Ok(())
     }
@@ -86,6 +109,7 @@ impl Report for TextReport<'_> {
     }
 
     fn begin_input(&mut self, name: &str) -> io::Result<()> {
+        self.write_pending()?;
         if self.inputs > 0 {
             writeln!(self.w)?;
         }
@@ -94,6 +118,7 @@ impl Report for TextReport<'_> {
     }
 
     fn end_input(&mut self, summary: &InputSummary) -> io::Result<()> {
+        self.write_pending()?;
         let w = &mut *self.w;
         for (title, list) in [
             ("capture findings", &summary.capture_diagnostics),
@@ -114,7 +139,7 @@ impl Report for TextReport<'_> {
     }
 
     fn end(&mut self) -> io::Result<()> {
-        Ok(())
+        self.write_pending()
     }
 }
 
