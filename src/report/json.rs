@@ -324,12 +324,11 @@ impl Report for JsonReport<'_> {
             .iter()
             .chain(&summary.expectations)
         {
-            self.buf.clear();
             let input = self.input.get(&summary.name);
             let texts = (&mut self.routes, &mut self.statics);
             render_diagnostic_line(&mut self.buf, texts, input, d);
-            self.w.write_all(&self.buf)?;
         }
+        self.write_pending()?;
         let summary = summary_json(summary);
         self.total.error += summary.findings.error;
         self.total.warning += summary.findings.warning;

@@ -851,8 +851,9 @@ mod tests {
 
     #[test]
     fn printable_windows_are_checked_over_their_length() {
-        // Printable bytes, then a line end; a control, a DEL and a high byte
-        // placed at each position of a 64-byte window and past it.
+        // Printable bytes with a line end at 70, inside the window of the
+        // lines before it but past their length; then a control, a DEL and
+        // a high byte placed at each position of a window and past it.
         let mut bytes: Vec<u8> = (0..100u8).map(|i| b' ' + i % 95).collect();
         bytes[70] = b'\r';
         for (start, len) in [
@@ -860,14 +861,20 @@ mod tests {
             (0, 64),
             (0, 70),
             (6, 64),
-            (36, 64),
-            (37, 63),
+            (36, 34),
+            (71, 29),
             (90, 10),
         ] {
             let mut out = b"x".to_vec();
             assert!(push_printable_window(&mut out, &bytes, start, len));
             assert_eq!(&out[1..], &bytes[start..start + len], "{start} {len}");
         }
+        for (start, len) in [(7, 64), (36, 35), (60, 40)] {
+            let mut out = Vec::new();
+            assert!(!push_printable_window(&mut out, &bytes, start, len));
+            assert!(out.is_empty());
+        }
+        bytes[70] = b'x';
         for bad in [0x00, 0x1f, 0x7f, 0x80, 0xff] {
             for at in 0..80 {
                 let mut bytes = bytes.clone();
@@ -886,10 +893,12 @@ mod tests {
                 }
             }
         }
-        // Out of the bytes: nothing written.
+        // Out of the bytes: nothing written (and nothing to write when the
+        // length is 0).
         let mut out = Vec::new();
         assert!(!push_printable_window(&mut out, &bytes, 99, 2));
-        assert!(!push_printable_window(&mut out, &bytes, 150, 0));
+        assert!(!push_printable_window(&mut out, &bytes, 150, 1));
+        assert!(push_printable_window(&mut out, &bytes, 150, 0));
         assert!(out.is_empty());
     }
 
