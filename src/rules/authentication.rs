@@ -74,20 +74,16 @@ fn challenge_header(code: u16) -> HeaderName {
 }
 
 /// The request's credentials (Authorization, then Proxy-Authorization), read
-/// in place.
-fn credentials(request: &Record) -> Vec<AuthView<'_>> {
-    let mut v: Vec<AuthView<'_>> = request.msg.auth_views(HeaderName::Authorization).collect();
-    v.extend(request.msg.auth_views(HeaderName::ProxyAuthorization));
-    v
-}
-
-fn has_credentials(request: &Record) -> bool {
+/// in place (not collected: most diagnostics read them once).
+fn credentials(request: &Record) -> impl Iterator<Item = AuthView<'_>> {
     request
         .msg
         .auth_views(HeaderName::Authorization)
         .chain(request.msg.auth_views(HeaderName::ProxyAuthorization))
-        .next()
-        .is_some()
+}
+
+fn has_credentials(request: &Record) -> bool {
+    credentials(request).next().is_some()
 }
 
 /// Is there a challenge earlier in the call for the same method?
@@ -135,6 +131,10 @@ fn credentials_note(auth: &AuthView<'_>) -> String {
 
 fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     let mut d = Diagnostic::about(&RULE, scope, response);
+    // The usual evidence at once (two start lines, the challenge and its
+    // note, the retry's start line, its credentials and how it ended):
+    // growing the list step by step costs more.
+    d.evidence.reserve_exact(7);
     let code = response.status().map_or(401, |s| s.0);
     d.why = response.status().map(meaning).unwrap_or_default();
     let method = answered_method(scope.call, response);
@@ -142,21 +142,33 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
     let header = challenge_header(code);
     d.evidence.extend(Evidence::headers(response, header));
     // Each challenge's parameters read once: its note, and the first realm
-    // and nonce among them.
-    let mut realm = None;
-    let mut nonce = None;
+    // and nonce among them. The first challenge (nearly always the only
+    // one) is kept, so that its realm and nonce are borrowed, not copied.
+    let mut views = response.msg.auth_views(header);
+    let first = views.next();
+    let first_params = first.as_ref().map(|c| c.params_named(CHALLENGE_PARAMS));
+    let mut realm: Option<Cow<'_, str>> = None;
+    let mut nonce: Option<Cow<'_, str>> = None;
     let mut challenges = 0;
-    for c in response.msg.auth_views(header) {
+    if let (Some(c), Some(params)) = (&first, &first_params) {
+        challenges += 1;
+        d.evidence
+            .push(Evidence::note(response.frame, challenge_note(c, params)));
+        realm = params[0].as_deref().map(Cow::Borrowed);
+        nonce = params[1].as_deref().map(Cow::Borrowed);
+    }
+    for c in views {
         challenges += 1;
         let params = c.params_named(CHALLENGE_PARAMS);
-        if realm.is_none() {
-            realm = params[0].as_deref().map(str::to_string);
-        }
-        if nonce.is_none() {
-            nonce = params[1].as_deref().map(str::to_string);
-        }
         d.evidence
             .push(Evidence::note(response.frame, challenge_note(&c, &params)));
+        let [later_realm, later_nonce, ..] = params;
+        if realm.is_none() {
+            realm = later_realm.map(|r| Cow::Owned(r.into_owned()));
+        }
+        if nonce.is_none() {
+            nonce = later_nonce.map(|n| Cow::Owned(n.into_owned()));
+        }
     }
     let realm = realm.unwrap_or_default();
     if challenges == 0 {
@@ -177,7 +189,9 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
 
     // Follow the chain of retries with credentials.
     let mut current = response;
-    let mut seen_nonces: Vec<String> = nonce.into_iter().collect();
+    // The nonces the server sent: the first challenge's, then those of
+    // later challenges (a list allocated only when there are some).
+    let mut later_nonces: Vec<String> = Vec::new();
     let mut rounds = 0;
     loop {
         let Some(attempt) = next_attempt(scope.call, current) else {
@@ -196,12 +210,13 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
         rounds += 1;
         let retry = attempt.request;
         d.evidence.push(Evidence::start_line(retry));
-        let creds = credentials(retry);
-        for c in &creds {
+        let mut creds = 0;
+        for c in credentials(retry) {
+            creds += 1;
             d.evidence
-                .push(Evidence::note(retry.frame, credentials_note(c)));
+                .push(Evidence::note(retry.frame, credentials_note(&c)));
         }
-        if creds.is_empty() {
+        if creds == 0 {
             d.evidence.push(Evidence::note(
                 retry.frame,
                 "the retry carries no Authorization or Proxy-Authorization",
@@ -243,21 +258,28 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
                         .is_some_and(|s| s.eq_ignore_ascii_case("true"))
                 });
                 let new_nonce = again.iter().find_map(|c| c.param("nonce"));
+                let creds: Vec<AuthView<'_>> = credentials(retry).collect();
                 let used: Vec<Cow<'_, str>> =
                     creds.iter().filter_map(|c| c.param("nonce")).collect();
                 if let Some(n) = new_nonce {
-                    if seen_nonces.iter().any(|s| *s == *n) {
+                    let mut seen_nonces = nonce
+                        .iter()
+                        .map(|s| s.as_ref())
+                        .chain(later_nonces.iter().map(String::as_str));
+                    if seen_nonces.any(|s| *s == *n) {
                         d.evidence.push(Evidence::note(
                             fin.frame,
                             format!("the server repeats nonce {n}: it is not asking for a new computation, it refuses the credentials"),
                         ));
                     }
-                    seen_nonces.push(n.into_owned());
+                    later_nonces.push(n.into_owned());
                 }
                 if used.len() == 1
-                    && seen_nonces
+                    && nonce
                         .iter()
-                        .filter(|s| used.iter().any(|u| u.as_ref() == s.as_str()))
+                        .map(|s| s.as_ref())
+                        .chain(later_nonces.iter().map(String::as_str))
+                        .filter(|s| used.iter().any(|u| u.as_ref() == *s))
                         .count()
                         > 1
                 {

@@ -360,7 +360,7 @@ fn push_format_name(out: &mut String, f: &Format) {
         (Some(enc), Some(clock), channels) => {
             out.push_str(enc);
             out.push('/');
-            push_decimal(out, clock.into());
+            push_clock_rate(out, clock);
             if let Some(ch) = channels.filter(|&ch| ch > 1) {
                 out.push('/');
                 push_decimal(out, ch.into());
@@ -374,6 +374,19 @@ fn push_format_name(out: &mut String, f: &Format) {
             }
             None => out.push_str("unknown format"),
         },
+    }
+}
+
+/// Appends a clock rate: the usual ones from literals (nearly every format
+/// of every SDP runs at one of them; one copy instead of a digit at a time),
+/// any other in digits.
+fn push_clock_rate(out: &mut String, clock: u32) {
+    match clock {
+        8000 => out.push_str("8000"),
+        16000 => out.push_str("16000"),
+        48000 => out.push_str("48000"),
+        90000 => out.push_str("90000"),
+        other => push_decimal(out, other.into()),
     }
 }
 

@@ -3,8 +3,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::{
-    Diagnostic, Evidence, Rule, Scope, Severity, format_names, meaning, push_decimal,
-    push_format_names, push_ip, responses_with,
+    Diagnostic, Evidence, Rule, Scope, Severity, meaning, push_decimal, push_format_names, push_ip,
+    responses_with,
 };
 use crate::correlate::Record;
 use crate::sip::{Format, HeaderName, Media, Method, Sdp, StatusCode, common_formats};
@@ -95,55 +95,56 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
     let offer = request
         .and_then(|r| r.msg.sdp_ref())
         .and_then(|s| s.as_ref().ok());
-    // The streams that are not disabled, for the message: `audio PCMA/8000 (sendonly); ...`.
-    // The texts are written piece by piece: every 183 with SDP gets them.
-    let mut streams = String::with_capacity(64);
+    // The message names the streams that are not disabled: `audio
+    // PCMA/8000 (sendonly); ...`, written into it piece by piece (every 183
+    // with SDP gets it), the codec names copied from the answer's note.
+    let mut message = String::with_capacity(128);
+    message.push_str("183 Session Progress with SDP: early media ");
+    let streams_start = message.len();
     let mut no_common = false;
     for (i, media) in answer.media.iter().enumerate() {
-        let codecs = format_names(&media.formats);
         let direction = media.effective_direction(answer);
+        let (answer_note, codecs) = answer_note(answer, media, direction);
+        if media.port != 0 {
+            if message.len() > streams_start {
+                message.push_str("; ");
+            }
+            message.push_str(&media.kind);
+            message.push(' ');
+            message.push_str(answer_note.get(codecs).unwrap_or_default());
+            message.push_str(" (");
+            message.push_str(direction.as_str());
+            message.push(')');
+        }
+        let answer_note = Evidence::note(response.frame, answer_note);
         let offered = offer.and_then(|o| {
             o.media
                 .get(i)
                 .or_else(|| o.media.iter().find(|m| m.kind == media.kind))
         });
-        if let (Some(o), Some(req)) = (offered, request) {
-            let offered_names = NameSpans::of(&o.formats);
-            let mut note = String::with_capacity(128);
-            note.push_str("offer m=");
-            push_stream(
-                &mut note,
-                o,
-                o.connection.or(offer.and_then(|s| s.connection)),
-                &offered_names.text,
-                offer.map_or("sendrecv", |s| o.effective_direction(s).as_str()),
-            );
-            d.evidence.push(Evidence::note(req.frame, note));
-            d.evidence
-                .push(answer_note(response, answer, media, &codecs, direction));
-            if let Some(note) = common_codecs_note(o, media, &offered_names) {
-                d.evidence.push(Evidence::note(response.frame, note));
-            } else if media.port != 0 {
-                no_common = true;
-                let mut note = String::from("no codec in common with the offer for m=");
-                note.push_str(&media.kind);
-                d.evidence.push(Evidence::note(response.frame, note));
-            }
-        }
-        if offered.is_none() || request.is_none() {
-            d.evidence
-                .push(answer_note(response, answer, media, &codecs, direction));
-        }
-        if media.port != 0 {
-            if !streams.is_empty() {
-                streams.push_str("; ");
-            }
-            streams.push_str(&media.kind);
-            streams.push(' ');
-            streams.push_str(&codecs);
-            streams.push_str(" (");
-            streams.push_str(direction.as_str());
-            streams.push(')');
+        let (Some(o), Some(req)) = (offered, request) else {
+            d.evidence.push(answer_note);
+            continue;
+        };
+        let offered_names = NameSpans::of(&o.formats);
+        let mut note = String::with_capacity(128);
+        note.push_str("offer m=");
+        push_stream(
+            &mut note,
+            o,
+            o.connection.or(offer.and_then(|s| s.connection)),
+            |out| out.push_str(&offered_names.text),
+            offer.map_or("sendrecv", |s| o.effective_direction(s).as_str()),
+        );
+        d.evidence.push(Evidence::note(req.frame, note));
+        d.evidence.push(answer_note);
+        if let Some(note) = common_codecs_note(o, media, &offered_names) {
+            d.evidence.push(Evidence::note(response.frame, note));
+        } else if media.port != 0 {
+            no_common = true;
+            let mut note = String::from("no codec in common with the offer for m=");
+            note.push_str(&media.kind);
+            d.evidence.push(Evidence::note(response.frame, note));
         }
     }
     if offer.is_none() {
@@ -152,14 +153,10 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             "the INVITE's SDP offer is not in the capture (offer in a later message, or request missing)",
         ));
     }
-    d.message = String::with_capacity(128);
-    d.message
-        .push_str("183 Session Progress with SDP: early media ");
-    if streams.is_empty() {
-        d.message.push_str("with every stream disabled (port 0)");
-    } else {
-        d.message.push_str(&streams);
+    if message.len() == streams_start {
+        message.push_str("with every stream disabled (port 0)");
     }
+    d.message = message;
     if no_common {
         d.severity = Severity::Warning;
         d.message.push_str("; no codec in common with the offer");
@@ -238,81 +235,144 @@ fn common_codecs_note(offer: &Media, answer: &Media, offered: &NameSpans) -> Opt
 }
 
 /// Appends `{kind} {target}: {codecs} ({direction})`, the target being
-/// `192.0.2.7:6000`, or `port 6000` when the SDP has no address.
+/// `192.0.2.7:6000`, or `port 6000` when the SDP has no address; `codecs`
+/// writes the codec names.
 fn push_stream(
     out: &mut String,
     media: &Media,
     address: Option<std::net::IpAddr>,
-    codecs: &str,
+    codecs: impl FnOnce(&mut String),
     direction: &str,
 ) {
     out.push_str(&media.kind);
     out.push(' ');
     match address {
-        Some(IpAddr::V4(ip)) => {
-            push_ipv4(out, ip);
-            out.push(':');
-        }
+        Some(IpAddr::V4(ip)) => push_ipv4_port(out, ip, media.port),
         Some(ip) => {
             push_ip(out, ip);
             out.push(':');
+            push_decimal(out, media.port.into());
         }
-        None => out.push_str("port "),
+        None => {
+            out.push_str("port ");
+            push_decimal(out, media.port.into());
+        }
     }
-    push_decimal(out, media.port.into());
     out.push_str(": ");
-    out.push_str(codecs);
+    codecs(out);
     out.push_str(" (");
     out.push_str(direction);
     out.push(')');
 }
 
-/// `{ip}` of an IPv4 address, assembled on the stack and appended in one
-/// piece (a push per digit and dot cost several times more; every 183
-/// with SDP writes two).
-fn push_ipv4(out: &mut String, ip: Ipv4Addr) {
-    let mut text = [0u8; 16];
-    let mut len = 0;
-    for octet in ip.octets() {
-        let (hundreds, tens, ones) = (octet / 100, octet / 10 % 10, octet % 10);
-        let digits = [b'0' + hundreds, b'0' + tens, b'0' + ones, b'.'];
-        // The leading zeros skipped: three digits, two or one.
-        let skip = if hundreds > 0 {
-            0
-        } else if tens > 0 {
-            1
-        } else {
-            2
-        };
-        let piece = digits.get(skip..).unwrap_or_default();
-        if let Some(to) = text.get_mut(len..len + piece.len()) {
-            to.copy_from_slice(piece);
-        }
-        len += piece.len();
-    }
-    // Digits and dots, without the last dot: ASCII, so always UTF-8.
-    let text = text.get(..len.saturating_sub(1)).unwrap_or_default();
-    out.push_str(std::str::from_utf8(text).unwrap_or_default());
+/// ASCII text assembled on the stack and appended to a string in one piece:
+/// a push per digit and dot, or a copy of variable length per octet (a call
+/// to `memcpy`), cost several times more. Every 183 with SDP writes two
+/// addresses.
+struct StackText {
+    bytes: [u8; 32],
+    len: usize,
 }
 
-/// `answer m=audio 192.0.2.7:6000: PCMA/8000 (sendonly)`.
+impl StackText {
+    fn new() -> StackText {
+        StackText {
+            bytes: [0; 32],
+            len: 0,
+        }
+    }
+
+    /// Appends one ASCII byte (dropped past the capacity, which the
+    /// callers' texts stay far below).
+    fn byte(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// `{n}` of an octet.
+    fn octet(&mut self, n: u8) {
+        if n >= 100 {
+            self.byte(b'0' + n / 100);
+        }
+        if n >= 10 {
+            self.byte(b'0' + n / 10 % 10);
+        }
+        self.byte(b'0' + n % 10);
+    }
+
+    /// `{ip}` of an IPv4 address.
+    fn ipv4(&mut self, ip: Ipv4Addr) {
+        let [a, b, c, d] = ip.octets();
+        self.octet(a);
+        self.byte(b'.');
+        self.octet(b);
+        self.byte(b'.');
+        self.octet(c);
+        self.byte(b'.');
+        self.octet(d);
+    }
+
+    /// `{n}` of a port.
+    fn port(&mut self, n: u16) {
+        let mut started = false;
+        for div in [10_000, 1_000, 100, 10] {
+            let digit = (n / div % 10) as u8;
+            started |= digit != 0;
+            if started {
+                self.byte(b'0' + digit);
+            }
+        }
+        self.byte(b'0' + (n % 10) as u8);
+    }
+
+    fn push_to(&self, out: &mut String) {
+        // Only ASCII bytes were written: always UTF-8.
+        let text = self.bytes.get(..self.len).unwrap_or_default();
+        out.push_str(std::str::from_utf8(text).unwrap_or_default());
+    }
+}
+
+/// `{ip}` of an IPv4 address.
+#[cfg(test)]
+fn push_ipv4(out: &mut String, ip: Ipv4Addr) {
+    let mut text = StackText::new();
+    text.ipv4(ip);
+    text.push_to(out);
+}
+
+/// `{ip}:{port}`, as `SocketAddrV4` writes it.
+fn push_ipv4_port(out: &mut String, ip: Ipv4Addr, port: u16) {
+    let mut text = StackText::new();
+    text.ipv4(ip);
+    text.byte(b':');
+    text.port(port);
+    text.push_to(out);
+}
+
+/// `answer m=audio 192.0.2.7:6000: PCMA/8000 (sendonly)`, and where the
+/// codec names are in it (the message copies them).
 fn answer_note(
-    response: &Record,
     answer: &Sdp,
     media: &Media,
-    codecs: &str,
     direction: crate::sip::Direction,
-) -> Evidence {
+) -> (String, std::ops::Range<usize>) {
     let mut note = String::with_capacity(128);
     note.push_str("answer m=");
+    let mut codecs = 0..0;
     push_stream(
         &mut note,
         media,
         media.connection.or(answer.connection),
-        codecs,
+        |out| {
+            codecs.start = out.len();
+            push_format_names(out, &media.formats);
+            codecs.end = out.len();
+        },
         direction.as_str(),
     );
-    Evidence::note(response.frame, note)
+    (note, codecs)
 }
 
 /// A reliable 183 (Require: 100rel and RSeq) should be acknowledged with PRACK.
@@ -358,7 +418,32 @@ fn reliability(scope: &Scope<'_>, d: &mut Diagnostic, response: &Record) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::format_names;
     use std::borrow::Cow;
+
+    #[test]
+    fn socket_addresses_as_display_writes_them() {
+        for (a, port) in [
+            ([0, 0, 0, 0], 0),
+            ([255, 255, 255, 255], 65535),
+            ([10, 0, 0, 1], 5060),
+            ([192, 168, 1, 20], 10),
+            ([1, 22, 100, 9], 100),
+            ([100, 10, 99, 101], 9),
+            ([127, 0, 1, 2], 20000),
+            ([127, 0, 1, 2], 10001),
+        ] {
+            let addr = std::net::SocketAddrV4::new(Ipv4Addr::from(a), port);
+            let mut out = String::from("x");
+            push_ipv4_port(&mut out, *addr.ip(), port);
+            assert_eq!(out, format!("x{addr}"));
+        }
+        for port in (0..=u16::MAX).step_by(7) {
+            let mut out = String::new();
+            push_ipv4_port(&mut out, Ipv4Addr::new(1, 2, 3, 4), port);
+            assert_eq!(out, format!("1.2.3.4:{port}"));
+        }
+    }
 
     #[test]
     fn ipv4_addresses_as_display_writes_them() {
