@@ -47,6 +47,9 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
     for response in responses_in(scope.call, &[480, 486, 503, 600, 603]) {
         let code = response.status().map_or(0, |s| s.0);
         let mut d = Diagnostic::about(&RULE, scope, response);
+        // The usual evidence at once (two start lines, Retry-After or
+        // Reason, the Q.850 cause): growing the list step by step costs more.
+        d.evidence.reserve_exact(5);
         d.why = response.status().map(meaning).unwrap_or_default();
         let method = answered_method(scope.call, response);
         request_and_response(&mut d, scope.call, response);
@@ -75,15 +78,18 @@ fn check(scope: &Scope<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let name = q850::name(cause).unwrap_or("unknown cause");
-            d.evidence.push(Evidence::note(
-                response.frame,
-                format!("Q.850 cause {cause}: {name}"),
-            ));
-            d.message.push_str(", Q.850 cause ");
-            push_decimal(&mut d.message, cause.into());
+            // `Q.850 cause 17` written once, for the note and the message.
+            let mut note = String::with_capacity(48);
+            note.push_str("Q.850 cause ");
+            push_decimal(&mut note, cause.into());
+            d.message.push_str(", ");
+            d.message.push_str(&note);
             d.message.push_str(" (");
             d.message.push_str(name);
             d.message.push(')');
+            note.push_str(": ");
+            note.push_str(name);
+            d.evidence.push(Evidence::note(response.frame, note));
             if q850::is_network_failure(cause) {
                 abnormal = true;
             }

@@ -3,8 +3,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::{
-    Diagnostic, Evidence, Rule, Scope, Severity, meaning, push_decimal, push_format_names, push_ip,
-    responses_with,
+    Diagnostic, Evidence, Rule, Scope, Severity, meaning, push_decimal, push_format_name,
+    push_format_names, push_ip, responses_with,
 };
 use crate::correlate::Record;
 use crate::sip::{Format, HeaderName, Media, Method, Sdp, StatusCode, common_formats};
@@ -126,19 +126,22 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
             d.evidence.push(answer_note);
             continue;
         };
-        let offered_names = NameSpans::of(&o.formats);
         let mut note = String::with_capacity(128);
         note.push_str("offer m=");
+        let mut offered_names = None;
         push_stream(
             &mut note,
             o,
             o.connection.or(offer.and_then(|s| s.connection)),
-            |out| out.push_str(&offered_names.text),
+            |out| offered_names = Some(NameSpans::push(out, &o.formats)),
             offer.map_or("sendrecv", |s| o.effective_direction(s).as_str()),
         );
+        // The codecs in common copied from the offer's note, before it is
+        // handed over.
+        let common = offered_names.and_then(|names| common_codecs_note(o, media, &names, &note));
         d.evidence.push(Evidence::note(req.frame, note));
         d.evidence.push(answer_note);
-        if let Some(note) = common_codecs_note(o, media, &offered_names) {
+        if let Some(note) = common {
             d.evidence.push(Evidence::note(response.frame, note));
         } else if media.port != 0 {
             no_common = true;
@@ -166,52 +169,68 @@ fn early_media(d: &mut Diagnostic, request: Option<&Record>, response: &Record, 
     }
 }
 
-/// [`format_names`] of a list, and where each name ends in the text (for
-/// lists of at most [`NameSpans::MAX`] formats; `None` for longer ones): the
-/// offer's names, from which the codecs in common are copied instead of
-/// written again.
+/// Where [`format_names`] of a list was written into a text, and where each
+/// name ends in it (for lists of at most [`NameSpans::MAX`] formats; `None`
+/// for longer ones): the offer's names, written once into the offer's note,
+/// from which the codecs in common are copied instead of written again.
 struct NameSpans {
-    text: String,
+    start: usize,
+    end: usize,
     ends: Option<[u32; NameSpans::MAX]>,
 }
 
 impl NameSpans {
     const MAX: usize = 16;
 
-    fn of(formats: &[Format]) -> NameSpans {
-        let mut text = String::with_capacity(64);
+    /// Appends [`format_names`] of `formats` to `out`.
+    fn push(out: &mut String, formats: &[Format]) -> NameSpans {
+        let start = out.len();
         let mut ends = (formats.len() <= Self::MAX).then_some([0; Self::MAX]);
         for (i, f) in formats.iter().enumerate() {
             if i > 0 {
-                text.push_str(", ");
+                out.push_str(", ");
             }
-            push_format_names(&mut text, std::slice::from_ref(f));
+            push_format_name(out, f);
             if let Some(end) = ends.as_mut().and_then(|e| e.get_mut(i)) {
-                *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+                *end = u32::try_from(out.len()).unwrap_or(u32::MAX);
             }
         }
-        NameSpans { text, ends }
+        NameSpans {
+            start,
+            end: out.len(),
+            ends,
+        }
     }
 
-    /// The name of the `i`th format.
-    fn name(&self, i: usize) -> Option<&str> {
+    /// All the names, in `text` (the one they were written into).
+    fn all<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end).unwrap_or_default()
+    }
+
+    /// The name of the `i`th format, in `text`.
+    fn name<'t>(&self, text: &'t str, i: usize) -> Option<&'t str> {
         let ends = self.ends.as_ref()?;
         let end = *ends.get(i)? as usize;
         // Each name but the first starts after the `, ` that ends the one before.
         let start = match i.checked_sub(1) {
             Some(before) => *ends.get(before)? as usize + 2,
-            None => 0,
+            None => self.start,
         };
-        self.text.get(start..end)
+        text.get(start..end)
     }
 }
 
 /// `codecs in common: PCMA/8000, telephone-event/8000`: the offer's formats
 /// that the answer has too ([`common_formats`]), named as the offer names
 /// them; `None` when there are none.
-fn common_codecs_note(offer: &Media, answer: &Media, offered: &NameSpans) -> Option<String> {
+fn common_codecs_note(
+    offer: &Media,
+    answer: &Media,
+    offered: &NameSpans,
+    text: &str,
+) -> Option<String> {
     const HEAD: &str = "codecs in common: ";
-    let mut note = String::with_capacity(HEAD.len() + offered.text.len());
+    let mut note = String::with_capacity(HEAD.len() + offered.all(text).len());
     note.push_str(HEAD);
     if offered.ends.is_none() {
         // A long list: named again.
@@ -229,7 +248,7 @@ fn common_codecs_note(offer: &Media, answer: &Media, offered: &NameSpans) -> Opt
         if note.len() > HEAD.len() {
             note.push_str(", ");
         }
-        note.push_str(offered.name(i).unwrap_or_default());
+        note.push_str(offered.name(text, i).unwrap_or_default());
     }
     (note.len() > HEAD.len()).then_some(note)
 }
@@ -514,15 +533,20 @@ mod tests {
         ];
         for n in [0, 1, 3, 4, 15, 16, 17, 40] {
             let offer = media(offer_formats(n));
-            let names = NameSpans::of(&offer.formats);
-            assert_eq!(names.text, format_names(&offer.formats));
+            let mut text = String::from("offer: ");
+            let names = NameSpans::push(&mut text, &offer.formats);
+            assert_eq!(names.all(&text), format_names(&offer.formats));
             assert_eq!(names.ends.is_some(), n <= 16);
             for answer in &answers {
                 let answer = media(answer.clone());
                 let common = common_formats(&offer, &answer);
                 let expected = (!common.is_empty())
                     .then(|| format!("codecs in common: {}", format_names(common)));
-                assert_eq!(common_codecs_note(&offer, &answer, &names), expected, "{n}");
+                assert_eq!(
+                    common_codecs_note(&offer, &answer, &names, &text),
+                    expected,
+                    "{n}"
+                );
             }
         }
     }

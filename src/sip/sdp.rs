@@ -1061,6 +1061,11 @@ impl<'a> Reader<'a> {
         if key == b'm' {
             let line = media_line(value)?;
             self.end_section();
+            if self.media.is_empty() {
+                // Nearly every body has one `m=` line: room for exactly
+                // one (a second grows the list as usual).
+                self.media = Vec::with_capacity(1);
+            }
             self.media.push(Media {
                 // The names nearly every body has compared inline first:
                 // cheaper than the search of the tables.
