@@ -96,17 +96,19 @@ fn earlier_challenge(scope: &Scope<'_>, response: &Record) -> bool {
 /// The challenge parameters quoted in the evidence, read in one pass.
 const CHALLENGE_PARAMS: [&str; 5] = ["realm", "nonce", "stale", "algorithm", "qop"];
 
+/// How the notes introduce each of [`CHALLENGE_PARAMS`]: one copy per
+/// parameter instead of three.
+const CHALLENGE_LABELS: [&str; 5] = [" realm=", " nonce=", " stale=", " algorithm=", " qop="];
+
 /// `challenge: Digest realm=... nonce=... stale=... algorithm=... qop=...`,
 /// the parameters present.
 fn challenge_note(auth: &AuthView<'_>, params: &[Option<Cow<'_, str>>; 5]) -> String {
     let mut note = String::with_capacity(128);
     note.push_str("challenge: ");
     note.push_str(auth.scheme());
-    for (name, value) in CHALLENGE_PARAMS.iter().zip(params) {
+    for (label, value) in CHALLENGE_LABELS.iter().zip(params) {
         if let Some(v) = value {
-            note.push(' ');
-            note.push_str(name);
-            note.push('=');
+            note.push_str(label);
             note.push_str(v);
         }
     }
@@ -119,11 +121,12 @@ fn credentials_note(auth: &AuthView<'_>) -> String {
     let mut note = String::with_capacity(128);
     note.push_str("credentials: ");
     note.push_str(auth.scheme());
-    let names = ["username", "realm", "nonce"];
-    for (name, value) in names.iter().zip(auth.params_named(names)) {
-        note.push(' ');
-        note.push_str(name);
-        note.push('=');
+    let labels = [" username=", " realm=", " nonce="];
+    for (label, value) in labels
+        .iter()
+        .zip(auth.params_named(["username", "realm", "nonce"]))
+    {
+        note.push_str(label);
         note.push_str(value.as_deref().unwrap_or("?"));
     }
     note
@@ -328,4 +331,35 @@ fn diagnose(scope: &Scope<'_>, response: &Record) -> Diagnostic {
         }
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_labels_name_the_challenge_params() {
+        for (label, name) in CHALLENGE_LABELS.iter().zip(CHALLENGE_PARAMS) {
+            assert_eq!(*label, format!(" {name}="));
+        }
+    }
+
+    #[test]
+    fn notes_quote_the_parameters_present() {
+        let challenge = AuthView::parse(Cow::Borrowed(
+            r#"Digest realm="sipdiag.test", nonce="4f9a", algorithm=MD5, qop="auth""#,
+        ))
+        .unwrap();
+        let params = challenge.params_named(CHALLENGE_PARAMS);
+        assert_eq!(
+            challenge_note(&challenge, &params),
+            "challenge: Digest realm=sipdiag.test nonce=4f9a algorithm=MD5 qop=auth"
+        );
+        let credentials =
+            AuthView::parse(Cow::Borrowed(r#"Digest username="alice", nonce="4f9a""#)).unwrap();
+        assert_eq!(
+            credentials_note(&credentials),
+            "credentials: Digest username=alice realm=? nonce=4f9a"
+        );
+    }
 }

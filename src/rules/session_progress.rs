@@ -310,27 +310,27 @@ impl StackText {
         }
     }
 
-    /// `{n}` of an octet.
-    fn octet(&mut self, n: u8) {
-        if n >= 100 {
-            self.byte(b'0' + n / 100);
+    /// `{n}` of an octet and a dot: four bytes from [`OCTET_TEXTS`] copied at
+    /// once, the length kept of them.
+    fn octet_and_dot(&mut self, n: u8) {
+        let [a, b, c, len] = OCTET_TEXTS[usize::from(n)];
+        if let Some(slot) = self.bytes.get_mut(self.len..self.len + 4) {
+            slot.copy_from_slice(&[a, b, c, b'.']);
+            // The digits are left-aligned: the dot goes right after them.
+            if let Some(dot) = slot.get_mut(usize::from(len)) {
+                *dot = b'.';
+            }
+            self.len += usize::from(len) + 1;
         }
-        if n >= 10 {
-            self.byte(b'0' + n / 10 % 10);
-        }
-        self.byte(b'0' + n % 10);
     }
 
     /// `{ip}` of an IPv4 address.
     fn ipv4(&mut self, ip: Ipv4Addr) {
-        let [a, b, c, d] = ip.octets();
-        self.octet(a);
-        self.byte(b'.');
-        self.octet(b);
-        self.byte(b'.');
-        self.octet(c);
-        self.byte(b'.');
-        self.octet(d);
+        for octet in ip.octets() {
+            self.octet_and_dot(octet);
+        }
+        // The last octet's dot dropped.
+        self.len = self.len.saturating_sub(1);
     }
 
     /// `{n}` of a port.
@@ -352,6 +352,25 @@ impl StackText {
         out.push_str(std::str::from_utf8(text).unwrap_or_default());
     }
 }
+
+/// The decimal text of every octet, left-aligned, and its length:
+/// `[b'7', _, _, 1]`, `[b'1', b'2', b'7', 3]`.
+static OCTET_TEXTS: [[u8; 4]; 256] = {
+    let mut table = [[0; 4]; 256];
+    let mut n = 0;
+    while n < 256 {
+        let (hundreds, tens, ones) = ((n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8);
+        table[n] = if n >= 100 {
+            [b'0' + hundreds, b'0' + tens, b'0' + ones, 3]
+        } else if n >= 10 {
+            [b'0' + tens, b'0' + ones, 0, 2]
+        } else {
+            [b'0' + ones, 0, 0, 1]
+        };
+        n += 1;
+    }
+    table
+};
 
 /// `{ip}` of an IPv4 address.
 #[cfg(test)]

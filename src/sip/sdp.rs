@@ -567,7 +567,9 @@ fn next_token<'a>(
 /// dotted quad already read, else the text (valid text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum OriginSeen<'a> {
-    Ipv4(Ipv4Addr),
+    /// The address and its text (a `c=` line that repeats the text is not
+    /// read again, see [`Reader::connection`]).
+    Ipv4(Ipv4Addr, &'a [u8]),
     Text(&'a [u8]),
 }
 
@@ -635,7 +637,7 @@ fn plain_origin_address(value: Field<'_>) -> Option<OriginSeen<'_>> {
         _ => return None,
     };
     if let Some(ip) = dotted_quad(address) {
-        return Some(OriginSeen::Ipv4(ip));
+        return Some(OriginSeen::Ipv4(ip, address));
     }
     (!address.is_empty() && !address.contains(&b' ')).then_some(OriginSeen::Text(address))
 }
@@ -662,6 +664,21 @@ fn connection(value: Field<'_>) -> Result<Option<IpAddr>, Fault> {
     Ok(dotted_quad(address.as_bytes())
         .map(IpAddr::V4)
         .or_else(|| address.trim().parse().ok()))
+}
+
+/// [`connection`] after the `o=` line `origin`: `IN IP4 ` and the text of
+/// its dotted quad (nearly every body writes the same address in both) is
+/// that address, not read again.
+fn connection_after(
+    origin: Option<OriginSeen<'_>>,
+    value: Field<'_>,
+) -> Result<Option<IpAddr>, Fault> {
+    if let Some(OriginSeen::Ipv4(ip, text)) = origin
+        && value.bytes.strip_prefix(b"IN IP4 ") == Some(text)
+    {
+        return Ok(Some(IpAddr::V4(ip)));
+    }
+    connection(value)
 }
 
 /// `192.0.2.1` read by hand: four decimal octets without leading zeros, the
@@ -1095,7 +1112,7 @@ impl<'a> Reader<'a> {
                     value.check_text("Media Title")?;
                 }
                 b'c' => {
-                    let ip = connection(value)?;
+                    let ip = connection_after(self.origin_address, value)?;
                     if !std::mem::replace(&mut section.has_connection, true)
                         && let Some(media) = self.media.last_mut()
                     {
@@ -1191,7 +1208,7 @@ impl<'a> Reader<'a> {
                 }
                 b'c' => {
                     once(&mut self.has_connection, "connections")?;
-                    self.connection = connection(value)?;
+                    self.connection = connection_after(self.origin_address, value)?;
                 }
                 b'b' => check_bandwidth(value)?,
                 b't' => {
@@ -1302,7 +1319,7 @@ impl<'a> Reader<'a> {
         // Without an `o=` line, sdp-types filled in `0.0.0.0`.
         let origin_address = match self.origin_address {
             // The usual dotted quad, read with its line.
-            Some(OriginSeen::Ipv4(ip)) => Some(OriginAddress::Ipv4(ip)),
+            Some(OriginSeen::Ipv4(ip, _)) => Some(OriginAddress::Ipv4(ip)),
             // A dotted quad the general reader found: nothing to trim, no
             // text to copy.
             Some(OriginSeen::Text(address)) => match dotted_quad(address) {
@@ -1954,6 +1971,37 @@ a=rtpmap:0 pcmu/8000\n",
     }
 
     #[test]
+    fn connection_after_an_origin_reads_what_connection_reads() {
+        let field = |text: &'static str| Field {
+            bytes: text.as_bytes(),
+            is_text: true,
+        };
+        let origins = [
+            None,
+            plain_origin_address(field("alice 1 2 IN IP4 10.0.3.1")),
+            plain_origin_address(field("alice 1 2 IN IP4 host.example")),
+        ];
+        assert!(matches!(origins[1], Some(OriginSeen::Ipv4(..))));
+        for value in [
+            "IN IP4 10.0.3.1",
+            "IN IP4 10.0.3.12",
+            "IN IP4 10.0.3.1/127",
+            "IN IP6 10.0.3.1",
+            "IN IP4 host.example",
+            "IN IP4 ",
+            "IN",
+        ] {
+            for origin in origins {
+                assert_eq!(
+                    connection_after(origin, field(value)).map_err(|e| e.message(1, b"")),
+                    connection(field(value)).map_err(|e| e.message(1, b"")),
+                    "{value:?} after {origin:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn plain_origin_and_connection() {
         let origin = |sdp: &Sdp| sdp.origin_address.as_ref().map(ToString::to_string);
         let sdp = Sdp::parse(b"v=0\no=alice 1 2 IN IP4 127.0.1.1\nc=IN IP4 10.0.0.1\n").unwrap();
@@ -1983,7 +2031,7 @@ a=rtpmap:0 pcmu/8000\n",
             assert!(plain.is_some(), "{usual:?}");
             let general = general_origin_address(field(usual)).map_err(|_| ());
             let expected = general.map(|a| match dotted_quad(a.as_bytes()) {
-                Some(ip) => OriginSeen::Ipv4(ip),
+                Some(ip) => OriginSeen::Ipv4(ip, a.as_bytes()),
                 None => OriginSeen::Text(a.as_bytes()),
             });
             assert_eq!(plain.ok_or(()), expected, "{usual:?}");
