@@ -130,7 +130,7 @@ pub struct Transaction {
     /// Index of the ACK of a non-2xx final response, if any.
     pub ack: Option<usize>,
     /// Indices of the responses, in capture order, retransmissions included.
-    pub responses: Vec<usize>,
+    pub responses: Responses,
     /// The top Via branch and sent-by the transaction is keyed by, one
     /// after the other ([`Transaction::branch`], [`Transaction::sent_by`]).
     key: KeyText,
@@ -171,7 +171,7 @@ impl Transaction {
             cseq,
             request: None,
             ack: None,
-            responses: Vec::new(),
+            responses: Responses::default(),
             key: KeyText::new(branch, sent_by),
             sent_by_at: branch.len(),
             key_method: key.method.clone(),
@@ -211,6 +211,60 @@ impl Transaction {
             .as_bytes()
             .get(self.sent_by_at..)
             .unwrap_or_default()
+    }
+}
+
+/// Most response indices a transaction keeps inline: a provisional, a
+/// final response and a retransmission or two (nearly every transaction).
+const RESPONSES_INLINE: usize = 4;
+
+/// The indices of a transaction's responses ([`Transaction::responses`]),
+/// read as a slice: inline up to [`RESPONSES_INLINE`], else all in a
+/// vector. A vector per transaction cost an allocation, its growth and a
+/// free for nearly every transaction of every call.
+#[derive(Clone, Default)]
+pub struct Responses {
+    /// How many of `inline` are used (while `spilled` is empty).
+    len: u8,
+    inline: [usize; RESPONSES_INLINE],
+    /// Every index once there are more than [`RESPONSES_INLINE`].
+    spilled: Vec<usize>,
+}
+
+impl Responses {
+    /// Adds `index` after the others.
+    pub fn push(&mut self, index: usize) {
+        if !self.spilled.is_empty() {
+            self.spilled.push(index);
+        } else if let Some(slot) = self.inline.get_mut(usize::from(self.len)) {
+            *slot = index;
+            self.len += 1;
+        } else {
+            self.spilled.reserve(2 * RESPONSES_INLINE);
+            self.spilled.extend_from_slice(&self.inline);
+            self.spilled.push(index);
+        }
+    }
+}
+
+impl std::ops::Deref for Responses {
+    type Target = [usize];
+
+    fn deref(&self) -> &[usize] {
+        if self.spilled.is_empty() {
+            self.inline
+                .get(..usize::from(self.len))
+                .unwrap_or_default()
+        } else {
+            &self.spilled
+        }
+    }
+}
+
+/// Printed as the list of indices, as the vector it replaces was.
+impl std::fmt::Debug for Responses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -1560,6 +1614,22 @@ mod tests {
     }
 
     #[test]
+    fn responses_inline_then_spilled() {
+        let mut r = Responses::default();
+        assert!(r.is_empty());
+        for i in 0..RESPONSES_INLINE {
+            r.push(10 + i);
+        }
+        assert_eq!(*r, [10, 11, 12, 13]);
+        assert!(r.spilled.is_empty());
+        r.push(14);
+        r.push(15);
+        assert_eq!(*r, [10, 11, 12, 13, 14, 15]);
+        assert_eq!(format!("{r:?}"), "[10, 11, 12, 13, 14, 15]");
+        assert_eq!(format!("{:?}", r.clone()), format!("{:?}", vec![10, 11, 12, 13, 14, 15]));
+    }
+
+    #[test]
     fn transaction_keys_inline_or_boxed() {
         let short = Transaction::new(
             Method::Invite,
@@ -1640,7 +1710,7 @@ mod tests {
         assert_eq!((t0.method.clone(), t0.cseq), (Method::Invite, 1));
         assert_eq!(t0.request, Some(0));
         assert_eq!(t0.ack, Some(3));
-        assert_eq!(t0.responses, vec![1, 2]);
+        assert_eq!(*t0.responses, [1, 2]);
         assert_eq!(call.transactions[2].method, Method::Ack);
         assert_eq!(call.final_response(0).map(|r| r.frame.0), Some(2));
         assert_eq!(call.outcome(), Outcome::Answered(StatusCode(200)));
@@ -1671,8 +1741,8 @@ mod tests {
         let call = &c.calls[0];
         assert_eq!(call.transactions.len(), 2);
         assert_eq!(call.transactions[1].method, Method::Cancel);
-        assert_eq!(call.transactions[1].responses, vec![2]);
-        assert_eq!(call.transactions[0].responses, vec![3]);
+        assert_eq!(*call.transactions[1].responses, [2]);
+        assert_eq!(*call.transactions[0].responses, [3]);
         assert_eq!(call.outcome(), Outcome::Cancelled);
     }
 
@@ -1718,7 +1788,7 @@ mod tests {
         assert_eq!(call.find_tx_by_first_via(&parse(&i1), &Method::Bye), None);
         let c = correlate(&[(A, B, &i1), (B, A, &r180), (B, A, &r200)]);
         assert_eq!(c.calls[0].transactions.len(), 1);
-        assert_eq!(c.calls[0].transactions[0].responses, vec![1, 2]);
+        assert_eq!(*c.calls[0].transactions[0].responses, [1, 2]);
         // RFC 2543 keys also depend on the CSeq and From tag: never by bytes.
         let old = invite("old-1", 1, "");
         let c = correlate(&[(A, B, &old)]);
