@@ -252,9 +252,7 @@ impl std::ops::Deref for Responses {
 
     fn deref(&self) -> &[usize] {
         if self.spilled.is_empty() {
-            self.inline
-                .get(..usize::from(self.len))
-                .unwrap_or_default()
+            self.inline.get(..usize::from(self.len)).unwrap_or_default()
         } else {
             &self.spilled
         }
@@ -1626,7 +1624,10 @@ mod tests {
         r.push(15);
         assert_eq!(*r, [10, 11, 12, 13, 14, 15]);
         assert_eq!(format!("{r:?}"), "[10, 11, 12, 13, 14, 15]");
-        assert_eq!(format!("{:?}", r.clone()), format!("{:?}", vec![10, 11, 12, 13, 14, 15]));
+        assert_eq!(
+            format!("{:?}", r.clone()),
+            format!("{:?}", vec![10, 11, 12, 13, 14, 15])
+        );
     }
 
     #[test]
