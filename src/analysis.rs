@@ -5,6 +5,7 @@
 //! the size of the capture. [`run`] streams; [`analyze`] and [`analyze_with`]
 //! collect everything into an [`InputAnalysis`] for tests and library users.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io;
 use std::time::Duration;
@@ -344,11 +345,11 @@ struct FrontEnd {
 
 /// The front half: reads `source` to its end (or first error) and hands every
 /// step to `out`. `out` returns `false` to stop early (the back half failed).
-/// `warm`: also parse the SDP body the rules read, so that a second thread
-/// does that work.
+/// `warm`, read at every message: also parse the SDP body the rules read, so
+/// that this thread does that work instead of a busier second one.
 fn run_front(
     source: &mut dyn FrameSource,
-    warm: bool,
+    warm: &Cell<bool>,
     out: &mut dyn FnMut(Step) -> bool,
 ) -> FrontEnd {
     let mut reassembler = Reassembler::new();
@@ -417,11 +418,11 @@ fn run_front(
 }
 
 /// Scans one candidate message; hands it on if it is SIP.
-fn found(bytes: &SipBytes<'_>, warm: bool, out: &mut dyn FnMut(Step) -> bool) -> bool {
+fn found(bytes: &SipBytes<'_>, warm: &Cell<bool>, out: &mut dyn FnMut(Step) -> bool) -> bool {
     let Some(msg) = Message::parse(bytes.bytes) else {
         return true;
     };
-    if warm {
+    if warm.get() {
         // The SDP body is what the rules read most, and parsing it is costly;
         // the other header values are read only when needed (the correlator
         // skips most Via and From/To parses), so they stay with the back half.
@@ -691,13 +692,17 @@ fn run_inner<E>(
 ) -> Result<InputSummary, E> {
     let mut back = Back::new(options);
     let mut failed = None;
-    let front = run_front(source, false, &mut |step| match back.step(step, emit) {
-        Ok(()) => true,
-        Err(e) => {
-            failed = Some(e);
-            false
-        }
-    });
+    let front = run_front(
+        source,
+        &Cell::new(false),
+        &mut |step| match back.step(step, emit) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        },
+    );
     if let Some(e) = failed {
         return Err(e);
     }
@@ -708,6 +713,9 @@ fn run_inner<E>(
 const BATCH: usize = 256;
 /// Batches in flight between the two threads: bounds the memory between them.
 const BATCHES_IN_FLIGHT: usize = 4;
+/// Batches the back half has yet to hand back from which the front half
+/// parses SDP bodies ahead for it.
+const WARM_BACKLOG: usize = 2;
 
 /// What the back half hands back to the front half to drop: memory is freed
 /// by the thread that allocated it. Freeing across threads costs the allocator
@@ -744,18 +752,31 @@ pub fn run_parallel(
         let front = scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
             let mut spare: Vec<Vec<Step>> = Vec::new();
-            let front = run_front(source, true, &mut |step| {
+            // Batches sent and not yet handed back: the back half's backlog.
+            let mut in_flight = 0usize;
+            let warm = Cell::new(false);
+            let front = run_front(source, &warm, &mut |step| {
                 batch.push(step);
                 if batch.len() < BATCH {
                     return true;
                 }
                 for returned in back_rx.try_iter() {
+                    in_flight = in_flight.saturating_sub(1);
                     drop(returned.calls);
                     if spare.len() < BATCHES_IN_FLIGHT {
                         spare.push(returned.batch);
                     }
                 }
+                // The SDP bodies are parsed ahead only while the back half has
+                // a backlog: when it waits for batches this thread is the
+                // slower one and keeps to its own work. Which side parses a
+                // body changes nothing in the result. (Counted with callgrind
+                // per thread: parsing every body ahead left this thread with
+                // 106 M instructions on udp-10M against 90 M, and 67 M against
+                // 43 M on tcp-5M.)
+                warm.set(in_flight >= WARM_BACKLOG);
                 let next = spare.pop().unwrap_or_else(|| Vec::with_capacity(BATCH));
+                in_flight += 1;
                 // The back half hung up: it failed and reports why.
                 tx.send(std::mem::replace(&mut batch, next)).is_ok()
             });
