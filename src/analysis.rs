@@ -382,9 +382,9 @@ fn run_front(
                     go_on &= out(Step::DecodeIssue(lie.issue(frame.number)));
                 }
                 let mut emitted = false;
-                reassembler.push(frame.number, frame.ts, &decoded, &mut |bytes| {
+                reassembler.push_scanned(frame.number, frame.ts, &decoded, &mut |bytes, msg| {
                     emitted = true;
-                    go_on &= found(&bytes, warm, out);
+                    go_on &= found(&bytes, msg, warm, out);
                 });
                 // A UDP datagram the reassembler did not take as SIP (it
                 // recognises SIP by its start line) is offered to the media
@@ -406,8 +406,8 @@ fn run_front(
         }
     }
     if go_on {
-        reassembler.finish(&mut |bytes| {
-            go_on &= found(&bytes, warm, out);
+        reassembler.finish_scanned(&mut |bytes, msg| {
+            go_on &= found(&bytes, msg, warm, out);
         });
     }
     FrontEnd {
@@ -417,9 +417,15 @@ fn run_front(
     }
 }
 
-/// Scans one candidate message; hands it on if it is SIP.
-fn found(bytes: &SipBytes<'_>, warm: &Cell<bool>, out: &mut dyn FnMut(Step) -> bool) -> bool {
-    let Some(msg) = Message::parse(bytes.bytes) else {
+/// Scans one candidate message (unless the reassembler did: `scanned`);
+/// hands it on if it is SIP.
+fn found(
+    bytes: &SipBytes<'_>,
+    scanned: Option<Message>,
+    warm: &Cell<bool>,
+    out: &mut dyn FnMut(Step) -> bool,
+) -> bool {
+    let Some(msg) = scanned.or_else(|| Message::parse(bytes.bytes)) else {
         return true;
     };
     if warm.get() {

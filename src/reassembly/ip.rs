@@ -373,7 +373,7 @@ mod tests {
             not_kept: 0,
         };
         let mut stats = ReassemblyStats::default();
-        let mut emit = |_: crate::reassembly::SipBytes<'_>| {};
+        let mut emit = |_: crate::reassembly::SipBytes<'_>, _: Option<crate::sip::Message>| {};
         let mut sink = Sink {
             emit: &mut emit,
             events: &mut events,

@@ -34,7 +34,7 @@ pub use seq::SeqNo;
 use crate::capture::{FrameNo, Timestamp};
 use crate::decode::{Decoded, Packet, Transport as DecodedTransport, tunnel};
 use crate::fasthash::FastMap;
-use crate::sip;
+use crate::sip::{self, Message};
 
 /// The transport a SIP message travelled over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -209,7 +209,9 @@ impl EventLog {
 
 /// Where the sub-reassemblers put what they find.
 pub(crate) struct Sink<'s> {
-    pub emit: &'s mut dyn FnMut(SipBytes<'_>),
+    /// The bytes of each message, and the message when framing already
+    /// scanned it ([`sip::frame_and_scan`]).
+    pub emit: &'s mut dyn FnMut(SipBytes<'_>, Option<Message>),
     pub events: &'s mut EventLog,
     pub stats: &'s mut ReassemblyStats,
 }
@@ -262,6 +264,20 @@ impl Reassembler {
         decoded: &Decoded<'_>,
         emit: &mut dyn FnMut(SipBytes<'_>),
     ) {
+        self.push_scanned(frame, ts, decoded, &mut |bytes, _| emit(bytes));
+    }
+
+    /// [`Reassembler::push`], handing on with the bytes of a message the
+    /// [`Message`] when framing it already scanned it (TCP, see
+    /// [`sip::frame_and_scan`]): `Message::parse` of the bytes would give
+    /// the same, and need not run again. `None`: parse the bytes.
+    pub fn push_scanned(
+        &mut self,
+        frame: FrameNo,
+        ts: Timestamp,
+        decoded: &Decoded<'_>,
+        emit: &mut dyn FnMut(SipBytes<'_>, Option<Message>),
+    ) {
         self.last_frame = frame;
         let mut sink = Sink {
             emit,
@@ -282,6 +298,12 @@ impl Reassembler {
     /// Flushes what the end of the capture decides: holes in TCP streams become
     /// gaps, unfinished messages and datagrams are reported, TLS flows are listed.
     pub fn finish(&mut self, emit: &mut dyn FnMut(SipBytes<'_>)) {
+        self.finish_scanned(&mut |bytes, _| emit(bytes));
+    }
+
+    /// [`Reassembler::finish`], handing on messages as
+    /// [`Reassembler::push_scanned`] does.
+    pub fn finish_scanned(&mut self, emit: &mut dyn FnMut(SipBytes<'_>, Option<Message>)) {
         let mut sink = Sink {
             emit,
             events: &mut self.events,
@@ -406,16 +428,19 @@ fn route_packet(
     match packet.transport {
         DecodedTransport::Udp => {
             if sip::looks_like_sip(packet.payload) {
-                (sink.emit)(SipBytes {
-                    frame,
-                    ts,
-                    src: packet.src,
-                    dst: packet.dst,
-                    transport: Transport::Udp,
-                    bytes: packet.payload,
-                    truncated: packet.truncated,
-                    frames,
-                });
+                (sink.emit)(
+                    SipBytes {
+                        frame,
+                        ts,
+                        src: packet.src,
+                        dst: packet.dst,
+                        transport: Transport::Udp,
+                        bytes: packet.payload,
+                        truncated: packet.truncated,
+                        frames,
+                    },
+                    None,
+                );
             } else {
                 sink.stats.udp_other += 1;
             }

@@ -139,16 +139,19 @@ impl Out<'_, '_> {
         } else {
             &m.frames[..]
         };
-        (self.sink.emit)(SipBytes {
-            frame: at.0,
-            ts: at.1,
-            src: self.flow.src,
-            dst: self.flow.dst,
-            transport: Transport::Sctp,
-            bytes: &m.data,
-            truncated: self.truncated,
-            frames,
-        });
+        (self.sink.emit)(
+            SipBytes {
+                frame: at.0,
+                ts: at.1,
+                src: self.flow.src,
+                dst: self.flow.dst,
+                transport: Transport::Sctp,
+                bytes: &m.data,
+                truncated: self.truncated,
+                frames,
+            },
+            None,
+        );
     }
 }
 

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::capture::{FrameNo, Timestamp};
 use crate::decode::{Packet, TcpInfo};
 use crate::fasthash::FastMap;
-use crate::sip::{self, Framing};
+use crate::sip::{self, Framing, Message};
 
 use super::websocket::{self, FrameParse, Upgrade};
 use super::{Flow, ReassemblyConfig, ReassemblyEvent, SeqNo, Sink, SipBytes, TlsFlows, Transport};
@@ -498,7 +498,14 @@ impl Stream {
     }
 
     /// Hands `buf[from..from + len]` on as one message.
-    fn emit(&self, from: usize, len: usize, transport: Transport, sink: &mut Sink<'_>) {
+    fn emit(
+        &self,
+        from: usize,
+        len: usize,
+        message: Option<Message>,
+        transport: Transport,
+        sink: &mut Sink<'_>,
+    ) {
         let Some(bytes) = self.buf().get(from..from.saturating_add(len)) else {
             return;
         };
@@ -512,20 +519,23 @@ impl Stream {
             && chunk.end >= end
             && chunk.extra.is_empty()
         {
-            self.emit_bytes(bytes, &[chunk.frame], Some(chunk.readable), transport, sink);
+            let frames = [chunk.frame];
+            let readable = Some(chunk.readable);
+            self.emit_bytes(bytes, &frames, readable, message, transport, sink);
             return;
         }
         let (frames, readable) = self.frames_between(start, end);
-        self.emit_bytes(bytes, &frames, readable, transport, sink);
+        self.emit_bytes(bytes, &frames, readable, message, transport, sink);
     }
 
-    /// Hands `bytes` on as one message, attributed to the frame that made it
-    /// readable.
+    /// Hands `bytes` on as one message (with `message`, their scan, when
+    /// framing made it), attributed to the frame that made it readable.
     fn emit_bytes(
         &self,
         bytes: &[u8],
         frames: &[FrameNo],
         readable: Option<Stamp>,
+        message: Option<Message>,
         transport: Transport,
         sink: &mut Sink<'_>,
     ) {
@@ -536,16 +546,19 @@ impl Stream {
             Transport::Ws => sink.stats.ws_messages += 1,
             _ => sink.stats.tcp_messages += 1,
         }
-        (sink.emit)(SipBytes {
-            frame,
-            ts,
-            src: self.flow.src,
-            dst: self.flow.dst,
-            transport,
-            bytes,
-            truncated: false,
-            frames,
-        });
+        (sink.emit)(
+            SipBytes {
+                frame,
+                ts,
+                src: self.flow.src,
+                dst: self.flow.dst,
+                transport,
+                bytes,
+                truncated: false,
+                frames,
+            },
+            message,
+        );
     }
 
     /// Reads as many messages out of `buf` as it holds.
@@ -664,13 +677,16 @@ impl Stream {
 
     /// Frames the next SIP message. Returns whether to read on.
     fn frame_sip(&mut self, sink: &mut Sink<'_>) -> bool {
-        match sip::frame_message(self.buf()) {
+        // Framing scans the message on the way: its header lines are not
+        // walked again by the parser.
+        let (framing, message) = sip::frame_and_scan(self.buf());
+        match framing {
             Framing::Complete { skip, len } => {
                 if skip > 0 {
                     sink.stats.tcp_keepalives += 1;
                 }
                 self.sip_seen = true;
-                self.emit(skip, len, Transport::Tcp, sink);
+                self.emit(skip, len, message, Transport::Tcp, sink);
                 self.consume(skip.saturating_add(len));
                 true
             }
@@ -689,7 +705,7 @@ impl Stream {
                         transport: "TCP",
                     });
                 }
-                self.emit(skip, len, Transport::Tcp, sink);
+                self.emit(skip, len, message, Transport::Tcp, sink);
                 self.consume(skip.saturating_add(len));
                 // Whatever follows is a body of unknown length: find the next message.
                 self.mode = Mode::Resync;
@@ -765,7 +781,7 @@ impl Stream {
             let message = std::mem::take(&mut self.ws_message);
             if sip::looks_like_sip(&message) {
                 self.sip_seen = true;
-                self.emit_bytes(&message, &frames, readable, Transport::Ws, sink);
+                self.emit_bytes(&message, &frames, readable, None, Transport::Ws, sink);
             }
             self.ws_message = message;
             self.ws_message.clear();

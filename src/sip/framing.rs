@@ -9,11 +9,11 @@
 //! replace on generated messages.
 
 use super::header::HeaderName;
-use super::message::{find_lf, find_lf_near, parse_content_length, skip_crlf};
+use super::message::{Message, StreamScan, find_lf, find_lf_near, parse_content_length, skip_crlf};
 use super::start_line::{is_token_byte, parse_start_line, plain_request_line, plain_status_prefix};
 
 /// The longest start line [`looks_like_sip`] and [`frame_message`] wait for.
-const MAX_START_LINE: usize = 8192;
+pub(super) const MAX_START_LINE: usize = 8192;
 
 /// Is `line` (no line end) a request line or a status line, as the
 /// scanner reads them? The vector of irregularities is only allocated for
@@ -126,7 +126,7 @@ fn plausible_start_prefix(partial: &[u8]) -> bool {
 /// a `Content-Length` (or compact `l`) header: `Some(None)` when its value is
 /// not a valid length. The name is matched as the scanner matches it: up to
 /// the first colon, trimmed of ASCII whitespace, in any case.
-fn content_length_of(line: &[u8]) -> Option<Option<u32>> {
+pub(super) fn content_length_of(line: &[u8]) -> Option<Option<u32>> {
     /// After the name: optional whitespace, the colon, the value.
     fn value(rest: &[u8]) -> Option<Option<u32>> {
         let after_colon = rest.trim_ascii_start().strip_prefix(b":")?;
@@ -232,6 +232,29 @@ pub fn frame_message(buf: &[u8]) -> Framing {
         },
     };
     frame_body(msg, skip, head_len, content_length)
+}
+
+/// [`frame_message`], and the framed message scanned as [`Message::parse`]
+/// scans it (`None` when it is not framed) in the same walk over the header
+/// lines: on a stream, each message's lines are walked once instead of twice.
+/// The message can be `None` for a framed one (a start line not written the
+/// plain way, read by the framer alone): parse the framed bytes then.
+pub fn frame_and_scan(buf: &[u8]) -> (Framing, Option<Message>) {
+    let skip = skip_crlf(buf, 0);
+    match buf.get(skip..).and_then(Message::scan_stream) {
+        Some(StreamScan::Incomplete) => (Framing::Incomplete, None),
+        Some(StreamScan::Framed {
+            len,
+            has_length: true,
+            message,
+        }) => (Framing::Complete { skip, len }, Some(message)),
+        Some(StreamScan::Framed {
+            len,
+            has_length: false,
+            message,
+        }) => (Framing::NoContentLength { skip, len }, Some(message)),
+        None => (frame_message(buf), None),
+    }
 }
 
 /// The framing of a message whose header section is `msg[..head_len]`,
@@ -490,6 +513,131 @@ v=0\n";
         assert_eq!(frame_message(b"INVITE sip:x"), Framing::Incomplete);
         assert_eq!(frame_message(b"INVITE sip:x\x01"), Framing::NotSip);
         assert_eq!(frame_message(b"sip/2"), Framing::Incomplete);
+    }
+
+    /// Framing, then scanning the framed bytes: what [`frame_and_scan`] does
+    /// in one walk. The message as its `Debug` text (its caches are empty).
+    fn framed_then_parsed(buf: &[u8]) -> (Framing, Option<String>) {
+        let framing = frame_message(buf);
+        let message = match framing {
+            Framing::Complete { skip, len } | Framing::NoContentLength { skip, len } => {
+                Message::parse(&buf[skip..skip + len]).map(|m| format!("{m:?}"))
+            }
+            Framing::Incomplete | Framing::NotSip => None,
+        };
+        (framing, message)
+    }
+
+    /// Checks [`frame_and_scan`] against [`framed_then_parsed`]; returns
+    /// whether it scanned the message itself (rather than leaving it to
+    /// the parser).
+    fn scan_agrees(buf: &[u8]) -> bool {
+        let (framing, message) = frame_and_scan(buf);
+        let (expected_framing, expected_message) = framed_then_parsed(buf);
+        let shown = String::from_utf8_lossy(buf);
+        assert_eq!(framing, expected_framing, "{shown:?}");
+        match message {
+            Some(m) => {
+                assert_eq!(Some(format!("{m:?}")), expected_message, "{shown:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn frame_and_scan_frames_and_scans() {
+        let mut buf = b"\r\n".to_vec();
+        buf.extend_from_slice(INVITE);
+        buf.extend_from_slice(OK);
+        let (framing, message) = frame_and_scan(&buf);
+        assert_eq!(
+            framing,
+            Framing::Complete {
+                skip: 2,
+                len: INVITE.len()
+            }
+        );
+        let message = message.expect("a plain start line is scanned");
+        assert_eq!(message.raw(), INVITE);
+        assert_eq!(message.headers().len(), 2);
+        assert_eq!(message.body(), b"v=0\n");
+        // The headers every message must carry are missing.
+        assert_eq!(message.anomalies().len(), 5);
+
+        let (framing, message) = frame_and_scan(OK);
+        assert_eq!(framing, Framing::Complete { skip: 0, len: 24 });
+        assert_eq!(message.map(|m| m.body().len()), Some(0));
+
+        // No Content-Length: the header section alone.
+        let (framing, message) = frame_and_scan(b"SIP/2.0 100 Trying\r\nCall-ID: a\r\n\r\nrest");
+        assert_eq!(framing, Framing::NoContentLength { skip: 0, len: 34 });
+        assert_eq!(message.map(|m| m.raw().len()), Some(34));
+
+        // Not all there yet, not SIP, a start line left to the framer.
+        let left = |buf: &[u8]| {
+            let (framing, message) = frame_and_scan(buf);
+            (framing, message.is_some())
+        };
+        assert_eq!(left(&INVITE[..60]), (Framing::Incomplete, false));
+        assert_eq!(
+            frame_and_scan(b"SIP/2.0 200 OK\r\nl: 1\r\nX: y\r\n\r").0,
+            Framing::Incomplete
+        );
+        assert_eq!(left(b"GET / HTTP/1.1\r\n\r\n"), (Framing::NotSip, false));
+        let irregular = b"SIP/2.0 200\r\nl: 0\r\n\r\n";
+        assert_eq!(
+            left(irregular),
+            (Framing::Complete { skip: 0, len: 21 }, false)
+        );
+    }
+
+    /// The scan asks the framer's question of a line only when its name is
+    /// not spelled the canonical way or is Content-Length: for every other
+    /// canonical name the answer is known to be no.
+    #[test]
+    fn canonical_names_are_no_content_length() {
+        for h in HeaderName::ALL {
+            for value in [": 5", ":5", ": x"] {
+                let line = format!("{}{value}", h.canonical());
+                let expected = (h == HeaderName::ContentLength)
+                    .then(|| parse_content_length(value[1..].trim().as_bytes()));
+                assert_eq!(content_length_of(line.as_bytes()), expected, "{line}");
+            }
+        }
+    }
+
+    /// Whatever the bytes, one walk frames as the framer does and scans as
+    /// the parser scans the framed bytes: every prefix of a few messages
+    /// (with the next message behind), and every single-byte substitution,
+    /// deletion and insertion in them, among them the lines the framer and
+    /// the parser read differently (folded, oddly spaced or repeated
+    /// Content-Length).
+    #[test]
+    fn frame_and_scan_agrees_with_framing_then_parsing() {
+        let subs = [b' ', b'\t', b'\r', b'\n', b':', b'l', b'0', b'5', 0x0c, 0];
+        let bases: [&[u8]; 8] = [
+            INVITE,
+            OK,
+            b"SIP/2.0 200 OK\r\nContent-Length: 2\r\nCall-ID: x\r\n\r\nab",
+            b"BYE sip:x SIP/2.0\nContent-Length : 2\n\nabBYE",
+            b"SIP/2.0 200 OK\r\nContent-Length:\r\n 3\r\n\r\nabcd",
+            b"SIP/2.0 200 OK\r\nContent-Length: 1\r\n 3\r\n\r\nabcd",
+            b"ACK sip:b SIP/2.0\r\nl: 1\r\nContent-Length: 3\r\n\r\nabc",
+            b"SIP/2.0 180 Ringing\r\nContent-Length\x0c: 2\r\nX\r\n: y\r\n\r\nab",
+        ];
+        let mut scanned = 0;
+        for base in bases {
+            let mut buf = base.to_vec();
+            buf.extend_from_slice(OK);
+            for n in 0..=buf.len() {
+                scanned += usize::from(scan_agrees(&buf[..n]));
+            }
+            for v in crate::test_fixtures::byte_mutations(base, &subs) {
+                scanned += usize::from(scan_agrees(&v));
+            }
+        }
+        assert!(scanned > 3000, "{scanned}");
     }
 
     /// The implementations these replace, which went through the scanner's

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use super::Span;
+use super::framing::{MAX_START_LINE, content_length_of};
 use super::header::{Header, HeaderName};
 use super::lex::{delta_seconds, match_mask, split_top, trim};
 use super::sdp::{Sdp, SdpError};
@@ -290,7 +291,9 @@ struct LineParts {
 ///
 /// Also returns the line's first two words as read on the way (0 for a word
 /// not read): they hold the header name ([`HeaderName::from_canonical_words`]).
-#[inline]
+/// Inlined into both instances of [`scan_headers`]: called, it cost a
+/// tenth more on TCP (its result went through memory).
+#[inline(always)]
 fn scan_line(bytes: &[u8], pos: usize) -> (LineParts, [u64; 2]) {
     let mut at = pos;
     let mut head = [0u64; 2];
@@ -543,6 +546,126 @@ fn odd_line(
     }
 }
 
+/// What [`Message::scan_stream`] makes of the start of a stream buffer.
+#[derive(Debug)]
+pub(crate) enum StreamScan {
+    /// The header section or the body is not all there yet.
+    Incomplete,
+    /// The first `len` bytes are `message`. `has_length`: they were framed
+    /// by a valid Content-Length; else they are the header section alone
+    /// and the length of the body is unknown.
+    Framed {
+        len: usize,
+        has_length: bool,
+        message: Message,
+    },
+}
+
+/// What [`scan_headers`] found besides the header table.
+struct HeaderScan {
+    /// The names met, as a set of [`bit`]s, and those met more than once.
+    seen: u64,
+    repeated: u64,
+    odd: OddLines,
+    /// Where the body starts: after the first empty line. `None` when there
+    /// is none (in a stream, also when the empty line has no `\n` yet).
+    body_start: Option<usize>,
+    /// In a stream: the first Content-Length as the framer reads it
+    /// ([`content_length_of`]), which is not always the header the scanner
+    /// reads (a folded or oddly spaced line).
+    framed_length: Option<Option<u32>>,
+}
+
+/// The header-line loop of [`Message::parse`] from `pos`, filling `headers`.
+/// `STREAM` (the scan of a stream buffer, [`Message::scan_stream`]) also
+/// reads each line as the framer reads it, until the first Content-Length.
+#[inline(always)]
+fn scan_headers<const STREAM: bool>(
+    bytes: &[u8],
+    mut pos: usize,
+    headers: &mut Vec<Header>,
+) -> HeaderScan {
+    let mut seen = 0u64;
+    let mut repeated = 0u64;
+    let mut body_start = None;
+    let mut framed_length = None;
+    // Lines on the plain path are kept: `last_kept` can only turn false
+    // past the cap, where every line takes `odd_line`.
+    let mut odd = OddLines {
+        last_kept: true,
+        ..OddLines::default()
+    };
+    while pos < bytes.len() {
+        let (LineParts { colon, end, next }, head) = scan_line(bytes, pos);
+        if end == pos {
+            // A stream's empty line counts once its `\n` is there (a lone
+            // `\r` ends the buffer).
+            if !STREAM || next.checked_sub(1).and_then(|lf| bytes.get(lf)) == Some(&b'\n') {
+                body_start = Some(next);
+            }
+            break;
+        }
+        // The plain line, `Name: value` with the name at the line start
+        // and at most MAX_HEADERS lines, is read here; continuations,
+        // lines without a name and lines past the cap by `odd_line`, so
+        // that the loop keeps only what plain lines need.
+        let first = bytes.get(pos).copied().unwrap_or(b' ');
+        match colon {
+            Some(colon) if colon > pos && !is_ws(first) && headers.len() < MAX_HEADERS => {
+                let (name, name_end, canonical) =
+                    match HeaderName::from_canonical_words(colon - pos, head) {
+                        Some(name) => (name, colon, true),
+                        None => {
+                            let name_end = trim_end(bytes, pos, colon);
+                            let name = bytes.get(pos..name_end).unwrap_or_default();
+                            (HeaderName::from_wire(name), name_end, false)
+                        }
+                    };
+                // The framer's reading of the line: only a Content-Length
+                // can be one, and a name spelled the canonical way is known
+                // not to be one without looking again.
+                if STREAM
+                    && framed_length.is_none()
+                    && (!canonical || name == HeaderName::ContentLength)
+                {
+                    framed_length = content_length_of(bytes.get(pos..end).unwrap_or_default());
+                }
+                let (value_start, value_end) = trim_range(bytes, colon + 1, end);
+                let b = bit(name);
+                repeated |= seen & b;
+                seen |= b;
+                headers.push(Header {
+                    name,
+                    name_span: Span::in_checked(pos, name_end),
+                    value_span: Span::in_checked(value_start, value_end),
+                });
+            }
+            _ => {
+                if STREAM && framed_length.is_none() {
+                    framed_length = content_length_of(bytes.get(pos..end).unwrap_or_default());
+                }
+                odd_line(
+                    bytes,
+                    LineParts { colon, end, next },
+                    pos,
+                    headers,
+                    &mut seen,
+                    &mut repeated,
+                    &mut odd,
+                );
+            }
+        }
+        pos = next;
+    }
+    HeaderScan {
+        seen,
+        repeated,
+        odd,
+        body_start,
+        framed_length,
+    }
+}
+
 impl Message {
     /// Scans `bytes` as one SIP message. `None` when, after any leading CR/LF
     /// bytes, they do not start with a request line (`METHOD SP Request-URI SP
@@ -558,7 +681,7 @@ impl Message {
         let line_start = skip_crlf(bytes, 0);
         // Start lines written the plain way are read in one pass; the others
         // by the full parser, which notes their irregularities.
-        let (start, line_end, mut pos) = match parse_plain_start_line(bytes, line_start) {
+        let (start, line_end, pos) = match parse_plain_start_line(bytes, line_start) {
             Some(plain) => plain,
             None => {
                 let (line_end, next) = line_at(bytes, line_start);
@@ -575,59 +698,100 @@ impl Message {
         // (no growth, no shrink).
         let mut headers = HEADER_SCRATCH.take();
         headers.clear();
-        let mut seen = 0u64;
-        let mut repeated = 0u64;
-        let mut body_start = None;
-        // Lines on the plain path are kept: `last_kept` can only turn false
-        // past the cap, where every line takes `odd_line`.
-        let mut odd = OddLines {
-            last_kept: true,
-            ..OddLines::default()
-        };
-        while pos < bytes.len() {
-            let (LineParts { colon, end, next }, head) = scan_line(bytes, pos);
-            if end == pos {
-                body_start = Some(next);
-                break;
-            }
-            // The plain line, `Name: value` with the name at the line start
-            // and at most MAX_HEADERS lines, is read here; continuations,
-            // lines without a name and lines past the cap by `odd_line`, so
-            // that the loop keeps only what plain lines need.
-            let first = bytes.get(pos).copied().unwrap_or(b' ');
-            match colon {
-                Some(colon) if colon > pos && !is_ws(first) && headers.len() < MAX_HEADERS => {
-                    let (name, name_end) = match HeaderName::from_canonical_words(colon - pos, head)
-                    {
-                        Some(name) => (name, colon),
-                        None => {
-                            let name_end = trim_end(bytes, pos, colon);
-                            let name = bytes.get(pos..name_end).unwrap_or_default();
-                            (HeaderName::from_wire(name), name_end)
-                        }
-                    };
-                    let (value_start, value_end) = trim_range(bytes, colon + 1, end);
-                    let b = bit(name);
-                    repeated |= seen & b;
-                    seen |= b;
-                    headers.push(Header {
-                        name,
-                        name_span: Span::in_checked(pos, name_end),
-                        value_span: Span::in_checked(value_start, value_end),
-                    });
-                }
-                _ => odd_line(
-                    bytes,
-                    LineParts { colon, end, next },
-                    pos,
-                    &mut headers,
-                    &mut seen,
-                    &mut repeated,
-                    &mut odd,
-                ),
-            }
-            pos = next;
+        let scan = scan_headers::<false>(bytes, pos, &mut headers);
+        Some(Message::assemble(
+            bytes,
+            start,
+            Span::new(line_start, line_end),
+            anomalies,
+            headers,
+            scan,
+        ))
+    }
+
+    /// The first message of a stream buffer (`msg`, keep-alives skipped),
+    /// framed as [`frame_message`](super::frame_message) frames it and
+    /// scanned as [`Message::parse`] scans the framed bytes, in one walk over
+    /// its header lines (on TCP, framing then parsing walked them twice).
+    /// `None` leaves the buffer to the two of them: a start line not written
+    /// the plain way (or without its line end yet), a buffer longer than
+    /// `u32::MAX`.
+    pub(crate) fn scan_stream(msg: &[u8]) -> Option<StreamScan> {
+        u32::try_from(msg.len()).ok()?;
+        let (start, line_end, pos) = parse_plain_start_line(msg, 0)?;
+        // The framer's bounds on the start line: a line end, not too far.
+        let first_lf = pos.checked_sub(1)?;
+        if first_lf > MAX_START_LINE || msg.get(first_lf) != Some(&b'\n') {
+            return None;
         }
+        let mut headers = HEADER_SCRATCH.take();
+        headers.clear();
+        let scan = scan_headers::<true>(msg, pos, &mut headers);
+        // The framing of `frame_message`: the header section up to the empty
+        // line, then as many body bytes as the first Content-Length says.
+        let framed = scan
+            .body_start
+            .and_then(|head_len| match scan.framed_length {
+                Some(Some(body_len)) => {
+                    let len = head_len.saturating_add(body_len as usize);
+                    msg.get(..len).map(|bytes| (bytes, true))
+                }
+                _ => msg.get(..head_len).map(|bytes| (bytes, false)),
+            });
+        let Some((bytes, has_length)) = framed else {
+            HEADER_SCRATCH.set(headers);
+            return Some(StreamScan::Incomplete);
+        };
+        let message = Message::assemble_out_of_line(
+            bytes,
+            start,
+            Span::new(0, line_end),
+            Vec::new(),
+            headers,
+            scan,
+        );
+        Some(StreamScan::Framed {
+            len: bytes.len(),
+            has_length,
+            message,
+        })
+    }
+
+    /// [`Message::assemble`] as a function of its own: inlined into the TCP
+    /// stream's drain loop, it crowded the stream's registers (1 M
+    /// instructions more on tcp-5M).
+    #[inline(never)]
+    fn assemble_out_of_line(
+        bytes: &[u8],
+        start: StartLine,
+        start_span: Span,
+        anomalies: Vec<Anomaly>,
+        headers: Vec<Header>,
+        scan: HeaderScan,
+    ) -> Message {
+        Message::assemble(bytes, start, start_span, anomalies, headers, scan)
+    }
+
+    /// Completes a scan: the anomalies about the header section, the body,
+    /// the owned copy of `bytes`. Gives `headers` back to the scratch table.
+    /// Inlined into both callers: called, its many arguments went through
+    /// memory (130 instructions a message more on UDP).
+    #[inline(always)]
+    fn assemble(
+        bytes: &[u8],
+        start: StartLine,
+        start_span: Span,
+        mut anomalies: Vec<Anomaly>,
+        headers: Vec<Header>,
+        scan: HeaderScan,
+    ) -> Message {
+        let HeaderScan {
+            seen,
+            repeated,
+            odd,
+            body_start,
+            framed_length: _,
+        } = scan;
         let OddLines {
             mut anomalies_of_lines,
             dropped_headers,
@@ -719,16 +883,16 @@ impl Message {
 
         let kept: Box<[Header]> = headers.as_slice().into();
         HEADER_SCRATCH.set(headers);
-        Some(Message {
+        Message {
             raw: Raw::new(bytes),
             start,
-            start_span: Span::new(line_start, line_end),
+            start_span,
             headers: kept,
             body,
             anomalies,
             folded,
             parsed: Box::default(),
-        })
+        }
     }
 
     /// The bytes given to [`Message::parse`], leading CR/LF and trailing bytes

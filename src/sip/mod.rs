@@ -17,7 +17,8 @@
 //! and other URI schemes, extension methods, and non-UTF-8 bytes (shown lossily).
 //!
 //! For stream transports, [`frame_message`] finds where the first message of a
-//! buffer ends; [`looks_like_sip`] recognises SIP on any port.
+//! buffer ends, and [`frame_and_scan`] also scans it in the same walk over its
+//! header lines; [`looks_like_sip`] recognises SIP on any port.
 
 mod framing;
 mod header;
@@ -31,7 +32,7 @@ mod sdp_oracle;
 mod start_line;
 mod values;
 
-pub use framing::{Framing, frame_message, looks_like_sip};
+pub use framing::{Framing, frame_and_scan, frame_message, looks_like_sip};
 pub use header::{Header, HeaderName};
 pub use message::{Anomaly, MAX_HEADERS, MAX_LINE_ANOMALIES, Message};
 pub use sdp::{
