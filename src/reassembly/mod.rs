@@ -427,7 +427,8 @@ fn route_packet(
 ) {
     match packet.transport {
         DecodedTransport::Udp => {
-            if sip::looks_like_sip(packet.payload) {
+            // Recognised and scanned at once (the start line read once).
+            if let (true, message) = sip::look_and_scan(packet.payload) {
                 (sink.emit)(
                     SipBytes {
                         frame,
@@ -439,7 +440,7 @@ fn route_packet(
                         truncated: packet.truncated,
                         frames,
                     },
-                    None,
+                    message,
                 );
             } else {
                 sink.stats.udp_other += 1;

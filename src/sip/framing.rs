@@ -15,6 +15,19 @@ use super::start_line::{is_token_byte, parse_start_line, plain_request_line, pla
 /// The longest start line [`looks_like_sip`] and [`frame_message`] wait for.
 pub(super) const MAX_START_LINE: usize = 8192;
 
+/// [`looks_like_sip`] of a datagram, and the datagram scanned as
+/// [`Message::parse`] scans it when it starts with a start line written the
+/// plain way (nearly always): the start line is read once instead of twice.
+/// The message is `None` for SIP with another start line: parse it then.
+pub fn look_and_scan(payload: &[u8]) -> (bool, Option<Message>) {
+    // A plain start line that ends within the first MAX_START_LINE bytes
+    // is one `looks_like_sip` takes whole.
+    match Message::parse_plain(payload, MAX_START_LINE) {
+        Some(message) => (true, Some(message)),
+        None => (looks_like_sip(payload), None),
+    }
+}
+
 /// Is `line` (no line end) a request line or a status line, as the
 /// scanner reads them? The vector of irregularities is only allocated for
 /// an irregular line.
@@ -590,6 +603,50 @@ v=0\n";
             left(irregular),
             (Framing::Complete { skip: 0, len: 21 }, false)
         );
+    }
+
+    /// One reading of a datagram's start line: the answer of
+    /// `looks_like_sip`, and the message of `Message::parse` when it scans.
+    #[test]
+    fn look_and_scan_agrees_with_looking_then_parsing() {
+        let (sip, message) = look_and_scan(b"\r\nOPTIONS sip:x SIP/2.0\r\nl: 2\r\n\r\nabc");
+        assert!(sip);
+        let message = message.expect("a plain start line is scanned");
+        assert_eq!(message.body(), b"ab");
+        assert_eq!(
+            message.start_line_span(),
+            crate::sip::Span { start: 2, end: 23 }
+        );
+        // SIP left to the parser, and not SIP.
+        assert!(matches!(
+            look_and_scan(b"sip/2.0 200 OK\r\n\r\n"),
+            (true, None)
+        ));
+        assert!(matches!(
+            look_and_scan(b"GET / HTTP/1.1\r\n\r\n"),
+            (false, None)
+        ));
+        let mut long = b"MESSAGE sip:".to_vec();
+        long.resize(MAX_START_LINE + 10, b'a');
+        long.extend_from_slice(b" SIP/2.0\r\n\r\n");
+        assert!(matches!(look_and_scan(&long), (false, None)));
+        assert!(Message::parse(&long).is_some());
+
+        let subs = [b' ', b'\t', b'\r', b'\n', b'S', b'2', b'0', b':', 0];
+        let mut scanned = 0;
+        for base in [INVITE, OK, b"SIP/2.0 180 Ringing\r\n\r\n"] {
+            for v in crate::test_fixtures::byte_mutations(base, &subs) {
+                let shown = String::from_utf8_lossy(&v);
+                let (sip, message) = look_and_scan(&v);
+                assert_eq!(sip, looks_like_sip(&v), "{shown:?}");
+                if let Some(m) = message {
+                    scanned += 1;
+                    let expected = Message::parse(&v).map(|m| format!("{m:?}"));
+                    assert_eq!(Some(format!("{m:?}")), expected, "{shown:?}");
+                }
+            }
+        }
+        assert!(scanned > 500, "{scanned}");
     }
 
     /// The scan asks the framer's question of a line only when its name is

@@ -693,20 +693,54 @@ impl Message {
             }
         };
 
+        Some(Message::scan_after_start_line(
+            bytes,
+            start,
+            Span::new(line_start, line_end),
+            pos,
+            anomalies,
+        ))
+    }
+
+    /// [`Message::parse`] of `bytes` when their start line is written the
+    /// plain way and its line (line end included) is at most
+    /// `max_start_line` bytes long; `None` otherwise, without scanning.
+    /// For a caller that would otherwise check the start line before
+    /// parsing ([`looks_like_sip`](super::looks_like_sip)): the line is read
+    /// once.
+    pub(crate) fn parse_plain(bytes: &[u8], max_start_line: usize) -> Option<Message> {
+        u32::try_from(bytes.len()).ok()?;
+        let line_start = skip_crlf(bytes, 0);
+        let (start, line_end, pos) = parse_plain_start_line(bytes, line_start)?;
+        if pos.saturating_sub(line_start) > max_start_line {
+            return None;
+        }
+        Some(Message::scan_after_start_line(
+            bytes,
+            start,
+            Span::new(line_start, line_end),
+            pos,
+            Vec::new(),
+        ))
+    }
+
+    /// The scan of the header lines from `pos` on, and the rest of the
+    /// message ([`Message::assemble`]).
+    #[inline(always)]
+    fn scan_after_start_line(
+        bytes: &[u8],
+        start: StartLine,
+        start_span: Span,
+        pos: usize,
+        anomalies: Vec<Anomaly>,
+    ) -> Message {
         // The header lines are collected in a table reused from one message
         // to the next, then copied once into an allocation of the exact size
         // (no growth, no shrink).
         let mut headers = HEADER_SCRATCH.take();
         headers.clear();
         let scan = scan_headers::<false>(bytes, pos, &mut headers);
-        Some(Message::assemble(
-            bytes,
-            start,
-            Span::new(line_start, line_end),
-            anomalies,
-            headers,
-            scan,
-        ))
+        Message::assemble(bytes, start, start_span, anomalies, headers, scan)
     }
 
     /// The first message of a stream buffer (`msg`, keep-alives skipped),

@@ -32,7 +32,7 @@ mod sdp_oracle;
 mod start_line;
 mod values;
 
-pub use framing::{Framing, frame_and_scan, frame_message, looks_like_sip};
+pub use framing::{Framing, frame_and_scan, frame_message, look_and_scan, looks_like_sip};
 pub use header::{Header, HeaderName};
 pub use message::{Anomaly, MAX_HEADERS, MAX_LINE_ANOMALIES, Message};
 pub use sdp::{
