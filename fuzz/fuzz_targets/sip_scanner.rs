@@ -1,19 +1,45 @@
 //! Bytes as a SIP message: the scanner, every accessor, and stream framing.
-//! Checks that spans lie inside the message and that a framed message lies
-//! inside its buffer.
+//! Checks that spans lie inside the message, that a framed message lies
+//! inside its buffer, and that the one-walk readers (`look_and_scan` for
+//! datagrams, `frame_and_scan` for streams) agree with the two-step ones.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sipdiag::sip::{self, Framing, HeaderName, Message};
 
+/// What the scanner read of a message: its spans and header spans.
+fn shape(msg: &Message) -> String {
+    format!(
+        "{:?} {:?} {:?} {:?} {:?}",
+        msg.start_line_span(),
+        msg.message_span(),
+        msg.body_span(),
+        msg.headers(),
+        msg.anomalies()
+    )
+}
+
 fuzz_target!(|data: &[u8]| {
-    let _ = sip::looks_like_sip(data);
-    match sip::frame_message(data) {
+    let looks = sip::looks_like_sip(data);
+    let (looked, scanned) = sip::look_and_scan(data);
+    assert_eq!(looked, looks);
+    if let Some(scanned) = &scanned {
+        let parsed = Message::parse(data).expect("a scanned datagram parses");
+        assert_eq!(shape(scanned), shape(&parsed));
+    }
+    let framing = sip::frame_message(data);
+    match framing {
         Framing::Complete { skip, len } | Framing::NoContentLength { skip, len } => {
             assert!(skip.checked_add(len).is_some_and(|end| end <= data.len()));
+            if let (_, Some(scanned)) = sip::frame_and_scan(data) {
+                let framed = &data[skip..skip + len];
+                let parsed = Message::parse(framed).expect("a framed, scanned message parses");
+                assert_eq!(shape(&scanned), shape(&parsed));
+            }
         }
         Framing::Incomplete | Framing::NotSip => {}
     }
+    assert_eq!(sip::frame_and_scan(data).0, framing);
     let Some(msg) = Message::parse(data) else {
         return;
     };
