@@ -8,7 +8,7 @@
 //! edge values. Where the hand-written path would need care that does not pay
 //! (IPv6, years outside 0..=9999, rounding ties), it falls back to `core::fmt`.
 
-use std::io::Write as _;
+use std::io::{self, Write};
 use std::net::{SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
@@ -598,6 +598,18 @@ static POW10: [u64; 20] = {
     }
     table
 };
+
+/// Writes what a report rendered and has not written yet, and empties the
+/// buffer: written once, not again after an error. The text and JSON reports
+/// write their calls in batches, and before anything else they write.
+pub(crate) fn write_pending(w: &mut dyn Write, pending: &mut Vec<u8>) -> io::Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let written = w.write_all(pending);
+    pending.clear();
+    written
+}
 
 #[cfg(test)]
 mod tests {

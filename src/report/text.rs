@@ -62,14 +62,9 @@ impl TextReport<'_> {
 }
 
 impl TextReport<'_> {
-    /// Writes the calls rendered so far (once: not again after an error).
+    /// Writes the calls rendered so far (see [`render::write_pending`]).
     fn write_pending(&mut self) -> io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let written = self.w.write_all(&self.buf);
-        self.buf.clear();
-        written
+        render::write_pending(self.w, &mut self.buf)
     }
 }
 
