@@ -239,9 +239,10 @@ fn live_capture_reports_calls_while_it_runs() {
     let status = sipdiag.wait().unwrap();
     assert!(stopped.elapsed() < Duration::from_secs(5), "stops promptly");
     assert_eq!(status.code(), Some(1), "error findings: exit 1");
-    // The rest of the report: the second 422 of the retry, the summary and the end.
-    let rest: Vec<Line> = rx
-        .try_iter()
+    // The rest of the report: the second 422 of the retry, the summary and the
+    // end. Read to the end of the pipe (the reader thread hangs up there): the
+    // lines may still be in the pipe when the process has exited.
+    let rest: Vec<Line> = std::iter::from_fn(|| rx.recv_timeout(Duration::from_secs(10)).ok())
         .filter_map(|(_, l)| serde_json::from_str(&l).ok())
         .collect();
     let summary = rest
