@@ -2,6 +2,8 @@
 //! times are written per message and per finding, and `core::fmt` costs
 //! several times more than this (BENCHMARKS.md). One writer for the crate.
 
+use std::net::SocketAddrV4;
+
 /// `"00"` to `"99"`: [`digits`] writes two digits per division.
 static PAIRS: [[u8; 2]; 100] = {
     let mut table = [[0; 2]; 100];
@@ -105,9 +107,49 @@ pub(crate) fn push_decimal(out: &mut String, n: u64) {
     out.extend(digits(n, &mut buf).iter().map(|&d| char::from(d)));
 }
 
+/// `{addr}` of an IPv4 socket address, and its length: the reports' address
+/// columns and the rules' media addresses.
+pub(crate) fn socket_addr_v4(a: SocketAddrV4) -> ([u8; 24], usize) {
+    // Each octet written as four bytes (its text and a dot) of which its
+    // length is kept: at most 16 bytes, then the port at most 5.
+    let mut text = [0u8; 24];
+    let mut len = 0;
+    for octet in a.ip().octets() {
+        let (bytes, n) = OCTETS[usize::from(octet)];
+        text[len..len + 4].copy_from_slice(&bytes);
+        len += n;
+    }
+    // The last octet's dot becomes the colon.
+    text[len - 1] = b':';
+    let mut port = [0; 20];
+    let port = digits(u64::from(a.port()), &mut port);
+    text[len..len + port.len()].copy_from_slice(port);
+    (text, len + port.len())
+}
+
+/// The text of each IPv4 octet followed by a dot, padded to four bytes, and
+/// the length of text and dot: `("7.", 2)`, `("127.", 4)`.
+static OCTETS: [([u8; 4], usize); 256] = {
+    let mut table = [([0; 4], 0); 256];
+    let mut i = 0;
+    while i < 256 {
+        let (h, t, o) = ((i / 100) as u8, (i / 10 % 10) as u8, (i % 10) as u8);
+        table[i] = if i >= 100 {
+            ([b'0' + h, b'0' + t, b'0' + o, b'.'], 4)
+        } else if i >= 10 {
+            ([b'0' + t, b'0' + o, b'.', 0], 3)
+        } else {
+            ([b'0' + o, b'.', 0, 0], 2)
+        };
+        i += 1;
+    }
+    table
+};
+
 #[cfg(test)]
 mod tests {
-    use super::{left_aligned_u32, push_decimal, right_aligned_u32};
+    use super::{left_aligned_u32, push_decimal, right_aligned_u32, socket_addr_v4};
+    use std::net::{Ipv4Addr, SocketAddrV4};
 
     #[test]
     fn writes_what_display_writes() {
@@ -134,5 +176,25 @@ mod tests {
         assert_eq!(left_aligned_u32(4_711), (*b"4711      ", 4));
         assert_eq!(right_aligned_u32(0), (*b"         0", 1));
         assert_eq!(left_aligned_u32(u32::MAX), (*b"4294967295", 10));
+    }
+
+    #[test]
+    fn socket_addr_v4_is_display() {
+        let text = |a: SocketAddrV4| {
+            let (text, len) = socket_addr_v4(a);
+            String::from_utf8(text[..len].to_vec()).unwrap()
+        };
+        for o in 0..=255u8 {
+            let a = SocketAddrV4::new(Ipv4Addr::new(o, 255 - o, o / 7, 9), u16::from(o) * 257);
+            assert_eq!(text(a), a.to_string());
+        }
+        for port in (0..=u16::MAX).step_by(7).chain([u16::MAX]) {
+            let a = SocketAddrV4::new(Ipv4Addr::new(255, 255, 255, 255), port);
+            assert_eq!(text(a), a.to_string());
+        }
+        assert_eq!(
+            text(SocketAddrV4::new(Ipv4Addr::new(10, 0, 0, 1), 5060)),
+            "10.0.0.1:5060"
+        );
     }
 }

@@ -13,7 +13,7 @@ use std::net::{SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 use crate::capture::Timestamp;
-use crate::decimal::digits;
+use crate::decimal::{digits, socket_addr_v4};
 
 /// Bytes of rendered calls the text and JSON reports write with one call: a
 /// call is some 700 bytes of text, and a `write_all` per call cost ~180
@@ -220,25 +220,6 @@ pub(crate) fn push_socket_addr(out: &mut Vec<u8>, addr: SocketAddr) {
     }
 }
 
-/// `{addr}` of an IPv4 socket address, and its length.
-fn socket_addr_v4(a: SocketAddrV4) -> ([u8; 24], usize) {
-    // Each octet written as four bytes (its text and a dot) of which its
-    // length is kept: at most 16 bytes, then the port at most 5.
-    let mut text = [0u8; 24];
-    let mut len = 0;
-    for octet in a.ip().octets() {
-        let (bytes, n) = OCTETS[usize::from(octet)];
-        text[len..len + 4].copy_from_slice(&bytes);
-        len += n;
-    }
-    // The last octet's dot becomes the colon.
-    text[len - 1] = b':';
-    let mut port = [0; 20];
-    let port = digits(u64::from(a.port()), &mut port);
-    text[len..len + port.len()].copy_from_slice(port);
-    (text, len + port.len())
-}
-
 /// `{src}{separator}{dst}` of IPv4 socket address pairs (` → ` in the text
 /// report), each pair written once: a capture's messages go back and forth
 /// between a few addresses, and finding a pair here costs a fraction of
@@ -354,25 +335,6 @@ impl RouteTexts {
 fn v4_key(a: SocketAddrV4) -> u64 {
     1 << 48 | u64::from(a.ip().to_bits()) << 16 | u64::from(a.port())
 }
-
-/// The text of each IPv4 octet followed by a dot, padded to four bytes, and
-/// the length of text and dot: `("7.", 2)`, `("127.", 4)`.
-static OCTETS: [([u8; 4], usize); 256] = {
-    let mut table = [([0; 4], 0); 256];
-    let mut i = 0;
-    while i < 256 {
-        let (h, t, o) = ((i / 100) as u8, (i / 10 % 10) as u8, (i % 10) as u8);
-        table[i] = if i >= 100 {
-            ([b'0' + h, b'0' + t, b'0' + o, b'.'], 4)
-        } else if i >= 10 {
-            ([b'0' + t, b'0' + o, b'.', 0], 3)
-        } else {
-            ([b'0' + o, b'.', 0, 0], 2)
-        };
-        i += 1;
-    }
-    table
-};
 
 /// `{n:06}` for `n` below 10^6 (the last six digits otherwise).
 fn six_digits(n: u32) -> [u8; 6] {

@@ -1,12 +1,13 @@
 //! SD0183 session-progress: early media or not, and how the answer compares with the offer.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddrV4};
 
 use super::{
     Diagnostic, Evidence, Rule, Scope, Severity, meaning, push_decimal, push_format_name,
     push_format_names, push_ip, responses_with,
 };
 use crate::correlate::Record;
+use crate::decimal::socket_addr_v4;
 use crate::sip::{Format, HeaderName, Media, Method, Sdp, StatusCode, common_formats};
 
 pub(super) const RULE: Rule = Rule {
@@ -284,109 +285,13 @@ fn push_stream(
     out.push(')');
 }
 
-/// ASCII text assembled on the stack and appended to a string in one piece:
-/// a push per digit and dot, or a copy of variable length per octet (a call
-/// to `memcpy`), cost several times more. Every 183 with SDP writes two
-/// addresses.
-struct StackText {
-    bytes: [u8; 32],
-    len: usize,
-}
-
-impl StackText {
-    fn new() -> StackText {
-        StackText {
-            bytes: [0; 32],
-            len: 0,
-        }
-    }
-
-    /// Appends one ASCII byte (dropped past the capacity, which the
-    /// callers' texts stay far below).
-    fn byte(&mut self, b: u8) {
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        }
-    }
-
-    /// `{n}` of an octet and a dot: four bytes from [`OCTET_TEXTS`] copied at
-    /// once, the length kept of them.
-    fn octet_and_dot(&mut self, n: u8) {
-        let [a, b, c, len] = OCTET_TEXTS[usize::from(n)];
-        if let Some(slot) = self.bytes.get_mut(self.len..self.len + 4) {
-            slot.copy_from_slice(&[a, b, c, b'.']);
-            // The digits are left-aligned: the dot goes right after them.
-            if let Some(dot) = slot.get_mut(usize::from(len)) {
-                *dot = b'.';
-            }
-            self.len += usize::from(len) + 1;
-        }
-    }
-
-    /// `{ip}` of an IPv4 address.
-    fn ipv4(&mut self, ip: Ipv4Addr) {
-        for octet in ip.octets() {
-            self.octet_and_dot(octet);
-        }
-        // The last octet's dot dropped.
-        self.len = self.len.saturating_sub(1);
-    }
-
-    /// `{n}` of a port.
-    fn port(&mut self, n: u16) {
-        let mut started = false;
-        for div in [10_000, 1_000, 100, 10] {
-            let digit = (n / div % 10) as u8;
-            started |= digit != 0;
-            if started {
-                self.byte(b'0' + digit);
-            }
-        }
-        self.byte(b'0' + (n % 10) as u8);
-    }
-
-    fn push_to(&self, out: &mut String) {
-        // Only ASCII bytes were written: always UTF-8.
-        let text = self.bytes.get(..self.len).unwrap_or_default();
-        out.push_str(std::str::from_utf8(text).unwrap_or_default());
-    }
-}
-
-/// The decimal text of every octet, left-aligned, and its length:
-/// `[b'7', _, _, 1]`, `[b'1', b'2', b'7', 3]`.
-static OCTET_TEXTS: [[u8; 4]; 256] = {
-    let mut table = [[0; 4]; 256];
-    let mut n = 0;
-    while n < 256 {
-        let (hundreds, tens, ones) = ((n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8);
-        table[n] = if n >= 100 {
-            [b'0' + hundreds, b'0' + tens, b'0' + ones, 3]
-        } else if n >= 10 {
-            [b'0' + tens, b'0' + ones, 0, 2]
-        } else {
-            [b'0' + ones, 0, 0, 1]
-        };
-        n += 1;
-    }
-    table
-};
-
-/// `{ip}` of an IPv4 address.
-#[cfg(test)]
-fn push_ipv4(out: &mut String, ip: Ipv4Addr) {
-    let mut text = StackText::new();
-    text.ipv4(ip);
-    text.push_to(out);
-}
-
-/// `{ip}:{port}`, as `SocketAddrV4` writes it.
+/// `{ip}:{port}`, as `SocketAddrV4` writes it, appended in one piece (a
+/// push per digit and dot cost several times more; every 183 with SDP
+/// writes two addresses).
 fn push_ipv4_port(out: &mut String, ip: Ipv4Addr, port: u16) {
-    let mut text = StackText::new();
-    text.ipv4(ip);
-    text.byte(b':');
-    text.port(port);
-    text.push_to(out);
+    let (text, len) = socket_addr_v4(SocketAddrV4::new(ip, port));
+    // Digits, dots and a colon: always UTF-8.
+    out.push_str(std::str::from_utf8(text.get(..len).unwrap_or_default()).unwrap_or_default());
 }
 
 /// `answer m=audio 192.0.2.7:6000: PCMA/8000 (sendonly)`, and where the
@@ -480,29 +385,6 @@ mod tests {
             let mut out = String::new();
             push_ipv4_port(&mut out, Ipv4Addr::new(1, 2, 3, 4), port);
             assert_eq!(out, format!("1.2.3.4:{port}"));
-        }
-    }
-
-    #[test]
-    fn ipv4_addresses_as_display_writes_them() {
-        for a in [
-            [0, 0, 0, 0],
-            [255, 255, 255, 255],
-            [10, 0, 0, 1],
-            [192, 168, 1, 20],
-            [1, 22, 100, 9],
-            [100, 10, 99, 101],
-        ] {
-            let ip = Ipv4Addr::from(a);
-            let mut out = String::from("x");
-            push_ipv4(&mut out, ip);
-            assert_eq!(out, format!("x{ip}"));
-        }
-        for o in 0..=255u8 {
-            let ip = Ipv4Addr::new(o, 255 - o, o / 7, 9);
-            let mut out = String::new();
-            push_ipv4(&mut out, ip);
-            assert_eq!(out, ip.to_string());
         }
     }
 
