@@ -1167,3 +1167,20 @@ fn trims_sp_and_ht_only() {
     assert_eq!(trim_end(b"  :", 0, 2), 0);
     assert_eq!(trim_end(b"Via:", 0, 3), 3);
 }
+
+/// `touch` reads the byte at every 64th offset of the text, the end of every
+/// third header value and whether each cache is filled.
+#[test]
+fn touch_combines_one_read_per_line() {
+    let text = "OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n";
+    let msg = parse(text);
+    let bytes = text.as_bytes();
+    let mut expected = u32::from(bytes[0] ^ bytes[64] ^ bytes[128]);
+    for i in [0, 3] {
+        expected ^= msg.headers()[i].value_span.end;
+    }
+    assert_eq!(msg.touch(), expected);
+    // Reading CSeq fills its cache, which `touch` then counts.
+    assert_eq!(msg.cseq().map(|c| c.seq), Some(1));
+    assert_eq!(msg.touch(), expected ^ 1);
+}
