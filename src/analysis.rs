@@ -864,7 +864,8 @@ fn release_with<E>(
 /// open calls hold more than the processor's L2 cache, so a released call's
 /// messages are no longer there. The rules and the report then stalled on
 /// each line in turn; read in one pass, the lines are fetched in parallel
-/// (7 % of the run on the 1 GB benchmark capture, BENCHMARKS.md).
+/// (with the early allocation in `Message::parse`, 3 % of the one-thread run
+/// on the 1 GB benchmark capture: BENCHMARKS.md, "Sixth round").
 fn prefetch(calls: &[Call]) {
     let mut sum = 0u32;
     for call in calls {
