@@ -158,6 +158,22 @@ struct Parsed {
     cseq: OnceCell<Option<CSeq>>,
 }
 
+/// What a message owns besides its header table: the copy of its bytes and
+/// its caches, allocated together before the scan ([`Message::parse`]).
+struct Owned {
+    raw: Raw,
+    parsed: Box<Parsed>,
+}
+
+impl Owned {
+    fn new(bytes: &[u8]) -> Owned {
+        Owned {
+            raw: Raw::new(bytes),
+            parsed: Box::default(),
+        }
+    }
+}
+
 /// The bytes of a message, kept as text when they are valid UTF-8 (nearly
 /// always): the whole message is checked once, its slices then need no check
 /// of their own, only that they start and end on character boundaries.
@@ -734,20 +750,17 @@ impl Message {
         pos: usize,
         anomalies: Vec<Anomaly>,
     ) -> Message {
-        // The header lines are collected in a table reused from one message
-        // to the next, then copied once into an allocation of the exact size
-        // (no growth, no shrink).
         // The owned copy and the caches are allocated before the scan:
         // their memory has usually left the cache since its last use, and
         // the stores into it then complete while the lines are read.
-        let raw = Raw::new(bytes);
-        let parsed = Box::default();
+        let owned = Owned::new(bytes);
+        // The header lines are collected in a table reused from one message
+        // to the next, then copied once into an allocation of the exact size
+        // (no growth, no shrink).
         let mut headers = HEADER_SCRATCH.take();
         headers.clear();
         let scan = scan_headers::<false>(bytes, pos, &mut headers);
-        Message::assemble(
-            bytes, raw, parsed, start, start_span, anomalies, headers, scan,
-        )
+        Message::assemble(bytes, owned, start, start_span, anomalies, headers, scan)
     }
 
     /// The first message of a stream buffer (`msg`, keep-alives skipped),
@@ -810,16 +823,8 @@ impl Message {
         headers: Vec<Header>,
         scan: HeaderScan,
     ) -> Message {
-        Message::assemble(
-            bytes,
-            Raw::new(bytes),
-            Box::default(),
-            start,
-            start_span,
-            anomalies,
-            headers,
-            scan,
-        )
+        let owned = Owned::new(bytes);
+        Message::assemble(bytes, owned, start, start_span, anomalies, headers, scan)
     }
 
     /// Completes a scan: the anomalies about the header section, the body,
@@ -827,11 +832,9 @@ impl Message {
     /// Inlined into both callers: called, its many arguments went through
     /// memory (130 instructions a message more on UDP).
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     fn assemble(
         bytes: &[u8],
-        raw: Raw,
-        parsed: Box<Parsed>,
+        owned: Owned,
         start: StartLine,
         start_span: Span,
         mut anomalies: Vec<Anomaly>,
@@ -936,6 +939,7 @@ impl Message {
 
         let kept: Box<[Header]> = headers.as_slice().into();
         HEADER_SCRATCH.set(headers);
+        let Owned { raw, parsed } = owned;
         Message {
             raw,
             start,
@@ -1019,7 +1023,6 @@ impl Message {
         }
     }
 
-    /// Every header line, in wire order.
     /// Reads one byte from each cache line of the message's text, header
     /// table and caches, and returns them combined. A call is released 64×T1
     /// after its last message, when its memory has left the processor's
@@ -1044,6 +1047,7 @@ impl Message {
         sum
     }
 
+    /// Every header line, in wire order.
     pub fn headers(&self) -> &[Header] {
         &self.headers
     }
