@@ -85,8 +85,6 @@ fn main() {
 
 #[cfg(test)]
 mod tests {
-    /// Blocks come back aligned as asked, through both entry points, and
-    /// keep their contents when they grow.
     /// The option set in `main` is the purge delay: its default is 1000 ms
     /// (the neighbouring options default to 1 and 0), and it reads back as set.
     #[test]
@@ -101,6 +99,8 @@ mod tests {
         }
     }
 
+    /// Blocks come back aligned as asked, through both entry points, and
+    /// keep their contents when they grow.
     #[test]
     fn allocations_are_aligned_and_grow_intact() {
         #[repr(align(64))]
