@@ -183,8 +183,31 @@ enum Raw {
     Bytes(Box<[u8]>),
 }
 
+/// Whether every byte is below 0x80 (then the bytes are UTF-8). The bytes
+/// are OR-ed together a word at a time, 64 bytes per step with no early exit
+/// (the last 64 again when the length is not a multiple). `str::from_utf8`
+/// tests each two words as it goes: on the benchmark's udp-10M it took
+/// 5.9 M instructions, this 1.7 M, and the 1 GB run 6 % less time.
+fn is_ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    fn block(b: &[u8; 64]) -> u64 {
+        let (words, _) = b.as_chunks::<8>();
+        words.iter().fold(0, |acc, w| acc | u64::from_ne_bytes(*w))
+    }
+    let Some(last) = bytes.last_chunk::<64>() else {
+        return bytes.iter().fold(0, |acc, b| acc | b) < 0x80;
+    };
+    let (blocks, _) = bytes.as_chunks::<64>();
+    let all = blocks.iter().fold(block(last), |acc, b| acc | block(b));
+    all & HIGH == 0
+}
+
 impl Raw {
     fn new(bytes: &[u8]) -> Raw {
+        if is_ascii(bytes) {
+            // SAFETY: ASCII bytes are UTF-8.
+            return Raw::Text(unsafe { std::str::from_utf8_unchecked(bytes) }.into());
+        }
         match std::str::from_utf8(bytes) {
             Ok(text) => Raw::Text(text.into()),
             Err(_) => Raw::Bytes(bytes.into()),

@@ -1184,3 +1184,29 @@ fn touch_combines_one_read_per_line() {
     assert_eq!(msg.cseq().map(|c| c.seq), Some(1));
     assert_eq!(msg.touch(), expected ^ 1);
 }
+
+/// `is_ascii` is exact for every length up to three blocks, with a high
+/// byte (or 0x7f) at every position; a message's bytes are kept as text
+/// exactly when they are UTF-8.
+#[test]
+fn ascii_check_is_exact() {
+    for len in 0..=200 {
+        let plain = vec![b'a'; len];
+        assert!(is_ascii(&plain), "{len}");
+        for at in 0..len {
+            for high in [0x80, 0xc3, 0xff] {
+                let mut bytes = plain.clone();
+                bytes[at] = high;
+                assert!(!is_ascii(&bytes), "{len} {at} {high:#x}");
+            }
+            let mut bytes = plain.clone();
+            bytes[at] = 0x7f;
+            assert!(is_ascii(&bytes), "{len} {at}");
+        }
+    }
+    assert!(matches!(Raw::new(b"SIP/2.0 200 OK\r\n"), Raw::Text(t) if &*t == "SIP/2.0 200 OK\r\n"));
+    let utf8 = "From: \"J\u{f6}rg\" <sip:j@example.com>\r\n".as_bytes();
+    assert!(matches!(Raw::new(utf8), Raw::Text(t) if t.as_bytes() == utf8));
+    let latin1 = b"From: \"J\xf6rg\" <sip:j@example.com>\r\n";
+    assert!(matches!(Raw::new(latin1), Raw::Bytes(b) if &*b == latin1));
+}
