@@ -191,14 +191,17 @@ enum Raw {
 fn is_ascii(bytes: &[u8]) -> bool {
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     fn block(b: &[u8; 64]) -> u64 {
-        let (words, _) = b.as_chunks::<8>();
-        words.iter().fold(0, |acc, w| acc | u64::from_ne_bytes(*w))
+        b.chunks_exact(8)
+            .filter_map(|w| w.first_chunk::<8>())
+            .fold(0, |acc, w| acc | u64::from_ne_bytes(*w))
     }
     let Some(last) = bytes.last_chunk::<64>() else {
         return bytes.iter().fold(0, |acc, b| acc | b) < 0x80;
     };
-    let (blocks, _) = bytes.as_chunks::<64>();
-    let all = blocks.iter().fold(block(last), |acc, b| acc | block(b));
+    let all = bytes
+        .chunks_exact(64)
+        .filter_map(|b| b.first_chunk::<64>())
+        .fold(block(last), |acc, b| acc | block(b));
     all & HIGH == 0
 }
 
