@@ -188,6 +188,8 @@ enum Raw {
 /// (the last 64 again when the length is not a multiple). `str::from_utf8`
 /// tests each two words as it goes: on the benchmark's udp-10M it took
 /// 5.9 M instructions, this 1.7 M, and the 1 GB run 6 % less time.
+/// (`<[u8]>::is_ascii` stops at the first high byte, and saved a quarter
+/// of what this saves.)
 fn is_ascii(bytes: &[u8]) -> bool {
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     fn block(b: &[u8; 64]) -> u64 {
@@ -208,7 +210,8 @@ fn is_ascii(bytes: &[u8]) -> bool {
 impl Raw {
     fn new(bytes: &[u8]) -> Raw {
         if is_ascii(bytes) {
-            // SAFETY: ASCII bytes are UTF-8.
+            // SAFETY: every byte is below 0x80 (just checked), and ASCII
+            // is valid UTF-8.
             return Raw::Text(unsafe { std::str::from_utf8_unchecked(bytes) }.into());
         }
         match std::str::from_utf8(bytes) {
